@@ -1,0 +1,137 @@
+//! Builds the built-in rule plugins from source and embeds them.
+//!
+//! `cargo build -p drift-host` on a fresh clone must produce a binary that
+//! runs every built-in rule with no other step, without committing `.wasm`
+//! files. So this script runs a nested `cargo build --target wasm32-wasip2`
+//! of the rule crates and writes `builtins.rs`, which `include_bytes!`s them.
+//!
+//! Lessons from the prototype (WASM-HOST-NOTES.md), each handled below: a
+//! separate target folder (sharing the outer one deadlocks on cargo's lock);
+//! the outer build's flags cleared so they do not leak into the wasm build;
+//! `rerun-if-changed` only on real inputs; and a missing wasm target reported
+//! as one clear line instead of pages of nested errors.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// (rule id, crate folder under plugins/, package name)
+const BUILTINS: &[(&str, &str, &str)] = &[("numbering", "numbering", "drift-rule-numbering")];
+
+const TARGET: &str = "wasm32-wasip2";
+
+fn main() {
+    let manifest_dir = PathBuf::from(env("CARGO_MANIFEST_DIR"));
+    let workspace = manifest_dir
+        .parent()
+        .expect("host/ has a parent")
+        .to_path_buf();
+    let out_dir = PathBuf::from(env("OUT_DIR"));
+
+    for input in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "plugins/sdk/Cargo.toml",
+        "plugins/sdk/src",
+        "plugins/sdk/wit",
+    ] {
+        println!("cargo:rerun-if-changed={}", workspace.join(input).display());
+    }
+    for (_, dir, _) in BUILTINS {
+        for input in ["Cargo.toml", "src"] {
+            println!(
+                "cargo:rerun-if-changed={}",
+                workspace.join("plugins").join(dir).join(input).display()
+            );
+        }
+    }
+
+    check_target_installed();
+
+    let target_dir = nested_target_dir(&out_dir);
+    let mut cmd = Command::new(env("CARGO"));
+    cmd.current_dir(&workspace)
+        .args(["build", "--release", "--target", TARGET, "--target-dir"])
+        .arg(&target_dir)
+        .arg("--manifest-path")
+        .arg(workspace.join("Cargo.toml"));
+    for (_, _, package) in BUILTINS {
+        cmd.args(["-p", package]);
+    }
+    for var in [
+        "CARGO_ENCODED_RUSTFLAGS",
+        "RUSTFLAGS",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+        "CARGO_BUILD_RUSTFLAGS",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "RUSTC_WRAPPER",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_LLVM_COV",
+        "CARGO_INCREMENTAL",
+    ] {
+        cmd.env_remove(var);
+    }
+    let status = cmd
+        .status()
+        .expect("cannot run the nested cargo build of the built-in rules");
+    if !status.success() {
+        panic!("building the built-in rule plugins for {TARGET} failed (see the errors above)");
+    }
+
+    let mut code = String::from(
+        "/// Built-in rule plugins: (rule id, component bytes), built by build.rs.\n\
+         pub const BUILTINS: &[(&str, &[u8])] = &[\n",
+    );
+    for (id, _, package) in BUILTINS {
+        let wasm = target_dir
+            .join(TARGET)
+            .join("release")
+            .join(format!("{}.wasm", package.replace('-', "_")));
+        assert!(
+            wasm.is_file(),
+            "expected {} after the nested build",
+            wasm.display()
+        );
+        code.push_str(&format!(
+            "    ({id:?}, include_bytes!({:?})),\n",
+            wasm.display().to_string()
+        ));
+    }
+    code.push_str("];\n");
+    std::fs::write(out_dir.join("builtins.rs"), code).expect("writing builtins.rs");
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("cargo sets {name} for build scripts"))
+}
+
+/// `<outer target dir>/wasm-plugins`: found as the ancestor of OUT_DIR that
+/// holds cargo's CACHEDIR.TAG, so debug and release builds share one nested
+/// build and it survives `cargo clean -p drift-host`.
+fn nested_target_dir(out_dir: &Path) -> PathBuf {
+    out_dir
+        .ancestors()
+        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+        .map_or_else(
+            || out_dir.join("wasm-plugins"),
+            |dir| dir.join("wasm-plugins"),
+        )
+}
+
+fn check_target_installed() {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let sysroot = Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    if let Some(sysroot) = sysroot
+        && !sysroot.join("lib/rustlib").join(TARGET).is_dir()
+    {
+        panic!(
+            "\n\nthe {TARGET} target is not installed; run `rustup toolchain install` in the \
+             repository (it installs what rust-toolchain.toml lists)\n\n"
+        );
+    }
+}

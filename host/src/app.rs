@@ -1,0 +1,306 @@
+//! The `run` command: configuration, plugins, snapshot, engine, output.
+//!
+//! Failures before any rule ran (bad path, bad config, git problems) return
+//! an error and exit code 2; plugin failures during the run are collected as
+//! errors beside the findings, so the other rules still report.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+
+use crate::builtins::{BUILTINS, is_builtin};
+use crate::cli::RunArgs;
+use crate::config::{self, Config, ConfigError, ConfigErrors, Level};
+use crate::diagnostic::{RunError, Severity};
+use crate::engine::{self, ActiveRule, Report};
+use crate::output;
+use crate::plugin::{CallLimits, Origin, Plugin, PluginError, Runtime};
+use crate::snapshot::{Filter, Snapshot, Source};
+
+/// Process exit codes (a public contract, documented in README.md).
+pub mod exit {
+    /// No error-severity finding.
+    pub const CLEAN: u8 = 0;
+    /// At least one error-severity finding.
+    pub const FINDINGS: u8 = 1;
+    /// Usage, configuration, plugin or I/O failure.
+    pub const FAILURE: u8 = 2;
+}
+
+pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<u8> {
+    let root = resolve_root(&args.path)?;
+    let config = load_config(args.config.as_deref(), &root)?;
+    let threads = args
+        .threads
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+    let cache_dir = if args.no_cache {
+        None
+    } else {
+        crate::plugin::cache::default_dir()
+    };
+    let runtime = Runtime::new(cache_dir)?;
+    let limits = CallLimits {
+        time_ms: config.limits.time_ms,
+        memory_mib: config.limits.memory_mib,
+    };
+    let source = match (&args.base, args.staged) {
+        (Some(base), _) => Source::Base(base.clone()),
+        (None, true) => Source::Staged,
+        (None, false) => Source::WorkingTree,
+    };
+
+    let report = pool.install(|| -> Result<Report> {
+        let (plugins, mut load_errors) = load_plugins(&runtime, &config, limits);
+        let rules = configure(&config, &plugins, &mut load_errors, limits)?;
+        let filter = Filter::new(&config.include, &config.exclude)?;
+        let snapshot = Snapshot::take(&root, &source, &filter, config.max_file_size)?;
+        let mut report = engine::run(&snapshot, &rules, limits, threads);
+        report
+            .errors
+            .extend(load_errors.into_iter().map(|e| RunError {
+                kind: "plugin",
+                subject: e.plugin,
+                message: e.message,
+            }));
+        report.errors.sort();
+        Ok(report)
+    })?;
+    output::render(args.format, &report, stdout)?;
+    Ok(exit_code(&report))
+}
+
+fn exit_code(report: &Report) -> u8 {
+    if !report.errors.is_empty() {
+        exit::FAILURE
+    } else if report
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error)
+    {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn resolve_root(path: &Path) -> Result<PathBuf> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Ok(path.to_path_buf()),
+        Ok(_) => bail!(
+            "{} is a file: pass the repository folder to check",
+            path.display()
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!(
+                "{} does not exist: pass the repository folder to check",
+                path.display()
+            )
+        }
+        Err(e) => bail!("cannot access {}: {e}", path.display()),
+    }
+}
+
+fn load_config(explicit: Option<&Path>, root: &Path) -> Result<Config> {
+    if let Some(path) = explicit {
+        return Config::load(path);
+    }
+    let default_path = root.join(config::FILE_NAME);
+    if default_path.is_file() {
+        let display = default_path
+            .strip_prefix(".")
+            .map(Path::to_path_buf)
+            .unwrap_or(default_path);
+        Config::load(&display)
+    } else {
+        Ok(Config::embedded())
+    }
+}
+
+/// Loads built-ins and configured plugins, in parallel. A plugin that fails
+/// to load is an error; the others still run.
+fn load_plugins(
+    runtime: &Runtime,
+    config: &Config,
+    limits: CallLimits,
+) -> (Vec<Arc<Plugin>>, Vec<PluginError>) {
+    enum Job<'a> {
+        BuiltIn(&'a str, &'a [u8]),
+        Custom(&'a config::PluginSpec),
+    }
+    let mut jobs: Vec<Job<'_>> = BUILTINS
+        .iter()
+        .map(|(id, bytes)| Job::BuiltIn(id, bytes))
+        .collect();
+    jobs.extend(config.plugins.iter().map(Job::Custom));
+    let results: Vec<Result<Plugin, PluginError>> = jobs
+        .par_iter()
+        .map(|job| match job {
+            Job::BuiltIn(id, bytes) => {
+                let plugin = runtime.load(id, bytes, Origin::BuiltIn, None, limits)?;
+                if plugin.meta.id != *id {
+                    return Err(PluginError {
+                        plugin: (*id).to_owned(),
+                        message: format!("built-in declares id `{}`", plugin.meta.id),
+                    });
+                }
+                Ok(plugin)
+            }
+            Job::Custom(spec) => load_custom(runtime, spec, limits),
+        })
+        .collect();
+    let mut plugins = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(p) => plugins.push(Arc::new(p)),
+            Err(e) => errors.push(e),
+        }
+    }
+    (plugins, errors)
+}
+
+fn load_custom(
+    runtime: &Runtime,
+    spec: &config::PluginSpec,
+    limits: CallLimits,
+) -> Result<Plugin, PluginError> {
+    let err = |message: String| PluginError {
+        plugin: spec.id.clone(),
+        message,
+    };
+    if is_builtin(&spec.id) {
+        return Err(err(format!(
+            "`{}` is a built-in rule id; give the custom plugin its own id",
+            spec.id
+        )));
+    }
+    let bytes = std::fs::read(&spec.path)
+        .map_err(|e| err(format!("cannot read {}: {e}", spec.path.display())))?;
+    let Some(sha256) = spec.sha256.as_deref() else {
+        return Err(err(format!(
+            "custom plugins must be pinned: add `sha256 = \"{}\"` to [plugins.{}] after checking \
+             that {} is the build you expect",
+            crate::plugin::sha256_hex(&bytes),
+            spec.id,
+            spec.path.display()
+        )));
+    };
+    let plugin = runtime.load(
+        &spec.id,
+        &bytes,
+        Origin::Path(spec.path.clone()),
+        Some(sha256),
+        limits,
+    )?;
+    if is_builtin(&plugin.meta.id) {
+        return Err(err(format!(
+            "declares the built-in rule id `{}`; a plugin may not replace a built-in rule",
+            plugin.meta.id
+        )));
+    }
+    if plugin.meta.id != spec.id {
+        return Err(err(format!(
+            "{} declares rule id `{}`, but is configured as [plugins.{}]: use the same id",
+            spec.path.display(),
+            plugin.meta.id,
+            spec.id
+        )));
+    }
+    Ok(plugin)
+}
+
+/// Validates rule ids, checks and options against the loaded plugins, and
+/// returns the rules to run.
+fn configure(
+    config: &Config,
+    plugins: &[Arc<Plugin>],
+    load_errors: &mut Vec<PluginError>,
+    limits: CallLimits,
+) -> Result<Vec<ActiveRule>> {
+    let mut known: BTreeMap<String, Vec<String>> = plugins
+        .iter()
+        .map(|p| {
+            (
+                p.meta.id.clone(),
+                p.meta.checks.iter().map(|c| c.id.clone()).collect(),
+            )
+        })
+        .collect();
+    // A configured plugin that failed to load is still a known id: its
+    // failure is reported once, as a plugin error.
+    let failed: Vec<&str> = load_errors.iter().map(|e| e.plugin.as_str()).collect();
+    let mut errors: Vec<ConfigError> = config
+        .check_rule_ids(&known)
+        .into_iter()
+        .filter(|e| {
+            !failed
+                .iter()
+                .any(|id| e.message.contains(&format!("unknown rule `{id}`")))
+        })
+        .collect();
+    known.clear();
+
+    let mut rules = Vec::new();
+    let validations: Vec<_> = plugins
+        .par_iter()
+        .filter_map(|plugin| {
+            let settings = config.rule(&plugin.meta.id);
+            if settings.enabled == Some(false) || settings.severity == Some(Level::Off) {
+                return None;
+            }
+            let options_json = serde_json::Value::Object(settings.options.clone()).to_string();
+            let result = plugin.validate_options(limits, &options_json);
+            Some((plugin.clone(), settings, options_json, result))
+        })
+        .collect();
+    for (plugin, settings, options_json, result) in validations {
+        match result {
+            Ok(problems) if problems.is_empty() => rules.push(ActiveRule {
+                plugin,
+                settings,
+                options_json,
+            }),
+            Ok(problems) => {
+                for problem in problems {
+                    let mut path = settings.options_path.clone();
+                    path.extend(
+                        problem
+                            .key
+                            .split('.')
+                            .filter(|k| !k.is_empty())
+                            .map(str::to_owned),
+                    );
+                    errors.push(config.locator.error(
+                        &path,
+                        format!(
+                            "rule `{}`: invalid option{}: {}",
+                            plugin.meta.id,
+                            if problem.key.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" `{}`", problem.key)
+                            },
+                            problem.message
+                        ),
+                    ));
+                }
+            }
+            Err(e) => load_errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| (e.line, e.column));
+        return Err(ConfigErrors(errors).into());
+    }
+    rules.sort_by(|a, b| a.plugin.meta.id.cmp(&b.plugin.meta.id));
+    Ok(rules)
+}

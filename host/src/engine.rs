@@ -1,0 +1,366 @@
+//! Running the loaded rules over a snapshot, in parallel, deterministically.
+//!
+//! Work is cut into tasks: one per repository-scoped rule, and one per chunk
+//! of files for per-file rules. Every file any rule wants is read exactly once
+//! and shared; each task gets a fresh sandboxed instance. rayon schedules the
+//! tasks; results are collected by task index and then sorted, so the output
+//! is byte-identical whatever the thread count or completion order.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use globset::GlobSet;
+use rayon::prelude::*;
+
+use crate::config::{Level, RuleSettings};
+use crate::diagnostic::{Finding, RunError, Severity, Span, sort_findings};
+use crate::plugin::{CallLimits, Plugin, wire};
+use crate::snapshot::{ChangeKind, Content, Snapshot, Source};
+
+/// A rule ready to run: its plugin and its resolved settings.
+#[derive(Debug)]
+pub struct ActiveRule {
+    pub plugin: Arc<Plugin>,
+    pub settings: RuleSettings,
+    pub options_json: String,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<RunError>,
+    /// Contents of the files rules saw, for source excerpts.
+    pub sources: HashMap<String, Arc<Content>>,
+    pub files_checked: usize,
+    pub rules_run: usize,
+}
+
+/// Rule id under which the host reports files it could not hand over as text.
+pub const HOST_RULE: &str = "drift-host";
+
+/// Smallest chunk handed to a per-file rule: below this the per-call cost
+/// (≈13 µs instantiation plus marshalling) outweighs the parallelism.
+const MIN_CHUNK: usize = 16;
+
+struct Task {
+    rule: usize,
+    files: Vec<String>,
+}
+
+pub fn run(
+    snapshot: &Snapshot,
+    rules: &[ActiveRule],
+    limits: CallLimits,
+    threads: usize,
+) -> Report {
+    let globs: Vec<GlobSet> = rules
+        .iter()
+        .map(|r| crate::snapshot::glob_set(&r.plugin.meta.include).unwrap_or_default())
+        .collect();
+    // Which current and base paths each rule sees.
+    let matched: Vec<Vec<String>> = globs
+        .iter()
+        .map(|g| {
+            snapshot
+                .paths
+                .iter()
+                .filter(|p| g.is_match(p.as_str()))
+                .cloned()
+                .collect()
+        })
+        .collect();
+    let base_matched: Vec<Vec<String>> = globs
+        .iter()
+        .map(|g| {
+            snapshot
+                .base_paths
+                .iter()
+                .filter(|p| g.is_match(p.as_str()))
+                .cloned()
+                .collect()
+        })
+        .collect();
+
+    // Read every wanted file once, whatever the number of rules wanting it.
+    let wanted: BTreeSet<String> = matched.iter().flatten().cloned().collect();
+    let wanted: Vec<String> = wanted.into_iter().collect();
+    let sources = snapshot.read(&wanted);
+    let changed_base: Vec<String> = snapshot
+        .changes
+        .iter()
+        .filter(|c| c.kind != ChangeKind::Added)
+        .map(|c| c.old_path.clone().unwrap_or_else(|| c.path.clone()))
+        .filter(|p| globs.iter().any(|g| g.is_match(p.as_str())))
+        .collect();
+    let base_sources = snapshot.read_base(&changed_base);
+
+    let mut report = Report {
+        files_checked: wanted.len(),
+        rules_run: rules.len(),
+        ..Report::default()
+    };
+    host_findings(&wanted, &sources, &mut report);
+
+    let mut tasks = Vec::new();
+    for (index, rule) in rules.iter().enumerate() {
+        let files = &matched[index];
+        if rule.plugin.meta.per_file {
+            if files.is_empty() {
+                continue;
+            }
+            let chunk = files.len().div_ceil(threads.max(1) * 4).max(MIN_CHUNK);
+            for part in files.chunks(chunk) {
+                tasks.push(Task {
+                    rule: index,
+                    files: part.to_vec(),
+                });
+            }
+        } else {
+            tasks.push(Task {
+                rule: index,
+                files: files.clone(),
+            });
+        }
+    }
+
+    let mode = match snapshot.source {
+        Source::WorkingTree => wire::Mode::WorkingTree,
+        Source::Staged => wire::Mode::Staged,
+        Source::Base(_) => wire::Mode::Base,
+    };
+    let results: Vec<(
+        usize,
+        Result<Vec<wire::Finding>, crate::plugin::PluginError>,
+    )> = tasks
+        .par_iter()
+        .map(|task| {
+            let rule = &rules[task.rule];
+            let glob = &globs[task.rule];
+            let input = wire::Input {
+                mode,
+                files: task
+                    .files
+                    .iter()
+                    .filter_map(|p| wire_file(p, sources.get(p)?))
+                    .collect(),
+                paths: matched[task.rule].clone(),
+                changes: snapshot
+                    .changes
+                    .iter()
+                    .filter(|c| {
+                        glob.is_match(c.path.as_str())
+                            || c.old_path.as_deref().is_some_and(|p| glob.is_match(p))
+                    })
+                    .map(|c| wire::Change {
+                        kind: match c.kind {
+                            ChangeKind::Added => wire::ChangeKind::Added,
+                            ChangeKind::Modified => wire::ChangeKind::Modified,
+                            ChangeKind::Deleted => wire::ChangeKind::Deleted,
+                            ChangeKind::Renamed => wire::ChangeKind::Renamed,
+                        },
+                        path: c.path.clone(),
+                        old_path: c.old_path.clone(),
+                    })
+                    .collect(),
+                base_paths: base_matched[task.rule].clone(),
+                base_files: {
+                    let mut files: Vec<wire::File> = changed_base
+                        .iter()
+                        .filter(|p| glob.is_match(p.as_str()))
+                        .filter_map(|p| wire_file(p, base_sources.get(p)?))
+                        .collect();
+                    files.sort_by(|a, b| a.path.cmp(&b.path));
+                    files
+                },
+                options: rule.options_json.clone(),
+            };
+            (task.rule, rule.plugin.check(limits, &input))
+        })
+        .collect();
+
+    let mut failed = BTreeSet::new();
+    for (index, result) in results {
+        let rule = &rules[index];
+        match result {
+            Ok(findings) => {
+                for finding in findings {
+                    match resolve(rule, finding) {
+                        Ok(Some(f)) => report.findings.push(f),
+                        Ok(None) => {}
+                        Err(message) => report.errors.push(RunError {
+                            kind: "plugin",
+                            subject: rule.plugin.meta.id.clone(),
+                            message,
+                        }),
+                    }
+                }
+            }
+            // A per-file rule that fails on several chunks is one error.
+            Err(e) => {
+                if failed.insert((index, e.message.clone())) {
+                    report.errors.push(RunError {
+                        kind: "plugin",
+                        subject: e.plugin,
+                        message: e.message,
+                    });
+                }
+            }
+        }
+    }
+    sort_findings(&mut report.findings);
+    report.errors.sort();
+    report.errors.dedup();
+    report.sources = sources;
+    report
+}
+
+fn wire_file(path: &str, content: &Content) -> Option<wire::File> {
+    let content = match content {
+        Content::Text(text) => wire::Content::Text(text.clone()),
+        Content::Binary => wire::Content::Binary,
+        Content::InvalidUtf8(at) => wire::Content::InvalidUtf8(*at),
+        Content::TooLarge(size) => wire::Content::TooLarge(*size),
+        Content::Unreadable(_) => return None,
+    };
+    Some(wire::File {
+        path: path.to_owned(),
+        content,
+    })
+}
+
+/// Files a rule asked for that are not text: a warning finding (rules skip
+/// them), or an error when they could not be read at all.
+fn host_findings(wanted: &[String], sources: &HashMap<String, Arc<Content>>, report: &mut Report) {
+    for path in wanted {
+        let Some(content) = sources.get(path) else {
+            continue;
+        };
+        let (check, message, help) = match content.as_ref() {
+            Content::Text(_) => continue,
+            Content::Unreadable(e) => {
+                report.errors.push(RunError {
+                    kind: "io",
+                    subject: path.clone(),
+                    message: format!("cannot read `{path}`: {e}"),
+                });
+                continue;
+            }
+            Content::Binary => (
+                "binary-file",
+                "file contains NUL bytes, so rules cannot check it as text".to_owned(),
+                "if this is a migration, save it as UTF-8 text; otherwise exclude it in rules.toml",
+            ),
+            Content::InvalidUtf8(at) => (
+                "invalid-utf8",
+                format!(
+                    "file is not valid UTF-8 (first invalid byte at offset {at}), so rules cannot check it"
+                ),
+                "re-save the file as UTF-8 (PostgreSQL clients expect UTF-8 migrations)",
+            ),
+            Content::TooLarge(size) => (
+                "file-too-large",
+                format!("file is {size} bytes, over the `max-file-size` limit, so rules skip it"),
+                "raise `max-file-size` in rules.toml, or exclude the file",
+            ),
+        };
+        report.findings.push(Finding {
+            rule: HOST_RULE.to_owned(),
+            check: check.to_owned(),
+            severity: Severity::Warning,
+            path: path.clone(),
+            span: None,
+            message,
+            help: Some(help.to_owned()),
+        });
+    }
+}
+
+fn level_to_severity(level: Level) -> Option<Severity> {
+    match level {
+        Level::Error => Some(Severity::Error),
+        Level::Warning => Some(Severity::Warning),
+        Level::Info => Some(Severity::Info),
+        Level::Off => None,
+    }
+}
+
+/// Applies configuration to a raw finding and validates it. `Ok(None)`: the
+/// check is turned off. `Err`: the plugin returned something malformed.
+fn resolve(rule: &ActiveRule, finding: wire::Finding) -> Result<Option<Finding>, String> {
+    let meta = &rule.plugin.meta;
+    let Some(check) = meta.checks.iter().find(|c| c.id == finding.check) else {
+        return Err(format!(
+            "returned a finding for undeclared check `{}` (declared: {})",
+            finding.check,
+            meta.checks
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    };
+    let path = finding.path;
+    if path.is_empty()
+        || path.starts_with('/')
+        || path.split('/').any(|c| c == ".." || c.is_empty())
+    {
+        return Err(format!(
+            "returned a finding with an invalid path `{path}` (expected a repository-relative path)"
+        ));
+    }
+    let span = match finding.span {
+        None => None,
+        Some(s) => {
+            if s.line == 0 || s.column == 0 || (s.end_line, s.end_column) < (s.line, s.column) {
+                return Err(format!(
+                    "returned a finding with an invalid span {}:{}-{}:{} in `{path}`",
+                    s.line, s.column, s.end_line, s.end_column
+                ));
+            }
+            Some(Span {
+                line: s.line,
+                column: s.column,
+                end_line: s.end_line,
+                end_column: s.end_column,
+            })
+        }
+    };
+    let configured = rule
+        .settings
+        .checks
+        .get(&check.id)
+        .copied()
+        .or(rule.settings.severity);
+    let severity = match configured {
+        Some(level) => match level_to_severity(level) {
+            Some(s) => s,
+            None => return Ok(None),
+        },
+        None => finding
+            .severity
+            .map_or(check.default_severity, |s| match s {
+                wire::Severity::Error => Severity::Error,
+                wire::Severity::Warning => Severity::Warning,
+                wire::Severity::Info => Severity::Info,
+            }),
+    };
+    Ok(Some(Finding {
+        rule: meta.id.clone(),
+        check: check.id.clone(),
+        severity,
+        path,
+        span,
+        message: finding.message,
+        help: finding.help,
+    }))
+}
+
+/// Counts by severity, for summaries.
+pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
+    let mut counts = BTreeMap::new();
+    for f in findings {
+        *counts.entry(f.severity).or_insert(0) += 1;
+    }
+    counts
+}

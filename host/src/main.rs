@@ -1,0 +1,28 @@
+//! The `drift-host` binary: parse arguments, run, map the result to an exit
+//! code. Everything else lives in the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use drift_host::app::{self, exit};
+use drift_host::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut stdout = std::io::stdout().lock();
+    let result = match &cli.command {
+        Command::Run(args) => app::run(args, &mut stdout),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            // `{:#}` prints the context chain on one line: what was being
+            // done, then why it failed.
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::from(exit::FAILURE)
+        }
+    }
+}

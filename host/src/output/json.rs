@@ -1,0 +1,77 @@
+//! `--format json`: the versioned machine-readable wire format.
+//!
+//! Version 1 is documented in docs/output-format.md. Fields are only ever
+//! added within a version; a removal or change of meaning bumps `version`.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::diagnostic::{RunError, Severity};
+use crate::engine::{Report, counts};
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    errors: &'a [RunError],
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    check: &'a str,
+    severity: Severity,
+    path: &'a str,
+    line: Option<u32>,
+    column: Option<u32>,
+    end_line: Option<u32>,
+    end_column: Option<u32>,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    files_checked: usize,
+    rules_run: usize,
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let counts = counts(&report.findings);
+    let output = Output {
+        version: VERSION,
+        findings: report
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                rule: &f.rule,
+                check: &f.check,
+                severity: f.severity,
+                path: &f.path,
+                line: f.span.map(|s| s.line),
+                column: f.span.map(|s| s.column),
+                end_line: f.span.map(|s| s.end_line),
+                end_column: f.span.map(|s| s.end_column),
+                message: &f.message,
+                help: f.help.as_deref(),
+            })
+            .collect(),
+        errors: &report.errors,
+        summary: Summary {
+            errors: counts.get(&Severity::Error).copied().unwrap_or(0),
+            warnings: counts.get(&Severity::Warning).copied().unwrap_or(0),
+            infos: counts.get(&Severity::Info).copied().unwrap_or(0),
+            files_checked: report.files_checked,
+            rules_run: report.rules_run,
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &output)?;
+    writeln!(out)
+}

@@ -1,0 +1,149 @@
+//! `--format text`: rustc-style diagnostics.
+//!
+//! ```text
+//! error[numbering/provider-mismatch]: lock file provider `mysql` differs from the schema's `postgresql`
+//!  --> prisma/migrations/migration_lock.toml:3:12
+//!   |
+//! 3 | provider = "mysql"
+//!   |            ^^^^^^^
+//!   = help: set provider = "postgresql"
+//! ```
+
+use std::io::Write;
+
+use crate::diagnostic::{Finding, Severity};
+use crate::engine::{Report, counts};
+use crate::snapshot::Content;
+
+/// Excerpts show at most this many lines of a multi-line span.
+const MAX_EXCERPT_LINES: usize = 6;
+
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    for finding in &report.findings {
+        let text = report
+            .sources
+            .get(&finding.path)
+            .and_then(|c| match c.as_ref() {
+                Content::Text(t) => Some(t.as_str()),
+                _ => None,
+            });
+        render_finding(finding, text, out)?;
+        writeln!(out)?;
+    }
+    for error in &report.errors {
+        writeln!(
+            out,
+            "error: {} `{}`: {}",
+            error.kind, error.subject, error.message
+        )?;
+    }
+    writeln!(out, "{}", summary(report))
+}
+
+fn summary(report: &Report) -> String {
+    let counts = counts(&report.findings);
+    let n = |s: Severity| counts.get(&s).copied().unwrap_or(0);
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    let mut parts = Vec::new();
+    for (severity, word) in [
+        (Severity::Error, "error"),
+        (Severity::Warning, "warning"),
+        (Severity::Info, "note"),
+    ] {
+        if n(severity) > 0 {
+            parts.push(plural(n(severity), word));
+        }
+    }
+    if !report.errors.is_empty() {
+        parts.push(plural(report.errors.len(), "failure"));
+    }
+    let scope = format!(
+        "{} checked by {}",
+        plural(report.files_checked, "file"),
+        plural(report.rules_run, "rule")
+    );
+    if parts.is_empty() {
+        format!("drift-host: no problems found ({scope})")
+    } else {
+        format!("drift-host: {} ({scope})", parts.join(", "))
+    }
+}
+
+fn render_finding(f: &Finding, text: Option<&str>, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}[{}/{}]: {}",
+        f.severity.as_str(),
+        f.rule,
+        f.check,
+        f.message
+    )?;
+    let Some(span) = f.span else {
+        writeln!(out, " --> {}", f.path)?;
+        if let Some(help) = &f.help {
+            writeln!(out, "  = help: {help}")?;
+        }
+        return Ok(());
+    };
+    let lines: Vec<&str> = text.map(|t| t.lines().collect()).unwrap_or_default();
+    let first = span.line as usize;
+    let last = (span.end_line as usize).min(first + MAX_EXCERPT_LINES - 1);
+    let width = last.to_string().len();
+    let pad = " ".repeat(width);
+    writeln!(out, "{pad}--> {}:{}:{}", f.path, span.line, span.column)?;
+    if first <= lines.len() {
+        writeln!(out, "{pad} |")?;
+        for number in first..=last.min(lines.len()) {
+            let line = expand_tabs(lines[number - 1]);
+            writeln!(out, "{number:>width$} | {}", line.trim_end())?;
+            let (start, end) = underline(lines[number - 1], number, span);
+            if end > start {
+                writeln!(
+                    out,
+                    "{pad} | {}{}",
+                    " ".repeat(start),
+                    "^".repeat(end - start)
+                )?;
+            }
+        }
+    }
+    if let Some(help) = &f.help {
+        writeln!(out, "{pad} = help: {help}")?;
+    }
+    Ok(())
+}
+
+fn expand_tabs(line: &str) -> String {
+    line.replace('\t', "    ")
+}
+
+/// Display columns [start, end) to underline on `line` (1-based `number`).
+fn underline(line: &str, number: usize, span: crate::diagnostic::Span) -> (usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let from = if number == span.line as usize {
+        span.column as usize - 1
+    } else {
+        0
+    };
+    let to = if number == span.end_line as usize {
+        (span.end_column as usize).min(chars.len().max(from + 1))
+    } else {
+        chars.len()
+    };
+    let display = |n: usize| -> usize {
+        chars
+            .iter()
+            .take(n)
+            .map(|&c| if c == '\t' { 4 } else { 1 })
+            .sum()
+    };
+    let start = display(from.min(chars.len()));
+    let end = display(to.min(chars.len())).max(start + 1);
+    (start, end)
+}

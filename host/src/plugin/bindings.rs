@@ -1,0 +1,12 @@
+//! Host-side bindings of the frozen WIT interfaces, one module per version.
+//!
+//! Each supported interface version is generated from its frozen folder in the
+//! SDK; loading dispatches on the version a plugin's exports carry.
+
+#[allow(missing_debug_implementations, unused_qualifications, clippy::all)]
+pub mod v0_1_0 {
+    wasmtime::component::bindgen!({
+        path: "../plugins/sdk/wit/v0.1.0",
+        world: "drift:rule/plugin",
+    });
+}

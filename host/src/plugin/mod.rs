@@ -1,0 +1,466 @@
+//! Loading and calling rule plugins (WebAssembly components).
+//!
+//! Loading a plugin: verify its pin (sha256) when it is a custom rule, check
+//! that it is a component and which interface version its exports carry
+//! (before compiling anything, so a mismatch is a clear "upgrade X" message),
+//! compile it or take it from the cache, pre-instantiate it, and ask for its
+//! metadata. Calling it: a fresh sandboxed store per call ([`sandbox`]), the
+//! epoch deadline as the time budget, and every failure turned into a
+//! [`PluginError`] that names the plugin.
+
+mod bindings;
+pub mod cache;
+mod sandbox;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Result;
+use sha2::{Digest, Sha256};
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Config as EngineConfig, Engine, Trap};
+
+use crate::diagnostic::Severity;
+use bindings::v0_1_0 as v1;
+pub use bindings::v0_1_0::drift::rule::types as wire;
+use sandbox::State;
+
+/// The interface versions this host can load, newest first.
+pub const SUPPORTED_VERSIONS: &[&str] = &["0.1.0"];
+
+/// How often the epoch advances: the granularity of time budgets.
+const TICK: Duration = Duration::from_millis(10);
+
+/// Where a plugin came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    BuiltIn,
+    Path(std::path::PathBuf),
+}
+
+/// A failure of one plugin; never aborts the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginError {
+    pub plugin: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for PluginError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "plugin `{}`: {}", self.plugin, self.message)
+    }
+}
+
+/// Static description of a loaded rule (host-side copy of the WIT record).
+#[derive(Debug, Clone)]
+pub struct RuleMeta {
+    pub id: String,
+    pub summary: String,
+    pub default_severity: Severity,
+    pub include: Vec<String>,
+    pub checks: Vec<CheckMeta>,
+    pub per_file: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckMeta {
+    pub id: String,
+    pub summary: String,
+    pub default_severity: Severity,
+}
+
+/// The wasmtime engine, linker and epoch ticker shared by all plugins.
+pub struct Runtime {
+    engine: Engine,
+    linker: Linker<State>,
+    cache: Option<cache::Cache>,
+    stop_ticker: Arc<AtomicBool>,
+    ticker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("cache", &self.cache)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.stop_ticker.store(true, Ordering::Relaxed);
+        if let Some(ticker) = self.ticker.take() {
+            let _ = ticker.join();
+        }
+    }
+}
+
+/// A compiled, pre-instantiated plugin with its metadata.
+pub struct Plugin {
+    pub meta: RuleMeta,
+    pub origin: Origin,
+    pub version: String,
+    pre: v1::PluginPre<State>,
+    engine: Engine,
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Limits applied to every call.
+#[derive(Debug, Clone, Copy)]
+pub struct CallLimits {
+    pub time_ms: u64,
+    pub memory_mib: u64,
+}
+
+fn wt(e: wasmtime::Error) -> anyhow::Error {
+    anyhow::anyhow!("{e:#}")
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Runtime {
+    pub fn new(cache_dir: Option<std::path::PathBuf>) -> Result<Self> {
+        let mut config = EngineConfig::new();
+        config.wasm_component_model(true);
+        config.epoch_interruption(true);
+        // Unbounded recursion must trap, not take the host down: keep the
+        // default 512 KiB wasm stack well under the host thread's stack.
+        config.max_wasm_stack(512 * 1024);
+        let engine = Engine::new(&config).map_err(wt)?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(wt)?;
+        let stop_ticker = Arc::new(AtomicBool::new(false));
+        let ticker = {
+            let engine = engine.clone();
+            let stop = stop_ticker.clone();
+            std::thread::Builder::new()
+                .name("drift-epoch".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::thread::sleep(TICK);
+                        engine.increment_epoch();
+                    }
+                })?
+        };
+        let cache = cache_dir.map(|dir| cache::Cache::new(dir, &engine));
+        Ok(Self {
+            engine,
+            linker,
+            cache,
+            stop_ticker,
+            ticker: Some(ticker),
+        })
+    }
+
+    /// Loads one plugin from its bytes. `id` is the name it is configured
+    /// under (for messages); `expected_sha256` pins custom plugins.
+    pub fn load(
+        &self,
+        id: &str,
+        bytes: &[u8],
+        origin: Origin,
+        expected_sha256: Option<&str>,
+        limits: CallLimits,
+    ) -> Result<Plugin, PluginError> {
+        let err = |message: String| PluginError {
+            plugin: id.to_owned(),
+            message,
+        };
+        let actual = sha256_hex(bytes);
+        if let Some(expected) = expected_sha256
+            && expected != actual
+        {
+            return Err(err(format!(
+                "checksum mismatch: rules.toml pins sha256 {expected}, but the file has \
+                 sha256 {actual}. If you rebuilt or updated the plugin on purpose, update \
+                 `sha256` in rules.toml"
+            )));
+        }
+        check_header(bytes).map_err(&err)?;
+        let component = self
+            .compile(&actual, bytes)
+            .map_err(|e| err(format!("{e:#}")))?;
+        let version = interface_version(&self.engine, &component).map_err(&err)?;
+        let instance_pre = self.linker.instantiate_pre(&component).map_err(|e| {
+            err(format!(
+                "cannot link: {e:#} (the plugin imports something the sandbox does not provide)"
+            ))
+        })?;
+        let pre = v1::PluginPre::new(instance_pre).map_err(|e| {
+            err(format!(
+                "does not implement drift:rule/rule@{version}: {e:#}"
+            ))
+        })?;
+        let mut plugin = Plugin {
+            meta: RuleMeta {
+                id: String::new(),
+                summary: String::new(),
+                default_severity: Severity::Error,
+                include: Vec::new(),
+                checks: Vec::new(),
+                per_file: false,
+            },
+            origin,
+            version,
+            pre,
+            engine: self.engine.clone(),
+        };
+        let wire_meta = plugin
+            .call(id, limits, |p, store| {
+                p.drift_rule_rule().call_metadata(store)
+            })
+            .map_err(|e| err(format!("metadata() failed: {}", e.message)))?;
+        plugin.meta = validate_metadata(wire_meta).map_err(&err)?;
+        Ok(plugin)
+    }
+
+    fn compile(&self, sha256: &str, bytes: &[u8]) -> Result<Component> {
+        if let Some(component) = self
+            .cache
+            .as_ref()
+            .and_then(|c| c.load(&self.engine, sha256))
+        {
+            return Ok(component);
+        }
+        let component = Component::new(&self.engine, bytes)
+            .map_err(|e| anyhow::anyhow!("not a valid WebAssembly component: {e:#}"))?;
+        if let Some(cache) = &self.cache {
+            // A cache that cannot be written only costs speed.
+            let _ = cache.store(sha256, &component);
+        }
+        Ok(component)
+    }
+}
+
+/// A clear message for files that are not components at all.
+fn check_header(bytes: &[u8]) -> Result<(), String> {
+    if bytes.len() < 8 || &bytes[..4] != b"\0asm" {
+        return Err("not a WebAssembly file (bad magic number); is the path right?".to_owned());
+    }
+    // Core modules have layer 0 (version 1); components have layer 1.
+    if bytes[4..8] == [1, 0, 0, 0] {
+        return Err(
+            "this is a core WebAssembly module, not a component: build the rule with \
+             `cargo build --release --target wasm32-wasip2` (which emits a component)"
+                .to_owned(),
+        );
+    }
+    Ok(())
+}
+
+/// Reads the `drift:rule/rule@X.Y.Z` export name and checks X.Y.Z is
+/// supported, saying which side to upgrade when it is not.
+fn interface_version(engine: &Engine, component: &Component) -> Result<String, String> {
+    let ty = component.component_type();
+    let exports: Vec<String> = ty
+        .exports(engine)
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    let Some(version) = exports
+        .iter()
+        .find_map(|name| name.strip_prefix("drift:rule/rule@"))
+    else {
+        return Err(format!(
+            "not a drift-host rule: it exports no `drift:rule/rule` interface (exports: {})",
+            if exports.is_empty() {
+                "none".to_owned()
+            } else {
+                exports.join(", ")
+            }
+        ));
+    };
+    if SUPPORTED_VERSIONS.contains(&version) {
+        return Ok(version.to_owned());
+    }
+    let newest = SUPPORTED_VERSIONS[0];
+    let parse = |v: &str| -> Vec<u64> { v.split('.').map(|p| p.parse().unwrap_or(0)).collect() };
+    if parse(version) > parse(newest) {
+        Err(format!(
+            "built for rule interface {version}, but this drift-host supports {}: upgrade \
+             drift-host (or rebuild the plugin against drift-sdk {newest})",
+            SUPPORTED_VERSIONS.join(", ")
+        ))
+    } else {
+        Err(format!(
+            "built for rule interface {version}, which this drift-host no longer supports \
+             (supported: {}): rebuild the plugin against drift-sdk {newest}",
+            SUPPORTED_VERSIONS.join(", ")
+        ))
+    }
+}
+
+fn severity(s: wire::Severity) -> Severity {
+    match s {
+        wire::Severity::Error => Severity::Error,
+        wire::Severity::Warning => Severity::Warning,
+        wire::Severity::Info => Severity::Info,
+    }
+}
+
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn validate_metadata(meta: wire::RuleMetadata) -> Result<RuleMeta, String> {
+    if !is_kebab(&meta.id) {
+        return Err(format!("metadata: rule id `{}` is not kebab-case", meta.id));
+    }
+    let mut seen = BTreeSet::new();
+    for check in &meta.checks {
+        if !is_kebab(&check.id) {
+            return Err(format!(
+                "metadata: check id `{}` is not kebab-case",
+                check.id
+            ));
+        }
+        if !seen.insert(check.id.as_str()) {
+            return Err(format!(
+                "metadata: check id `{}` is declared twice",
+                check.id
+            ));
+        }
+    }
+    for glob in &meta.globs {
+        crate::snapshot::glob_set(std::slice::from_ref(glob))
+            .map_err(|e| format!("metadata: {e}"))?;
+    }
+    Ok(RuleMeta {
+        id: meta.id,
+        summary: meta.summary,
+        default_severity: severity(meta.default_severity),
+        include: meta.globs,
+        checks: meta
+            .checks
+            .into_iter()
+            .map(|c| CheckMeta {
+                id: c.id,
+                summary: c.summary,
+                default_severity: severity(c.default_severity),
+            })
+            .collect(),
+        per_file: meta.scope == wire::Scope::PerFile,
+    })
+}
+
+impl Plugin {
+    /// Runs `f` against a fresh instance in a fresh sandboxed store.
+    fn call<T>(
+        &self,
+        id: &str,
+        limits: CallLimits,
+        f: impl FnOnce(&v1::Plugin, &mut wasmtime::Store<State>) -> wasmtime::Result<T>,
+    ) -> Result<T, PluginError> {
+        let ticks = limits.time_ms.div_ceil(TICK.as_millis() as u64).max(1) + 1;
+        let mut store = sandbox::store(&self.engine, limits.memory_mib, ticks);
+        let result = self
+            .pre
+            .instantiate(&mut store)
+            .and_then(|instance| f(&instance, &mut store));
+        result.map_err(|e| PluginError {
+            plugin: id.to_owned(),
+            message: describe_failure(&e, &store.data().stderr.contents(), limits),
+        })
+    }
+
+    /// Validates the user's options with the plugin.
+    pub fn validate_options(
+        &self,
+        limits: CallLimits,
+        options: &str,
+    ) -> Result<Vec<wire::OptionError>, PluginError> {
+        self.call(&self.meta.id, limits, |p, store| {
+            p.drift_rule_rule().call_validate_options(store, options)
+        })
+    }
+
+    /// Runs one batch.
+    pub fn check(
+        &self,
+        limits: CallLimits,
+        input: &wire::Input,
+    ) -> Result<Vec<wire::Finding>, PluginError> {
+        let result = self.call(&self.meta.id, limits, |p, store| {
+            p.drift_rule_rule().call_check(store, input)
+        })?;
+        result.map_err(|message| PluginError {
+            plugin: self.meta.id.clone(),
+            message: format!("check failed: {message}"),
+        })
+    }
+}
+
+/// Turns a trap into a sentence a user can act on.
+fn describe_failure(error: &wasmtime::Error, stderr: &[u8], limits: CallLimits) -> String {
+    let stderr = String::from_utf8_lossy(stderr);
+    let panic = stderr
+        .lines()
+        .skip_while(|l| !l.contains("panicked at"))
+        .take_while(|l| !l.starts_with("note: "))
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = format!("{error:#}");
+    if let Some(trap) = error.downcast_ref::<Trap>() {
+        match trap {
+            Trap::Interrupt => {
+                return format!(
+                    "exceeded its time budget of {} ms and was stopped (raise [limits] time-ms \
+                     in rules.toml if the rule is legitimately slow)",
+                    limits.time_ms
+                );
+            }
+            Trap::StackOverflow => {
+                return "overflowed its stack (unbounded recursion?) and was stopped".to_owned();
+            }
+            // Rust guests keep their stack in linear memory; running off its
+            // end is an out-of-bounds access rather than a wasm stack overflow.
+            Trap::MemoryOutOfBounds if panic.is_empty() => {
+                return "made an out-of-bounds memory access and was stopped (in Rust plugins \
+                        usually a stack overflow from unbounded recursion)"
+                    .to_owned();
+            }
+            _ if panic.is_empty() && !text.contains("forcing trap when growing memory") => {
+                return format!("trapped: {trap}");
+            }
+            _ => {}
+        }
+    }
+    if text.contains("forcing trap when growing memory") {
+        return format!(
+            "exceeded its memory cap of {} MiB and was stopped (raise [limits] memory-mib in \
+             rules.toml if the rule legitimately needs more)",
+            limits.memory_mib
+        );
+    }
+    if !panic.is_empty() {
+        return format!("panicked: {}", panic.trim());
+    }
+    if stderr.contains("memory allocation of") {
+        return format!(
+            "ran out of memory (cap {} MiB): {}",
+            limits.memory_mib,
+            stderr.lines().next().unwrap_or("").trim()
+        );
+    }
+    let first_line = text.lines().next().unwrap_or("unknown failure");
+    format!("trapped: {first_line}")
+}

@@ -1,0 +1,331 @@
+//! Reading snapshots from git: the index, HEAD, a merge-base, and blobs.
+//!
+//! We drive the `git` command rather than a library: it is on every machine
+//! where these modes make sense, it honours the user's configuration
+//! (`core.autocrlf`, alternates, partial clones) exactly, and its plumbing
+//! output (`-z`) is stable. Every failure says what to do about it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use super::{Change, ChangeKind, Content, Source};
+
+/// What a git-mode snapshot is made of.
+#[derive(Debug)]
+pub struct Tree {
+    pub top: PathBuf,
+    /// (path, blob id) of the snapshot.
+    pub files: Vec<(String, String)>,
+    /// (path, blob id) at the base.
+    pub base_files: Vec<(String, String)>,
+    pub changes: Vec<Change>,
+}
+
+/// A user-facing git failure (exit code 2, message says how to fix it).
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .context("cannot run `git`: is git installed and on PATH?")?;
+    if !output.status.success() {
+        bail!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(output.stdout)
+}
+
+fn git_str(dir: &Path, args: &[&str]) -> Result<String> {
+    Ok(String::from_utf8_lossy(&git(dir, args)?).trim().to_owned())
+}
+
+pub fn read(root: &Path, source: &Source) -> Result<Tree> {
+    let top = git_str(root, &["rev-parse", "--show-toplevel"]).map_err(|_| {
+        anyhow::anyhow!(
+            "{} is not inside a git repository: --staged and --base need git history \
+             (run without them to check the working tree)",
+            root.display()
+        )
+    })?;
+    let top = PathBuf::from(top);
+    // Paths are reported relative to the folder being checked.
+    let prefix = git_str(root, &["rev-parse", "--show-prefix"])?;
+    let has_head = git(root, &["rev-parse", "--verify", "-q", "HEAD^{commit}"]).is_ok();
+    let (files, base_files, changes) = match source {
+        Source::WorkingTree => unreachable!("working tree snapshots are walked"),
+        Source::Staged => {
+            let files = ls_files_stage(&top)?;
+            let base_files = if has_head {
+                ls_tree(&top, "HEAD")?
+            } else {
+                Vec::new()
+            };
+            let changes = if has_head {
+                diff(
+                    &top,
+                    &[
+                        "diff",
+                        "--cached",
+                        "--name-status",
+                        "-z",
+                        "-M",
+                        "--no-ext-diff",
+                        "HEAD",
+                    ],
+                )?
+            } else {
+                files
+                    .iter()
+                    .map(|(path, _)| Change {
+                        kind: ChangeKind::Added,
+                        path: path.clone(),
+                        old_path: None,
+                    })
+                    .collect()
+            };
+            (files, base_files, changes)
+        }
+        Source::Base(reference) => {
+            if !has_head {
+                bail!(
+                    "the repository has no commits yet: there is nothing to compare with `{reference}`"
+                );
+            }
+            let shallow = git_str(&top, &["rev-parse", "--is-shallow-repository"])? == "true";
+            let spec = format!("{reference}^{{commit}}");
+            if git(&top, &["rev-parse", "--verify", "-q", &spec]).is_err() {
+                let hint = if shallow {
+                    " This is a shallow clone: fetch full history (actions/checkout: `fetch-depth: 0`) or fetch the base branch (`git fetch origin <branch>`)."
+                } else {
+                    " Fetch it first, e.g. `git fetch origin <branch>`, and pass `--base origin/<branch>`."
+                };
+                bail!("base ref `{reference}` was not found.{hint}");
+            }
+            let merge_base = match git_str(&top, &["merge-base", &spec, "HEAD"]) {
+                Ok(mb) if !mb.is_empty() => mb,
+                _ if shallow => bail!(
+                    "cannot find the merge-base of `{reference}` and HEAD: this is a shallow clone. \
+                     Fetch full history (actions/checkout: `fetch-depth: 0`, or `git fetch --unshallow`)."
+                ),
+                _ => bail!(
+                    "`{reference}` and HEAD have no common ancestor: pick a base branch this branch was created from"
+                ),
+            };
+            let files = ls_tree(&top, "HEAD")?;
+            let base_files = ls_tree(&top, &merge_base)?;
+            let changes = diff(
+                &top,
+                &[
+                    "diff",
+                    "--name-status",
+                    "-z",
+                    "-M",
+                    "--no-ext-diff",
+                    &merge_base,
+                    "HEAD",
+                ],
+            )?;
+            (files, base_files, changes)
+        }
+    };
+    let strip = |path: String| -> Option<String> {
+        if prefix.is_empty() {
+            Some(path)
+        } else {
+            path.strip_prefix(&prefix).map(str::to_owned)
+        }
+    };
+    let strip_pairs = |v: Vec<(String, String)>| -> Vec<(String, String)> {
+        v.into_iter()
+            .filter_map(|(p, o)| Some((strip(p)?, o)))
+            .collect()
+    };
+    Ok(Tree {
+        top,
+        files: strip_pairs(files),
+        base_files: strip_pairs(base_files),
+        changes: changes
+            .into_iter()
+            .filter_map(|c| {
+                let old_path = c.old_path.and_then(strip);
+                match strip(c.path) {
+                    Some(path) => Some(Change {
+                        path,
+                        old_path,
+                        kind: c.kind,
+                    }),
+                    // Renamed out of the checked folder: from inside, a deletion.
+                    None => old_path.map(|path| Change {
+                        kind: ChangeKind::Deleted,
+                        path,
+                        old_path: None,
+                    }),
+                }
+            })
+            .collect(),
+    })
+}
+
+/// Regular files only: symlinks (120000) and submodules (160000) carry no
+/// content a rule could read.
+fn is_regular(mode: &str) -> bool {
+    mode == "100644" || mode == "100755"
+}
+
+fn ls_files_stage(top: &Path) -> Result<Vec<(String, String)>> {
+    let out = git(top, &["ls-files", "-s", "-z"])?;
+    let mut files = Vec::new();
+    for record in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+        let record = String::from_utf8_lossy(record);
+        let Some((meta, path)) = record.split_once('\t') else {
+            continue;
+        };
+        let mut parts = meta.split(' ');
+        let (Some(mode), Some(oid), Some(stage)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        // During a merge conflict keep "ours" (stage 2) as the staged version.
+        if is_regular(mode) && (stage == "0" || stage == "2") {
+            files.push((path.to_owned(), oid.to_owned()));
+        }
+    }
+    files.dedup_by(|a, b| a.0 == b.0);
+    Ok(files)
+}
+
+fn ls_tree(top: &Path, treeish: &str) -> Result<Vec<(String, String)>> {
+    let out = git(top, &["ls-tree", "-r", "-z", "--full-tree", treeish])?;
+    let mut files = Vec::new();
+    for record in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+        let record = String::from_utf8_lossy(record);
+        let Some((meta, path)) = record.split_once('\t') else {
+            continue;
+        };
+        let mut parts = meta.split(' ');
+        let (Some(mode), Some(_kind), Some(oid)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        if is_regular(mode) {
+            files.push((path.to_owned(), oid.to_owned()));
+        }
+    }
+    Ok(files)
+}
+
+fn diff(top: &Path, args: &[&str]) -> Result<Vec<Change>> {
+    let out = git(top, args)?;
+    let mut fields = out
+        .split(|&b| b == 0)
+        .map(|f| String::from_utf8_lossy(f).into_owned());
+    let mut changes = Vec::new();
+    while let Some(status) = fields.next() {
+        if status.is_empty() {
+            continue;
+        }
+        let Some(path) = fields.next() else { break };
+        let change = match status.as_bytes()[0] {
+            b'A' => Change {
+                kind: ChangeKind::Added,
+                path,
+                old_path: None,
+            },
+            b'D' => Change {
+                kind: ChangeKind::Deleted,
+                path,
+                old_path: None,
+            },
+            b'R' => {
+                let Some(new) = fields.next() else { break };
+                Change {
+                    kind: ChangeKind::Renamed,
+                    path: new,
+                    old_path: Some(path),
+                }
+            }
+            b'C' => {
+                let Some(new) = fields.next() else { break };
+                Change {
+                    kind: ChangeKind::Added,
+                    path: new,
+                    old_path: None,
+                }
+            }
+            // M, T (type change), U (unmerged): the content at this path changed.
+            _ => Change {
+                kind: ChangeKind::Modified,
+                path,
+                old_path: None,
+            },
+        };
+        changes.push(change);
+    }
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(changes)
+}
+
+/// Reads blobs with one `git cat-file --batch` process.
+pub fn cat_blobs<'a>(
+    dir: &Path,
+    oids: impl Iterator<Item = &'a str>,
+    max_size: u64,
+) -> Result<Vec<Content>> {
+    let oids: Vec<String> = oids.map(str::to_owned).collect();
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("cannot run `git cat-file`")?;
+    let mut stdin = child.stdin.take().context("git cat-file: no stdin")?;
+    let to_write = oids.clone();
+    // Write on another thread: git answers while we ask, and a full pipe in
+    // both directions would deadlock.
+    let writer = std::thread::spawn(move || -> std::io::Result<()> {
+        for oid in to_write {
+            writeln!(stdin, "{oid}")?;
+        }
+        Ok(())
+    });
+    let stdout = child.stdout.take().context("git cat-file: no stdout")?;
+    let mut reader = BufReader::new(stdout);
+    let mut contents = Vec::with_capacity(oids.len());
+    for oid in &oids {
+        let mut header = String::new();
+        reader.read_line(&mut header)?;
+        let mut parts = header.split_whitespace();
+        let (Some(_), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next()) else {
+            bail!("git cat-file: object {oid} is missing ({})", header.trim());
+        };
+        let size: u64 = size.parse().context("git cat-file: bad size")?;
+        if kind != "blob" {
+            bail!("git cat-file: object {oid} is a {kind}, not a file");
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(size.min(max_size + 1)).unwrap_or(0));
+        (&mut reader).take(size).read_to_end(&mut bytes)?;
+        let mut newline = [0u8; 1];
+        reader.read_exact(&mut newline)?;
+        contents.push(if size > max_size {
+            Content::TooLarge(size)
+        } else {
+            Content::classify(bytes, max_size)
+        });
+    }
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("git cat-file writer panicked"))??;
+    child.wait()?;
+    Ok(contents)
+}

@@ -1,0 +1,323 @@
+//! The repository snapshot: which files exist, what changed against a base,
+//! and how to read any of them exactly once.
+//!
+//! Three sources, one shape: the working tree (walked with walkdir, honouring
+//! `.gitignore`), the git index (`--staged`, for pre-commit hooks) and HEAD
+//! against the merge-base with a ref (`--base`, for CI). In the git modes file
+//! contents come from git objects, not the disk, so what is checked is exactly
+//! what will be committed or merged.
+//!
+//! Contents are classified once ([`Content`]): text (UTF-8, BOM stripped),
+//! binary (a NUL byte in the first 8 KiB), invalid UTF-8, or too large. Rules
+//! receive the classification and decide; the host reports non-text files that
+//! a rule asked for, so nothing is skipped silently.
+
+mod git;
+mod walk;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Result;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+/// Folders never walked, whatever the ignore files say.
+pub const ALWAYS_SKIPPED: &[&str] = &[".git", "node_modules", "target"];
+
+/// Which snapshot to take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    WorkingTree,
+    Staged,
+    Base(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+    Renamed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub path: String,
+    pub old_path: Option<String>,
+}
+
+/// A file's content as classified by the host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    Text(String),
+    Binary,
+    InvalidUtf8(u64),
+    TooLarge(u64),
+    /// Could not be read at all (permissions, vanished): an error, not a
+    /// finding, because the rule cannot check what it cannot see.
+    Unreadable(String),
+}
+
+impl Content {
+    /// Classifies raw bytes.
+    pub fn classify(bytes: Vec<u8>, max_size: u64) -> Content {
+        let len = bytes.len() as u64;
+        if len > max_size {
+            return Content::TooLarge(len);
+        }
+        if bytes[..bytes.len().min(8192)].contains(&0) {
+            return Content::Binary;
+        }
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.drain(..3);
+                }
+                Content::Text(text)
+            }
+            Err(e) => Content::InvalidUtf8(e.utf8_error().valid_up_to() as u64),
+        }
+    }
+}
+
+/// Where a path's bytes come from.
+#[derive(Debug, Clone)]
+enum Origin {
+    Disk(PathBuf),
+    Blob(String),
+}
+
+/// A snapshot of the repository.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub root: PathBuf,
+    pub source: Source,
+    /// Every path of the snapshot after exclusions, sorted.
+    pub paths: Vec<String>,
+    origins: HashMap<String, Origin>,
+    pub changes: Vec<Change>,
+    /// Every path at the base after exclusions, sorted.
+    pub base_paths: Vec<String>,
+    base_origins: HashMap<String, Origin>,
+    /// The git repository (for blob reads) in git modes.
+    git_dir: Option<PathBuf>,
+    max_file_size: u64,
+}
+
+/// What to leave out.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    include: Option<GlobSet>,
+    exclude: GlobSet,
+}
+
+impl Filter {
+    pub fn new(include: &[String], exclude: &[String]) -> Result<Self> {
+        let include = if include.is_empty() {
+            None
+        } else {
+            Some(glob_set(include)?)
+        };
+        Ok(Self {
+            include,
+            exclude: glob_set(exclude)?,
+        })
+    }
+
+    /// True when `path` (repository-relative) belongs in the snapshot.
+    pub fn keeps(&self, path: &str) -> bool {
+        if path
+            .split('/')
+            .any(|component| ALWAYS_SKIPPED.contains(&component))
+        {
+            return false;
+        }
+        if self.exclude.is_match(path) {
+            return false;
+        }
+        self.include.as_ref().is_none_or(|set| set.is_match(path))
+    }
+
+    /// True when a folder may contain kept paths (for pruning walks).
+    pub fn keeps_dir(&self, path: &str) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        !ALWAYS_SKIPPED.contains(&name) && !self.exclude.is_match(path)
+    }
+}
+
+/// Builds a glob set where `*` stays within a path component and `**`
+/// crosses folders, as in `.gitignore` and most linters' configuration.
+pub fn glob_set(globs: &[String]) -> Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let glob = globset::GlobBuilder::new(glob)
+            .literal_separator(true)
+            .build()
+            .or_else(|_| Glob::new(glob))
+            .map_err(|e| anyhow::anyhow!("invalid glob `{glob}`: {e}"))?;
+        builder.add(glob);
+    }
+    Ok(builder.build()?)
+}
+
+impl Snapshot {
+    /// Takes the snapshot of `root` described by `source`.
+    pub fn take(root: &Path, source: &Source, filter: &Filter, max_file_size: u64) -> Result<Self> {
+        let mut snapshot = Snapshot {
+            root: root.to_path_buf(),
+            source: source.clone(),
+            paths: Vec::new(),
+            origins: HashMap::new(),
+            changes: Vec::new(),
+            base_paths: Vec::new(),
+            base_origins: HashMap::new(),
+            git_dir: None,
+            max_file_size,
+        };
+        match source {
+            Source::WorkingTree => {
+                for (path, disk) in walk::walk(root, filter)? {
+                    snapshot.paths.push(path.clone());
+                    snapshot.origins.insert(path, Origin::Disk(disk));
+                }
+            }
+            Source::Staged | Source::Base(_) => {
+                let tree = git::read(root, source)?;
+                for (path, oid) in tree.files {
+                    if filter.keeps(&path) {
+                        snapshot.paths.push(path.clone());
+                        snapshot.origins.insert(path, Origin::Blob(oid));
+                    }
+                }
+                for (path, oid) in tree.base_files {
+                    if filter.keeps(&path) {
+                        snapshot.base_paths.push(path.clone());
+                        snapshot.base_origins.insert(path, Origin::Blob(oid));
+                    }
+                }
+                snapshot.changes = tree
+                    .changes
+                    .into_iter()
+                    .filter(|c| {
+                        filter.keeps(&c.path)
+                            || c.old_path.as_deref().is_some_and(|p| filter.keeps(p))
+                    })
+                    .collect();
+                snapshot.git_dir = Some(tree.top);
+            }
+        }
+        snapshot.paths.sort();
+        snapshot.base_paths.sort();
+        Ok(snapshot)
+    }
+
+    /// Reads the current content of each of `paths` (deduplicated by the
+    /// caller), in parallel for the disk, in one batch for git.
+    pub fn read(&self, paths: &[String]) -> HashMap<String, Arc<Content>> {
+        self.read_from(paths, &self.origins)
+    }
+
+    /// Reads the base content of each of `paths` (paths at the base).
+    pub fn read_base(&self, paths: &[String]) -> HashMap<String, Arc<Content>> {
+        self.read_from(paths, &self.base_origins)
+    }
+
+    fn read_from(
+        &self,
+        paths: &[String],
+        origins: &HashMap<String, Origin>,
+    ) -> HashMap<String, Arc<Content>> {
+        use rayon::prelude::*;
+        let max = self.max_file_size;
+        let mut blobs = Vec::new();
+        let mut out: HashMap<String, Arc<Content>> = paths
+            .par_iter()
+            .filter_map(|path| match origins.get(path)? {
+                Origin::Disk(disk) => Some((path.clone(), Arc::new(read_disk(disk, max)))),
+                Origin::Blob(_) => None,
+            })
+            .collect();
+        for path in paths {
+            if let Some(Origin::Blob(oid)) = origins.get(path) {
+                blobs.push((path.clone(), oid.clone()));
+            }
+        }
+        if !blobs.is_empty() {
+            let git_dir = self.git_dir.as_deref().unwrap_or(&self.root);
+            match git::cat_blobs(git_dir, blobs.iter().map(|(_, oid)| oid.as_str()), max) {
+                Ok(contents) => {
+                    for ((path, _), content) in blobs.into_iter().zip(contents) {
+                        out.insert(path, Arc::new(content));
+                    }
+                }
+                Err(e) => {
+                    let message = format!("{e:#}");
+                    for (path, _) in blobs {
+                        out.insert(path, Arc::new(Content::Unreadable(message.clone())));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn read_disk(path: &Path, max: u64) -> Content {
+    // Check the size first so a huge file is never loaded into memory.
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > max => return Content::TooLarge(meta.len()),
+        Ok(_) => {}
+        Err(e) => return Content::Unreadable(e.to_string()),
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => Content::classify(bytes, max),
+        Err(e) => Content::Unreadable(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify() {
+        assert_eq!(
+            Content::classify(b"ab".to_vec(), 10),
+            Content::Text("ab".into())
+        );
+        assert_eq!(
+            Content::classify(b"\xef\xbb\xbfab".to_vec(), 10),
+            Content::Text("ab".into())
+        );
+        assert_eq!(Content::classify(b"a\0b".to_vec(), 10), Content::Binary);
+        assert_eq!(
+            Content::classify(b"ab\xff".to_vec(), 10),
+            Content::InvalidUtf8(2)
+        );
+        assert_eq!(Content::classify(b"abc".to_vec(), 2), Content::TooLarge(3));
+    }
+
+    #[test]
+    fn filter_skips_default_folders_and_excludes() {
+        let filter = Filter::new(&[], &["fixtures/**".to_owned()]).unwrap();
+        assert!(filter.keeps("prisma/schema.prisma"));
+        assert!(!filter.keeps("node_modules/x/schema.prisma"));
+        assert!(!filter.keeps("a/target/x.sql"));
+        assert!(!filter.keeps("fixtures/a.sql"));
+        let filter = Filter::new(&["server/**".to_owned()], &[]).unwrap();
+        assert!(filter.keeps("server/a.sql"));
+        assert!(!filter.keeps("client/a.sql"));
+    }
+
+    #[test]
+    fn star_stays_in_one_folder() {
+        let set = glob_set(&["migrations/*.sql".to_owned()]).unwrap();
+        assert!(set.is_match("migrations/01_a.sql"));
+        assert!(!set.is_match("migrations/x/migration.sql"));
+        let set = glob_set(&["**/migrations/**".to_owned()]).unwrap();
+        assert!(set.is_match("migrations/01_a.sql"));
+        assert!(set.is_match("a/b/migrations/x/migration.sql"));
+    }
+}

@@ -1,0 +1,157 @@
+//! The WIT bindings and the conversions between wire and SDK types.
+//!
+//! Everything here is called from the code that [`crate::register_rule!`]
+//! expands to; rule authors never see it.
+
+use crate::types::{
+    Change, ChangeKind, Content, File, Finding, Input, Metadata, Mode, OptionError, Scope, Severity,
+};
+use crate::{Rule, Span};
+
+#[allow(unsafe_code, missing_debug_implementations, clippy::all)]
+pub mod bindings {
+    wit_bindgen::generate!({
+        path: "wit/v0.1.0",
+        world: "drift:rule/plugin",
+        pub_export_macro: true,
+        default_bindings_module: "drift_sdk::__private::bindings",
+    });
+}
+
+use bindings::drift::rule::types as wire;
+
+pub fn metadata<R: Rule>() -> wire::RuleMetadata {
+    let meta: Metadata = R::default().metadata();
+    wire::RuleMetadata {
+        id: meta.id,
+        summary: meta.summary,
+        default_severity: severity_to_wire(meta.default_severity),
+        globs: meta.include,
+        checks: meta
+            .checks
+            .into_iter()
+            .map(|c| wire::CheckMeta {
+                id: c.id,
+                summary: c.summary,
+                default_severity: severity_to_wire(c.default_severity),
+            })
+            .collect(),
+        scope: match meta.scope {
+            Scope::PerFile => wire::Scope::PerFile,
+            Scope::Repository => wire::Scope::Repository,
+        },
+    }
+}
+
+pub fn validate_options<R: Rule>(options: &str) -> Vec<wire::OptionError> {
+    match parse_options::<R::Options>(options) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .into_iter()
+            .map(|e| wire::OptionError {
+                key: e.key,
+                message: e.message,
+            })
+            .collect(),
+    }
+}
+
+pub fn check<R: Rule>(input: wire::Input) -> Result<Vec<wire::Finding>, String> {
+    let options = parse_options::<R::Options>(&input.options).map_err(|errors| {
+        let list: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.key, e.message))
+            .collect();
+        format!("invalid options: {}", list.join("; "))
+    })?;
+    let input = input_from_wire(input);
+    let findings = R::default().check(&input, &options);
+    Ok(findings.into_iter().map(finding_to_wire).collect())
+}
+
+pub fn parse_options<O: serde::de::DeserializeOwned + Default>(
+    json: &str,
+) -> Result<O, Vec<OptionError>> {
+    let trimmed = json.trim();
+    if trimmed.is_empty() {
+        return Ok(O::default());
+    }
+    let mut de = serde_json::Deserializer::from_str(trimmed);
+    serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let key = err.path().to_string();
+        let key = if key == "." { String::new() } else { key };
+        // serde_json appends " at line L column C" of the JSON text the host
+        // built, which means nothing to the user: the host reports the key's
+        // position in rules.toml instead.
+        let message = err.into_inner().to_string();
+        let message = match message.find(" at line ") {
+            Some(i) => message[..i].to_owned(),
+            None => message,
+        };
+        vec![OptionError { key, message }]
+    })
+}
+
+fn severity_to_wire(severity: Severity) -> wire::Severity {
+    match severity {
+        Severity::Error => wire::Severity::Error,
+        Severity::Warning => wire::Severity::Warning,
+        Severity::Info => wire::Severity::Info,
+    }
+}
+
+fn file_from_wire(file: wire::File) -> File {
+    File {
+        path: file.path,
+        content: match file.content {
+            wire::Content::Text(text) => Content::Text(text),
+            wire::Content::Binary => Content::Binary,
+            wire::Content::InvalidUtf8(at) => Content::InvalidUtf8(at),
+            wire::Content::TooLarge(size) => Content::TooLarge(size),
+        },
+    }
+}
+
+fn input_from_wire(input: wire::Input) -> Input {
+    Input {
+        mode: match input.mode {
+            wire::Mode::WorkingTree => Mode::WorkingTree,
+            wire::Mode::Staged => Mode::Staged,
+            wire::Mode::Base => Mode::Base,
+        },
+        files: input.files.into_iter().map(file_from_wire).collect(),
+        paths: input.paths,
+        changes: input
+            .changes
+            .into_iter()
+            .map(|c| Change {
+                kind: match c.kind {
+                    wire::ChangeKind::Added => ChangeKind::Added,
+                    wire::ChangeKind::Modified => ChangeKind::Modified,
+                    wire::ChangeKind::Deleted => ChangeKind::Deleted,
+                    wire::ChangeKind::Renamed => ChangeKind::Renamed,
+                },
+                path: c.path,
+                old_path: c.old_path,
+            })
+            .collect(),
+        base_paths: input.base_paths,
+        base_files: input.base_files.into_iter().map(file_from_wire).collect(),
+    }
+}
+
+fn finding_to_wire(finding: Finding) -> wire::Finding {
+    wire::Finding {
+        check: finding.check,
+        severity: finding.severity.map(severity_to_wire),
+        path: finding.path,
+        span: finding.span.map(|s: Span| wire::Span {
+            line: s.line,
+            column: s.column,
+            end_line: s.end_line,
+            end_column: s.end_column,
+        }),
+        message: finding.message,
+        help: finding.help,
+    }
+}

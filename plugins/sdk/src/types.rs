@@ -1,0 +1,232 @@
+//! Plain Rust mirrors of the WIT types, so rule logic and its tests never
+//! touch generated bindings.
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// How the host may split a rule's work (see the WIT `scope`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Findings depend on one file at a time: the host may batch files.
+    PerFile,
+    /// Findings relate files to each other: one call sees every file.
+    Repository,
+}
+
+/// One specific check of a rule, addressed as `<rule>/<check>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckMeta {
+    pub id: String,
+    pub summary: String,
+    pub default_severity: Severity,
+}
+
+impl CheckMeta {
+    pub fn new(id: &str, summary: &str, default_severity: Severity) -> Self {
+        Self {
+            id: id.to_owned(),
+            summary: summary.to_owned(),
+            default_severity,
+        }
+    }
+}
+
+/// A rule's static description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metadata {
+    pub id: String,
+    pub summary: String,
+    pub default_severity: Severity,
+    pub include: Vec<String>,
+    pub checks: Vec<CheckMeta>,
+    pub scope: Scope,
+}
+
+impl Metadata {
+    /// A repository-scoped rule with error severity, no globs and no checks.
+    pub fn new(id: &str, summary: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            summary: summary.to_owned(),
+            default_severity: Severity::Error,
+            include: Vec::new(),
+            checks: Vec::new(),
+            scope: Scope::Repository,
+        }
+    }
+
+    pub fn include<I, S>(mut self, globs: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.include.extend(globs.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn scope(mut self, scope: Scope) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    pub fn default_severity(mut self, severity: Severity) -> Self {
+        self.default_severity = severity;
+        self
+    }
+
+    pub fn check(mut self, check: CheckMeta) -> Self {
+        self.checks.push(check);
+        self
+    }
+}
+
+/// Where the snapshot came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    WorkingTree,
+    Staged,
+    Base,
+}
+
+/// A file's content as the host could read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    Text(String),
+    Binary,
+    InvalidUtf8(u64),
+    TooLarge(u64),
+}
+
+/// One file of the snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub path: String,
+    pub content: Content,
+}
+
+impl File {
+    /// The text, when the file is readable text.
+    pub fn text(&self) -> Option<&str> {
+        match &self.content {
+            Content::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+    Renamed,
+}
+
+/// One changed path between the base and the snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub path: String,
+    pub old_path: Option<String>,
+}
+
+/// What one `check` call sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub mode: Mode,
+    pub files: Vec<File>,
+    pub paths: Vec<String>,
+    pub changes: Vec<Change>,
+    pub base_paths: Vec<String>,
+    pub base_files: Vec<File>,
+}
+
+impl Input {
+    /// True when the run compares against a base (`--base` or `--staged`).
+    pub fn has_base(&self) -> bool {
+        self.mode != Mode::WorkingTree
+    }
+
+    /// The file at `path`, if the rule was handed it.
+    pub fn file(&self, path: &str) -> Option<&File> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.files[i])
+    }
+
+    /// The base version of `path` (a path at the base), if handed.
+    pub fn base_file(&self, path: &str) -> Option<&File> {
+        self.base_files.iter().find(|f| f.path == path)
+    }
+
+    /// Files whose content is text, with that text.
+    pub fn text_files(&self) -> impl Iterator<Item = (&File, &str)> {
+        self.files.iter().filter_map(|f| f.text().map(|t| (f, t)))
+    }
+
+    /// The change that produced `path` (matching either side of a rename).
+    pub fn change_for(&self, path: &str) -> Option<&Change> {
+        self.changes
+            .iter()
+            .find(|c| c.path == path || c.old_path.as_deref() == Some(path))
+    }
+}
+
+/// 1-based position range, see [`crate::Span`].
+pub use crate::text::Span;
+
+/// One problem found by a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub check: String,
+    pub severity: Option<Severity>,
+    pub path: String,
+    pub span: Option<Span>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    /// A finding about the whole file `path`, with the check's severity.
+    pub fn new(check: &str, path: &str, message: impl Into<String>) -> Self {
+        Self {
+            check: check.to_owned(),
+            severity: None,
+            path: path.to_owned(),
+            span: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn span(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Overrides the check's default severity for this finding (the user's
+    /// configured severity still wins).
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+}
+
+/// A problem with a rule's options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionError {
+    /// Dotted path of the key inside the rule's options table.
+    pub key: String,
+    pub message: String,
+}

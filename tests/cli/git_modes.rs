@@ -1,0 +1,237 @@
+//! Snapshot modes: working tree, `--staged` and `--base`, on real git
+//! history, and the failures of each (missing ref, shallow clone, no git).
+
+use crate::harness::Repo;
+
+const SCHEMA: &str =
+    "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n";
+
+/// main: four hand-written migrations and one Prisma migration; then a
+/// `feature` branch is checked out.
+fn history_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write("prisma/schema.prisma", SCHEMA)
+        .write(
+            "prisma/migrations/migration_lock.toml",
+            "provider = \"postgresql\"\n",
+        )
+        .write(
+            "prisma/migrations/20240101000000_init/migration.sql",
+            "CREATE TABLE \"User\" (id int);\n",
+        )
+        .write(
+            "prisma/migrations/20240301000000_posts/migration.sql",
+            "CREATE TABLE \"Post\" (id int);\n",
+        )
+        .write(
+            "prisma/migrations/01_init.sql",
+            "CREATE TABLE IF NOT EXISTS a (id int);\n",
+        )
+        .write(
+            "prisma/migrations/02_users.sql",
+            "CREATE TABLE IF NOT EXISTS b (id int);\n",
+        )
+        .write(
+            "prisma/migrations/03_orders.sql",
+            "CREATE TABLE IF NOT EXISTS c (id int);\n",
+        )
+        .write(
+            "prisma/migrations/04_line_endings.sql",
+            "SELECT 1;\nSELECT 2;\n",
+        )
+        .init_git();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo
+}
+
+#[test]
+fn base_mode_reports_edits_to_applied_migrations() {
+    let repo = history_repo();
+    repo.write(
+        "prisma/migrations/01_init.sql",
+        "CREATE TABLE IF NOT EXISTS a (id bigint);\n",
+    )
+    .write(
+        "prisma/migrations/04_line_endings.sql",
+        "SELECT 1;\r\nSELECT 2;\r\n",
+    )
+    .write("prisma/migrations/05_new.sql", "SELECT 5;\n")
+    .write(
+        "prisma/migrations/20240201000000_late/migration.sql",
+        "SELECT 1;\n",
+    )
+    .write(
+        "prisma/migrations/20240401000000_fine/migration.sql",
+        "SELECT 1;\n",
+    )
+    .remove("prisma/migrations/20240101000000_init/migration.sql");
+    repo.git(&[
+        "mv",
+        "prisma/migrations/02_users.sql",
+        "prisma/migrations/02_accounts.sql",
+    ]);
+    repo.commit_all("feature work");
+    let run = repo.run(&["run", "--base", "main"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    insta::assert_snapshot!(run.stdout);
+
+    // The working tree alone has no history: none of those checks apply.
+    let run = repo.run(&["run", "--format", "json"]);
+    assert!(
+        run.checks()
+            .iter()
+            .all(|c| !c.ends_with("-applied") && !c.ends_with("out-of-order")),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn base_mode_is_silent_for_a_clean_branch() {
+    let repo = history_repo();
+    repo.write("prisma/migrations/05_new.sql", "SELECT 5;\n")
+        .write(
+            "prisma/migrations/20240401000000_next/migration.sql",
+            "SELECT 1;\n",
+        )
+        .write(
+            "prisma/migrations/03_orders.sql",
+            "CREATE TABLE IF NOT EXISTS c (id int);\r\n",
+        );
+    repo.commit_all("clean work");
+    let run = repo.run(&["run", "--base", "main", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.checks(), Vec::<String>::new());
+}
+
+#[test]
+fn base_mode_checks_head_not_uncommitted_edits() {
+    let repo = history_repo();
+    repo.write("prisma/migrations/01_init.sql", "-- uncommitted edit\n");
+    let run = repo.run(&["run", "--base", "main", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn staged_mode_checks_the_index() {
+    let repo = history_repo();
+    // An unstaged edit is not what will be committed.
+    repo.write(
+        "prisma/migrations/01_init.sql",
+        "CREATE TABLE IF NOT EXISTS a (id bigint);\n",
+    );
+    let run = repo.run(&["run", "--staged", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    repo.git(&["add", "prisma/migrations/01_init.sql"]);
+    let run = repo.run(&["run", "--staged", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.checks(), ["numbering/modified-applied"]);
+    // A staged file that was since deleted from disk is still checked.
+    repo.write("prisma/migrations/03_dup.sql", "SELECT 1;\n");
+    repo.git(&["add", "prisma/migrations/03_dup.sql"]);
+    repo.remove("prisma/migrations/03_dup.sql");
+    let run = repo.run(&["run", "--staged", "--format", "json"]);
+    assert!(
+        run.checks()
+            .contains(&"numbering/duplicate-number".to_owned()),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn staged_mode_in_a_repository_without_commits() {
+    let repo = Repo::new();
+    repo.write("prisma/schema.prisma", SCHEMA)
+        .write("prisma/migrations/01_a.sql", "SELECT 1;\n");
+    repo.git(&["init", "-q", "-b", "main"]);
+    repo.git(&["add", "-A"]);
+    let run = repo.run(&["run", "--staged", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn missing_base_ref_explains_how_to_fetch_it() {
+    let repo = history_repo();
+    let run = repo.run(&["run", "--base", "origin/nope"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("base ref `origin/nope` was not found"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("git fetch origin"), "{run:?}");
+}
+
+#[test]
+fn shallow_clone_explains_fetch_depth() {
+    let origin = history_repo();
+    origin
+        .write("prisma/migrations/05_new.sql", "SELECT 5;\n")
+        .commit_all("feature");
+    let clone = Repo::new();
+    let url = format!("file://{}", origin.path().display());
+    clone.git(&[
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--no-single-branch",
+        &url,
+        ".",
+    ]);
+    let run = clone.run(&["run", "--base", "origin/main"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("shallow clone"), "{run:?}");
+    assert!(run.stderr.contains("fetch-depth: 0"), "{run:?}");
+    let run = clone.run(&["run", "--base", "origin/missing"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("This is a shallow clone"), "{run:?}");
+}
+
+#[test]
+fn base_and_staged_need_git() {
+    let repo = Repo::new();
+    repo.write("prisma/schema.prisma", SCHEMA);
+    for args in [
+        ["run", "--base", "main"],
+        ["run", "--staged", "--format=text"],
+    ] {
+        let run = repo.run(&args);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            run.stderr.contains("is not inside a git repository"),
+            "{run:?}"
+        );
+    }
+}
+
+#[test]
+fn ignored_and_excluded_files_are_not_checked() {
+    let repo = Repo::new();
+    let dup = |dir: &str| {
+        repo.write(&format!("{dir}/prisma/schema.prisma"), SCHEMA)
+            .write(&format!("{dir}/prisma/migrations/01_a.sql"), "SELECT 1;\n")
+            .write(&format!("{dir}/prisma/migrations/01_b.sql"), "SELECT 1;\n");
+    };
+    dup("node_modules/pkg");
+    dup("ignored");
+    dup("legacy");
+    dup("nested/build");
+    dup("checked");
+    repo.write(".gitignore", "ignored/\n")
+        .write("nested/.gitignore", "build/\n")
+        .write("rules.toml", "exclude = [\"legacy/**\"]\n");
+    let run = repo.run(&["run", "--format", "json"]);
+    let paths: Vec<String> = run.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["path"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "checked/prisma/migrations/01_a.sql",
+            "checked/prisma/migrations/01_b.sql"
+        ],
+        "{run:?}"
+    );
+}

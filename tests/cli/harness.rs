@@ -1,0 +1,276 @@
+//! Test harness: temporary repositories with real git history, the
+//! `drift-host` binary, and test plugins built from source.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// A temporary repository.
+pub struct Repo {
+    dir: tempfile::TempDir,
+}
+
+impl Repo {
+    /// An empty folder (no git).
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::Builder::new()
+                .prefix("drift-test")
+                .tempdir()
+                .expect("tempdir"),
+        }
+    }
+
+    /// A folder holding a copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Self {
+        let repo = Self::new();
+        copy_dir(&fixtures_dir().join(name), repo.path());
+        repo
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+        self
+    }
+
+    pub fn remove(&self, rel: &str) -> &Self {
+        std::fs::remove_file(self.path().join(rel)).expect("remove");
+        self
+    }
+
+    /// Runs git in the repository, with a fixed identity and dates so
+    /// history is reproducible.
+    pub fn git(&self, args: &[&str]) -> String {
+        let output = Command::new("git")
+            .current_dir(self.path())
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .env("GIT_AUTHOR_DATE", "2025-01-01T00:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2025-01-01T00:00:00Z")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.path())
+            .output()
+            .expect("git runs");
+        assert!(
+            output.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// `git init` on branch main, with everything committed.
+    pub fn init_git(&self) -> &Self {
+        self.git(&["init", "-q", "-b", "main"]);
+        self.git(&["config", "core.autocrlf", "false"]);
+        self.commit_all("initial");
+        self
+    }
+
+    pub fn commit_all(&self, message: &str) -> &Self {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self
+    }
+
+    /// Runs drift-host with `args` in this repository.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+}
+
+/// The result of one drift-host invocation.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+
+    /// `rule/check` of every finding.
+    pub fn checks(&self) -> Vec<String> {
+        self.json()["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}/{}",
+                    f["rule"].as_str().unwrap_or(""),
+                    f["check"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    }
+
+    pub fn errors(&self) -> Vec<String> {
+        self.json()["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} `{}`: {}",
+                    e["kind"].as_str().unwrap_or(""),
+                    e["subject"].as_str().unwrap_or(""),
+                    e["message"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let output: Output = Command::new(env!("CARGO_BIN_EXE_drift-host"))
+        .current_dir(dir)
+        .args(args)
+        .env("DRIFT_HOST_CACHE_DIR", cache_dir())
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_BASE_REF")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("drift-host runs");
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains("panicked at") && !run.stdout.contains("RUST_BACKTRACE"),
+        "drift-host panicked:\n{run:?}"
+    );
+    run
+}
+
+/// One compiled-plugin cache for the whole test run (tests that measure the
+/// cache use their own).
+pub fn cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("drift-cache")
+}
+
+pub fn workspace_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace")
+        .to_path_buf()
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    workspace_dir().join("tests/fixtures")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Builds a wasm32-wasip2 plugin crate of this workspace from source (once
+/// per test run) and returns the component's path.
+pub fn build_plugin(package: &str) -> PathBuf {
+    static BUILT: OnceLock<std::sync::Mutex<std::collections::HashMap<String, PathBuf>>> =
+        OnceLock::new();
+    let built = BUILT.get_or_init(Default::default);
+    let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(path) = built.get(package) {
+        return path.clone();
+    }
+    let workspace = workspace_dir();
+    // The same nested target folder build.rs uses: separate from the outer
+    // one (whose lock `cargo test` holds), shared so it is built only once.
+    let target_dir = workspace.join("target/wasm-plugins");
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(&workspace)
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-wasip2",
+            "-p",
+            package,
+            "--target-dir",
+        ])
+        .arg(&target_dir);
+    for var in [
+        "CARGO_ENCODED_RUSTFLAGS",
+        "RUSTFLAGS",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "RUSTC_WRAPPER",
+    ] {
+        cmd.env_remove(var);
+    }
+    let output = cmd.output().expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "building {package} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let path = target_dir
+        .join("wasm32-wasip2/release")
+        .join(format!("{}.wasm", package.replace('-', "_")));
+    assert!(path.is_file(), "{} missing", path.display());
+    built.insert(package.to_owned(), path.clone());
+    path
+}
+
+pub fn sha256(path: &Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).expect("read");
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Copies the probe plugin into `repo` and writes a rules.toml enabling it
+/// with `mode` plus extra TOML lines.
+pub fn with_probe(repo: &Repo, mode: &str, extra: &str) {
+    let wasm = build_plugin("sandbox-probe");
+    std::fs::copy(&wasm, repo.path().join("probe.wasm")).expect("copy probe");
+    let sha = sha256(&wasm);
+    repo.write(
+        "rules.toml",
+        format!(
+            "{extra}\n[plugins.sandbox-probe]\npath = \"probe.wasm\"\nsha256 = \"{sha}\"\noptions = {{ mode = \"{mode}\" }}\n"
+        ),
+    );
+}

@@ -1,0 +1,13 @@
+//! End-to-end tests: the `drift-host` binary over fixture repositories.
+//!
+//! One test binary (fast to link, shared plugin builds); each module covers
+//! one area. Repositories are created per test in temporary folders, with
+//! real `git init`, commits and branches where a test reads diffs.
+
+mod harness;
+
+mod config;
+mod git_modes;
+mod numbering;
+mod output;
+mod sandbox;

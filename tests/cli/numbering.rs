@@ -1,0 +1,99 @@
+//! The built-in `numbering` rule end to end: every working-tree check fires
+//! on the messy fixture and none on the clean one. (History checks are in
+//! `git_modes`; per-check unit tests live in the rule's crate.)
+
+use std::collections::BTreeSet;
+
+use crate::harness::Repo;
+
+#[test]
+fn clean_repository_has_no_findings() {
+    let run = Repo::fixture("numbering-clean").run(&["run"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    insta::assert_snapshot!(run.stdout, @"drift-host: no problems found (8 files checked by 1 rule)");
+}
+
+#[test]
+fn messy_repository_fires_every_working_tree_check() {
+    let run = Repo::fixture("numbering-messy").run(&["run", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let fired: BTreeSet<String> = run.checks().into_iter().collect();
+    let expected: BTreeSet<String> = [
+        "duplicate-number",
+        "gap",
+        "letter-suffix",
+        "orphan-rollback",
+        "unrecognized-name",
+        "inconsistent-width",
+        "prisma-folder-name",
+        "invalid-timestamp",
+        "missing-migration-sql",
+        "unexpected-file",
+        "duplicate-timestamp",
+        "duplicate-name",
+        "missing-lock-file",
+        "provider-mismatch",
+        "empty-migration",
+        "missing-migrations-folder",
+    ]
+    .iter()
+    .map(|c| format!("numbering/{c}"))
+    .collect();
+    assert_eq!(fired, expected, "{run:?}");
+}
+
+#[test]
+fn configured_migration_folder_without_schema() {
+    let repo = Repo::new();
+    repo.write("db/migrations/01_a.sql", "SELECT 1;\n").write(
+        "rules.toml",
+        "[rules.numbering]\nmigration-dirs = [\"db/migrations\", \"db/missing\"]\n",
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let fired: BTreeSet<String> = run.checks().into_iter().collect();
+    assert!(fired.contains("numbering/missing-schema"), "{run:?}");
+    assert!(
+        fired.contains("numbering/missing-migrations-folder"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn letter_suffix_and_rollback_policies_are_configurable() {
+    let repo = Repo::new();
+    repo.write(
+        "prisma/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n}\n",
+    )
+    .write("prisma/migrations/01_a.sql", "SELECT 1;\n")
+    .write("prisma/migrations/01b_a_fix.sql", "SELECT 1;\n")
+    .write("prisma/migrations/01_a_rollback.sql", "SELECT 1;\n")
+    .write("prisma/migrations/02_b.sql", "SELECT 1;\n")
+    .write("prisma/migrations/02_b.down.sql", "SELECT 1;\n");
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(
+        run.checks(),
+        ["numbering/letter-suffix"],
+        "defaults: warn, allow: {run:?}"
+    );
+    assert_eq!(run.code, 0);
+    repo.write(
+        "rules.toml",
+        "[rules.numbering]\nletter-suffix = \"allow\"\nrollback = \"error\"\n",
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(
+        run.checks(),
+        ["numbering/rollback-file", "numbering/rollback-file"],
+        "{run:?}"
+    );
+    assert_eq!(run.code, 1);
+    repo.write(
+        "rules.toml",
+        "[rules.numbering]\nletter-suffix = \"error\"\n",
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.checks(), ["numbering/letter-suffix"], "{run:?}");
+    assert_eq!(run.code, 1);
+}

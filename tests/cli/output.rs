@@ -1,0 +1,114 @@
+//! Output formats, determinism, the compiled-plugin cache and defaults.
+
+use crate::harness::{Repo, with_probe};
+
+/// A repository with findings of every kind: whole-file, spanned, multi-byte
+/// text, a tab, a host finding for a non-UTF-8 file.
+fn sample_repo() -> Repo {
+    let repo = Repo::fixture("numbering-messy");
+    repo.write("docs/a.probe", "probe é\n")
+        .write("docs/b.probe", "\tprobe with a tab\n")
+        .write("docs/c.probe", b"probe \xff\xfe not utf-8\n".as_slice());
+    with_probe(&repo, "ok", "");
+    repo
+}
+
+#[test]
+fn text_output() {
+    let run = sample_repo().run(&["run"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn json_output() {
+    let run = sample_repo().run(&["run", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn output_is_identical_at_any_thread_count() {
+    let repo = Repo::new();
+    repo.write(
+        "prisma/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n}\n",
+    );
+    // Enough files that the per-file probe is split into many chunks.
+    for i in 0..400 {
+        let n = if i % 7 == 0 { i - 1 } else { i };
+        repo.write(
+            &format!("prisma/migrations/{n:04}_m{i}.sql"),
+            format!("SELECT {i};\n"),
+        );
+        repo.write(&format!("notes/{i:04}.probe"), format!("probe {i}\n"));
+    }
+    with_probe(&repo, "ok", "");
+    let outputs: Vec<String> = ["1", "2", "8", "2", "1"]
+        .iter()
+        .map(|threads| {
+            let run = repo.run(&["run", "--format", "json", "--threads", threads]);
+            assert_eq!(run.code, 1, "{run:?}");
+            run.stdout
+        })
+        .collect();
+    assert!(
+        outputs.windows(2).all(|w| w[0] == w[1]),
+        "outputs differ between thread counts"
+    );
+    let json: serde_json::Value = serde_json::from_str(&outputs[0]).expect("json");
+    assert!(json["findings"].as_array().expect("findings").len() > 400);
+}
+
+#[test]
+fn compiled_plugins_are_cached_unless_disabled() {
+    let repo = Repo::fixture("numbering-clean");
+    let cache = tempfile::tempdir().expect("tempdir");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run"];
+        args.extend_from_slice(extra);
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_drift-host"))
+            .current_dir(repo.path())
+            .args(&args)
+            .env("DRIFT_HOST_CACHE_DIR", cache.path())
+            .output()
+            .expect("runs");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    };
+    let count = || {
+        walkdir::WalkDir::new(cache.path())
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "cwasm"))
+            .count()
+    };
+    run(&["--no-cache"]);
+    assert_eq!(count(), 0, "--no-cache writes nothing");
+    run(&[]);
+    let cached = count();
+    assert!(cached >= 1, "the built-in rules are cached");
+    run(&[]);
+    assert_eq!(count(), cached, "a warm run reuses the cache");
+}
+
+#[test]
+fn embedded_default_config_applies_without_rules_toml() {
+    let repo = Repo::fixture("numbering-messy");
+    assert!(!repo.path().join("rules.toml").exists());
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.json()["summary"]["rules_run"], 1, "{run:?}");
+    assert!(!run.checks().is_empty());
+}
+
+#[test]
+fn an_empty_folder_is_clean() {
+    let repo = Repo::new();
+    let run = repo.run(&["run"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    insta::assert_snapshot!(run.stdout, @"drift-host: no problems found (0 files checked by 1 rule)");
+}

@@ -1,0 +1,288 @@
+//! The sandbox, proven with a real misbehaving plugin built from source:
+//! every failure is an error naming the plugin, other rules still report,
+//! exit code 2.
+
+use crate::harness::{Repo, build_plugin, sha256, with_probe};
+
+/// A repository where the built-in numbering rule has something to say, so
+/// each test can check that it still reports while the probe fails.
+fn repo_with_numbering_error() -> Repo {
+    let repo = Repo::new();
+    repo.write(
+        "prisma/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n",
+    )
+    .write("prisma/migrations/01_a.sql", "SELECT 1;\n")
+    .write("prisma/migrations/01_b.sql", "SELECT 2;\n")
+    .write("notes.probe", "probe\n");
+    repo
+}
+
+fn assert_fails_but_numbering_reports(repo: &Repo, expected: &str) {
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let errors = run.errors();
+    assert_eq!(errors.len(), 1, "{run:?}");
+    assert!(
+        errors[0].starts_with("plugin `sandbox-probe`: "),
+        "{errors:?}"
+    );
+    assert!(
+        errors[0].contains(expected),
+        "expected `{expected}` in {errors:?}"
+    );
+    let checks = run.checks();
+    assert_eq!(
+        checks
+            .iter()
+            .filter(|c| *c == "numbering/duplicate-number")
+            .count(),
+        2,
+        "{run:?}"
+    );
+}
+
+#[test]
+fn infinite_loop_is_stopped_by_the_time_budget() {
+    let repo = repo_with_numbering_error();
+    with_probe(&repo, "loop", "[limits]\ntime-ms = 300");
+    assert_fails_but_numbering_reports(&repo, "exceeded its time budget of 300 ms");
+}
+
+#[test]
+fn gigabyte_allocation_hits_the_memory_cap() {
+    let repo = repo_with_numbering_error();
+    with_probe(&repo, "alloc", "[limits]\nmemory-mib = 64");
+    assert_fails_but_numbering_reports(&repo, "exceeded its memory cap of 64 MiB");
+}
+
+#[test]
+fn panic_is_reported_with_its_message() {
+    let repo = repo_with_numbering_error();
+    with_probe(&repo, "panic", "");
+    assert_fails_but_numbering_reports(&repo, "panicked: ");
+    let run = repo.run(&["run", "--format", "json"]);
+    assert!(
+        run.errors()[0].contains("probe panicked on purpose"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn unbounded_recursion_is_stopped() {
+    let repo = repo_with_numbering_error();
+    with_probe(&repo, "recursion", "");
+    assert_fails_but_numbering_reports(&repo, "stack overflow");
+}
+
+#[test]
+fn no_files_environment_or_clock() {
+    for (mode, observed) in [
+        ("read-file", "file read denied"),
+        ("env", "0 env vars, 0 args"),
+        ("clock", "clock reads 0"),
+    ] {
+        let repo = repo_with_numbering_error();
+        with_probe(&repo, mode, "");
+        let run = repo.run(&["run", "--format", "json"]);
+        assert_eq!(run.code, 1, "{run:?}");
+        let messages: Vec<String> = run.json()["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["check"] == "observed")
+            .map(|f| f["message"].as_str().unwrap_or("").to_owned())
+            .collect();
+        assert_eq!(messages.len(), 1, "{run:?}");
+        assert!(messages[0].starts_with(observed), "{mode}: {messages:?}");
+    }
+}
+
+#[test]
+fn malformed_results_are_plugin_errors() {
+    for (mode, expected) in [
+        ("undeclared-check", "undeclared check `nope`"),
+        ("bad-span", "invalid span 0:0-0:0"),
+        ("bad-path", "invalid path `../outside`"),
+    ] {
+        let repo = repo_with_numbering_error();
+        with_probe(&repo, mode, "");
+        let run = repo.run(&["run", "--format", "json"]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            run.errors().iter().any(|e| e.contains(expected)),
+            "{mode}: {run:?}"
+        );
+        // The well-formed findings of the same plugin are kept.
+        assert!(
+            run.checks().contains(&"sandbox-probe/seen".to_owned()),
+            "{run:?}"
+        );
+    }
+}
+
+#[test]
+fn checksum_mismatch_shows_expected_and_actual() {
+    let repo = repo_with_numbering_error();
+    with_probe(&repo, "ok", "");
+    let actual = sha256(&build_plugin("sandbox-probe"));
+    let wrong = "0".repeat(64);
+    let config = std::fs::read_to_string(repo.path().join("rules.toml")).expect("read");
+    repo.write("rules.toml", config.replace(&actual, &wrong));
+    let run = repo.run(&["run"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "pins sha256 {wrong}, but the file has sha256 {actual}"
+        )),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("error[numbering/duplicate-number]"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn unpinned_plugin_is_refused_with_the_line_to_add() {
+    let repo = repo_with_numbering_error();
+    let wasm = build_plugin("sandbox-probe");
+    std::fs::copy(&wasm, repo.path().join("probe.wasm")).expect("copy");
+    repo.write(
+        "rules.toml",
+        "[plugins.sandbox-probe]\npath = \"probe.wasm\"\n",
+    );
+    let run = repo.run(&["run"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stdout
+            .contains(&format!("add `sha256 = \"{}\"`", sha256(&wasm))),
+        "{run:?}"
+    );
+}
+
+/// Rewrites the interface version in the component's export names (same
+/// length, so the binary stays valid).
+fn probe_with_version(repo: &Repo, version: &str) {
+    let wasm = std::fs::read(build_plugin("sandbox-probe")).expect("read");
+    let from = b"drift:rule/rule@0.1.0";
+    let to = format!("drift:rule/rule@{version}");
+    assert_eq!(to.len(), from.len());
+    let mut patched = wasm.clone();
+    let mut i = 0;
+    while i + from.len() <= patched.len() {
+        if &patched[i..i + from.len()] == from {
+            patched[i..i + from.len()].copy_from_slice(to.as_bytes());
+        }
+        i += 1;
+    }
+    let to_types = format!("drift:rule/types@{version}");
+    let from_types = b"drift:rule/types@0.1.0";
+    let mut i = 0;
+    while i + from_types.len() <= patched.len() {
+        if &patched[i..i + from_types.len()] == from_types {
+            patched[i..i + from_types.len()].copy_from_slice(to_types.as_bytes());
+        }
+        i += 1;
+    }
+    repo.write("probe.wasm", &patched);
+    let sha = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&patched)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    repo.write(
+        "rules.toml",
+        format!("[plugins.sandbox-probe]\npath = \"probe.wasm\"\nsha256 = \"{sha}\"\n"),
+    );
+}
+
+#[test]
+fn newer_interface_version_asks_to_upgrade_the_host() {
+    let repo = repo_with_numbering_error();
+    probe_with_version(&repo, "0.9.0");
+    let run = repo.run(&["run"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "built for rule interface 0.9.0, but this drift-host supports 0.1.0: upgrade drift-host"
+        ),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("error[numbering/duplicate-number]"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn older_interface_version_asks_to_rebuild_the_plugin() {
+    let repo = repo_with_numbering_error();
+    probe_with_version(&repo, "0.0.1");
+    let run = repo.run(&["run"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "no longer supports (supported: 0.1.0): rebuild the plugin against drift-sdk 0.1.0"
+        ),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn corrupt_and_core_module_files_are_clear_errors() {
+    for (bytes, expected) in [
+        (b"not wasm at all".to_vec(), "not a WebAssembly file"),
+        (
+            b"\0asm\x01\0\0\0".to_vec(),
+            "core WebAssembly module, not a component",
+        ),
+        (
+            b"\0asm\x0d\0\x01\0garbage".to_vec(),
+            "not a valid WebAssembly component",
+        ),
+    ] {
+        let repo = repo_with_numbering_error();
+        repo.write("probe.wasm", &bytes);
+        let sha = {
+            use sha2::Digest;
+            sha2::Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        repo.write(
+            "rules.toml",
+            format!("[plugins.sandbox-probe]\npath = \"probe.wasm\"\nsha256 = \"{sha}\"\n"),
+        );
+        let run = repo.run(&["run", "--format", "json"]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            run.errors().iter().any(|e| e.contains(expected)),
+            "{expected}: {run:?}"
+        );
+        assert_eq!(run.checks().len(), 2, "numbering still reports: {run:?}");
+    }
+}
+
+#[test]
+fn plugin_may_not_claim_a_builtin_id() {
+    let repo = repo_with_numbering_error();
+    let wasm = build_plugin("sandbox-probe");
+    std::fs::copy(&wasm, repo.path().join("probe.wasm")).expect("copy");
+    repo.write(
+        "rules.toml",
+        format!(
+            "[plugins.numbering]\npath = \"probe.wasm\"\nsha256 = \"{}\"\n",
+            sha256(&wasm)
+        ),
+    );
+    let run = repo.run(&["run"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stdout.contains("`numbering` is a built-in rule id"),
+        "{run:?}"
+    );
+}

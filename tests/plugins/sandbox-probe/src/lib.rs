@@ -1,0 +1,147 @@
+//! A test plugin that misbehaves on request (`mode` option), so the host's
+//! sandbox and failure handling are tested against a real component built
+//! from source in the test run.
+//!
+//! Modes: `ok` (one finding per `.probe` file), `loop`, `alloc` (gigabytes),
+//! `recursion`, `panic`, `read-file`, `env`, `clock`, `undeclared-check`,
+//! `bad-span`, `bad-path`, `flood` (`count` findings).
+
+use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity, Span};
+
+#[derive(Default)]
+struct Probe;
+
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+struct Options {
+    mode: Mode,
+    count: u32,
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Mode {
+    #[default]
+    Ok,
+    Loop,
+    Alloc,
+    Recursion,
+    Panic,
+    ReadFile,
+    Env,
+    Clock,
+    UndeclaredCheck,
+    BadSpan,
+    BadPath,
+    Flood,
+}
+
+#[inline(never)]
+fn recurse(n: u64) -> u64 {
+    let local = std::hint::black_box([n; 16]);
+    if std::hint::black_box(n) == u64::MAX {
+        return local[0];
+    }
+    recurse(n + 1).wrapping_add(local[n as usize % 16])
+}
+
+impl Rule for Probe {
+    type Options = Options;
+
+    fn metadata(&self) -> Metadata {
+        Metadata::new("sandbox-probe", "test plugin that misbehaves on request")
+            .include(["**/*.probe"])
+            .scope(Scope::PerFile)
+            .check(CheckMeta::new(
+                "seen",
+                "a .probe file was seen",
+                Severity::Warning,
+            ))
+            .check(CheckMeta::new(
+                "observed",
+                "what the sandbox let the plugin observe",
+                Severity::Info,
+            ))
+    }
+
+    fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let first = input
+            .files
+            .first()
+            .map(|f| f.path.clone())
+            .unwrap_or_default();
+        match options.mode {
+            Mode::Ok => {}
+            Mode::Loop => {
+                let mut x: u64 = 0;
+                loop {
+                    x = std::hint::black_box(x.wrapping_add(1));
+                }
+            }
+            Mode::Alloc => {
+                let mut blocks: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    blocks.push(vec![1u8; 256 * 1024 * 1024]);
+                    std::hint::black_box(&blocks);
+                }
+            }
+            Mode::Recursion => {
+                let n = recurse(0);
+                findings.push(Finding::new("observed", &first, format!("{n}")));
+            }
+            Mode::Panic => panic!("probe panicked on purpose"),
+            Mode::ReadFile => {
+                let result = std::fs::read_to_string("/etc/passwd")
+                    .or_else(|_| std::fs::read_to_string("rules.toml"));
+                let message = match result {
+                    Ok(_) => "read a file".to_owned(),
+                    Err(e) => format!("file read denied: {}", e.kind()),
+                };
+                findings.push(Finding::new("observed", &first, message));
+            }
+            Mode::Env => {
+                let vars = std::env::vars().count();
+                let args = std::env::args().count();
+                findings.push(Finding::new(
+                    "observed",
+                    &first,
+                    format!("{vars} env vars, {args} args"),
+                ));
+            }
+            Mode::Clock => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(u64::MAX);
+                findings.push(Finding::new(
+                    "observed",
+                    &first,
+                    format!("clock reads {now}"),
+                ));
+            }
+            Mode::UndeclaredCheck => findings.push(Finding::new("nope", &first, "x")),
+            Mode::BadSpan => {
+                findings.push(Finding::new("seen", &first, "x").span(Span::line(0, 0, 0)))
+            }
+            Mode::BadPath => findings.push(Finding::new("seen", "../outside", "x")),
+            Mode::Flood => {
+                for i in 0..options.count {
+                    findings.push(Finding::new("seen", &first, format!("finding {i}")));
+                }
+            }
+        }
+        for (file, text) in input.text_files() {
+            if text.contains("probe") {
+                findings.push(
+                    Finding::new("seen", &file.path, "probe file seen")
+                        .span(Span::of_range(text, 0..text.len().min(5)))
+                        .help("nothing to do: this is a test plugin"),
+                );
+            }
+        }
+        findings
+    }
+}
+
+drift_sdk::register_rule!(Probe);
