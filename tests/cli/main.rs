@@ -10,4 +10,5 @@ mod config;
 mod git_modes;
 mod numbering;
 mod output;
+mod repository;
 mod sandbox;
