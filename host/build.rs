@@ -19,6 +19,9 @@ const BUILTINS: &[(&str, &str, &str)] = &[("numbering", "numbering", "drift-rule
 
 const TARGET: &str = "wasm32-wasip2";
 
+/// The workspace's size-optimised profile for plugins (see Cargo.toml).
+const PROFILE: &str = "plugin";
+
 fn main() {
     let manifest_dir = PathBuf::from(env("CARGO_MANIFEST_DIR"));
     let workspace = manifest_dir
@@ -50,7 +53,14 @@ fn main() {
     let target_dir = nested_target_dir(&out_dir);
     let mut cmd = Command::new(env("CARGO"));
     cmd.current_dir(&workspace)
-        .args(["build", "--release", "--target", TARGET, "--target-dir"])
+        .args([
+            "build",
+            "--profile",
+            PROFILE,
+            "--target",
+            TARGET,
+            "--target-dir",
+        ])
         .arg(&target_dir)
         .arg("--manifest-path")
         .arg(workspace.join("Cargo.toml"));
@@ -85,7 +95,7 @@ fn main() {
     for (id, _, package) in BUILTINS {
         let wasm = target_dir
             .join(TARGET)
-            .join("release")
+            .join(PROFILE)
             .join(format!("{}.wasm", package.replace('-', "_")));
         assert!(
             wasm.is_file(),

@@ -220,7 +220,8 @@ pub fn build_plugin(package: &str) -> PathBuf {
     cmd.current_dir(&workspace)
         .args([
             "build",
-            "--release",
+            "--profile",
+            "plugin",
             "--target",
             "wasm32-wasip2",
             "-p",
@@ -245,7 +246,7 @@ pub fn build_plugin(package: &str) -> PathBuf {
         String::from_utf8_lossy(&output.stderr)
     );
     let path = target_dir
-        .join("wasm32-wasip2/release")
+        .join("wasm32-wasip2/plugin")
         .join(format!("{}.wasm", package.replace('-', "_")));
     assert!(path.is_file(), "{} missing", path.display());
     built.insert(package.to_owned(), path.clone());

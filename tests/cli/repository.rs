@@ -11,7 +11,11 @@ fn rule_doc_pages_are_current() {
     let mut checked = 0;
     for entry in std::fs::read_dir(root.join("plugins")).expect("plugins/") {
         let dir = entry.expect("entry").path();
-        let id = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let id = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         if id == "sdk" || id == "examples" || !dir.join("README.md").is_file() {
             continue;
         }
