@@ -95,12 +95,40 @@ pub fn run(
         .collect();
     let base_sources = snapshot.read_base(&changed_base);
 
+    // Parse every SQL file an SQL-reading rule wants, once, in parallel.
+    let sql_wanted: BTreeSet<&String> = rules
+        .iter()
+        .zip(&matched)
+        .filter(|(rule, _)| rule.plugin.meta.sql)
+        .flat_map(|(_, paths)| paths.iter().filter(|p| p.ends_with(".sql")))
+        .collect();
+    let parsed: Vec<(String, Result<wire::SqlTree, String>)> = sql_wanted
+        .into_par_iter()
+        .filter_map(|path| match sources.get(path)?.as_ref() {
+            Content::Text(text) => Some((path.clone(), crate::sql::parse(text))),
+            _ => None,
+        })
+        .collect();
+    let mut trees: HashMap<String, wire::SqlTree> = HashMap::new();
+
     let mut report = Report {
         files_checked: wanted.len(),
         rules_run: rules.len(),
         ..Report::default()
     };
     host_findings(&wanted, &sources, &mut report);
+    for (path, tree) in parsed {
+        match tree {
+            Ok(tree) => {
+                trees.insert(path, tree);
+            }
+            Err(message) => report.errors.push(RunError {
+                kind: "sql",
+                subject: path,
+                message,
+            }),
+        }
+    }
 
     let mut tasks = Vec::new();
     for (index, rule) in rules.iter().enumerate() {
@@ -142,7 +170,13 @@ pub fn run(
                 files: task
                     .files
                     .iter()
-                    .filter_map(|p| wire_file(p, sources.get(p)?))
+                    .filter_map(|p| {
+                        let mut file = wire_file(p, sources.get(p)?)?;
+                        if rule.plugin.meta.sql {
+                            file.sql = trees.get(p).cloned();
+                        }
+                        Some(file)
+                    })
                     .collect(),
                 paths: matched[task.rule].clone(),
                 changes: snapshot
@@ -226,6 +260,7 @@ fn wire_file(path: &str, content: &Content) -> Option<wire::File> {
     Some(wire::File {
         path: path.to_owned(),
         content,
+        sql: None,
     })
 }
 

@@ -16,3 +16,4 @@ pub mod engine;
 pub mod output;
 pub mod plugin;
 pub mod snapshot;
+pub mod sql;

@@ -165,7 +165,7 @@ fn unpinned_plugin_is_refused_with_the_line_to_add() {
 /// length, so the binary stays valid).
 fn probe_with_version(repo: &Repo, version: &str) {
     let wasm = std::fs::read(build_plugin("sandbox-probe")).expect("read");
-    let from = b"drift:rule/rule@0.1.0";
+    let from = b"drift:rule/rule@0.2.0";
     let to = format!("drift:rule/rule@{version}");
     assert_eq!(to.len(), from.len());
     let mut patched = wasm.clone();
@@ -177,7 +177,7 @@ fn probe_with_version(repo: &Repo, version: &str) {
         i += 1;
     }
     let to_types = format!("drift:rule/types@{version}");
-    let from_types = b"drift:rule/types@0.1.0";
+    let from_types = b"drift:rule/types@0.2.0";
     let mut i = 0;
     while i + from_types.len() <= patched.len() {
         if &patched[i..i + from_types.len()] == from_types {
@@ -207,7 +207,7 @@ fn newer_interface_version_asks_to_upgrade_the_host() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stdout.contains(
-            "built for rule interface 0.9.0, but this drift-host supports 0.1.0: upgrade drift-host"
+            "built for rule interface 0.9.0, but this drift-host supports 0.2.0, 0.1.0: upgrade drift-host"
         ),
         "{run:?}"
     );
@@ -225,7 +225,7 @@ fn older_interface_version_asks_to_rebuild_the_plugin() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stdout.contains(
-            "no longer supports (supported: 0.1.0): rebuild the plugin against drift-sdk 0.1.0"
+            "no longer supports (supported: 0.2.0, 0.1.0): rebuild the plugin against drift-sdk 0.2.0"
         ),
         "{run:?}"
     );
@@ -283,6 +283,27 @@ fn plugin_may_not_claim_a_builtin_id() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stdout.contains("`numbering` is a built-in rule id"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn plugins_built_for_an_older_interface_still_load() {
+    let repo = repo_with_numbering_error();
+    repo.write("old.legacy", "x");
+    let wasm = build_plugin("legacy-v0-1");
+    std::fs::copy(&wasm, repo.path().join("legacy.wasm")).expect("copy");
+    repo.write(
+        "rules.toml",
+        format!(
+            "[plugins.legacy-v0-1]\npath = \"legacy.wasm\"\nsha256 = \"{}\"\n",
+            sha256(&wasm)
+        ),
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.checks().contains(&"legacy-v0-1/seen".to_owned()),
         "{run:?}"
     );
 }

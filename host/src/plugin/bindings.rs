@@ -1,12 +1,21 @@
 //! Host-side bindings of the frozen WIT interfaces, one module per version.
 //!
 //! Each supported interface version is generated from its frozen folder in the
-//! SDK; loading dispatches on the version a plugin's exports carry.
+//! SDK; loading dispatches on the version a plugin's exports carry, and
+//! `compat` adapts older versions to the newest types the engine uses.
 
 #[allow(missing_debug_implementations, unused_qualifications, clippy::all)]
 pub mod v0_1_0 {
     wasmtime::component::bindgen!({
         path: "../plugins/sdk/wit/v0.1.0",
+        world: "drift:rule/plugin",
+    });
+}
+
+#[allow(missing_debug_implementations, unused_qualifications, clippy::all)]
+pub mod v0_2_0 {
+    wasmtime::component::bindgen!({
+        path: "../plugins/sdk/wit/v0.2.0",
         world: "drift:rule/plugin",
     });
 }

@@ -10,6 +10,7 @@
 
 mod bindings;
 pub mod cache;
+mod compat;
 mod sandbox;
 
 use std::collections::BTreeSet;
@@ -24,11 +25,13 @@ use wasmtime::{Config as EngineConfig, Engine, Trap};
 
 use crate::diagnostic::Severity;
 use bindings::v0_1_0 as v1;
-pub use bindings::v0_1_0::drift::rule::types as wire;
+use bindings::v0_2_0 as v2;
+/// The newest interface's types: what the engine works with.
+pub use bindings::v0_2_0::drift::rule::types as wire;
 use sandbox::State;
 
 /// The interface versions this host can load, newest first.
-pub const SUPPORTED_VERSIONS: &[&str] = &["0.1.0"];
+pub const SUPPORTED_VERSIONS: &[&str] = &["0.2.0", "0.1.0"];
 
 /// How often the epoch advances: the granularity of time budgets.
 const TICK: Duration = Duration::from_millis(10);
@@ -62,6 +65,8 @@ pub struct RuleMeta {
     pub include: Vec<String>,
     pub checks: Vec<CheckMeta>,
     pub per_file: bool,
+    /// Wants parsed SQL trees (interface 0.2.0 and later).
+    pub sql: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -102,8 +107,14 @@ pub struct Plugin {
     pub meta: RuleMeta,
     pub origin: Origin,
     pub version: String,
-    pre: v1::PluginPre<State>,
+    pre: Pre,
     engine: Engine,
+}
+
+/// A pre-instantiated plugin, by interface version.
+enum Pre {
+    V1(v1::PluginPre<State>),
+    V2(v2::PluginPre<State>),
 }
 
 impl std::fmt::Debug for Plugin {
@@ -198,11 +209,15 @@ impl Runtime {
                 "cannot link: {e:#} (the plugin imports something the sandbox does not provide)"
             ))
         })?;
-        let pre = v1::PluginPre::new(instance_pre).map_err(|e| {
+        let mismatch = |e: wasmtime::Error| {
             err(format!(
                 "does not implement drift:rule/rule@{version}: {e:#}"
             ))
-        })?;
+        };
+        let pre = match version.as_str() {
+            "0.1.0" => Pre::V1(v1::PluginPre::new(instance_pre).map_err(mismatch)?),
+            _ => Pre::V2(v2::PluginPre::new(instance_pre).map_err(mismatch)?),
+        };
         let mut plugin = Plugin {
             meta: RuleMeta {
                 id: String::new(),
@@ -211,17 +226,24 @@ impl Runtime {
                 include: Vec::new(),
                 checks: Vec::new(),
                 per_file: false,
+                sql: false,
             },
             origin,
             version,
             pre,
             engine: self.engine.clone(),
         };
-        let wire_meta = plugin
-            .call(id, limits, |p, store| {
+        let wire_meta = match &plugin.pre {
+            Pre::V1(pre) => plugin
+                .call(id, limits, pre, |p, store| {
+                    p.drift_rule_rule().call_metadata(store)
+                })
+                .map(compat::metadata_from_v1),
+            Pre::V2(pre) => plugin.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_metadata(store)
-            })
-            .map_err(|e| err(format!("metadata() failed: {}", e.message)))?;
+            }),
+        }
+        .map_err(|e| err(format!("metadata() failed: {}", e.message)))?;
         plugin.meta = validate_metadata(wire_meta).map_err(&err)?;
         Ok(plugin)
     }
@@ -358,21 +380,22 @@ fn validate_metadata(meta: wire::RuleMetadata) -> Result<RuleMeta, String> {
             })
             .collect(),
         per_file: meta.scope == wire::Scope::PerFile,
+        sql: meta.sql,
     })
 }
 
 impl Plugin {
     /// Runs `f` against a fresh instance in a fresh sandboxed store.
-    fn call<T>(
+    fn call<P: Instantiate, T>(
         &self,
         id: &str,
         limits: CallLimits,
-        f: impl FnOnce(&v1::Plugin, &mut wasmtime::Store<State>) -> wasmtime::Result<T>,
+        pre: &P,
+        f: impl FnOnce(&P::Instance, &mut wasmtime::Store<State>) -> wasmtime::Result<T>,
     ) -> Result<T, PluginError> {
         let ticks = limits.time_ms.div_ceil(TICK.as_millis() as u64).max(1) + 1;
         let mut store = sandbox::store(&self.engine, limits.memory_mib, ticks);
-        let result = self
-            .pre
+        let result = pre
             .instantiate(&mut store)
             .and_then(|instance| f(&instance, &mut store));
         result.map_err(|e| PluginError {
@@ -387,9 +410,17 @@ impl Plugin {
         limits: CallLimits,
         options: &str,
     ) -> Result<Vec<wire::OptionError>, PluginError> {
-        self.call(&self.meta.id, limits, |p, store| {
-            p.drift_rule_rule().call_validate_options(store, options)
-        })
+        let id = &self.meta.id;
+        match &self.pre {
+            Pre::V1(pre) => self
+                .call(id, limits, pre, |p, store| {
+                    p.drift_rule_rule().call_validate_options(store, options)
+                })
+                .map(compat::option_errors_from_v1),
+            Pre::V2(pre) => self.call(id, limits, pre, |p, store| {
+                p.drift_rule_rule().call_validate_options(store, options)
+            }),
+        }
     }
 
     /// Runs one batch.
@@ -398,13 +429,43 @@ impl Plugin {
         limits: CallLimits,
         input: &wire::Input,
     ) -> Result<Vec<wire::Finding>, PluginError> {
-        let result = self.call(&self.meta.id, limits, |p, store| {
-            p.drift_rule_rule().call_check(store, input)
-        })?;
+        let id = &self.meta.id;
+        let result = match &self.pre {
+            Pre::V1(pre) => {
+                let input = compat::input_to_v1(input);
+                self.call(id, limits, pre, |p, store| {
+                    p.drift_rule_rule().call_check(store, &input)
+                })?
+                .map(compat::findings_from_v1)
+            }
+            Pre::V2(pre) => self.call(id, limits, pre, |p, store| {
+                p.drift_rule_rule().call_check(store, input)
+            })?,
+        };
         result.map_err(|message| PluginError {
             plugin: self.meta.id.clone(),
             message: format!("check failed: {message}"),
         })
+    }
+}
+
+/// A pre-instantiated component of some interface version.
+trait Instantiate {
+    type Instance;
+    fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<Self::Instance>;
+}
+
+impl Instantiate for v1::PluginPre<State> {
+    type Instance = v1::Plugin;
+    fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<v1::Plugin> {
+        v1::PluginPre::instantiate(self, store)
+    }
+}
+
+impl Instantiate for v2::PluginPre<State> {
+    type Instance = v2::Plugin;
+    fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<v2::Plugin> {
+        v2::PluginPre::instantiate(self, store)
     }
 }
 

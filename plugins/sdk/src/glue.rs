@@ -3,6 +3,7 @@
 //! Everything here is called from the code that [`crate::register_rule!`]
 //! expands to; rule authors never see it.
 
+use crate::sql::SqlTree;
 use crate::types::{
     Change, ChangeKind, Content, File, Finding, Input, Metadata, Mode, OptionError, Scope, Severity,
 };
@@ -11,7 +12,7 @@ use crate::{Rule, Span};
 #[allow(unsafe_code, missing_debug_implementations, clippy::all)]
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "wit/v0.1.0",
+        path: "wit/v0.2.0",
         world: "drift:rule/plugin",
         pub_export_macro: true,
         default_bindings_module: "drift_sdk::__private::bindings",
@@ -40,6 +41,7 @@ pub fn metadata<R: Rule>() -> wire::RuleMetadata {
             Scope::PerFile => wire::Scope::PerFile,
             Scope::Repository => wire::Scope::Repository,
         },
+        sql: meta.sql,
     }
 }
 
@@ -102,6 +104,29 @@ fn severity_to_wire(severity: Severity) -> wire::Severity {
 
 fn file_from_wire(file: wire::File) -> File {
     File {
+        sql: file.sql.map(|tree| {
+            SqlTree::new(
+                tree.kinds,
+                tree.nodes
+                    .into_iter()
+                    .map(|n| crate::sql::RawNode {
+                        kind: n.kind,
+                        start: n.start,
+                        end: n.end,
+                        parent: n.parent,
+                        token: n.token,
+                    })
+                    .collect(),
+                tree.errors
+                    .into_iter()
+                    .map(|e| crate::sql::SyntaxError {
+                        message: e.message,
+                        start: e.start,
+                        end: e.end,
+                    })
+                    .collect(),
+            )
+        }),
         path: file.path,
         content: match file.content {
             wire::Content::Text(text) => Content::Text(text),

@@ -55,6 +55,7 @@
 
 mod glue;
 pub mod paths;
+pub mod sql;
 pub mod testing;
 mod text;
 mod types;
@@ -63,7 +64,7 @@ pub use text::{LineIndex, Span};
 pub use types::*;
 
 /// The interface version this SDK implements (the WIT package version).
-pub const INTERFACE_VERSION: &str = "0.1.0";
+pub const INTERFACE_VERSION: &str = "0.2.0";
 
 /// A drift-host rule.
 ///
@@ -98,7 +99,7 @@ pub fn parse_options<O: serde::de::DeserializeOwned + Default>(
 #[macro_export]
 macro_rules! register_rule {
     ($rule:ty) => {
-        // Component export names (`drift:rule/rule@0.1.0#check`) are not
+        // Component export names (`drift:rule/rule@0.2.0#check`) are not
         // valid symbol names for native linkers, so the export exists only in
         // wasm builds; natively the rule is still type-checked and its logic
         // unit-tested through `drift_sdk::testing`.

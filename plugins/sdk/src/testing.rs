@@ -34,6 +34,7 @@ impl InputBuilder {
         self.input.files.push(File {
             path: path.to_owned(),
             content: Content::Text(text.to_owned()),
+            sql: None,
         });
         self
     }
@@ -43,6 +44,7 @@ impl InputBuilder {
         self.input.files.push(File {
             path: path.to_owned(),
             content,
+            sql: None,
         });
         self
     }
@@ -72,7 +74,11 @@ impl InputBuilder {
                         Ok(text) => Content::Text(text),
                         Err(e) => Content::InvalidUtf8(e.utf8_error().valid_up_to() as u64),
                     };
-                    out.push(File { path: rel, content });
+                    out.push(File {
+                        path: rel,
+                        content,
+                        sql: None,
+                    });
                 }
             }
         }
@@ -103,6 +109,7 @@ impl InputBuilder {
         self.input.base_files.push(File {
             path: path.to_owned(),
             content: Content::Text(text.to_owned()),
+            sql: None,
         });
         self
     }

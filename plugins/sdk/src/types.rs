@@ -45,6 +45,8 @@ pub struct Metadata {
     pub include: Vec<String>,
     pub checks: Vec<CheckMeta>,
     pub scope: Scope,
+    /// The rule wants the parsed syntax tree of its `.sql` files.
+    pub sql: bool,
 }
 
 impl Metadata {
@@ -57,7 +59,14 @@ impl Metadata {
             include: Vec::new(),
             checks: Vec::new(),
             scope: Scope::Repository,
+            sql: false,
         }
+    }
+
+    /// Asks the host for the syntax tree of each `.sql` file ([`File::sql`]).
+    pub fn sql(mut self, wanted: bool) -> Self {
+        self.sql = wanted;
+        self
     }
 
     pub fn include<I, S>(mut self, globs: I) -> Self
@@ -107,6 +116,9 @@ pub enum Content {
 pub struct File {
     pub path: String,
     pub content: Content,
+    /// The PostgreSQL syntax tree (for `.sql` files, when the rule's metadata
+    /// asked for SQL and the file is text).
+    pub sql: Option<crate::sql::SqlTree>,
 }
 
 impl File {

@@ -1,0 +1,388 @@
+//! PostgreSQL syntax trees as rules see them, and the statement view rules
+//! reason with.
+//!
+//! The host parses each `.sql` file once per run (with the `squawk` parser,
+//! natively) and hands every rule that asked for SQL the same flattened tree:
+//! nodes and tokens in pre-order with byte ranges, comments and whitespace
+//! left out. The PL/pgSQL of `DO` blocks and plpgsql functions is parsed too
+//! and spliced in below the statement, and a constant `EXECUTE '...'` string
+//! is parsed as SQL below the `EXECUTE`, all with ranges in the file, so
+//! rules find guarded statements where they really are.
+//!
+//! Because comments, string literals, quoted identifiers and dollar-quoted
+//! bodies are tokens of the tree, never statements, `-- DROP TABLE x` or
+//! `'TRUNCATE'` can never look like a statement to a rule.
+//!
+//! With the `parser` feature, [`parse`] builds the tree natively, the same
+//! code the host runs, so rules are unit-tested on real SQL without wasm.
+
+/// A node or token of the flattened tree, as on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawNode {
+    pub kind: u16,
+    pub start: u32,
+    pub end: u32,
+    pub parent: u32,
+    pub token: bool,
+}
+
+/// A parse error, with its byte range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A file's syntax tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlTree {
+    kinds: Vec<String>,
+    nodes: Vec<RawNode>,
+    /// Pre-order: the descendants of node `i` are `i + 1 .. subtree_end[i]`.
+    subtree_end: Vec<u32>,
+    errors: Vec<SyntaxError>,
+}
+
+impl SqlTree {
+    /// Builds a tree from its wire form. Malformed input (a parent index
+    /// that does not precede its child) is repaired by attaching the node to
+    /// the root, so navigation never panics.
+    pub fn new(kinds: Vec<String>, mut nodes: Vec<RawNode>, errors: Vec<SyntaxError>) -> Self {
+        for (i, node) in nodes.iter_mut().enumerate() {
+            if i == 0 || node.parent as usize >= i {
+                node.parent = 0;
+            }
+            if usize::from(node.kind) >= kinds.len() {
+                node.kind = 0;
+            }
+            if node.end < node.start {
+                node.end = node.start;
+            }
+        }
+        let len = nodes.len();
+        let mut subtree_end: Vec<u32> = (0..len).map(|i| i as u32 + 1).collect();
+        // Children come after parents, so a reverse sweep propagates ends up.
+        for i in (1..len).rev() {
+            let parent = nodes[i].parent as usize;
+            if subtree_end[i] > subtree_end[parent] {
+                subtree_end[parent] = subtree_end[i];
+            }
+        }
+        Self {
+            kinds,
+            nodes,
+            subtree_end,
+            errors,
+        }
+    }
+
+    pub fn errors(&self) -> &[SyntaxError] {
+        &self.errors
+    }
+
+    /// The kind-name table (the wire form; rules use [`Node::kind`]).
+    pub fn raw_kinds(&self) -> &[String] {
+        &self.kinds
+    }
+
+    /// The nodes in pre-order (the wire form).
+    pub fn raw_nodes(&self) -> &[RawNode] {
+        &self.nodes
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The root (`SOURCE_FILE`), if the tree has nodes.
+    pub fn root(&self) -> Option<Node<'_>> {
+        (!self.nodes.is_empty()).then_some(Node {
+            tree: self,
+            index: 0,
+        })
+    }
+
+    /// Every node and token, in pre-order.
+    pub fn nodes(&self) -> impl Iterator<Item = Node<'_>> {
+        (0..self.nodes.len() as u32).map(move |index| Node { tree: self, index })
+    }
+
+    /// The statements of the file, top level first-class and nested alike:
+    /// children of a `SOURCE_FILE` (the file's, or one parsed from an
+    /// `EXECUTE` string) and statements run by PL/pgSQL (`DO` bodies,
+    /// functions), in source order.
+    pub fn statements(&self) -> impl Iterator<Item = Statement<'_>> {
+        self.nodes().filter_map(|node| {
+            if node.is_token() {
+                return None;
+            }
+            let parent = node.parent()?;
+            match parent.kind() {
+                "SOURCE_FILE" | "PLPGSQL_EXEC_SQL_STMT" => Some(Statement { node }),
+                _ => None,
+            }
+        })
+    }
+}
+
+/// A node or token of a [`SqlTree`].
+#[derive(Clone, Copy)]
+pub struct Node<'a> {
+    tree: &'a SqlTree,
+    index: u32,
+}
+
+impl std::fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}..{}", self.kind(), self.start(), self.end())
+    }
+}
+
+impl PartialEq for Node<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.tree, other.tree) && self.index == other.index
+    }
+}
+
+impl<'a> Node<'a> {
+    fn raw(&self) -> RawNode {
+        self.tree.nodes[self.index as usize]
+    }
+
+    /// The parser's kind name, e.g. `CREATE_TABLE`, `IF_NOT_EXISTS`, `IDENT`.
+    pub fn kind(&self) -> &'a str {
+        self.tree
+            .kinds
+            .get(usize::from(self.raw().kind))
+            .map_or("", String::as_str)
+    }
+
+    /// True for tokens (keywords end in `_KW`; identifiers, literals and
+    /// punctuation are tokens too): they have no descendants.
+    pub fn is_token(&self) -> bool {
+        self.raw().token
+    }
+
+    pub fn start(&self) -> usize {
+        self.raw().start as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.raw().end as usize
+    }
+
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start()..self.end()
+    }
+
+    /// The node's text in `source` (the file's text).
+    pub fn text<'s>(&self, source: &'s str) -> &'s str {
+        source.get(self.range()).unwrap_or("")
+    }
+
+    pub fn parent(&self) -> Option<Node<'a>> {
+        (self.index != 0).then(|| Node {
+            tree: self.tree,
+            index: self.raw().parent,
+        })
+    }
+
+    /// Parent, grandparent, ... up to the root.
+    pub fn ancestors(&self) -> impl Iterator<Item = Node<'a>> {
+        std::iter::successors(self.parent(), |n| n.parent())
+    }
+
+    /// All nodes below this one, in pre-order.
+    pub fn descendants(&self) -> impl Iterator<Item = Node<'a>> {
+        let tree = self.tree;
+        (self.index + 1..tree.subtree_end[self.index as usize])
+            .map(move |index| Node { tree, index })
+    }
+
+    /// Direct children, in source order.
+    pub fn children(&self) -> impl Iterator<Item = Node<'a>> {
+        let me = self.index;
+        self.descendants().filter(move |n| n.raw().parent == me)
+    }
+
+    /// The first direct child of `kind`.
+    pub fn child(&self, kind: &str) -> Option<Node<'a>> {
+        self.children().find(|n| n.kind() == kind)
+    }
+
+    pub fn has_child(&self, kind: &str) -> bool {
+        self.child(kind).is_some()
+    }
+
+    /// The first descendant of `kind`.
+    pub fn find(&self, kind: &str) -> Option<Node<'a>> {
+        self.descendants().find(|n| n.kind() == kind)
+    }
+
+    /// True when `other` is this node or below it.
+    pub fn contains(&self, other: &Node<'_>) -> bool {
+        other.index >= self.index && other.index < self.tree.subtree_end[self.index as usize]
+    }
+}
+
+/// Why a nested statement is safe to run twice (or not): the PL/pgSQL
+/// around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Guard {
+    /// Inside `IF NOT EXISTS (...) THEN` (or `IF NOT FOUND`, or a negated
+    /// existence test): runs only when the object is missing.
+    IfNotExists,
+    /// Inside `IF EXISTS (...) THEN`: runs only when the object is present.
+    IfExists,
+    /// Inside another `IF`/`ELSIF`/`ELSE` branch: conditional, but on what
+    /// the parser cannot tell.
+    Conditional,
+    /// Inside a block whose `EXCEPTION WHEN` handler catches these
+    /// conditions (lower-cased, e.g. `duplicate_object`, `others`).
+    Handles(Vec<String>),
+}
+
+/// A statement of a [`SqlTree`], with helpers for the questions rules ask.
+#[derive(Clone, Copy, Debug)]
+pub struct Statement<'a> {
+    pub node: Node<'a>,
+}
+
+impl<'a> Statement<'a> {
+    /// The statement kind, e.g. `CREATE_TABLE`, `ALTER_TABLE`, `DO`.
+    pub fn kind(&self) -> &'a str {
+        self.node.kind()
+    }
+
+    /// True when any descendant of `kind` exists (e.g. `IF_NOT_EXISTS`,
+    /// `CONCURRENTLY_KW`, `WHERE_CLAUSE`). Spliced sub-trees (a `DO` body)
+    /// are descendants too: use [`Statement::has_own`] to exclude them.
+    pub fn has(&self, kind: &str) -> bool {
+        self.node.find(kind).is_some()
+    }
+
+    /// Like [`Statement::has`], but not looking into nested statements or
+    /// spliced PL/pgSQL.
+    pub fn has_own(&self, kind: &str) -> bool {
+        self.own_nodes().any(|n| n.kind() == kind)
+    }
+
+    /// Descendants that belong to this statement itself, not to statements
+    /// nested in it (a `DO` body, a function body, an `EXECUTE` string).
+    pub fn own_nodes(&self) -> impl Iterator<Item = Node<'a>> {
+        let mut skip_until = 0u32;
+        self.node.descendants().filter(move |n| {
+            if n.index < skip_until {
+                return false;
+            }
+            if matches!(n.kind(), "PLPGSQL" | "SOURCE_FILE") {
+                skip_until = n.tree.subtree_end[n.index as usize];
+                return false;
+            }
+            true
+        })
+    }
+
+    /// True when the statement runs inside PL/pgSQL (a `DO` block, a
+    /// function) or from an `EXECUTE` string.
+    pub fn is_nested(&self) -> bool {
+        self.node.ancestors().any(|a| {
+            matches!(
+                a.kind(),
+                "PLPGSQL_EXEC_SQL_STMT" | "PLPGSQL_DYN_EXECUTE_STMT"
+            )
+        })
+    }
+
+    /// True when the statement is inside a function or procedure body (it
+    /// runs when the function is called, not when the migration runs).
+    pub fn in_function_body(&self) -> bool {
+        self.node
+            .ancestors()
+            .any(|a| matches!(a.kind(), "CREATE_FUNCTION" | "CREATE_PROCEDURE"))
+    }
+
+    /// The PL/pgSQL guards around this statement, innermost first. `source`
+    /// is the file's text (conditions are read from it).
+    pub fn guards(&self, source: &str) -> Vec<Guard> {
+        let mut guards = Vec::new();
+        let mut child = self.node;
+        for ancestor in self.node.ancestors() {
+            match ancestor.kind() {
+                "PLPGSQL_IF_STMT" | "PLPGSQL_ELSIF_CLAUSE" => {
+                    // Only the THEN body is guarded by the condition.
+                    let condition = ancestor.child("PLPGSQL_EXPR");
+                    let in_condition = condition.is_some_and(|c| c.contains(&child));
+                    let in_then = ancestor
+                        .children()
+                        .find(|c| c.kind() == "PLPGSQL_BODY")
+                        .is_some_and(|b| b.contains(&child));
+                    if !in_condition {
+                        guards.push(if in_then {
+                            condition
+                                .map_or(Guard::Conditional, |c| classify_condition(c.text(source)))
+                        } else {
+                            Guard::Conditional
+                        });
+                    }
+                }
+                "PLPGSQL_ELSE_CLAUSE" | "PLPGSQL_CASE_STMT" | "PLPGSQL_WHILE_STMT" => {
+                    guards.push(Guard::Conditional);
+                }
+                "PLPGSQL_BLOCK" => {
+                    let in_body = ancestor
+                        .child("PLPGSQL_BODY")
+                        .is_some_and(|b| b.contains(&child));
+                    if in_body && let Some(section) = ancestor.child("PLPGSQL_EXCEPTION_SECTION") {
+                        let conditions: Vec<String> = section
+                            .descendants()
+                            .filter(|n| n.kind() == "PLPGSQL_CONDITION")
+                            .map(|n| n.text(source).trim().to_ascii_lowercase())
+                            .collect();
+                        guards.push(Guard::Handles(conditions));
+                    }
+                }
+                _ => {}
+            }
+            child = ancestor;
+        }
+        guards
+    }
+
+    /// The first name-like node of this statement's own nodes, as written
+    /// (e.g. the table of `CREATE TABLE`).
+    pub fn name_text(&self, source: &'a str, kinds: &[&str]) -> Option<&'a str> {
+        self.own_nodes()
+            .find(|n| kinds.contains(&n.kind()))
+            .map(|n| n.text(source).trim())
+    }
+}
+
+fn classify_condition(condition: &str) -> Guard {
+    let normalized: String = condition
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    if normalized.starts_with("not exists")
+        || normalized.starts_with("not found")
+        || normalized.contains("is null")
+        || (normalized.starts_with("not ") && normalized.contains("exists"))
+    {
+        Guard::IfNotExists
+    } else if normalized.starts_with("exists") || normalized == "found" {
+        Guard::IfExists
+    } else {
+        Guard::Conditional
+    }
+}
+
+#[cfg(feature = "parser")]
+mod parser;
+#[cfg(feature = "parser")]
+pub use parser::parse;
