@@ -34,6 +34,8 @@ pub struct Report {
     pub sources: HashMap<String, Arc<Content>>,
     pub files_checked: usize,
     pub rules_run: usize,
+    /// Findings hidden by `drift-ignore` comments.
+    pub suppressed: Vec<Finding>,
 }
 
 /// Rule id under which the host reports files it could not hand over as text.
@@ -242,7 +244,10 @@ pub fn run(
             }
         }
     }
+    let ran: BTreeSet<String> = rules.iter().map(|r| r.plugin.meta.id.clone()).collect();
+    report.suppressed = crate::suppress::apply(&mut report.findings, &sources, &ran);
     sort_findings(&mut report.findings);
+    sort_findings(&mut report.suppressed);
     report.errors.sort();
     report.errors.dedup();
     report.sources = sources;

@@ -17,3 +17,4 @@ pub mod output;
 pub mod plugin;
 pub mod snapshot;
 pub mod sql;
+pub mod suppress;

@@ -42,3 +42,43 @@ pub fn parse(text: &str) -> Result<wire::SqlTree, String> {
             .collect(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    /// PostgreSQL's own regression SQL (256 files in `shared/corpora`, beside
+    /// the repository): every file parses without a panic, and PL/pgSQL
+    /// bodies and EXECUTE strings are spliced in with in-bounds ranges.
+    #[test]
+    fn parses_the_pg_regress_corpus() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/corpora/pg-regress");
+        assert!(
+            corpus.is_dir(),
+            "{} is missing: the SQL robustness corpus must sit beside the repository",
+            corpus.display()
+        );
+        let mut files = 0;
+        let mut nodes = 0;
+        for entry in walkdir::WalkDir::new(&corpus).sort_by_file_name() {
+            let entry = entry.expect("walk");
+            if entry.path().extension().is_none_or(|e| e != "sql") {
+                continue;
+            }
+            let bytes = std::fs::read(entry.path()).expect("read");
+            let text = String::from_utf8_lossy(&bytes);
+            let tree =
+                super::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", entry.path().display()));
+            for node in &tree.nodes {
+                assert!(
+                    node.start <= node.end && node.end as usize <= text.len(),
+                    "{}: node out of bounds",
+                    entry.path().display()
+                );
+            }
+            files += 1;
+            nodes += tree.nodes.len();
+        }
+        assert!(files >= 250, "only {files} corpus files found");
+        assert!(nodes > 1_000_000, "suspiciously small trees: {nodes} nodes");
+    }
+}

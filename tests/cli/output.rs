@@ -112,3 +112,28 @@ fn an_empty_folder_is_clean() {
     assert_eq!(run.code, 0, "{run:?}");
     insta::assert_snapshot!(run.stdout, @"drift-host: no problems found (0 files checked by 1 rule)");
 }
+
+#[test]
+fn drift_ignore_comments_work_for_any_rule() {
+    let repo = Repo::new();
+    repo.write(
+        "a.probe",
+        "probe # drift-ignore sandbox-probe/seen: fixture data\n",
+    )
+    .write(
+        "b.probe",
+        "probe\n# drift-ignore sandbox-probe\nplain text\n",
+    );
+    with_probe(&repo, "ok", "");
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.json()["summary"]["suppressed"], 1, "{run:?}");
+    assert_eq!(
+        run.checks(),
+        [
+            "sandbox-probe/seen",
+            "drift-host/suppression-without-reason",
+            "drift-host/unused-suppression"
+        ],
+        "{run:?}"
+    );
+}

@@ -41,6 +41,7 @@ struct Summary {
     infos: usize,
     files_checked: usize,
     rules_run: usize,
+    suppressed: usize,
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -70,6 +71,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             infos: counts.get(&Severity::Info).copied().unwrap_or(0),
             files_checked: report.files_checked,
             rules_run: report.rules_run,
+            suppressed: report.suppressed.len(),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;

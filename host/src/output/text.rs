@@ -63,8 +63,13 @@ fn summary(report: &Report) -> String {
     if !report.errors.is_empty() {
         parts.push(plural(report.errors.len(), "failure"));
     }
+    let suppressed = if report.suppressed.is_empty() {
+        String::new()
+    } else {
+        format!(", {} suppressed", report.suppressed.len())
+    };
     let scope = format!(
-        "{} checked by {}",
+        "{} checked by {}{suppressed}",
         plural(report.files_checked, "file"),
         plural(report.rules_run, "rule")
     );

@@ -39,6 +39,18 @@ impl InputBuilder {
         self
     }
 
+    /// Adds a `.sql` file with its syntax tree, as the host hands it to a
+    /// rule whose metadata asks for SQL (feature `parser`).
+    #[cfg(feature = "parser")]
+    pub fn sql_file(mut self, path: &str, text: &str) -> Self {
+        self.input.files.push(File {
+            path: path.to_owned(),
+            content: Content::Text(text.to_owned()),
+            sql: Some(crate::sql::parse(text)),
+        });
+        self
+    }
+
     /// Adds a file with non-text content.
     pub fn raw_file(mut self, path: &str, content: Content) -> Self {
         self.input.files.push(File {
@@ -49,7 +61,8 @@ impl InputBuilder {
         self
     }
 
-    /// Adds every file under `dir` (recursively), with paths relative to it.
+    /// Adds every file under `dir` (recursively), with paths relative to it
+    /// (with feature `parser`, `.sql` files get their syntax tree).
     /// Panics on I/O errors: this is for tests.
     pub fn dir(mut self, dir: impl AsRef<std::path::Path>) -> Self {
         fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<File>) {
@@ -74,10 +87,19 @@ impl InputBuilder {
                         Ok(text) => Content::Text(text),
                         Err(e) => Content::InvalidUtf8(e.utf8_error().valid_up_to() as u64),
                     };
+                    #[cfg(feature = "parser")]
+                    let sql = match &content {
+                        Content::Text(text) if rel.ends_with(".sql") => {
+                            Some(crate::sql::parse(text))
+                        }
+                        _ => None,
+                    };
+                    #[cfg(not(feature = "parser"))]
+                    let sql = None;
                     out.push(File {
                         path: rel,
                         content,
-                        sql: None,
+                        sql,
                     });
                 }
             }
