@@ -161,42 +161,47 @@ fn unpinned_plugin_is_refused_with_the_line_to_add() {
     );
 }
 
-/// Rewrites the interface version in the component's export names (same
-/// length, so the binary stays valid).
-fn probe_with_version(repo: &Repo, version: &str) {
-    let wasm = std::fs::read(build_plugin("sandbox-probe")).expect("read");
-    let from = b"drift:rule/rule@0.2.0";
-    let to = format!("drift:rule/rule@{version}");
-    assert_eq!(to.len(), from.len());
-    let mut patched = wasm.clone();
-    let mut i = 0;
-    while i + from.len() <= patched.len() {
-        if &patched[i..i + from.len()] == from {
-            patched[i..i + from.len()].copy_from_slice(to.as_bytes());
-        }
-        i += 1;
-    }
-    let to_types = format!("drift:rule/types@{version}");
-    let from_types = b"drift:rule/types@0.2.0";
-    let mut i = 0;
-    while i + from_types.len() <= patched.len() {
-        if &patched[i..i + from_types.len()] == from_types {
-            patched[i..i + from_types.len()].copy_from_slice(to_types.as_bytes());
-        }
-        i += 1;
-    }
-    repo.write("probe.wasm", &patched);
-    let sha = {
-        use sha2::Digest;
-        sha2::Sha256::digest(&patched)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+fn sha256_bytes(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes `bytes` as probe.wasm and a rules.toml pinning it.
+fn install_probe_bytes(repo: &Repo, bytes: &[u8]) {
+    repo.write("probe.wasm", bytes);
     repo.write(
         "rules.toml",
-        format!("[plugins.sandbox-probe]\npath = \"probe.wasm\"\nsha256 = \"{sha}\"\n"),
+        format!(
+            "[plugins.sandbox-probe]\npath = \"probe.wasm\"\nsha256 = \"{}\"\n",
+            sha256_bytes(bytes)
+        ),
     );
+}
+
+fn replace_all(bytes: &mut [u8], from: &[u8], to: &[u8]) {
+    assert_eq!(from.len(), to.len());
+    let mut i = 0;
+    while i + from.len() <= bytes.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + from.len()].copy_from_slice(to);
+        }
+        i += 1;
+    }
+}
+
+/// Rewrites the interface version in the component's names (same length,
+/// so the binary stays valid).
+fn probe_with_version(repo: &Repo, version: &str) {
+    let mut wasm = std::fs::read(build_plugin("sandbox-probe")).expect("read");
+    for interface in ["rule", "types"] {
+        let from = format!("drift:rule/{interface}@0.2.0");
+        let to = format!("drift:rule/{interface}@{version}");
+        replace_all(&mut wasm, from.as_bytes(), to.as_bytes());
+    }
+    install_probe_bytes(repo, &wasm);
 }
 
 #[test]
@@ -245,18 +250,7 @@ fn corrupt_and_core_module_files_are_clear_errors() {
         ),
     ] {
         let repo = repo_with_numbering_error();
-        repo.write("probe.wasm", &bytes);
-        let sha = {
-            use sha2::Digest;
-            sha2::Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        };
-        repo.write(
-            "rules.toml",
-            format!("[plugins.sandbox-probe]\npath = \"probe.wasm\"\nsha256 = \"{sha}\"\n"),
-        );
+        install_probe_bytes(&repo, &bytes);
         let run = repo.run(&["run", "--format", "json"]);
         assert_eq!(run.code, 2, "{run:?}");
         assert!(

@@ -180,46 +180,36 @@ fn is_regular(mode: &str) -> bool {
     mode == "100644" || mode == "100755"
 }
 
+/// Splits `-z` output of `ls-files -s` / `ls-tree -r` into (the three
+/// space-separated metadata fields, path).
+fn records(out: &[u8]) -> impl Iterator<Item = ([String; 3], String)> + '_ {
+    out.split(|&b| b == 0).filter_map(|record| {
+        let record = String::from_utf8_lossy(record);
+        let (meta, path) = record.split_once('\t')?;
+        let mut parts = meta.split(' ').map(str::to_owned);
+        let fields = [parts.next()?, parts.next()?, parts.next()?];
+        Some((fields, path.to_owned()))
+    })
+}
+
 fn ls_files_stage(top: &Path) -> Result<Vec<(String, String)>> {
     let out = git(top, &["ls-files", "-s", "-z"])?;
-    let mut files = Vec::new();
-    for record in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
-        let record = String::from_utf8_lossy(record);
-        let Some((meta, path)) = record.split_once('\t') else {
-            continue;
-        };
-        let mut parts = meta.split(' ');
-        let (Some(mode), Some(oid), Some(stage)) = (parts.next(), parts.next(), parts.next())
-        else {
-            continue;
-        };
-        // During a merge conflict keep "ours" (stage 2) as the staged version.
-        if is_regular(mode) && (stage == "0" || stage == "2") {
-            files.push((path.to_owned(), oid.to_owned()));
-        }
-    }
+    let mut files: Vec<(String, String)> = records(&out)
+        // [mode, oid, stage]. During a merge conflict keep "ours" (stage 2).
+        .filter(|([mode, _, stage], _)| is_regular(mode) && (stage == "0" || stage == "2"))
+        .map(|([_, oid, _], path)| (path, oid))
+        .collect();
     files.dedup_by(|a, b| a.0 == b.0);
     Ok(files)
 }
 
 fn ls_tree(top: &Path, treeish: &str) -> Result<Vec<(String, String)>> {
     let out = git(top, &["ls-tree", "-r", "-z", "--full-tree", treeish])?;
-    let mut files = Vec::new();
-    for record in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
-        let record = String::from_utf8_lossy(record);
-        let Some((meta, path)) = record.split_once('\t') else {
-            continue;
-        };
-        let mut parts = meta.split(' ');
-        let (Some(mode), Some(_kind), Some(oid)) = (parts.next(), parts.next(), parts.next())
-        else {
-            continue;
-        };
-        if is_regular(mode) {
-            files.push((path.to_owned(), oid.to_owned()));
-        }
-    }
-    Ok(files)
+    // [mode, type, oid]
+    Ok(records(&out)
+        .filter(|([mode, _, _], _)| is_regular(mode))
+        .map(|([_, _, oid], path)| (path, oid))
+        .collect())
 }
 
 fn diff(top: &Path, args: &[&str]) -> Result<Vec<Change>> {
