@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
 use crate::builtins::{BUILTINS, is_builtin};
-use crate::cli::RunArgs;
+use crate::cli::{Color, Deny, RunArgs};
 use crate::config::{self, Config, ConfigError, ConfigErrors, Level};
 use crate::diagnostic::{RunError, Severity};
 use crate::engine::{self, ActiveRule, Report};
@@ -55,7 +55,18 @@ pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<u8> {
     let source = match (&args.base, args.staged) {
         (Some(base), _) => Source::Base(base.clone()),
         (None, true) => Source::Staged,
-        (None, false) => Source::WorkingTree,
+        (None, false) => match github_pull_request_base() {
+            Some(base) => {
+                #[allow(clippy::print_stderr)]
+                {
+                    eprintln!(
+                        "drift-host: checking against {base} (GITHUB_BASE_REF of this pull request)"
+                    );
+                }
+                Source::Base(base)
+            }
+            None => Source::WorkingTree,
+        },
     };
 
     let report = pool.install(|| -> Result<Report> {
@@ -74,18 +85,36 @@ pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<u8> {
         report.errors.sort();
         Ok(report)
     })?;
-    output::render(args.format, &report, stdout)?;
-    Ok(exit_code(&report))
+    let style = output::Style {
+        color: match args.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                use std::io::IsTerminal;
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        },
+        quiet: args.quiet,
+    };
+    output::render(args.format, &report, style, stdout)?;
+    Ok(exit_code(&report, args.deny == Some(Deny::Warnings)))
 }
 
-fn exit_code(report: &Report) -> u8 {
+/// In a GitHub Actions pull-request run, the PR's base branch.
+fn github_pull_request_base() -> Option<String> {
+    if std::env::var("GITHUB_ACTIONS").ok()? != "true" {
+        return None;
+    }
+    let base = std::env::var("GITHUB_BASE_REF").ok()?;
+    (!base.is_empty()).then(|| format!("origin/{base}"))
+}
+
+fn exit_code(report: &Report, deny_warnings: bool) -> u8 {
+    let fails = |s: Severity| s == Severity::Error || (deny_warnings && s == Severity::Warning);
     if !report.errors.is_empty() {
         exit::FAILURE
-    } else if report
-        .findings
-        .iter()
-        .any(|f| f.severity == Severity::Error)
-    {
+    } else if report.findings.iter().any(|f| fails(f.severity)) {
         exit::FINDINGS
     } else {
         exit::CLEAN

@@ -25,6 +25,26 @@ pub enum Format {
     Text,
     /// One JSON object (wire format version 1, docs/output-format.md).
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the diff).
+    Github,
+    /// JUnit XML (CI test reports).
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Warnings fail the run (exit 1) like errors.
+    Warnings,
 }
 
 #[derive(Debug, Args)]
@@ -42,6 +62,7 @@ pub struct RunArgs {
     pub staged: bool,
 
     /// Check HEAD against its merge-base with REF (e.g. origin/main in CI).
+    /// In a GitHub Actions pull request, defaults to origin/$GITHUB_BASE_REF.
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,
 
@@ -56,4 +77,16 @@ pub struct RunArgs {
     /// Do not read or write the compiled-plugin cache.
     #[arg(long)]
     pub no_cache: bool,
+
+    /// Make more findings fail the run: `--deny warnings`.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub deny: Option<Deny>,
+
+    /// Print findings only, without the summary line (text format).
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// When to use colours in text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
 }

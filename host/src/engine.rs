@@ -36,6 +36,8 @@ pub struct Report {
     pub rules_run: usize,
     /// Findings hidden by `drift-ignore` comments.
     pub suppressed: Vec<Finding>,
+    /// Metadata of the rules that ran, sorted by id (for SARIF and docs).
+    pub rules: Vec<crate::plugin::RuleMeta>,
 }
 
 /// Rule id under which the host reports files it could not hand over as text.
@@ -116,6 +118,7 @@ pub fn run(
     let mut report = Report {
         files_checked: wanted.len(),
         rules_run: rules.len(),
+        rules: rules.iter().map(|r| r.plugin.meta.clone()).collect(),
         ..Report::default()
     };
     host_findings(&wanted, &sources, &mut report);

@@ -235,3 +235,24 @@ fn ignored_and_excluded_files_are_not_checked() {
         "{run:?}"
     );
 }
+
+#[test]
+fn github_pull_requests_default_to_their_base_branch() {
+    let repo = history_repo();
+    repo.write(
+        "prisma/migrations/01_init.sql",
+        "CREATE TABLE IF NOT EXISTS a (id bigint);\n",
+    );
+    repo.commit_all("edit an applied migration");
+    repo.git(&["update-ref", "refs/remotes/origin/main", "main"]);
+    let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
+    let run = crate::harness::run_with_env(repo.path(), &["run", "--format", "json"], &env);
+    assert_eq!(run.checks(), ["numbering/modified-applied"], "{run:?}");
+    assert!(
+        run.stderr.contains("checking against origin/main"),
+        "{run:?}"
+    );
+    // Outside a pull request (or with an explicit mode) nothing changes.
+    let run = crate::harness::run_with_env(repo.path(), &["run", "--format", "json"], &env[..1]);
+    assert!(run.checks().is_empty(), "{run:?}");
+}

@@ -151,15 +151,23 @@ impl std::fmt::Debug for Run {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output: Output = Command::new(env!("CARGO_BIN_EXE_drift-host"))
-        .current_dir(dir)
+    run_with_env(dir, args, &[])
+}
+
+/// Runs drift-host with extra environment variables (the GitHub ones are
+/// otherwise removed, so tests behave the same inside GitHub Actions).
+pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drift-host"));
+    cmd.current_dir(dir)
         .args(args)
         .env("DRIFT_HOST_CACHE_DIR", cache_dir())
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_BASE_REF")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("drift-host runs");
+        .env("NO_COLOR", "1");
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let output: Output = cmd.output().expect("drift-host runs");
     let run = Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -8,7 +8,11 @@ fn sample_repo() -> Repo {
     let repo = Repo::fixture("numbering-messy");
     repo.write("docs/a.probe", "probe é\n")
         .write("docs/b.probe", "\tprobe with a tab\n")
-        .write("docs/c.probe", b"probe \xff\xfe not utf-8\n".as_slice());
+        .write("docs/c.probe", b"probe \xff\xfe not utf-8\n".as_slice())
+        .write(
+            "docs/d.probe",
+            "probe # drift-ignore sandbox-probe/seen: a suppressed sample\n",
+        );
     with_probe(&repo, "ok", "");
     repo
 }
@@ -25,6 +29,77 @@ fn json_output() {
     let run = sample_repo().run(&["run", "--format", "json"]);
     assert_eq!(run.code, 1, "{run:?}");
     insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let run = sample_repo().run(&["run", "--format", "sarif"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let sarif = run.json();
+    let schema_path =
+        crate::harness::workspace_dir().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&schema_path)
+            .unwrap_or_else(|e| panic!("{}: {e}", schema_path.display())),
+    )
+    .expect("schema is JSON");
+    let validator = jsonschema::draft4::new(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert!(
+        results
+            .iter()
+            .any(|r| r["suppressions"][0]["kind"] == "inSource"),
+        "suppressed finding marked"
+    );
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn github_output() {
+    let run = sample_repo().run(&["run", "--format", "github"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn junit_output() {
+    let run = sample_repo().run(&["run", "--format", "junit"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn colour_quiet_and_deny_warnings() {
+    let repo = Repo::fixture("numbering-clean");
+    repo.write("prisma/migrations/03b_fix.sql", "SELECT 1;\n");
+    let run = repo.run(&["run"]);
+    assert_eq!(run.code, 0, "a warning alone passes: {run:?}");
+    assert!(
+        !run.stdout.contains('\x1b'),
+        "no colour when piped: {run:?}"
+    );
+    let run = repo.run(&["run", "--deny", "warnings"]);
+    assert_eq!(run.code, 1, "--deny warnings fails on warnings: {run:?}");
+    let run = repo.run(&["run", "--color", "always"]);
+    assert!(
+        run.stdout
+            .contains("\x1b[1;33mwarning[numbering/letter-suffix]"),
+        "{run:?}"
+    );
+    let run = repo.run(&["run", "--quiet"]);
+    assert!(
+        !run.stdout.contains("drift-host:"),
+        "no summary with --quiet: {run:?}"
+    );
+    assert!(
+        run.stdout.contains("warning[numbering/letter-suffix]"),
+        "{run:?}"
+    );
 }
 
 #[test]

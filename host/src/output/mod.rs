@@ -1,6 +1,9 @@
 //! Output formats: one renderer per file, all rendering the same [`Report`].
 
+mod github;
 mod json;
+mod junit;
+mod sarif;
 mod text;
 
 use std::io::Write;
@@ -10,10 +13,22 @@ use anyhow::Result;
 use crate::cli::Format;
 use crate::engine::Report;
 
-pub fn render(format: Format, report: &Report, out: &mut dyn Write) -> Result<()> {
+/// Presentation options that apply to the text format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// ANSI colours (only on a terminal, never with `NO_COLOR`).
+    pub color: bool,
+    /// Findings only: no summary line.
+    pub quiet: bool,
+}
+
+pub fn render(format: Format, report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {
     match format {
-        Format::Text => text::render(report, out)?,
+        Format::Text => text::render(report, style, out)?,
         Format::Json => json::render(report, out)?,
+        Format::Sarif => sarif::render(report, out)?,
+        Format::Github => github::render(report, out)?,
+        Format::Junit => junit::render(report, out)?,
     }
     out.flush()?;
     Ok(())

@@ -11,6 +11,7 @@
 
 use std::io::Write;
 
+use super::Style;
 use crate::diagnostic::{Finding, Severity};
 use crate::engine::{Report, counts};
 use crate::snapshot::Content;
@@ -18,7 +19,39 @@ use crate::snapshot::Content;
 /// Excerpts show at most this many lines of a multi-line span.
 const MAX_EXCERPT_LINES: usize = 6;
 
-pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+/// ANSI styling, a no-op when colour is off.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn severity(self, severity: Severity, text: &str) -> String {
+        let code = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;36",
+        };
+        self.paint(code, text)
+    }
+
+    fn gutter(self, text: &str) -> String {
+        self.paint("1;34", text)
+    }
+
+    fn bold(self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}
+
+pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    let paint = Paint(style.color);
     for finding in &report.findings {
         let text = report
             .sources
@@ -27,17 +60,21 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 Content::Text(t) => Some(t.as_str()),
                 _ => None,
             });
-        render_finding(finding, text, out)?;
+        render_finding(finding, text, paint, out)?;
         writeln!(out)?;
     }
     for error in &report.errors {
+        let label = paint.severity(Severity::Error, "error");
         writeln!(
             out,
-            "error: {} `{}`: {}",
+            "{label}: {} `{}`: {}",
             error.kind, error.subject, error.message
         )?;
     }
-    writeln!(out, "{}", summary(report))
+    if !style.quiet {
+        writeln!(out, "{}", paint.bold(&summary(report)))?;
+    }
+    Ok(())
 }
 
 fn summary(report: &Report) -> String {
@@ -80,19 +117,24 @@ fn summary(report: &Report) -> String {
     }
 }
 
-fn render_finding(f: &Finding, text: Option<&str>, out: &mut dyn Write) -> std::io::Result<()> {
+fn render_finding(
+    f: &Finding,
+    text: Option<&str>,
+    paint: Paint,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let header = format!("{}[{}/{}]", f.severity.as_str(), f.rule, f.check);
+    let message = format!(": {}", f.message);
     writeln!(
         out,
-        "{}[{}/{}]: {}",
-        f.severity.as_str(),
-        f.rule,
-        f.check,
-        f.message
+        "{}{}",
+        paint.severity(f.severity, &header),
+        paint.bold(&message)
     )?;
     let Some(span) = f.span else {
-        writeln!(out, " --> {}", f.path)?;
+        writeln!(out, " {} {}", paint.gutter("-->"), f.path)?;
         if let Some(help) = &f.help {
-            writeln!(out, "  = help: {help}")?;
+            writeln!(out, "  {} {help}", paint.gutter("= help:"))?;
         }
         return Ok(());
     };
@@ -101,25 +143,24 @@ fn render_finding(f: &Finding, text: Option<&str>, out: &mut dyn Write) -> std::
     let last = (span.end_line as usize).min(first + MAX_EXCERPT_LINES - 1);
     let width = last.to_string().len();
     let pad = " ".repeat(width);
-    writeln!(out, "{pad}--> {}:{}:{}", f.path, span.line, span.column)?;
+    let arrow = paint.gutter("-->");
+    writeln!(out, "{pad}{arrow} {}:{}:{}", f.path, span.line, span.column)?;
+    let bar = paint.gutter("|");
     if first <= lines.len() {
-        writeln!(out, "{pad} |")?;
+        writeln!(out, "{pad} {bar}")?;
         for number in first..=last.min(lines.len()) {
             let line = expand_tabs(lines[number - 1]);
-            writeln!(out, "{number:>width$} | {}", line.trim_end())?;
+            let gutter = paint.gutter(&format!("{number:>width$} |"));
+            writeln!(out, "{gutter} {}", line.trim_end())?;
             let (start, end) = underline(lines[number - 1], number, span);
             if end > start {
-                writeln!(
-                    out,
-                    "{pad} | {}{}",
-                    " ".repeat(start),
-                    "^".repeat(end - start)
-                )?;
+                let carets = paint.severity(f.severity, &"^".repeat(end - start));
+                writeln!(out, "{pad} {bar} {}{carets}", " ".repeat(start))?;
             }
         }
     }
     if let Some(help) = &f.help {
-        writeln!(out, "{pad} = help: {help}")?;
+        writeln!(out, "{pad} {} {help}", paint.gutter("= help:"))?;
     }
     Ok(())
 }
