@@ -107,6 +107,19 @@ fn main() {
             wasm.display().to_string()
         ));
     }
+    code.push_str("];\n\n");
+    code.push_str(
+        "/// Each built-in rule's documentation (its crate README, the single source \
+         of docs/rules/<id>.md).\npub const RULE_DOCS: &[(&str, &str)] = &[\n",
+    );
+    for (id, dir, _) in BUILTINS {
+        let readme = workspace.join("plugins").join(dir).join("README.md");
+        println!("cargo:rerun-if-changed={}", readme.display());
+        code.push_str(&format!(
+            "    ({id:?}, include_str!({:?})),\n",
+            readme.display().to_string()
+        ));
+    }
     code.push_str("];\n");
     std::fs::write(out_dir.join("builtins.rs"), code).expect("writing builtins.rs");
 }

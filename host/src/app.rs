@@ -13,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
 use crate::builtins::{BUILTINS, is_builtin};
-use crate::cli::{Color, Deny, RunArgs};
+use crate::cli::{Color, Deny, ExplainArgs, Format, RulesArgs, RunArgs};
 use crate::config::{self, Config, ConfigError, ConfigErrors, Level};
 use crate::diagnostic::{RunError, Severity};
 use crate::engine::{self, ActiveRule, Report};
@@ -332,4 +332,165 @@ fn configure(
     }
     rules.sort_by(|a, b| a.plugin.meta.id.cmp(&b.plugin.meta.id));
     Ok(rules)
+}
+
+/// Loads the configuration and every plugin it names, for the commands that
+/// describe rules rather than run them. Plugin failures are fatal here.
+fn loaded_rules(path: &Path, config: Option<&Path>) -> Result<(Config, Vec<Arc<Plugin>>)> {
+    let root = resolve_root(path)?;
+    let config = load_config(config, &root)?;
+    let runtime = Runtime::new(crate::plugin::cache::default_dir())?;
+    let limits = CallLimits {
+        time_ms: config.limits.time_ms,
+        memory_mib: config.limits.memory_mib,
+    };
+    let (mut plugins, errors) = load_plugins(&runtime, &config, limits);
+    if let Some(e) = errors.first() {
+        bail!("{e}");
+    }
+    plugins.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    Ok((config, plugins))
+}
+
+/// `drift-host rules`.
+pub fn rules(args: &RulesArgs, stdout: &mut dyn Write) -> Result<u8> {
+    let (config, plugins) = loaded_rules(&args.path, args.config.as_deref())?;
+    let mut rows = Vec::new();
+    for plugin in &plugins {
+        let settings = config.rule(&plugin.meta.id);
+        let rule_on = settings.enabled != Some(false) && settings.severity != Some(Level::Off);
+        let origin = match &plugin.origin {
+            Origin::BuiltIn => "built-in".to_owned(),
+            Origin::Path(p) => p.display().to_string(),
+        };
+        for check in &plugin.meta.checks {
+            let configured = settings
+                .checks
+                .get(&check.id)
+                .copied()
+                .or(settings.severity);
+            let (severity, enabled) = match configured {
+                Some(Level::Off) => (check.default_severity.as_str(), false),
+                Some(Level::Error) => ("error", rule_on),
+                Some(Level::Warning) => ("warning", rule_on),
+                Some(Level::Info) => ("info", rule_on),
+                None => (check.default_severity.as_str(), rule_on),
+            };
+            rows.push(serde_json::json!({
+                "rule": plugin.meta.id,
+                "check": check.id,
+                "severity": severity,
+                "enabled": enabled,
+                "origin": origin,
+                "interface": plugin.version,
+                "summary": check.summary,
+            }));
+        }
+    }
+    if args.format == Format::Json {
+        serde_json::to_writer_pretty(
+            &mut *stdout,
+            &serde_json::json!({ "version": 1, "checks": rows }),
+        )?;
+        writeln!(stdout)?;
+        return Ok(exit::CLEAN);
+    }
+    let mut current = "";
+    for (plugin, row) in plugins
+        .iter()
+        .flat_map(|p| std::iter::repeat_n(p, p.meta.checks.len()))
+        .zip(&rows)
+    {
+        if plugin.meta.id != current {
+            current = &plugin.meta.id;
+            writeln!(
+                stdout,
+                "{} ({}, interface {}): {}",
+                plugin.meta.id,
+                row["origin"].as_str().unwrap_or(""),
+                plugin.version,
+                plugin.meta.summary
+            )?;
+        }
+        writeln!(
+            stdout,
+            "  {:<44} {:<8} {:<9} {}",
+            format!(
+                "{}/{}",
+                row["rule"].as_str().unwrap_or(""),
+                row["check"].as_str().unwrap_or("")
+            ),
+            row["severity"].as_str().unwrap_or(""),
+            if row["enabled"] == true {
+                "enabled"
+            } else {
+                "disabled"
+            },
+            row["summary"].as_str().unwrap_or("")
+        )?;
+    }
+    Ok(exit::CLEAN)
+}
+
+/// `drift-host explain rule[/check]`.
+pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<u8> {
+    let (rule, check) = match args.selector.split_once('/') {
+        Some((r, c)) => (r, Some(c)),
+        None => (args.selector.as_str(), None),
+    };
+    let (_, plugins) = loaded_rules(&args.path, args.config.as_deref())?;
+    let Some(plugin) = plugins.iter().find(|p| p.meta.id == rule) else {
+        let known: Vec<&str> = plugins.iter().map(|p| p.meta.id.as_str()).collect();
+        bail!("no rule `{rule}` (known rules: {})", known.join(", "));
+    };
+    if let Some(check) = check {
+        let Some(meta) = plugin.meta.checks.iter().find(|c| c.id == check) else {
+            let known: Vec<&str> = plugin.meta.checks.iter().map(|c| c.id.as_str()).collect();
+            bail!(
+                "rule `{rule}` has no check `{check}` (its checks: {})",
+                known.join(", ")
+            );
+        };
+        writeln!(
+            stdout,
+            "{rule}/{check} ({}): {}\n",
+            meta.default_severity.as_str(),
+            meta.summary
+        )?;
+    }
+    match crate::builtins::doc(rule) {
+        Some(doc) => write!(stdout, "{doc}")?,
+        None => {
+            writeln!(stdout, "# {rule}\n\n{}\n\n## Checks\n", plugin.meta.summary)?;
+            for c in &plugin.meta.checks {
+                writeln!(
+                    stdout,
+                    "- `{}` ({}): {}",
+                    c.id,
+                    c.default_severity.as_str(),
+                    c.summary
+                )?;
+            }
+        }
+    }
+    Ok(exit::CLEAN)
+}
+
+/// `drift-host schema`: the JSON schema of rules.toml for the built-ins.
+pub fn schema(stdout: &mut dyn Write) -> Result<u8> {
+    let runtime = Runtime::new(crate::plugin::cache::default_dir())?;
+    let config = Config::embedded();
+    let limits = CallLimits {
+        time_ms: config.limits.time_ms,
+        memory_mib: config.limits.memory_mib,
+    };
+    let (mut plugins, errors) = load_plugins(&runtime, &config, limits);
+    if let Some(e) = errors.first() {
+        bail!("{e}");
+    }
+    plugins.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    let metas: Vec<_> = plugins.iter().map(|p| p.meta.clone()).collect();
+    serde_json::to_writer_pretty(&mut *stdout, &config::schema::generate(&metas))?;
+    writeln!(stdout)?;
+    Ok(exit::CLEAN)
 }

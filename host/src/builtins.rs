@@ -10,3 +10,11 @@ include!(concat!(env!("OUT_DIR"), "/builtins.rs"));
 pub fn is_builtin(id: &str) -> bool {
     BUILTINS.iter().any(|(builtin, _)| *builtin == id)
 }
+
+/// The documentation page of a built-in rule.
+pub fn doc(id: &str) -> Option<&'static str> {
+    RULE_DOCS
+        .iter()
+        .find(|(rule, _)| *rule == id)
+        .map(|(_, doc)| *doc)
+}

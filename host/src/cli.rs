@@ -17,6 +17,44 @@ pub struct Cli {
 pub enum Command {
     /// Check a repository with the configured rules.
     Run(RunArgs),
+    /// List every rule and check (built-in and custom) with its severity
+    /// and whether it is enabled by the configuration.
+    Rules(RulesArgs),
+    /// Print a rule's documentation: `drift-host explain numbering/gap`.
+    Explain(ExplainArgs),
+    /// Print the JSON schema of rules.toml (docs/rules.schema.json).
+    #[command(hide = true)]
+    Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Repository whose configuration applies (default: the current folder).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Configuration file (default: PATH/rules.toml, else the built-in default).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Output format (text or json).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// `rule` or `rule/check`.
+    pub selector: String,
+
+    /// Repository whose configuration applies (custom plugins are found
+    /// through it).
+    #[arg(long, default_value = ".")]
+    pub path: PathBuf,
+
+    /// Configuration file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

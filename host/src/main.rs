@@ -12,6 +12,9 @@ fn main() -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let result = match &cli.command {
         Command::Run(args) => app::run(args, &mut stdout),
+        Command::Rules(args) => app::rules(args, &mut stdout),
+        Command::Explain(args) => app::explain(args, &mut stdout),
+        Command::Schema => app::schema(&mut stdout),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,7 +1,22 @@
 //! Checks on the repository itself: generated docs are current, the frozen
 //! WIT is untouched, and CI runs README's test command.
 
-use crate::harness::{sha256, workspace_dir};
+use crate::harness::{Repo, sha256, workspace_dir};
+
+/// Compares a generated file with its committed copy; with
+/// `DRIFT_UPDATE_DOCS=1` rewrites the copy instead.
+fn check_generated(path: &std::path::Path, generated: &str, how: &str) {
+    if std::env::var_os("DRIFT_UPDATE_DOCS").is_some() {
+        std::fs::write(path, generated).expect("write generated file");
+        return;
+    }
+    let current = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        current == generated,
+        "{} is stale: {how}, or run the tests with DRIFT_UPDATE_DOCS=1",
+        path.display()
+    );
+}
 
 /// Each rule's documentation is written once, in its crate's README (the
 /// same text as the crate's `//!` doc); `docs/rules/<id>.md` is a copy.
@@ -21,11 +36,10 @@ fn rule_doc_pages_are_current() {
         }
         let source = std::fs::read_to_string(dir.join("README.md")).expect("README");
         let page = root.join("docs/rules").join(format!("{id}.md"));
-        let current = std::fs::read_to_string(&page).unwrap_or_default();
-        assert!(
-            current == source,
-            "{} is stale: copy plugins/{id}/README.md over it",
-            page.display()
+        check_generated(
+            &page,
+            &source,
+            &format!("copy plugins/{id}/README.md over it"),
         );
         checked += 1;
     }
@@ -58,4 +72,47 @@ fn ci_runs_the_readme_test_command() {
     let command = "cargo test --workspace";
     assert!(readme.contains(&format!("rustup toolchain install && {command}")));
     assert!(ci.contains(command) && ci.contains("rustup toolchain install"));
+}
+
+/// docs/rules.schema.json is generated from the configuration model and the
+/// built-in rules' metadata (`drift-host schema`).
+#[test]
+fn rules_toml_schema_is_current() {
+    let run = Repo::new().run(&["schema"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    check_generated(
+        &workspace_dir().join("docs/rules.schema.json"),
+        &run.stdout,
+        "regenerate it with `drift-host schema > docs/rules.schema.json`",
+    );
+    let schema = run.json();
+    assert!(schema["properties"]["rules"]["properties"]["numbering"]["properties"]["checks"]["properties"]["gap"].is_object());
+}
+
+#[test]
+fn rules_and_explain() {
+    let repo = Repo::new();
+    repo.write(
+        "rules.toml",
+        "[rules.numbering]\nchecks = { gap = \"off\", letter-suffix = \"error\" }\n",
+    );
+    let run = repo.run(&["rules", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let checks = run.json()["checks"].as_array().expect("checks").clone();
+    let find = |id: &str| checks.iter().find(|c| c["check"] == id).cloned().expect(id);
+    assert_eq!(find("gap")["enabled"], false);
+    assert_eq!(find("letter-suffix")["severity"], "error");
+    assert_eq!(find("duplicate-number")["origin"], "built-in");
+    let run = repo.run(&["rules"]);
+    assert!(run.stdout.contains("numbering/gap"), "{run:?}");
+    let run = repo.run(&["explain", "numbering/gap"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.starts_with("numbering/gap (warning): "),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("## Why is this bad?"), "{run:?}");
+    let run = repo.run(&["explain", "numbering/nope"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("has no check `nope`"), "{run:?}");
 }

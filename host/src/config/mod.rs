@@ -8,6 +8,7 @@
 //! its complaints are mapped back to a position in the file).
 
 mod locate;
+pub mod schema;
 
 use std::collections::BTreeMap;
 use std::fmt;
