@@ -12,8 +12,9 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
+use crate::baseline;
 use crate::builtins::{BUILTINS, is_builtin};
-use crate::cli::{Color, Deny, ExplainArgs, Format, RulesArgs, RunArgs};
+use crate::cli::{BaselineArgs, Color, Deny, ExplainArgs, Format, RulesArgs, RunArgs};
 use crate::config::{self, Config, ConfigError, ConfigErrors, Level};
 use crate::diagnostic::{RunError, Severity};
 use crate::engine::{self, ActiveRule, Report};
@@ -34,24 +35,6 @@ pub mod exit {
 pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<u8> {
     let root = resolve_root(&args.path)?;
     let config = load_config(args.config.as_deref(), &root)?;
-    let threads = args
-        .threads
-        .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start worker threads")?;
-    let cache_dir = if args.no_cache {
-        None
-    } else {
-        crate::plugin::cache::default_dir()
-    };
-    let runtime = Runtime::new(cache_dir)?;
-    let limits = CallLimits {
-        time_ms: config.limits.time_ms,
-        memory_mib: config.limits.memory_mib,
-    };
     let source = match (&args.base, args.staged) {
         (Some(base), _) => Source::Base(base.clone()),
         (None, true) => Source::Staged,
@@ -68,23 +51,24 @@ pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<u8> {
             None => Source::WorkingTree,
         },
     };
+    let threads = args.threads.map(usize::from);
+    let mut report = check(&root, &config, &source, threads, args.no_cache)?;
 
-    let report = pool.install(|| -> Result<Report> {
-        let (plugins, mut load_errors) = load_plugins(&runtime, &config, limits);
-        let rules = configure(&config, &plugins, &mut load_errors, limits)?;
-        let filter = Filter::new(&config.include, &config.exclude)?;
-        let snapshot = Snapshot::take(&root, &source, &filter, config.max_file_size)?;
-        let mut report = engine::run(&snapshot, &rules, limits, threads);
-        report
-            .errors
-            .extend(load_errors.into_iter().map(|e| RunError {
-                kind: "plugin",
-                subject: e.plugin,
-                message: e.message,
-            }));
-        report.errors.sort();
-        Ok(report)
-    })?;
+    let baseline_path = match &args.baseline {
+        Some(path) => Some(path.clone()),
+        None if args.no_baseline => None,
+        None => Some(root.join(baseline::FILE_NAME)).filter(|p| p.is_file()),
+    };
+    if let Some(path) = baseline_path {
+        let entries = baseline::read(&path)?;
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        report.baselined = baseline::apply(&mut report.findings, &entries, &report.sources, &name);
+        crate::diagnostic::sort_findings(&mut report.findings);
+    }
+
     let style = output::Style {
         color: match args.color {
             Color::Always => true,
@@ -119,6 +103,77 @@ fn exit_code(report: &Report, deny_warnings: bool) -> u8 {
     } else {
         exit::CLEAN
     }
+}
+
+/// Loads plugins, takes the snapshot and runs the rules: everything a
+/// report needs, shared by `run` and `baseline`.
+fn check(
+    root: &Path,
+    config: &Config,
+    source: &Source,
+    threads: Option<usize>,
+    no_cache: bool,
+) -> Result<Report> {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+    let cache_dir = if no_cache {
+        None
+    } else {
+        crate::plugin::cache::default_dir()
+    };
+    let runtime = Runtime::new(cache_dir)?;
+    let limits = CallLimits {
+        time_ms: config.limits.time_ms,
+        memory_mib: config.limits.memory_mib,
+    };
+    pool.install(|| -> Result<Report> {
+        let (plugins, mut load_errors) = load_plugins(&runtime, config, limits);
+        let rules = configure(config, &plugins, &mut load_errors, limits)?;
+        let filter = Filter::new(&config.include, &config.exclude)?;
+        let snapshot = Snapshot::take(root, source, &filter, config.max_file_size)?;
+        let mut report = engine::run(&snapshot, &rules, limits, threads);
+        report
+            .errors
+            .extend(load_errors.into_iter().map(|e| RunError {
+                kind: "plugin",
+                subject: e.plugin,
+                message: e.message,
+            }));
+        report.errors.sort();
+        Ok(report)
+    })
+}
+
+/// `drift-host baseline`.
+pub fn baseline(args: &BaselineArgs, stdout: &mut dyn Write) -> Result<u8> {
+    let root = resolve_root(&args.path)?;
+    let config = load_config(args.config.as_deref(), &root)?;
+    let report = check(&root, &config, &Source::WorkingTree, None, false)?;
+    if !report.errors.is_empty() {
+        let first = &report.errors[0];
+        bail!(
+            "not writing a baseline while the run has failures: {} `{}`: {}",
+            first.kind,
+            first.subject,
+            first.message
+        );
+    }
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join(baseline::FILE_NAME));
+    let n = baseline::write(&path, &report.findings, &report.sources)?;
+    writeln!(
+        stdout,
+        "drift-host: wrote {n} finding{} to {}; later runs report only new findings",
+        if n == 1 { "" } else { "s" },
+        path.display()
+    )?;
+    Ok(exit::CLEAN)
 }
 
 fn resolve_root(path: &Path) -> Result<PathBuf> {

@@ -22,6 +22,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation: `drift-host explain numbering/gap`.
     Explain(ExplainArgs),
+    /// Record the current findings in a baseline file: later runs report
+    /// only new findings.
+    Baseline(BaselineArgs),
     /// Print the JSON schema of rules.toml (docs/rules.schema.json).
     #[command(hide = true)]
     Schema,
@@ -127,4 +130,27 @@ pub struct RunArgs {
     /// When to use colours in text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+
+    /// Baseline file (default: PATH/.drift-baseline.json when it exists).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Report every finding, ignoring the baseline file.
+    #[arg(long)]
+    pub no_baseline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Repository to check (default: the current folder).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Configuration file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Where to write the baseline (default: PATH/.drift-baseline.json).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

@@ -36,6 +36,8 @@ pub struct Report {
     pub rules_run: usize,
     /// Findings hidden by `drift-ignore` comments.
     pub suppressed: Vec<Finding>,
+    /// Findings hidden by the baseline file.
+    pub baselined: usize,
     /// Metadata of the rules that ran, sorted by id (for SARIF and docs).
     pub rules: Vec<crate::plugin::RuleMeta>,
 }

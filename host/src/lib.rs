@@ -8,6 +8,7 @@
 //! them for the CLI defined in `cli`.
 
 pub mod app;
+pub mod baseline;
 pub mod builtins;
 pub mod cli;
 pub mod config;

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => app::rules(args, &mut stdout),
         Command::Explain(args) => app::explain(args, &mut stdout),
         Command::Schema => app::schema(&mut stdout),
+        Command::Baseline(args) => app::baseline(args, &mut stdout),
     };
     match result {
         Ok(code) => ExitCode::from(code),

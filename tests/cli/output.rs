@@ -212,3 +212,50 @@ fn drift_ignore_comments_work_for_any_rule() {
         "{run:?}"
     );
 }
+
+#[test]
+fn baseline_reports_only_new_findings_and_stale_entries() {
+    let repo = Repo::new();
+    repo.write("a.probe", "probe one\n")
+        .write("b.probe", "probe two\n");
+    with_probe(&repo, "ok", "");
+    let run = repo.run(&["baseline"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("wrote 2 findings to"), "{run:?}");
+    assert!(repo.path().join(".drift-baseline.json").is_file());
+
+    // Nothing new: both are baselined.
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.json()["summary"]["baselined"], 2, "{run:?}");
+    assert!(run.checks().is_empty(), "{run:?}");
+
+    // Lines shift, a new finding appears, an old one is fixed.
+    repo.write("a.probe", "\n\nprobe one\n")
+        .write("c.probe", "probe three\n");
+    repo.remove("b.probe");
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.json()["summary"]["baselined"], 1, "{run:?}");
+    let findings = run.json()["findings"].clone();
+    let pairs: Vec<(String, String)> = findings
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_owned(),
+                f["check"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("b.probe".to_owned(), "stale-baseline-entry".to_owned()),
+            ("c.probe".to_owned(), "seen".to_owned())
+        ],
+        "{run:?}"
+    );
+    // --no-baseline shows everything.
+    let run = repo.run(&["run", "--format", "json", "--no-baseline"]);
+    assert_eq!(run.checks().len(), 2, "{run:?}");
+}

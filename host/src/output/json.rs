@@ -42,6 +42,7 @@ struct Summary {
     files_checked: usize,
     rules_run: usize,
     suppressed: usize,
+    baselined: usize,
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -72,6 +73,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             files_checked: report.files_checked,
             rules_run: report.rules_run,
             suppressed: report.suppressed.len(),
+            baselined: report.baselined,
         },
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;

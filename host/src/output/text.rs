@@ -100,11 +100,13 @@ fn summary(report: &Report) -> String {
     if !report.errors.is_empty() {
         parts.push(plural(report.errors.len(), "failure"));
     }
-    let suppressed = if report.suppressed.is_empty() {
-        String::new()
-    } else {
-        format!(", {} suppressed", report.suppressed.len())
-    };
+    let mut suppressed = String::new();
+    if !report.suppressed.is_empty() {
+        suppressed.push_str(&format!(", {} suppressed", report.suppressed.len()));
+    }
+    if report.baselined > 0 {
+        suppressed.push_str(&format!(", {} baselined", report.baselined));
+    }
     let scope = format!(
         "{} checked by {}{suppressed}",
         plural(report.files_checked, "file"),
