@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::baseline;
 use crate::builtins::{BUILTINS, is_builtin};
-use crate::cli::{BaselineArgs, Color, Deny, ExplainArgs, Format, RulesArgs, RunArgs};
+use crate::cli::{BaselineArgs, Color, Deny, ExplainArgs, Format, InitArgs, RulesArgs, RunArgs};
 use crate::config::{self, Config, ConfigError, ConfigErrors, Level};
 use crate::diagnostic::{RunError, Severity};
 use crate::engine::{self, ActiveRule, Report};
@@ -547,5 +547,39 @@ pub fn schema(stdout: &mut dyn Write) -> Result<u8> {
     let metas: Vec<_> = plugins.iter().map(|p| p.meta.clone()).collect();
     serde_json::to_writer_pretty(&mut *stdout, &config::schema::generate(&metas))?;
     writeln!(stdout)?;
+    Ok(exit::CLEAN)
+}
+
+/// `drift-host init`.
+pub fn init(args: &InitArgs, stdout: &mut dyn Write) -> Result<u8> {
+    let root = resolve_root(&args.path)?;
+    let survey = crate::init::survey(&root)?;
+    let config_path = root.join(config::FILE_NAME);
+    if config_path.exists() && !args.force && args.hook {
+        writeln!(
+            stdout,
+            "drift-host: keeping the existing {}",
+            config_path.display()
+        )?;
+    } else {
+        let path =
+            crate::init::write_config(&root, &crate::init::starter_config(&survey), args.force)?;
+        writeln!(
+            stdout,
+            "drift-host: wrote {} ({} schema(s), {} migrations folder(s), {} agent instruction file(s) found)",
+            path.display(),
+            survey.schemas.len(),
+            survey.migration_dirs.len(),
+            survey.agent_files.len()
+        )?;
+    }
+    if args.hook {
+        let hook = crate::init::install_hook(&root, args.force)?;
+        writeln!(
+            stdout,
+            "drift-host: installed {} (runs `drift-host run --staged`)",
+            hook.display()
+        )?;
+    }
     Ok(exit::CLEAN)
 }

@@ -25,6 +25,9 @@ pub enum Command {
     /// Record the current findings in a baseline file: later runs report
     /// only new findings.
     Baseline(BaselineArgs),
+    /// Inspect a repository and write a starter rules.toml; `--hook` also
+    /// installs a git pre-commit hook running `drift-host run --staged`.
+    Init(InitArgs),
     /// Print the JSON schema of rules.toml (docs/rules.schema.json).
     #[command(hide = true)]
     Schema,
@@ -153,4 +156,19 @@ pub struct BaselineArgs {
     /// Where to write the baseline (default: PATH/.drift-baseline.json).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Repository to set up (default: the current folder).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Also install a git pre-commit hook.
+    #[arg(long)]
+    pub hook: bool,
+
+    /// Replace an existing rules.toml or pre-commit hook.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => app::explain(args, &mut stdout),
         Command::Schema => app::schema(&mut stdout),
         Command::Baseline(args) => app::baseline(args, &mut stdout),
+        Command::Init(args) => app::init(args, &mut stdout),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -8,6 +8,7 @@ mod harness;
 
 mod config;
 mod git_modes;
+mod init;
 mod numbering;
 mod output;
 mod repository;

@@ -1,0 +1,209 @@
+//! `drift-host init`: inspect a repository, write a commented starter
+//! `rules.toml`, and optionally install a git pre-commit hook.
+//!
+//! Existing files are never overwritten silently: an existing `rules.toml`
+//! or pre-commit hook makes `init` stop with a message (`--force` replaces
+//! them), because a hook may already run other checks the user relies on.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::snapshot::{Filter, Snapshot, Source};
+
+/// Files AI coding agents read their instructions from.
+const AGENT_FILES: &[&str] = &[
+    "CLAUDE.md",
+    "AGENTS.md",
+    "GEMINI.md",
+    ".cursorrules",
+    ".github/copilot-instructions.md",
+];
+
+/// What `init` found in the repository.
+#[derive(Debug, Default)]
+pub struct Survey {
+    pub schemas: Vec<String>,
+    pub migration_dirs: Vec<String>,
+    pub handwritten: usize,
+    pub prisma_migrations: usize,
+    pub agent_files: Vec<String>,
+}
+
+pub fn survey(root: &Path) -> Result<Survey> {
+    let filter = Filter::new(&[], &[])?;
+    let snapshot = Snapshot::take(root, &Source::WorkingTree, &filter, u64::MAX)?;
+    let mut survey = Survey::default();
+    for path in &snapshot.paths {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let is_schema =
+            name == "schema.prisma" || (dir.ends_with("schema") && name.ends_with(".prisma"));
+        let schema = if name == "schema.prisma" {
+            path.as_str()
+        } else {
+            dir
+        };
+        if is_schema && !survey.schemas.iter().any(|s| s == schema) {
+            survey.schemas.push(schema.to_owned());
+        }
+        if let Some(at) = path.find("migrations/") {
+            let migrations = &path[..at + "migrations".len()];
+            if !survey.migration_dirs.iter().any(|d| d == migrations) {
+                survey.migration_dirs.push(migrations.to_owned());
+            }
+            let rest = &path[at + "migrations/".len()..];
+            if rest.ends_with("/migration.sql") {
+                survey.prisma_migrations += 1;
+            } else if !rest.contains('/')
+                && rest.ends_with(".sql")
+                && rest.starts_with(|c: char| c.is_ascii_digit())
+            {
+                survey.handwritten += 1;
+            }
+        }
+        if AGENT_FILES.contains(&name)
+            || AGENT_FILES.contains(&path.as_str())
+            || path.starts_with(".cursor/rules/")
+        {
+            survey.agent_files.push(path.clone());
+        }
+    }
+    Ok(survey)
+}
+
+/// The starter configuration for what `survey` found.
+pub fn starter_config(survey: &Survey) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# drift-host configuration: docs/configuration.md in the drift-host repository."
+    );
+    let _ = writeln!(
+        out,
+        "# Written by `drift-host init`; every setting below is optional.\n#"
+    );
+    let _ = writeln!(out, "# Found:");
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "none".to_owned()
+        } else {
+            items.join(", ")
+        }
+    };
+    let _ = writeln!(out, "#   Prisma schemas:       {}", list(&survey.schemas));
+    let _ = writeln!(
+        out,
+        "#   migrations folders:   {}",
+        list(&survey.migration_dirs)
+    );
+    let _ = writeln!(
+        out,
+        "#   migrations:           {} Prisma, {} hand-written",
+        survey.prisma_migrations, survey.handwritten
+    );
+    let _ = writeln!(
+        out,
+        "#   agent instructions:   {}",
+        list(&survey.agent_files)
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "# Paths never handed to rules (in addition to .gitignore)."
+    );
+    let _ = writeln!(out, "exclude = []\n");
+    let _ = writeln!(out, "[limits]\ntime-ms = 10000\nmemory-mib = 512\n");
+    let _ = writeln!(out, "[rules.numbering]");
+    let _ = writeln!(out, "enabled = true");
+    if survey.migration_dirs.is_empty() {
+        let _ = writeln!(out, "# migration-dirs = [\"server/prisma/migrations\"]");
+    } else {
+        let dirs: Vec<String> = survey
+            .migration_dirs
+            .iter()
+            .map(|d| format!("{d:?}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "# Discovered next to each schema; list them to pin the set:"
+        );
+        let _ = writeln!(out, "# migration-dirs = [{}]", dirs.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "# letter-suffix = \"warn\"    # 17b_fix.sql: allow | warn | error"
+    );
+    let _ = writeln!(
+        out,
+        "# rollback = \"allow\"        # 17_x_rollback.sql: allow | warn | error"
+    );
+    let _ = writeln!(out, "# checks = {{ gap = \"off\" }}");
+    out
+}
+
+/// Writes `rules.toml` into `root`; refuses to replace one unless `force`.
+pub fn write_config(root: &Path, text: &str, force: bool) -> Result<PathBuf> {
+    let path = root.join(crate::config::FILE_NAME);
+    if path.exists() && !force {
+        bail!(
+            "{} already exists: not overwriting it (use --force to replace it)",
+            path.display()
+        );
+    }
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+pub const HOOK: &str = "#!/bin/sh\n\
+# Installed by `drift-host init --hook`: checks what is about to be committed.\n\
+if ! command -v drift-host >/dev/null 2>&1; then\n\
+  echo \"drift-host is not on PATH: install it (cargo install --path host in its repository) or remove this hook\" >&2\n\
+  exit 1\n\
+fi\n\
+exec drift-host run --staged\n";
+
+/// Installs the pre-commit hook; refuses to replace an existing one unless
+/// `force`.
+pub fn install_hook(root: &Path, force: bool) -> Result<PathBuf> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--git-path", "hooks"])
+        .output()
+        .context("cannot run git")?;
+    if !output.status.success() {
+        bail!(
+            "{} is not a git repository: cannot install a pre-commit hook",
+            root.display()
+        );
+    }
+    let hooks = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    let hooks = if hooks.is_absolute() {
+        hooks
+    } else {
+        root.join(hooks)
+    };
+    std::fs::create_dir_all(&hooks)
+        .with_context(|| format!("cannot create {}", hooks.display()))?;
+    let path = hooks.join("pre-commit");
+    if path.exists() && !force {
+        let existing = std::fs::read_to_string(&path).unwrap_or_default();
+        if existing == HOOK {
+            return Ok(path);
+        }
+        bail!(
+            "{} already exists: not replacing it. Add `drift-host run --staged` to it yourself \
+             (or to your husky/lefthook configuration), or use --force to replace it",
+            path.display()
+        );
+    }
+    std::fs::write(&path, HOOK).with_context(|| format!("cannot write {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(path)
+}
