@@ -15,7 +15,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// (rule id, crate folder under plugins/, package name)
-const BUILTINS: &[(&str, &str, &str)] = &[("numbering", "numbering", "drift-rule-numbering")];
+const BUILTINS: &[(&str, &str, &str)] = &[
+    ("numbering", "numbering", "drift-rule-numbering"),
+    ("idempotency", "idempotency", "drift-rule-idempotency"),
+];
 
 const TARGET: &str = "wasm32-wasip2";
 

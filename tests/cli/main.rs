@@ -13,3 +13,4 @@ mod numbering;
 mod output;
 mod repository;
 mod sandbox;
+mod sql_rules;

@@ -1,0 +1,463 @@
+//! # idempotency
+//!
+//! Hand-written migrations can run twice without failing or changing the
+//! result.
+//!
+//! ## What it does
+//!
+//! Checks every statement of the hand-written migrations, `NN_name.sql`
+//! files directly in a `migrations` folder (the name starts with a digit;
+//! rollback scripts included), for what happens when the file runs a second time: a statement that
+//! fails because the first run already did its work, or that succeeds but
+//! does the work again (inserts the same rows, adds a second copy of an
+//! index), is reported at the statement, with the SQL to use instead.
+//! Prisma's own `migrations/<timestamp>_<name>/migration.sql` files are
+//! checked only with the `prisma` option.
+//!
+//! Statements inside `DO` blocks and constant `EXECUTE '...'` strings are
+//! checked too, and a statement there is fine when its block guards it: an
+//! `IF NOT EXISTS (...) THEN` (or `IF EXISTS` for drops and renames), any
+//! other `IF` branch, or an `EXCEPTION WHEN` handler that catches the error
+//! a second run raises (`duplicate_object`, `duplicate_table`, ... for
+//! creations; `undefined_table`, ... for drops; `unique_violation` for
+//! inserts; `others`). Statements in function bodies run when the function
+//! is called, not when the migration runs, and are not checked. Comments
+//! and string literals are never taken for statements, and a statement
+//! damaged by a syntax error is skipped (drift-host reports the error).
+//!
+//! ## Why is this bad?
+//!
+//! Hand-written migrations are often applied by scripts that keep no
+//! record of what ran, re-run after a deploy failed half-way, or applied
+//! to a database that already has some of the objects (restored from a
+//! dump, or created by `prisma db push`). A migration that fails on its
+//! second run blocks the deploy until someone edits the database by hand;
+//! one that succeeds but repeats its work (seed rows inserted twice, an
+//! unnamed index or constraint created again under a new name) silently
+//! makes that database differ from every other.
+//!
+//! ## Example
+//!
+//! ```sql
+//! -- migrations/03_orders.sql
+//! CREATE TABLE orders (id bigint PRIMARY KEY, note text);
+//! CREATE TYPE order_status AS ENUM ('new', 'paid');
+//! ALTER TABLE orders ADD COLUMN status order_status NOT NULL DEFAULT 'new';
+//! CREATE INDEX orders_status_idx ON orders (status);
+//! ALTER TABLE orders ADD CONSTRAINT orders_note_check CHECK (length(note) < 500);
+//! INSERT INTO settings (key, value) VALUES ('orders.enabled', 'true');
+//! ```
+//!
+//! Every statement fails, or inserts the setting again, the second time
+//! the file runs.
+//!
+//! ## How to fix
+//!
+//! Write each statement so it does nothing when its work is already done:
+//!
+//! ```sql
+//! CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, note text);
+//! DO $$ BEGIN
+//!   CREATE TYPE order_status AS ENUM ('new', 'paid');
+//! EXCEPTION WHEN duplicate_object THEN NULL;
+//! END $$;
+//! ALTER TABLE orders ADD COLUMN IF NOT EXISTS status order_status NOT NULL DEFAULT 'new';
+//! CREATE INDEX IF NOT EXISTS orders_status_idx ON orders (status);
+//! ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_note_check,
+//!   ADD CONSTRAINT orders_note_check CHECK (length(note) < 500);
+//! INSERT INTO settings (key, value) VALUES ('orders.enabled', 'true')
+//!   ON CONFLICT (key) DO NOTHING;
+//! ```
+//!
+//! Each finding's help shows the rewritten statement. PostgreSQL has no
+//! `IF NOT EXISTS` for types, policies, triggers and constraints, and no
+//! `IF EXISTS` for most renames: drop the object first (`DROP POLICY IF
+//! EXISTS`, `DROP CONSTRAINT IF EXISTS`), use `CREATE OR REPLACE TRIGGER`,
+//! or put the statement in a `DO` block that checks the catalog or catches
+//! the error.
+//!
+//! ## Options
+//!
+//! ```toml
+//! [rules.idempotency]
+//! # Also check Prisma's migration.sql files (off by default: Prisma records
+//! # which migrations it applied and never runs one twice).
+//! prisma = false
+//! # The runner wraps each hand-written migration in a transaction, so
+//! # `CREATE INDEX CONCURRENTLY` fails in any of them.
+//! transactional = false
+//! ```
+//!
+//! ## Checks
+//!
+//! - `create-without-if-not-exists` (error): `CREATE TABLE`, `INDEX`, `SCHEMA`, `EXTENSION`, `SEQUENCE` or `MATERIALIZED VIEW` without `IF NOT EXISTS` (or an index without a name), `CREATE VIEW`, `FUNCTION` or `PROCEDURE` without `OR REPLACE`.
+//! - `add-column-without-if-not-exists` (error): `ALTER TABLE ... ADD COLUMN` without `IF NOT EXISTS`.
+//! - `drop-without-if-exists` (error): a `DROP` statement, or an `ALTER` action that drops a column, constraint, attribute, identity or generation expression, without `IF EXISTS`.
+//! - `create-type-unguarded` (error): `CREATE TYPE` or `CREATE DOMAIN` outside a guarded `DO` block.
+//! - `policy-or-trigger-unguarded` (error): `CREATE POLICY` or `CREATE TRIGGER` with no `DROP POLICY` / `DROP TRIGGER` of the same name and table earlier in the file, no `OR REPLACE` and no guard.
+//! - `add-constraint-unguarded` (error): `ADD CONSTRAINT` with no `DROP CONSTRAINT` of the same name and table earlier in the file (or in the same statement) and no guard; an unnamed constraint is added again under a new name.
+//! - `unique-index-trap` (warning): `DROP CONSTRAINT IF EXISTS x` then `ADD CONSTRAINT x UNIQUE` after a `CREATE UNIQUE INDEX x` earlier in the file: dropping the constraint leaves the index, so the constraint cannot be created.
+//! - `add-enum-value-without-if-not-exists` (error): `ALTER TYPE ... ADD VALUE` without `IF NOT EXISTS`.
+//! - `rename-unguarded` (error): a rename (`RENAME TO`, `RENAME COLUMN`, `RENAME CONSTRAINT`, `RENAME VALUE`, ...) outside a guard, so the second run cannot find the old name.
+//! - `insert-without-conflict-handling` (error): `INSERT` without `ON CONFLICT`, without `WHERE NOT EXISTS` (or `NOT IN`, `EXCEPT`) and without a guard.
+//! - `concurrently-in-transaction` (warning): `CREATE INDEX`, `DROP INDEX` or `REINDEX` `CONCURRENTLY` in a transaction: after `BEGIN`, in a `DO` block, in a Prisma migration with other statements, or in any hand-written migration with `transactional = true`.
+
+mod constraint;
+mod create;
+mod drop;
+mod insert;
+mod migration;
+mod rename;
+mod replace;
+mod transaction;
+
+use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity};
+use serde::Deserialize;
+
+use crate::migration::{Migration, Origin};
+
+/// The `idempotency` rule.
+#[derive(Debug, Default)]
+pub struct Idempotency;
+
+/// Options from the rule's table in `rules.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Options {
+    /// Also check Prisma's `migration.sql` files.
+    pub prisma: bool,
+    /// Hand-written migrations run inside a transaction.
+    pub transactional: bool,
+}
+
+/// Every check: id, default severity, summary (the order of the docs).
+#[rustfmt::skip]
+const CHECKS: &[(&str, Severity, &str)] = &[
+    ("create-without-if-not-exists", Severity::Error, "CREATE without IF NOT EXISTS or OR REPLACE"),
+    ("add-column-without-if-not-exists", Severity::Error, "ADD COLUMN without IF NOT EXISTS"),
+    ("drop-without-if-exists", Severity::Error, "DROP without IF EXISTS"),
+    ("create-type-unguarded", Severity::Error, "CREATE TYPE or DOMAIN outside a guarded DO block"),
+    ("policy-or-trigger-unguarded", Severity::Error, "CREATE POLICY or TRIGGER not dropped first"),
+    ("add-constraint-unguarded", Severity::Error, "ADD CONSTRAINT not dropped first or guarded"),
+    ("unique-index-trap", Severity::Warning, "DROP CONSTRAINT IF EXISTS does not drop a unique index of that name"),
+    ("add-enum-value-without-if-not-exists", Severity::Error, "ALTER TYPE ADD VALUE without IF NOT EXISTS"),
+    ("rename-unguarded", Severity::Error, "a rename that fails once the old name is gone"),
+    ("insert-without-conflict-handling", Severity::Error, "INSERT that adds its rows again"),
+    ("concurrently-in-transaction", Severity::Warning, "CONCURRENTLY inside a transaction block"),
+];
+
+impl Rule for Idempotency {
+    type Options = Options;
+
+    fn metadata(&self) -> Metadata {
+        CHECKS.iter().fold(
+            Metadata::new(
+                "idempotency",
+                "Hand-written migrations can run twice without failing or changing the result",
+            )
+            .scope(Scope::PerFile)
+            .sql(true)
+            // Globs cannot say "starts with a digit" portably; `Origin::of`
+            // sorts out what these match.
+            .include(["**/migrations/*.sql", "**/migrations/*/migration.sql"]),
+            |meta, (id, severity, summary)| meta.check(CheckMeta::new(id, summary, *severity)),
+        )
+    }
+
+    fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for file in &input.files {
+            let (Some(text), Some(tree)) = (file.text(), file.sql.as_ref()) else {
+                continue;
+            };
+            let origin = match Origin::of(&file.path) {
+                Some(Origin::Prisma) if !options.prisma => continue,
+                Some(origin) => origin,
+                None => continue,
+            };
+            let m = Migration::new(&file.path, text, tree, origin);
+            create::check(&m, &mut out);
+            drop::check(&m, &mut out);
+            replace::check(&m, &mut out);
+            constraint::check(&m, &mut out);
+            rename::check(&m, &mut out);
+            insert::check(&m, &mut out);
+            transaction::check(&m, options, &mut out);
+        }
+        out
+    }
+}
+
+drift_sdk::register_rule!(Idempotency);
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) mod tests {
+    use std::path::{Path, PathBuf};
+
+    use drift_sdk::testing::{InputBuilder, render, run};
+    use drift_sdk::{Content, Finding, Input};
+
+    use super::*;
+
+    /// The fixture repository `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Input {
+        InputBuilder::new().dir(fixture_dir(name)).build()
+    }
+
+    fn fixture_dir(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name)
+    }
+
+    /// `testing::render` with each finding's help below it, so snapshots
+    /// pin the suggested fix too.
+    pub fn show(findings: &[Finding]) -> String {
+        findings
+            .iter()
+            .map(|f| {
+                let line = render(std::slice::from_ref(f));
+                match &f.help {
+                    Some(help) => format!("{line}  = help: {help}\n"),
+                    None => line,
+                }
+            })
+            .collect()
+    }
+
+    /// The findings for `sql` as a hand-written migration, shown.
+    pub fn check_sql(sql: &str) -> String {
+        let input = InputBuilder::new()
+            .sql_file("migrations/01_test.sql", sql)
+            .build();
+        show(&run(&Idempotency, &input, "{}").unwrap())
+    }
+
+    #[test]
+    fn metadata_lists_every_check_once() {
+        let meta = Idempotency.metadata();
+        assert_eq!(meta.id, "idempotency");
+        assert_eq!(meta.scope, Scope::PerFile);
+        assert!(meta.sql);
+        let mut ids: Vec<&str> = meta.checks.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids.len(), CHECKS.len());
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), CHECKS.len());
+    }
+
+    #[test]
+    fn docs_list_every_check_with_its_severity() {
+        let doc = crate_doc();
+        for (id, severity, _) in CHECKS {
+            let severity = format!("{severity:?}").to_lowercase();
+            let entry = format!("- `{id}` ({severity}): ");
+            assert!(doc.contains(&entry), "missing from the docs: {entry}");
+        }
+    }
+
+    /// README.md is published as the rule's page: it must be the crate doc.
+    #[test]
+    fn readme_is_the_crate_doc() {
+        let readme = include_str!("../README.md");
+        assert_eq!(readme, crate_doc());
+    }
+
+    fn crate_doc() -> String {
+        include_str!("lib.rs")
+            .lines()
+            .map_while(|l| l.strip_prefix("//!"))
+            .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+            .collect()
+    }
+
+    #[test]
+    fn options_are_parsed_strictly() {
+        let options: Options =
+            drift_sdk::parse_options(r#"{"prisma": true, "transactional": true}"#).unwrap();
+        assert!(options.prisma && options.transactional);
+        assert_eq!(
+            drift_sdk::parse_options::<Options>("").unwrap(),
+            Options::default()
+        );
+        let unknown = drift_sdk::parse_options::<Options>(r#"{"paths": []}"#).unwrap_err();
+        assert!(unknown[0].message.contains("unknown field"), "{unknown:?}");
+        let bad = drift_sdk::parse_options::<Options>(r#"{"prisma": "yes"}"#).unwrap_err();
+        assert_eq!(bad[0].key, "prisma");
+    }
+
+    /// Every check has a fixture folder `checks/<check>/migrations/` with a
+    /// file that fires only that check and one that stays silent.
+    #[test]
+    fn each_check_fires_and_stays_silent() {
+        for (id, _, _) in CHECKS {
+            let input = fixture(&format!("checks/{id}"));
+            let options = if *id == "concurrently-in-transaction" {
+                r#"{"prisma": true}"#
+            } else {
+                "{}"
+            };
+            let findings = run(&Idempotency, &input, options).unwrap();
+            let (fires, silent): (Vec<_>, Vec<_>) =
+                findings.iter().partition(|f| f.path.contains("_fires"));
+            assert!(
+                silent.is_empty(),
+                "{id}: silent files fired:\n{}",
+                show(&findings)
+            );
+            assert!(!fires.is_empty(), "{id}: nothing fired");
+            let others: Vec<Finding> = fires
+                .iter()
+                .filter(|f| f.check != *id)
+                .cloned()
+                .cloned()
+                .collect();
+            assert!(
+                others.is_empty(),
+                "{id}: other checks fired:\n{}",
+                show(&others)
+            );
+            insta::assert_snapshot!(format!("fires_{id}"), show(&findings));
+        }
+    }
+
+    /// Traps: statement-like text in comments and strings, `ON DELETE
+    /// CASCADE`, guarded `DO` blocks and `EXECUTE` strings, function bodies.
+    #[test]
+    fn traps_stay_silent() {
+        let findings = run(&Idempotency, &fixture("traps"), "{}").unwrap();
+        assert_eq!(show(&findings), "");
+    }
+
+    /// A Prisma project with hand-written migrations next to Prisma's.
+    #[test]
+    fn a_realistic_project() {
+        let input = fixture("realistic");
+        let findings = run(&Idempotency, &input, "{}").unwrap();
+        insta::assert_snapshot!(show(&findings));
+        // Prisma's own migrations are checked only on request.
+        assert!(findings.iter().all(|f| !f.path.ends_with("/migration.sql")));
+        let with_prisma = run(&Idempotency, &input, r#"{"prisma": true}"#).unwrap();
+        assert!(
+            with_prisma
+                .iter()
+                .any(|f| f.path.ends_with("/migration.sql"))
+        );
+    }
+
+    #[test]
+    fn only_migrations_are_checked() {
+        let bad = "CREATE TABLE t (id int);";
+        let input = InputBuilder::new()
+            .sql_file("db/migrations/seed.sql", bad)
+            .sql_file("db/migrations/archive/01_old.sql", bad)
+            .sql_file("db/scripts/01_fix.sql", bad)
+            .sql_file("db/migrations/01_init.sql", bad)
+            .file("db/migrations/02_no_tree.sql", bad)
+            .raw_file("db/migrations/03_binary.sql", Content::Binary)
+            .build();
+        let findings = run(&Idempotency, &input, "{}").unwrap();
+        assert_eq!(
+            render(&findings),
+            "db/migrations/01_init.sql:1:1: create-without-if-not-exists: `CREATE TABLE t` fails when the migration runs again: the table already exists\n"
+        );
+    }
+
+    /// Nothing the host can hand over makes the rule panic.
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let odd = [
+            "",
+            ";;;",
+            "DO $$",
+            "DO $$ BEGIN EXECUTE '",
+            "CREATE TABLE (",
+            "ALTER TABLE",
+            "ALTER TABLE t ADD CONSTRAINT",
+            "ALTER TABLE t ADD COLUMN",
+            "CREATE INDEX ON",
+            "CREATE POLICY ON",
+            "INSERT INTO",
+            "DROP",
+            "\u{0}\u{feff}$$$$",
+            "E'\\",
+            "CREATE TABLE é (ü int); ALTER TABLE \"é\" RENAME COLUMN ü TO \"\u{1F600}\";",
+        ];
+        for sql in odd {
+            for options in ["{}", r#"{"transactional": true, "prisma": true}"#] {
+                let input = InputBuilder::new()
+                    .sql_file("migrations/01_odd.sql", sql)
+                    .sql_file("migrations/20240101000000_x/migration.sql", sql)
+                    .build();
+                run(&Idempotency, &input, options).unwrap();
+            }
+        }
+    }
+
+    /// PostgreSQL's own regression suite: thousands of statements of every
+    /// kind, many of them odd on purpose. The rule must not panic, and every
+    /// finding must point into its file.
+    #[test]
+    fn the_postgres_regression_suite_does_not_panic() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/pg-regress");
+        assert!(
+            root.is_dir(),
+            "the corpus {} is missing: this test needs the shared corpora checked out next to the workspace",
+            root.display()
+        );
+        let mut files = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "sql") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        assert!(
+            files.len() >= 200,
+            "only {} files in the corpus",
+            files.len()
+        );
+        let mut builder = InputBuilder::new();
+        let mut line_counts = std::collections::BTreeMap::new();
+        for (i, path) in files.iter().enumerate() {
+            let bytes = std::fs::read(path).unwrap();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            // Half as hand-written migrations, half as Prisma's.
+            let name = path.file_stem().unwrap().to_string_lossy();
+            let migration = if i % 2 == 0 {
+                format!("migrations/{i:03}_{name}.sql")
+            } else {
+                format!("migrations/{i:03}_{name}/migration.sql")
+            };
+            builder = builder.sql_file(&migration, &text);
+            line_counts.insert(migration, text.lines().count().max(1) as u32);
+        }
+        let input = builder.build();
+        let findings = run(
+            &Idempotency,
+            &input,
+            r#"{"prisma": true, "transactional": true}"#,
+        )
+        .unwrap();
+        assert!(findings.len() > 1000, "only {} findings", findings.len());
+        for finding in &findings {
+            assert!(
+                CHECKS.iter().any(|(id, _, _)| *id == finding.check),
+                "{finding:?}"
+            );
+            let lines = line_counts[&finding.path];
+            let span = finding.span.unwrap();
+            assert!(
+                span.line >= 1 && span.line <= span.end_line && span.end_line <= lines,
+                "{finding:?}"
+            );
+        }
+    }
+}
