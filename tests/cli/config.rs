@@ -89,7 +89,11 @@ fn rule_severity_and_enabled() {
     repo.write("rules.toml", "[rules.numbering]\nenabled = false\n");
     let run = repo.run(&["run", "--format", "json"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(run.json()["summary"]["rules_run"], 1, "only idempotency runs");
+    assert_eq!(
+        run.json()["summary"]["rules_run"],
+        1,
+        "only idempotency runs"
+    );
     repo.write(
         "rules.toml",
         "[rules.numbering]\nchecks = { duplicate-number = \"off\" }\n",

@@ -176,7 +176,11 @@ fn embedded_default_config_applies_without_rules_toml() {
     let repo = Repo::fixture("numbering-messy");
     assert!(!repo.path().join("rules.toml").exists());
     let run = repo.run(&["run", "--format", "json"]);
-    assert_eq!(run.json()["summary"]["rules_run"], 2, "every built-in rule: {run:?}");
+    assert_eq!(
+        run.json()["summary"]["rules_run"],
+        2,
+        "every built-in rule: {run:?}"
+    );
     assert!(!run.checks().is_empty());
 }
 

@@ -11,15 +11,27 @@ use crate::harness::{Repo, workspace_dir};
 #[test]
 fn pg_regress_corpus_runs_without_failures() {
     let corpus = workspace_dir().join("../shared/corpora/pg-regress");
-    assert!(corpus.is_dir(), "{} is missing: the SQL corpus must sit beside the repository", corpus.display());
+    assert!(
+        corpus.is_dir(),
+        "{} is missing: the SQL corpus must sit beside the repository",
+        corpus.display()
+    );
     let repo = Repo::new();
-    repo.write("db/schema.prisma", "datasource db {\n  provider = \"postgresql\"\n}\n");
+    repo.write(
+        "db/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n}\n",
+    );
     let mut n = 0;
     for entry in walkdir::WalkDir::new(&corpus).sort_by_file_name() {
         let entry = entry.expect("walk");
         if entry.path().extension().is_some_and(|e| e == "sql") {
             n += 1;
-            let name = entry.path().file_stem().and_then(|s| s.to_str()).unwrap_or("x").replace(['.', '-'], "_");
+            let name = entry
+                .path()
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("x")
+                .replace(['.', '-'], "_");
             let bytes = std::fs::read(entry.path()).expect("read");
             repo.write(&format!("db/migrations/{n:03}_{name}.sql"), bytes);
         }
@@ -29,5 +41,13 @@ fn pg_regress_corpus_runs_without_failures() {
     assert!(run.errors().is_empty(), "failures: {:?}", run.errors());
     assert_eq!(run.code, 1, "the corpus is full of non-idempotent SQL");
     let checks = run.checks();
-    assert!(checks.iter().filter(|c| c.starts_with("idempotency/")).count() > 1000, "{} findings", checks.len());
+    assert!(
+        checks
+            .iter()
+            .filter(|c| c.starts_with("idempotency/"))
+            .count()
+            > 1000,
+        "{} findings",
+        checks.len()
+    );
 }
