@@ -18,6 +18,11 @@ use std::process::Command;
 const BUILTINS: &[(&str, &str, &str)] = &[
     ("numbering", "numbering", "drift-rule-numbering"),
     ("idempotency", "idempotency", "drift-rule-idempotency"),
+    (
+        "destructive-sql",
+        "destructive-sql",
+        "drift-rule-destructive-sql",
+    ),
 ];
 
 const TARGET: &str = "wasm32-wasip2";

@@ -52,7 +52,20 @@ pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<u8> {
         },
     };
     let threads = args.threads.map(usize::from);
+    let started = std::time::Instant::now();
     let mut report = check(&root, &config, &source, threads, args.no_cache)?;
+    if args.timings {
+        #[allow(clippy::print_stderr)]
+        {
+            for (phase, took) in &report.timings {
+                eprintln!("timing {phase} {:.3} ms", took.as_secs_f64() * 1e3);
+            }
+            eprintln!(
+                "timing total {:.3} ms",
+                started.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
 
     let baseline_path = match &args.baseline {
         Some(path) => Some(path.clone()),

@@ -141,6 +141,10 @@ pub struct RunArgs {
     /// Report every finding, ignoring the baseline file.
     #[arg(long)]
     pub no_baseline: bool,
+
+    /// Print how long each phase took, on stderr (for benchmarks).
+    #[arg(long, hide = true)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

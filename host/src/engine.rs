@@ -38,6 +38,8 @@ pub struct Report {
     pub suppressed: Vec<Finding>,
     /// Findings hidden by the baseline file.
     pub baselined: usize,
+    /// Wall time of the engine's phases, for `--timings`.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
     /// Metadata of the rules that ran, sorted by id (for SARIF and docs).
     pub rules: Vec<crate::plugin::RuleMeta>,
 }
@@ -60,6 +62,7 @@ pub fn run(
     limits: CallLimits,
     threads: usize,
 ) -> Report {
+    let started = std::time::Instant::now();
     let globs: Vec<GlobSet> = rules
         .iter()
         .map(|r| crate::snapshot::glob_set(&r.plugin.meta.include).unwrap_or_default())
@@ -92,6 +95,7 @@ pub fn run(
     let wanted: BTreeSet<String> = matched.iter().flatten().cloned().collect();
     let wanted: Vec<String> = wanted.into_iter().collect();
     let sources = snapshot.read(&wanted);
+    let read_done = std::time::Instant::now();
     let changed_base: Vec<String> = snapshot
         .changes
         .iter()
@@ -116,6 +120,7 @@ pub fn run(
         })
         .collect();
     let mut trees: HashMap<String, wire::SqlTree> = HashMap::new();
+    let parse_done = std::time::Instant::now();
 
     let mut report = Report {
         files_checked: wanted.len(),
@@ -220,6 +225,12 @@ pub fn run(
         })
         .collect();
 
+    let rules_done = std::time::Instant::now();
+    report.timings = vec![
+        ("read", read_done - started),
+        ("parse-sql", parse_done - read_done),
+        ("rules", rules_done - parse_done),
+    ];
     let mut failed = BTreeSet::new();
     for (index, result) in results {
         let rule = &rules[index];

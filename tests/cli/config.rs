@@ -91,8 +91,8 @@ fn rule_severity_and_enabled() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(
         run.json()["summary"]["rules_run"],
-        1,
-        "only idempotency runs"
+        2,
+        "the other built-ins run"
     );
     repo.write(
         "rules.toml",

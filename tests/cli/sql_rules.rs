@@ -51,3 +51,13 @@ fn pg_regress_corpus_runs_without_failures() {
         checks.len()
     );
 }
+
+/// A hybrid Prisma + hand-written SQL repository in the style the seed
+/// describes (3 Prisma migrations, 23 hand-written files, agent docs,
+/// package.json scripts), with its expected findings.
+#[test]
+fn hybrid_repository_findings() {
+    let run = Repo::fixture("hybrid").run(&["run"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    insta::assert_snapshot!(run.stdout);
+}

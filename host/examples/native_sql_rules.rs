@@ -1,0 +1,51 @@
+//! The SQL rules compiled natively, for comparison with the WASM path
+//! (bench/sql-rules.sh). Reads every `.sql` file under a folder, parses each
+//! once, runs the rules' logic in-process on one thread, and prints the
+//! time of each phase as `timing <phase> <ms> ms` (the format of
+//! `drift-host run --timings`).
+//!
+//!     cargo run --release -p drift-host --example native_sql_rules -- DIR
+
+use std::time::Instant;
+
+use drift_sdk::testing::InputBuilder;
+
+fn main() {
+    let dir = std::env::args().nth(1).unwrap_or_else(|| ".".to_owned());
+    let started = Instant::now();
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let Ok(entry) = entry else { continue };
+        if entry.path().extension().is_some_and(|e| e == "sql") {
+            let bytes = std::fs::read(entry.path()).unwrap_or_default();
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            files.push((
+                rel.to_string_lossy().into_owned(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ));
+        }
+    }
+    let read = started.elapsed();
+    let parse_start = Instant::now();
+    let mut builder = InputBuilder::new();
+    for (path, text) in &files {
+        builder = builder.sql_file(path, text);
+    }
+    let input = builder.build();
+    let parse = parse_start.elapsed();
+    let rules_start = Instant::now();
+    let mut findings = 0;
+    findings += drift_sdk::testing::run(&drift_rule_idempotency::Idempotency, &input, "{}")
+        .map_or(0, |f| f.len());
+    findings += drift_sdk::testing::run(&drift_rule_destructive_sql::DestructiveSql, &input, "{}")
+        .map_or(0, |f| f.len());
+    let rules = rules_start.elapsed();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("timing read {:.3} ms", ms(read));
+        eprintln!("timing parse-sql {:.3} ms", ms(parse));
+        eprintln!("timing rules {:.3} ms", ms(rules));
+        eprintln!("findings {findings}");
+    }
+}

@@ -1,0 +1,604 @@
+//! # destructive-sql
+//!
+//! Data-destroying SQL and commands are deliberate, never accidental.
+//!
+//! ## What it does
+//!
+//! Finds the statements of every `.sql` file that destroy data: dropped
+//! tables, databases, schemas, columns and types, `TRUNCATE`, `DELETE` and
+//! `UPDATE` without `WHERE`, column type changes, and `DROP ... CASCADE`.
+//! It reads the syntax tree, so comments, string literals and a foreign
+//! key's `ON DELETE CASCADE` never match, while statements in `DO` blocks,
+//! in constant `EXECUTE '...'` strings and in `WITH` clauses count: they
+//! run with the migration.
+//!
+//! It also finds commands that wipe a database: `prisma migrate reset`
+//! (also through `npx`, `pnpm`, `yarn`, `bunx`, `npm exec`),
+//! `prisma db push --force-reset`, `--accept-data-loss`, `dropdb`, and
+//! `psql -c` running `DROP TABLE`, `DROP DATABASE`, `DROP SCHEMA`,
+//! `TRUNCATE` or `DELETE FROM` without `WHERE`. It looks in Markdown
+//! (`*.md`, `*.mdx`), shell scripts (`*.sh`, `*.bash`), the `"scripts"` of
+//! `package.json`, CI configuration (`.github/workflows/*.yml`,
+//! `.gitlab-ci.yml`, `.circleci/config.yml`), Makefiles and justfiles.
+//!
+//! Some occurrences are left alone:
+//!
+//! - dropping, emptying or altering a table (or dropping a type) that the
+//!   same file created earlier, unconditionally and without
+//!   `IF NOT EXISTS`: a staging or temporary table holds no data from
+//!   before the migration (`CASCADE` is still reported: it reaches other
+//!   objects);
+//! - `EXPLAIN` without `ANALYZE`, which plans a statement without running
+//!   it;
+//! - in Markdown, a command in a sentence that forbids it (never, don't,
+//!   do not, must not, should not, forbidden, prohibited, or ❌ 🚫 ⛔):
+//!   "❌ Never run without user consent: npm exec prisma migrate reset" is
+//!   guidance, not an instruction;
+//! - comments: `#` comments in scripts, CI configuration, Makefiles and
+//!   justfiles, and `#` lines in shell code blocks of Markdown.
+//!
+//! Statements in function and procedure bodies, rule actions and
+//! `PREPARE` run later, each time they are called: they are reported as
+//! warnings, with the reason in the message. Guards do not silence a
+//! statement: `DROP TABLE IF EXISTS`, or a drop inside
+//! `IF EXISTS (...) THEN`, destroys the same data when it runs.
+//!
+//! Out of reach: SQL built at run time (`EXECUTE format(...)`), function
+//! bodies in `LANGUAGE sql` strings, SQL piped or fed from a file into
+//! `psql`, and commands split over several lines (`\` continuations,
+//! here-documents).
+//!
+//! ## Why is this bad?
+//!
+//! A migration runs unattended in every environment, production
+//! included, and nothing undoes a dropped table or a `DELETE` without
+//! `WHERE` but a backup. Prisma generates `DROP COLUMN` and `DROP TABLE`
+//! when a field or model disappears from the schema, so a rename done as
+//! delete-and-add silently becomes data loss; a missing `WHERE` is a typo
+//! away. Commands in scripts and CI run just as unattended, and an AI
+//! assistant or a new colleague follows the documentation to the letter:
+//! "if it fails, run `npx prisma migrate reset`" wipes whichever database
+//! the environment points at.
+//!
+//! ## Example
+//!
+//! ```sql
+//! -- prisma/migrations/20240301120000_cleanup/migration.sql
+//! ALTER TABLE "User" DROP COLUMN "legacyEmail";   -- drop-column
+//! DELETE FROM "Session";                          -- delete-without-where
+//! DROP TABLE "Booking" CASCADE;                   -- drop-table, cascade
+//! ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId")
+//!     REFERENCES "User"("id") ON DELETE CASCADE;  -- fine: not a drop
+//! ```
+//!
+//! ```text
+//! package.json   "db:reset": "prisma migrate reset --force"          migrate-reset (error)
+//! ci.yml         run: npx prisma db push --accept-data-loss          accept-data-loss (error)
+//! README.md      If it fails, run `npx prisma migrate reset`.        migrate-reset (warning)
+//! CLAUDE.md      ❌ Never run without user consent: npm exec prisma migrate reset    fine
+//! ```
+//!
+//! ## How to fix
+//!
+//! Make destruction a decision someone took:
+//!
+//! - keep the data: rename instead of drop-and-add, add a `WHERE`, or
+//!   copy the data to an archive table first;
+//! - spread it over releases: stop using a column or table, then drop it
+//!   in a later migration once nothing reads it, after a backup;
+//! - when the statement is intended, record why next to it:
+//!   `-- drift-ignore destructive-sql/drop-table: archived by 41_archive.sql`
+//!   (`#` in scripts, `<!-- -->` in Markdown);
+//! - in scripts and CI, apply migrations with `prisma migrate deploy`,
+//!   which never resets; keep `migrate reset`, `--force-reset` and
+//!   `dropdb` for disposable local databases, run by hand; in
+//!   documentation, say when not to run them.
+//!
+//! Each finding's help names the safer alternative.
+//!
+//! ## Options
+//!
+//! ```toml
+//! [rules.destructive-sql]
+//! # Commands in Markdown: "warn" (default), "error" or "off".
+//! docs = "warn"
+//! # Commands in scripts, package.json and CI configuration: "warn", "error" (default) or "off".
+//! scripts = "error"
+//! ```
+//!
+//! The options set the severity of the command checks per kind of file;
+//! a per-check severity in `checks = { ... }` still wins over them. The
+//! SQL checks have no options: set their severity with `checks`.
+//!
+//! ## Checks
+//!
+//! SQL files:
+//!
+//! - `drop-table` (error): `DROP TABLE` destroys a table and all its rows.
+//! - `drop-database` (error): `DROP DATABASE` destroys a whole database.
+//! - `drop-schema` (error): `DROP SCHEMA` destroys a schema.
+//! - `drop-column` (error): `ALTER TABLE ... DROP COLUMN` destroys a column's data.
+//! - `drop-type` (warning): `DROP TYPE` destroys a type (an enum's values, a composite type).
+//! - `truncate` (error): `TRUNCATE` deletes every row of a table.
+//! - `delete-without-where` (error): `DELETE` without `WHERE` deletes every row.
+//! - `update-without-where` (error): `UPDATE` without `WHERE` changes every row.
+//! - `alter-column-type` (warning): `ALTER COLUMN ... TYPE` rewrites every row and may lose data that does not convert.
+//! - `cascade` (error): `DROP ... CASCADE` (or `TRUNCATE ... CASCADE`) also destroys every dependent object.
+//!
+//! Documentation and scripts (warnings in Markdown, errors elsewhere; see
+//! the options):
+//!
+//! - `migrate-reset` (error): `prisma migrate reset` drops the database and recreates it.
+//! - `db-push-force-reset` (error): `prisma db push --force-reset` drops every table.
+//! - `accept-data-loss` (error): `--accept-data-loss` lets Prisma drop data without asking.
+//! - `dropdb` (error): the `dropdb` command drops a whole database.
+//! - `psql-destructive` (error): `psql -c` runs destructive SQL outside any migration.
+
+mod commands;
+mod documents;
+mod markdown;
+mod package_json;
+mod psql;
+mod shell;
+mod sql;
+
+use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity};
+use serde::Deserialize;
+
+use crate::documents::Kind;
+
+/// The `destructive-sql` rule.
+#[derive(Debug, Default)]
+pub struct DestructiveSql;
+
+/// Options from the rule's table in `rules.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Options {
+    /// Commands in Markdown.
+    pub docs: Level,
+    /// Commands in scripts, `package.json` and CI configuration.
+    pub scripts: Level,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            docs: Level::Warn,
+            scripts: Level::Error,
+        }
+    }
+}
+
+/// How loudly commands in one kind of file are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Off,
+    Warn,
+    Error,
+}
+
+/// Every check: id, default severity, summary (the order of the docs).
+#[rustfmt::skip]
+const CHECKS: &[(&str, Severity, &str)] = &[
+    ("drop-table", Severity::Error, "DROP TABLE destroys a table and its rows"),
+    ("drop-database", Severity::Error, "DROP DATABASE destroys a database"),
+    ("drop-schema", Severity::Error, "DROP SCHEMA destroys a schema"),
+    ("drop-column", Severity::Error, "ALTER TABLE ... DROP COLUMN destroys a column's data"),
+    ("drop-type", Severity::Warning, "DROP TYPE destroys a type"),
+    ("truncate", Severity::Error, "TRUNCATE deletes every row"),
+    ("delete-without-where", Severity::Error, "DELETE without WHERE deletes every row"),
+    ("update-without-where", Severity::Error, "UPDATE without WHERE changes every row"),
+    ("alter-column-type", Severity::Warning, "ALTER COLUMN ... TYPE may lose data that does not convert"),
+    ("cascade", Severity::Error, "DROP ... CASCADE also destroys dependent objects"),
+    ("migrate-reset", Severity::Error, "prisma migrate reset drops the database"),
+    ("db-push-force-reset", Severity::Error, "prisma db push --force-reset drops every table"),
+    ("accept-data-loss", Severity::Error, "--accept-data-loss lets Prisma drop data"),
+    ("dropdb", Severity::Error, "dropdb drops a database"),
+    ("psql-destructive", Severity::Error, "psql -c runs destructive SQL"),
+];
+
+impl Rule for DestructiveSql {
+    type Options = Options;
+
+    fn metadata(&self) -> Metadata {
+        CHECKS.iter().fold(
+            Metadata::new(
+                "destructive-sql",
+                "Data-destroying SQL and commands are deliberate, never accidental",
+            )
+            .scope(Scope::PerFile)
+            .sql(true)
+            .include([
+                "**/*.sql",
+                "**/*.md",
+                "**/*.mdx",
+                "**/*.sh",
+                "**/*.bash",
+                "**/package.json",
+                ".github/workflows/*.yml",
+                ".github/workflows/*.yaml",
+                ".gitlab-ci.yml",
+                "**/.circleci/config.yml",
+                "**/Makefile",
+                "**/makefile",
+                "**/GNUmakefile",
+                "**/justfile",
+                "**/Justfile",
+                "**/.justfile",
+            ]),
+            |meta, (id, severity, summary)| meta.check(CheckMeta::new(id, summary, *severity)),
+        )
+    }
+
+    fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (file, text) in input.text_files() {
+            match documents::kind(&file.path) {
+                Some(Kind::Sql) => {
+                    // The host parses every `.sql` file it hands over.
+                    if let Some(tree) = &file.sql {
+                        sql::check(&file.path, text, tree, &mut out);
+                    }
+                }
+                Some(kind) => documents::check(&file.path, text, kind, options, &mut out),
+                None => {}
+            }
+        }
+        out
+    }
+}
+
+/// SQL or a command as written, on one line for a message, cut short when
+/// prose ran on.
+fn one_line(text: &str) -> String {
+    let mut shown = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some((cut, _)) = shown.char_indices().nth(80) {
+        shown.truncate(cut);
+        shown.push('…');
+    }
+    shown
+}
+
+drift_sdk::register_rule!(DestructiveSql);
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    use drift_sdk::testing::{InputBuilder, render, run};
+    use drift_sdk::{Content, Input};
+
+    use super::*;
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    }
+
+    /// The fixture folder `tests/fixtures/<name>` as a repository.
+    fn fixture(name: &str) -> Input {
+        InputBuilder::new().dir(fixtures().join(name)).build()
+    }
+
+    /// `testing::render` with each finding's help below it, so snapshots
+    /// pin the suggested fix too.
+    fn show(findings: &[Finding]) -> String {
+        findings
+            .iter()
+            .map(|f| {
+                let line = render(std::slice::from_ref(f));
+                match &f.help {
+                    Some(help) => format!("{line}  = help: {help}\n"),
+                    None => line,
+                }
+            })
+            .collect()
+    }
+
+    fn check_ids() -> Vec<&'static str> {
+        CHECKS.iter().map(|(id, _, _)| *id).collect()
+    }
+
+    #[test]
+    fn metadata_lists_every_check_once() {
+        let meta = DestructiveSql.metadata();
+        assert_eq!(meta.id, "destructive-sql");
+        assert_eq!(meta.scope, Scope::PerFile);
+        assert!(meta.sql);
+        let mut ids: Vec<&str> = meta.checks.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids.len(), 15);
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 15);
+    }
+
+    #[test]
+    fn docs_list_every_check_with_its_severity() {
+        let doc = crate_doc();
+        for (id, severity, _) in CHECKS {
+            let severity = format!("{severity:?}").to_lowercase();
+            let entry = format!("- `{id}` ({severity}): ");
+            assert!(doc.contains(&entry), "missing from the docs: {entry}");
+        }
+    }
+
+    /// README.md is published as the rule's page: it must be the crate doc.
+    #[test]
+    fn readme_is_the_crate_doc() {
+        let readme = include_str!("../README.md");
+        assert_eq!(readme, crate_doc());
+    }
+
+    fn crate_doc() -> String {
+        include_str!("lib.rs")
+            .lines()
+            .map_while(|l| l.strip_prefix("//!"))
+            .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+            .collect()
+    }
+
+    #[test]
+    fn options_are_parsed_strictly() {
+        let options: Options =
+            drift_sdk::parse_options(r#"{"docs": "off", "scripts": "warn"}"#).unwrap();
+        assert_eq!(options.docs, Level::Off);
+        assert_eq!(options.scripts, Level::Warn);
+        assert_eq!(
+            drift_sdk::parse_options::<Options>("").unwrap(),
+            Options::default()
+        );
+        let unknown = drift_sdk::parse_options::<Options>(r#"{"doc": "off"}"#).unwrap_err();
+        assert!(unknown[0].message.contains("unknown field"), "{unknown:?}");
+        let bad = drift_sdk::parse_options::<Options>(r#"{"scripts": "warning"}"#).unwrap_err();
+        assert_eq!(bad[0].key, "scripts");
+    }
+
+    /// Every file of the repository `tests/fixtures/fires/<check>/`
+    /// reports `<check>`, and every check has such a repository; the
+    /// findings are pinned in a snapshot.
+    #[test]
+    fn every_check_fires() {
+        let mut shown = String::new();
+        for id in check_ids() {
+            let input = fixture(&format!("fires/{id}"));
+            assert!(!input.files.is_empty(), "no fixture for {id}");
+            let findings = run(&DestructiveSql, &input, "{}").unwrap();
+            for file in &input.paths {
+                assert!(
+                    findings.iter().any(|f| &f.path == file && f.check == id),
+                    "fires/{id}/{file} does not report {id}:\n{}",
+                    render(&findings)
+                );
+            }
+            shown.push_str(&format!("## fires/{id}\n{}\n", show(&findings)));
+        }
+        insta::assert_snapshot!(shown);
+    }
+
+    /// The repository `tests/fixtures/silent/<check>/` holds near misses of
+    /// `<check>` (comments, strings, guidance, look-alikes) and reports
+    /// nothing at all.
+    #[test]
+    fn near_misses_stay_silent() {
+        for id in check_ids() {
+            let input = fixture(&format!("silent/{id}"));
+            assert!(!input.files.is_empty(), "no near-miss fixture for {id}");
+            let findings = run(&DestructiveSql, &input, "{}").unwrap();
+            assert_eq!(render(&findings), "", "silent/{id}");
+        }
+    }
+
+    #[test]
+    fn docs_warn_and_scripts_fail_by_default() {
+        let input = InputBuilder::new()
+            .file(
+                "README.md",
+                "Never run `npx prisma migrate reset` on staging.\nIf it fails, run `npx prisma migrate reset`.\n",
+            )
+            .file(
+                "package.json",
+                r#"{"scripts": {"db:reset": "prisma migrate reset --force"}}"#,
+            )
+            .file(
+                ".github/workflows/ci.yml",
+                "jobs:\n  test:\n    steps:\n      - run: npx prisma db push --accept-data-loss\n",
+            )
+            .build();
+        let findings = run(&DestructiveSql, &input, "{}").unwrap();
+        insta::assert_snapshot!(render(&findings), @r"
+        .github/workflows/ci.yml:4:14: accept-data-loss [Error]: `npx prisma db push --accept-data-loss` lets Prisma drop columns and tables that hold data without asking
+        README.md:2:19: migrate-reset [Warning]: `npx prisma migrate reset` drops the database and recreates it from the migrations: all data is lost
+        package.json:1:27: migrate-reset [Error]: `prisma migrate reset --force` drops the database and recreates it from the migrations: all data is lost
+        ");
+        let span = findings[1].span.unwrap();
+        assert_eq!((span.line, span.column, span.end_column), (2, 19, 42));
+
+        let quiet = run(
+            &DestructiveSql,
+            &input,
+            r#"{"docs": "off", "scripts": "warn"}"#,
+        )
+        .unwrap();
+        let severities: Vec<(&str, Option<Severity>)> = quiet
+            .iter()
+            .map(|f| (f.path.as_str(), f.severity))
+            .collect();
+        assert_eq!(
+            severities,
+            [
+                (".github/workflows/ci.yml", Some(Severity::Warning)),
+                ("package.json", Some(Severity::Warning)),
+            ]
+        );
+        let loud = run(&DestructiveSql, &input, r#"{"docs": "error"}"#).unwrap();
+        assert!(loud.iter().all(|f| f.severity == Some(Severity::Error)));
+    }
+
+    #[test]
+    fn function_bodies_warn_and_explain_stays_silent() {
+        let sql = "\
+CREATE FUNCTION purge() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM \"Session\";
+END $$;
+CREATE FUNCTION purge2() RETURNS void LANGUAGE sql BEGIN ATOMIC DELETE FROM \"Log\"; END;
+CREATE RULE r AS ON DELETE TO a DO INSTEAD DELETE FROM b;
+PREPARE p AS TRUNCATE t;
+EXPLAIN (COSTS OFF) DELETE FROM t;
+EXPLAIN (ANALYZE false) UPDATE t SET a = 1;
+EXPLAIN ANALYZE DELETE FROM t;
+EXPLAIN (ANALYZE, BUFFERS) UPDATE t SET a = 1;
+";
+        let input = InputBuilder::new().sql_file("m.sql", sql).build();
+        let findings = run(&DestructiveSql, &input, "{}").unwrap();
+        insta::assert_snapshot!(render(&findings), @r#"
+        m.sql:3:3: delete-without-where [Warning]: DELETE FROM "Session" without WHERE deletes every row (in a function body: runs each time the function is called)
+        m.sql:5:65: delete-without-where [Warning]: DELETE FROM "Log" without WHERE deletes every row (in a function body: runs each time the function is called)
+        m.sql:6:44: delete-without-where [Warning]: DELETE FROM b without WHERE deletes every row (in a rule: runs each time the rule fires)
+        m.sql:7:14: truncate [Warning]: TRUNCATE t deletes every row of the table (prepared: runs on each EXECUTE)
+        m.sql:10:17: delete-without-where: DELETE FROM t without WHERE deletes every row
+        m.sql:11:28: update-without-where: UPDATE t without WHERE changes every row
+        "#);
+    }
+
+    #[test]
+    fn tables_created_in_the_same_file_are_scratch() {
+        let sql = "\
+DROP TABLE early;
+CREATE TABLE early (id int);
+CREATE TEMP TABLE staging AS SELECT * FROM \"User\";
+UPDATE staging SET name = lower(name);
+DELETE FROM staging;
+CREATE TABLE IF NOT EXISTS maybe (id int);
+DROP TABLE maybe;
+SELECT * INTO copy FROM \"User\";
+TRUNCATE copy;
+CREATE TYPE \"Mood\" AS ENUM ('a');
+DROP TYPE \"Mood\", mood;
+DO $$ BEGIN IF true THEN CREATE TABLE cond (id int); END IF; END $$;
+DROP TABLE cond, staging CASCADE;
+ALTER TABLE staging DROP COLUMN name;
+DROP TABLE Staging;
+";
+        let input = InputBuilder::new().sql_file("m.sql", sql).build();
+        let findings = run(&DestructiveSql, &input, "{}").unwrap();
+        insta::assert_snapshot!(render(&findings), @r"
+        m.sql:1:1: drop-table: DROP TABLE early destroys the table and all its rows
+        m.sql:7:1: drop-table: DROP TABLE maybe destroys the table and all its rows
+        m.sql:11:1: drop-type: DROP TYPE mood destroys the type
+        m.sql:13:1: drop-table: DROP TABLE cond destroys the table and all its rows
+        m.sql:13:1: cascade: DROP TABLE cond, staging CASCADE also drops every object that depends on it
+        ");
+    }
+
+    /// Nothing the host can hand over makes the rule panic.
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let input = InputBuilder::new()
+            .sql_file("a.sql", "DROP TABLE;\nDELETE FROM;\nALTER TABLE DROP COLUMN;\nTRUNCATE;\nUPDATE SET;\nDROP TYPE ;\nDROP ( CASCADE")
+            .sql_file("b.sql", "DO $$ BEGIN EXECUTE 'DROP TABLE'; END $$; DO $$")
+            .sql_file("é.sql", "\u{feff}DROP TABLE \"é\"; DELETE FROM \"\"\"")
+            .file("plain.sql", "DROP TABLE x;")
+            .raw_file("bin.sql", Content::Binary)
+            .raw_file("README.md", Content::InvalidUtf8(3))
+            .file("package.json", "{\"scripts\": {\"a\": \"psql -c '\\ud800\", ")
+            .file("x.md", "```\n# dropdb\n~~~\nprisma migrate reset `\n\"psql -c \"DROP")
+            .file("run.sh", "\\\npsql -c\ndropdb '\nprisma \"\n#")
+            .file("Makefile", "\t@-dropdb \"$(DB)\"\n")
+            .build();
+        for options in ["{}", r#"{"docs": "error", "scripts": "off"}"#] {
+            run(&DestructiveSql, &input, options).unwrap();
+        }
+    }
+
+    /// A realistic repository: Prisma migrations with both harmless and
+    /// destructive changes, documentation and scripts.
+    #[test]
+    fn a_realistic_repository() {
+        let findings = run(&DestructiveSql, &fixture("repo"), "{}").unwrap();
+        insta::assert_snapshot!(show(&findings));
+    }
+
+    /// PostgreSQL's own regression suite: every statement form the parser
+    /// knows, plenty of drops, and not a single panic.
+    #[test]
+    fn the_postgres_regression_suite() {
+        let corpus =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/pg-regress");
+        assert!(
+            corpus.is_dir(),
+            "the pg-regress corpus is missing: expected PostgreSQL's regression suite (256 .sql files) at {}",
+            corpus.display()
+        );
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "sql") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&corpus, &mut files);
+        files.sort();
+        assert!(
+            files.len() >= 250,
+            "expected the 256 .sql files of the pg-regress corpus in {}, found {}",
+            corpus.display(),
+            files.len()
+        );
+        let builder = files.iter().fold(InputBuilder::new(), |b, path| {
+            let bytes = std::fs::read(path).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            let rel = path.strip_prefix(&corpus).unwrap().to_string_lossy();
+            b.sql_file(&rel, &text)
+        });
+        let findings = run(&DestructiveSql, &builder.build(), "{}").unwrap();
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in &findings {
+            *counts.entry(f.check.as_str()).or_default() += 1;
+        }
+        eprintln!(
+            "pg-regress: {} findings in {} files: {counts:#?}",
+            findings.len(),
+            files.len()
+        );
+        // The suite mostly drops and empties tables it created earlier in
+        // the same file, which the rule leaves alone (1715 `DROP TABLE`
+        // statements, 41 findings); what is left is still plenty.
+        for (id, at_least) in [
+            ("drop-table", 20),
+            ("drop-database", 1),
+            ("drop-schema", 50),
+            ("drop-column", 5),
+            ("drop-type", 3),
+            ("truncate", 1),
+            ("delete-without-where", 10),
+            ("update-without-where", 40),
+            ("alter-column-type", 1),
+            ("cascade", 200),
+        ] {
+            let count = counts.get(id).copied().unwrap_or(0);
+            assert!(
+                count >= at_least,
+                "only {count} `{id}` findings: {counts:#?}"
+            );
+        }
+        assert!(
+            (300..=2000).contains(&findings.len()),
+            "implausible number of findings: {}",
+            findings.len()
+        );
+        // No command check can fire on SQL.
+        assert!(
+            findings
+                .iter()
+                .all(|f| CHECKS[..10].iter().any(|(id, _, _)| *id == f.check))
+        );
+    }
+}
