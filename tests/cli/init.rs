@@ -104,3 +104,52 @@ fn an_existing_hook_is_never_replaced_silently() {
     let run = repo.run(&["init", "--hook", "--force"]);
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+#[test]
+fn init_on_a_monorepo_with_two_schemas() {
+    let repo = Repo::new();
+    for app in ["apps/api", "apps/billing"] {
+        repo.write(
+            &format!("{app}/prisma/schema.prisma"),
+            "datasource db {\n  provider = \"postgresql\"\n}\n",
+        )
+        .write(
+            &format!("{app}/prisma/migrations/migration_lock.toml"),
+            "provider = \"postgresql\"\n",
+        )
+        .write(
+            &format!("{app}/prisma/migrations/20240101000000_init/migration.sql"),
+            "CREATE TABLE t (id int);\n",
+        );
+    }
+    repo.write("AGENTS.md", "# Agents\n");
+    let run = repo.run(&["init"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let config = std::fs::read_to_string(repo.path().join("rules.toml")).expect("written");
+    assert!(
+        config.contains("apps/api/prisma/schema.prisma, apps/billing/prisma/schema.prisma"),
+        "{config}"
+    );
+    assert!(
+        config.contains("\"apps/api/prisma/migrations\", \"apps/billing/prisma/migrations\""),
+        "{config}"
+    );
+    assert!(config.contains("AGENTS.md"), "{config}");
+    assert_eq!(repo.run(&["run"]).code, 0);
+}
+
+#[test]
+fn init_on_a_repository_without_prisma() {
+    let repo = Repo::new();
+    repo.write("src/main.rs", "fn main() {}\n");
+    let run = repo.run(&["init"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let config = std::fs::read_to_string(repo.path().join("rules.toml")).expect("written");
+    assert!(config.contains("Prisma schemas:       none"), "{config}");
+    assert!(
+        config.contains("# migration-dirs = [\"server/prisma/migrations\"]"),
+        "{config}"
+    );
+    let run = repo.run(&["run"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
