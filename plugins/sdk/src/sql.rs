@@ -131,6 +131,8 @@ impl SqlTree {
 }
 
 /// A node or token of a [`SqlTree`].
+/// Cheap to copy; the iterator methods take it by value so their results
+/// can outlive the variable they were called on.
 #[derive(Clone, Copy)]
 pub struct Node<'a> {
     tree: &'a SqlTree,
@@ -193,19 +195,19 @@ impl<'a> Node<'a> {
     }
 
     /// Parent, grandparent, ... up to the root.
-    pub fn ancestors(&self) -> impl Iterator<Item = Node<'a>> {
+    pub fn ancestors(self) -> impl Iterator<Item = Node<'a>> {
         std::iter::successors(self.parent(), |n| n.parent())
     }
 
     /// All nodes below this one, in pre-order.
-    pub fn descendants(&self) -> impl Iterator<Item = Node<'a>> {
+    pub fn descendants(self) -> impl Iterator<Item = Node<'a>> {
         let tree = self.tree;
         (self.index + 1..tree.subtree_end[self.index as usize])
             .map(move |index| Node { tree, index })
     }
 
     /// Direct children, in source order.
-    pub fn children(&self) -> impl Iterator<Item = Node<'a>> {
+    pub fn children(self) -> impl Iterator<Item = Node<'a>> {
         let me = self.index;
         self.descendants().filter(move |n| n.raw().parent == me)
     }
