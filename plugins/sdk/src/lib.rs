@@ -55,6 +55,7 @@
 
 mod glue;
 pub mod paths;
+pub mod prisma;
 pub mod sql;
 pub mod testing;
 mod text;
