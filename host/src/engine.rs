@@ -47,6 +47,26 @@ pub struct Report {
 /// Rule id under which the host reports files it could not hand over as text.
 pub const HOST_RULE: &str = "drift-host";
 
+/// Most findings kept from one rule in one run. Beyond this a rule is
+/// broken or misconfigured, and keeping everything would let one plugin
+/// exhaust the host's memory and bury every other rule's findings.
+pub const MAX_FINDINGS_PER_RULE: usize = 100_000;
+
+/// Longest message or help kept, in bytes.
+pub const MAX_TEXT: usize = 4096;
+
+/// Cuts `text` to [`MAX_TEXT`] bytes (at a character boundary), marking the cut.
+fn truncate(text: &mut String) {
+    if text.len() > MAX_TEXT {
+        let mut end = MAX_TEXT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push_str("… (truncated)");
+    }
+}
+
 /// Smallest chunk handed to a per-file rule: below this the per-call cost
 /// (≈13 µs instantiation plus marshalling) outweighs the parallelism.
 const MIN_CHUNK: usize = 16;
@@ -232,11 +252,30 @@ pub fn run(
         ("rules", rules_done - parse_done),
     ];
     let mut failed = BTreeSet::new();
+    let mut per_rule: HashMap<usize, usize> = HashMap::new();
     for (index, result) in results {
         let rule = &rules[index];
         match result {
             Ok(findings) => {
-                for finding in findings {
+                let returned = findings.len();
+                let kept = per_rule.entry(index).or_insert(0);
+                let room = MAX_FINDINGS_PER_RULE.saturating_sub(*kept);
+                if returned > room {
+                    report.errors.push(RunError {
+                        kind: "plugin",
+                        subject: rule.plugin.meta.id.clone(),
+                        message: format!(
+                            "returned more than {MAX_FINDINGS_PER_RULE} findings; the rest were \
+                             dropped (a rule this noisy is misconfigured or broken)"
+                        ),
+                    });
+                }
+                *kept += returned.min(room);
+                for mut finding in findings.into_iter().take(room) {
+                    truncate(&mut finding.message);
+                    if let Some(help) = &mut finding.help {
+                        truncate(help);
+                    }
                     match resolve(rule, finding) {
                         Ok(Some(f)) => report.findings.push(f),
                         Ok(None) => {}

@@ -6,6 +6,7 @@
 
 mod harness;
 
+mod bad_inputs;
 mod config;
 mod git_modes;
 mod init;

@@ -301,3 +301,81 @@ fn plugins_built_for_an_older_interface_still_load() {
         "{run:?}"
     );
 }
+
+fn flood(count: u32) -> crate::harness::Run {
+    let repo = repo_with_numbering_error();
+    with_probe(&repo, "flood", "");
+    let config = std::fs::read_to_string(repo.path().join("rules.toml")).expect("read");
+    repo.write(
+        "rules.toml",
+        config.replace(
+            "mode = \"flood\"",
+            &format!("mode = \"flood\", count = {count}"),
+        ),
+    );
+    repo.run(&["run", "--format", "json"])
+}
+
+#[test]
+fn findings_beyond_the_per_rule_cap_are_dropped() {
+    let run = flood(150_000);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.errors()
+            .iter()
+            .any(|e| e.contains("returned more than 100000 findings")),
+        "{:?}",
+        run.errors()
+    );
+    let seen = run
+        .checks()
+        .iter()
+        .filter(|c| *c == "sandbox-probe/seen")
+        .count();
+    assert_eq!(seen, 100_000);
+    assert_eq!(
+        run.checks()
+            .iter()
+            .filter(|c| *c == "numbering/duplicate-number")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn a_million_findings_exceed_what_one_call_may_return() {
+    let run = flood(1_000_000);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.errors()
+            .iter()
+            .any(|e| e.contains("returned more data than the host accepts from one call")),
+        "{:?}",
+        run.errors()
+    );
+    assert_eq!(
+        run.checks()
+            .iter()
+            .filter(|c| *c == "numbering/duplicate-number")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn a_100_mb_message_is_truncated() {
+    let repo = repo_with_numbering_error();
+    with_probe(&repo, "huge-string", "");
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = run.json();
+    let longest = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap_or("").len())
+        .max()
+        .unwrap_or(0);
+    assert!(longest < 5000, "message kept at {longest} bytes");
+    assert!(run.stdout.contains("(truncated)"));
+}

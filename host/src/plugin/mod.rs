@@ -505,6 +505,11 @@ fn describe_failure(error: &wasmtime::Error, stderr: &[u8], limits: CallLimits) 
             _ => {}
         }
     }
+    if text.contains("fuel allocated for hostcalls has been exhausted") {
+        return "returned more data than the host accepts from one call (128 MiB) and the \
+                result was discarded"
+            .to_owned();
+    }
     if text.contains("forcing trap when growing memory") {
         return format!(
             "exceeded its memory cap of {} MiB and was stopped (raise [limits] memory-mib in \

@@ -4,7 +4,8 @@
 //!
 //! Modes: `ok` (one finding per `.probe` file), `loop`, `alloc` (gigabytes),
 //! `recursion`, `panic`, `read-file`, `env`, `clock`, `undeclared-check`,
-//! `bad-span`, `bad-path`, `flood` (`count` findings).
+//! `bad-span`, `bad-path`, `flood` (`count` findings), `huge-string` (a
+//! 100 MB message).
 
 use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity, Span};
 
@@ -34,6 +35,7 @@ enum Mode {
     BadSpan,
     BadPath,
     Flood,
+    HugeString,
 }
 
 #[inline(never)]
@@ -125,6 +127,10 @@ impl Rule for Probe {
                 findings.push(Finding::new("seen", &first, "x").span(Span::line(0, 0, 0)))
             }
             Mode::BadPath => findings.push(Finding::new("seen", "../outside", "x")),
+            Mode::HugeString => {
+                let huge = "x".repeat(100 * 1024 * 1024);
+                findings.push(Finding::new("seen", &first, huge));
+            }
             Mode::Flood => {
                 for i in 0..options.count {
                     findings.push(Finding::new("seen", &first, format!("finding {i}")));
