@@ -23,6 +23,11 @@ const BUILTINS: &[(&str, &str, &str)] = &[
         "destructive-sql",
         "drift-rule-destructive-sql",
     ),
+    (
+        "agent-guidance",
+        "agent-guidance",
+        "drift-rule-agent-guidance",
+    ),
 ];
 
 const TARGET: &str = "wasm32-wasip2";

@@ -51,10 +51,16 @@ fn rule_doc_pages_are_current() {
 /// loading the old one.
 #[test]
 fn released_wit_is_frozen() {
-    let frozen = [(
-        "plugins/sdk/wit/v0.1.0/rule.wit",
-        "f492f8548339b624ca9207f5a5bc97a2162f5f9c93c1866dd85c9f70ecedc072",
-    )];
+    let frozen = [
+        (
+            "plugins/sdk/wit/v0.1.0/rule.wit",
+            "f492f8548339b624ca9207f5a5bc97a2162f5f9c93c1866dd85c9f70ecedc072",
+        ),
+        (
+            "plugins/sdk/wit/v0.2.0/rule.wit",
+            "25472fe33b5d3054bbf4b7cf8efbe269c729b3149e2d46ba6c09e8f648bb3109",
+        ),
+    ];
     for (path, expected) in frozen {
         let actual = sha256(&workspace_dir().join(path));
         assert_eq!(

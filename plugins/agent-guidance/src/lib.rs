@@ -1,0 +1,221 @@
+//! # agent-guidance
+//!
+//! AI coding agents are told the database rules, and never told to break
+//! them.
+//!
+//! ## What it does
+//!
+//! Reads the instruction files AI coding agents load on every task —
+//! `CLAUDE.md`, `AGENTS.md`, `GEMINI.md` (at any depth),
+//! `.github/copilot-instructions.md`, `.cursor/rules/*` and
+//! `.cursorrules` — in repositories that have a database: a Prisma schema
+//! (`*.prisma`) or SQL migrations (`.sql` files under a `migrations`
+//! folder).
+//!
+//! Every agent must find a section whose heading contains "When Modifying
+//! Database Schema" and that covers four points: every schema change needs
+//! a migration, hand-written SQL must be idempotent, applied migrations are
+//! never edited, and `prisma migrate reset` never runs without the user's
+//! consent. Files are grouped by the agent that reads them (all
+//! `CLAUDE.md` files, all `AGENTS.md` files, all Cursor rules, ...): one
+//! section in any file of a group is enough, and the most complete section
+//! of the group is the one checked for the points. A group without the
+//! section is reported at its shallowest file (then the first by path).
+//! A point is covered when the section's text (its subsections, list items
+//! and code included) contains one of the point's phrases, ignoring case.
+//!
+//! It also reports guidance that tells agents to destroy data: a
+//! `prisma migrate reset`, `prisma db push --force-reset`,
+//! `--accept-data-loss` or `dropdb` anywhere, or a `DROP TABLE`,
+//! `DROP DATABASE`, `DROP SCHEMA` or `TRUNCATE` in inline code or a code
+//! block, unless the words around it forbid it: never, don't, do not, must
+//! not, should not, forbidden, prohibited, "without ... consent", or ❌ 🚫
+//! ⛔ — in the same sentence (in a code block: the same line, or the
+//! comment line above it), in the first paragraph of an enclosing list
+//! item, in the sentence ending with `:` that introduces the enclosing list
+//! or code block, or in an enclosing heading. Commented-out lines of code
+//! blocks (`#`, `--`, `//`) are not instructions.
+//!
+//! The Markdown is parsed (CommonMark with tables and front matter), so a
+//! heading inside a fenced code block is not a heading, and commands in
+//! shell blocks count like commands in sentences.
+//!
+//! ## Why is this bad?
+//!
+//! An agent follows its instruction file to the letter and does not know
+//! which database the environment points at. Without the rules it edits
+//! `schema.prisma` and reaches for `prisma db push`, writes SQL that fails
+//! the second time it runs, or "fixes" a checksum error by editing an
+//! applied migration. And one line of troubleshooting advice — "if
+//! migrations are out of sync, run `npx prisma migrate reset`" — is enough
+//! for an agent to wipe a database to get a migration through.
+//!
+//! ## Example
+//!
+//! ```markdown
+//! # MAIS
+//!
+//! ## When Modifying Database Schema
+//!
+//! - Every schema change needs a migration: `npm exec prisma migrate dev --name <change>`.
+//! - Manual SQL goes in `server/prisma/migrations/NN_name.sql`.
+//!
+//! ## Troubleshooting
+//!
+//! If migrations are out of sync, run `npx prisma migrate reset` and re-seed.
+//! ```
+//!
+//! The section says nothing about idempotent SQL, applied migrations or
+//! `migrate reset` (three `missing-point` findings at its heading), and the
+//! troubleshooting advice is a `destructive-instruction`.
+//!
+//! ## How to fix
+//!
+//! Paste the help of each finding: the missing bullet, the whole section,
+//! or the whole file. The complete section:
+//!
+//! ```markdown
+//! ## When Modifying Database Schema
+//!
+//! - Every schema change needs a migration: edit `schema.prisma`, then run `npx prisma migrate dev --name <change>` and commit the generated migration.
+//! - Hand-written SQL must be idempotent: use `IF NOT EXISTS` / `IF EXISTS`, `ON CONFLICT DO NOTHING`, or a guarded `DO` block.
+//! - Never edit an applied migration: add a new migration instead.
+//! - ❌ Never run `npx prisma migrate reset` or `npx prisma db push --force-reset` without the user's explicit consent: they delete all data.
+//! ```
+//!
+//! Turn a destructive instruction into a prohibition ("❌ Never run
+//! `npx prisma migrate reset` without the user's explicit consent") and
+//! give the safe fix instead (`prisma migrate dev`, `prisma migrate
+//! resolve`).
+//!
+//! ## Options
+//!
+//! ```toml
+//! [rules.agent-guidance]
+//! # "database": only in repositories with a Prisma schema or SQL
+//! # migrations; "always": in every repository.
+//! require-when = "database"
+//! # The instruction files to check, among those listed above: file names
+//! # (any depth), paths, or folders ending with "/". Default: all of them.
+//! files = ["CLAUDE.md", "AGENTS.md"]
+//! # Accepted section headings: case-insensitive substrings of the heading
+//! # text (no regular expressions). The first one titles the suggested
+//! # section. An empty list means the default.
+//! headings = ["When Modifying Database Schema"]
+//! # The points the section must cover: id = accepted phrases
+//! # (case-insensitive substrings). Setting `points` replaces the whole
+//! # table; a point with no phrases is not checked. The help for a point
+//! # of your own is its first phrase as a bullet.
+//! [rules.agent-guidance.points]
+//! migrations = ["prisma migrate dev", "migration"]
+//! idempotent = ["idempotent", "IF NOT EXISTS"]
+//! applied-immutable = ["never edit", "applied migration", "do not modify"]
+//! no-reset = ["migrate reset"]
+//! ```
+//!
+//! The globs are fixed: `files` can only narrow them.
+//!
+//! ## Checks
+//!
+//! - `no-instructions` (warning): the repository has a database but no instruction file (or none selected by `files`); reported at `CLAUDE.md` (or the first file entry of `files`), the file to create, with its content as help.
+//! - `missing-section` (error): no instruction file of an agent has a section under an accepted heading; reported at line 1 of the group's shallowest file, with the section as help.
+//! - `missing-point` (error): the section does not cover a point; one finding per point, at the section's heading, with the bullet to add as help.
+//! - `destructive-instruction` (error): the guidance tells agents to run a data-destroying command without forbidding it; reported at the command.
+
+mod destructive;
+mod guidance;
+mod markdown;
+mod options;
+mod repo;
+
+use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity};
+
+use crate::guidance::Instructions;
+use crate::markdown::Doc;
+pub use crate::options::{Options, RequireWhen};
+use crate::repo::{agent_of, has_database, selected};
+
+/// The `agent-guidance` rule.
+#[derive(Debug, Default)]
+pub struct AgentGuidance;
+
+/// Every check: id, default severity, summary (the order of the docs).
+#[rustfmt::skip]
+const CHECKS: &[(&str, Severity, &str)] = &[
+    ("no-instructions", Severity::Warning, "a database but no AI agent instruction file"),
+    ("missing-section", Severity::Error, "no \"When Modifying Database Schema\" section for an agent"),
+    ("missing-point", Severity::Error, "the section misses a required point"),
+    ("destructive-instruction", Severity::Error, "guidance tells agents to run a data-destroying command"),
+];
+
+impl Rule for AgentGuidance {
+    type Options = Options;
+
+    fn metadata(&self) -> Metadata {
+        CHECKS.iter().fold(
+            Metadata::new(
+                "agent-guidance",
+                "AI coding agents are told the database rules, and never told to break them",
+            )
+            .scope(Scope::Repository)
+            .include([
+                "**/CLAUDE.md",
+                "**/AGENTS.md",
+                ".github/copilot-instructions.md",
+                ".cursor/rules/*",
+                ".cursorrules",
+                "**/GEMINI.md",
+                "**/*.prisma",
+                "**/migrations/**",
+            ]),
+            |meta, (id, severity, summary)| meta.check(CheckMeta::new(id, summary, *severity)),
+        )
+    }
+
+    fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {
+        let mut out = Vec::new();
+        if options.require_when == RequireWhen::Database && !has_database(input) {
+            return out;
+        }
+        let mut files: Vec<(repo::Agent, Instructions<'_>)> = input
+            .text_files()
+            .filter(|(file, _)| selected(&file.path, options.files.as_deref()))
+            .filter_map(|(file, text)| {
+                let agent = agent_of(&file.path)?;
+                Some((
+                    agent,
+                    Instructions {
+                        path: &file.path,
+                        text,
+                        doc: Doc::parse(text),
+                    },
+                ))
+            })
+            .collect();
+        if files.is_empty() {
+            out.push(guidance::no_instructions(options));
+            return out;
+        }
+        files.sort_by(|(a, x), (b, y)| {
+            (a, x.path.matches('/').count(), x.path).cmp(&(b, y.path.matches('/').count(), y.path))
+        });
+        for (_, file) in &files {
+            destructive::check(file.path, file.text, &file.doc, &mut out);
+        }
+        let mut rest = files.as_slice();
+        while let Some((agent, _)) = rest.first() {
+            let n = rest.iter().take_while(|(a, _)| a == agent).count();
+            let (group, tail) = rest.split_at(n);
+            let group: Vec<&Instructions<'_>> = group.iter().map(|(_, f)| f).collect();
+            guidance::check(&group, options, &mut out);
+            rest = tail;
+        }
+        out
+    }
+}
+
+drift_sdk::register_rule!(AgentGuidance);
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests;

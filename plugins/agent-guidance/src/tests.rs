@@ -1,0 +1,257 @@
+//! The rule's tests: metadata and docs, options, and one fixture
+//! repository per situation (`tests/fixtures/<case>/`), snapshotted.
+
+use std::path::Path;
+
+use drift_sdk::testing::{InputBuilder, render, run};
+use drift_sdk::{Finding, Input};
+
+use super::*;
+
+/// The fixture repository `tests/fixtures/<name>`.
+fn fixture(name: &str) -> Input {
+    InputBuilder::new()
+        .dir(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+        )
+        .build()
+}
+
+/// `testing::render` with each finding's help below it, so snapshots pin
+/// the suggested Markdown too.
+fn show(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| {
+            let line = render(std::slice::from_ref(f));
+            match &f.help {
+                Some(help) => format!(
+                    "{line}  = help:\n{}",
+                    help.lines()
+                        .map(|l| format!("    {l}\n"))
+                        .collect::<String>()
+                ),
+                None => line,
+            }
+        })
+        .collect()
+}
+
+fn check(case: &str, options: &str) -> String {
+    show(&run(&AgentGuidance, &fixture(case), options).unwrap())
+}
+
+#[test]
+fn metadata_lists_every_check_once() {
+    let meta = AgentGuidance.metadata();
+    assert_eq!(meta.id, "agent-guidance");
+    assert_eq!(meta.scope, Scope::Repository);
+    assert!(!meta.sql);
+    let mut ids: Vec<&str> = meta.checks.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids.len(), CHECKS.len());
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), CHECKS.len());
+    assert!(meta.include.iter().any(|g| g == "**/CLAUDE.md"));
+    assert!(meta.include.iter().any(|g| g == "**/*.prisma"));
+}
+
+#[test]
+fn docs_list_every_check_with_its_severity() {
+    let doc = crate_doc();
+    for (id, severity, _) in CHECKS {
+        let severity = format!("{severity:?}").to_lowercase();
+        let entry = format!("- `{id}` ({severity}): ");
+        assert!(doc.contains(&entry), "missing from the docs: {entry}");
+    }
+}
+
+/// README.md is published as the rule's page: it must be the crate doc.
+#[test]
+fn readme_is_the_crate_doc() {
+    let readme = include_str!("../README.md");
+    assert_eq!(readme, crate_doc());
+}
+
+fn crate_doc() -> String {
+    include_str!("lib.rs")
+        .lines()
+        .map_while(|l| l.strip_prefix("//!"))
+        .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+        .collect()
+}
+
+/// The section the docs show under "How to fix" is the one the rule
+/// suggests.
+#[test]
+fn docs_show_the_suggested_section() {
+    let section = guidance::section(&Options::default());
+    assert!(crate_doc().contains(&section), "{section}");
+}
+
+#[test]
+fn options_are_parsed_strictly() {
+    let options: Options = drift_sdk::parse_options(
+        r#"{"require-when": "always", "files": ["AGENTS.md"], "headings": ["Database"], "points": {"x": ["y"]}}"#,
+    )
+    .unwrap();
+    assert_eq!(options.require_when, RequireWhen::Always);
+    assert_eq!(
+        options.files.as_deref(),
+        Some(&["AGENTS.md".to_owned()][..])
+    );
+    assert_eq!(options.points.len(), 1);
+    assert_eq!(
+        drift_sdk::parse_options::<Options>("").unwrap(),
+        Options::default()
+    );
+    let unknown = drift_sdk::parse_options::<Options>(r#"{"paths": []}"#).unwrap_err();
+    assert!(unknown[0].message.contains("unknown field"), "{unknown:?}");
+    let bad = drift_sdk::parse_options::<Options>(r#"{"require-when": "sometimes"}"#).unwrap_err();
+    assert_eq!(bad[0].key, "require-when");
+    let bad = drift_sdk::parse_options::<Options>(r#"{"points": {"x": "y"}}"#).unwrap_err();
+    assert_eq!(bad[0].key, "points.x");
+}
+
+#[test]
+fn a_complete_section_is_silent() {
+    assert_eq!(check("complete", "{}"), "");
+}
+
+#[test]
+fn section_missing() {
+    insta::assert_snapshot!(check("section-missing", "{}"));
+}
+
+#[test]
+fn renamed_heading_accepted_via_option() {
+    let default = check("renamed-heading", "{}");
+    assert!(default.contains("missing-section"), "{default}");
+    insta::assert_snapshot!(default);
+    assert_eq!(
+        check("renamed-heading", r#"{"headings": ["database CHANGES"]}"#),
+        ""
+    );
+}
+
+#[test]
+fn a_heading_inside_a_code_block_does_not_count() {
+    insta::assert_snapshot!(check("heading-in-code-block", "{}"));
+}
+
+#[test]
+fn one_point_missing() {
+    insta::assert_snapshot!(check("one-point-missing", "{}"));
+}
+
+#[test]
+fn contradicting_instructions() {
+    let findings = run(&AgentGuidance, &fixture("contradiction"), "{}").unwrap();
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.check == "destructive-instruction"),
+        "{}",
+        show(&findings)
+    );
+    insta::assert_snapshot!(show(&findings));
+}
+
+/// The seed's own wording: the ❌ line is guidance, the troubleshooting
+/// line is an instruction.
+#[test]
+fn the_seed_wording() {
+    let findings = run(&AgentGuidance, &fixture("seed"), "{}").unwrap();
+    assert!(
+        findings.iter().all(|f| f.span.is_none_or(|s| s.line != 7)),
+        "{}",
+        show(&findings)
+    );
+    insta::assert_snapshot!(show(&findings));
+}
+
+#[test]
+fn no_instruction_file() {
+    insta::assert_snapshot!(check("no-instructions", "{}"));
+    let narrowed = check("complete", r#"{"files": ["AGENTS.md"]}"#);
+    assert!(
+        narrowed.starts_with("AGENTS.md: no-instructions: "),
+        "{narrowed}"
+    );
+}
+
+#[test]
+fn a_repository_without_a_database_is_silent_by_default() {
+    assert_eq!(check("no-database", "{}"), "");
+    insta::assert_snapshot!(check("no-database", r#"{"require-when": "always"}"#));
+}
+
+/// Files are grouped by agent: one section per agent, at any depth.
+#[test]
+fn each_agent_needs_the_guidance() {
+    insta::assert_snapshot!(check("agents", "{}"));
+    assert_eq!(
+        check("agents", r#"{"files": ["CLAUDE.md", ".cursor/rules/"]}"#),
+        ""
+    );
+}
+
+#[test]
+fn custom_points() {
+    let options =
+        r#"{"points": {"seeds": ["npm run seed"], "idempotent": ["idempotent"], "empty": []}}"#;
+    insta::assert_snapshot!(check("complete", options));
+}
+
+/// Pasting the help makes the findings go away, and the pasted text does
+/// not contradict itself.
+#[test]
+fn the_suggested_text_is_silent() {
+    let options = Options::default();
+    let schema = ("prisma/schema.prisma", "model A { id Int @id }");
+    for file in [
+        guidance::section(&options),
+        guidance::no_instructions(&options).help.unwrap(),
+    ] {
+        let input = InputBuilder::new()
+            .file(schema.0, schema.1)
+            .file("CLAUDE.md", &file)
+            .build();
+        let findings = run(&AgentGuidance, &input, "{}").unwrap();
+        assert_eq!(show(&findings), "", "{file}");
+    }
+}
+
+/// Nothing the host can hand over makes the rule panic.
+#[test]
+fn odd_inputs_do_not_panic() {
+    let odd = [
+        "",
+        "#",
+        "```",
+        "- ",
+        "---\n",
+        "## When Modifying Database Schema",
+        "## When Modifying Database Schema\n```sh\nprisma migrate reset",
+        "`prisma migrate reset",
+        "prisma db push --force-reset",
+        "--accept-data-loss",
+        "é--force-resetü. ❌; prisma migrate reset\u{0}",
+        "| a | b |\n|---|---|\n| `DROP TABLE x` | never |",
+        "> - [ ] `TRUNCATE t`\n>   ```\n>   dropdb x\n",
+    ];
+    for text in odd {
+        let input = InputBuilder::new()
+            .file("schema.prisma", "")
+            .file("CLAUDE.md", text)
+            .file(".cursorrules", text)
+            .build();
+        for finding in run(&AgentGuidance, &input, "{}").unwrap() {
+            if let Some(span) = finding.span {
+                assert!(span.line >= 1 && span.line <= span.end_line, "{finding:?}");
+            }
+        }
+    }
+}
