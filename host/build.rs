@@ -28,6 +28,7 @@ const BUILTINS: &[(&str, &str, &str)] = &[
         "agent-guidance",
         "drift-rule-agent-guidance",
     ),
+    ("schema-drift", "schema-drift", "drift-rule-schema-drift"),
 ];
 
 const TARGET: &str = "wasm32-wasip2";

@@ -140,6 +140,17 @@ pub fn run(
         })
         .collect();
     let mut trees: HashMap<String, wire::SqlTree> = HashMap::new();
+    // The base versions of changed SQL files, for rules that rebuild the
+    // base state (schema drift introduced by a change).
+    let any_sql_rule = rules.iter().any(|r| r.plugin.meta.sql);
+    let base_trees: HashMap<String, wire::SqlTree> = changed_base
+        .par_iter()
+        .filter(|p| any_sql_rule && p.ends_with(".sql"))
+        .filter_map(|path| match base_sources.get(path)?.as_ref() {
+            Content::Text(text) => Some((path.clone(), crate::sql::parse(text).ok()?)),
+            _ => None,
+        })
+        .collect();
     let parse_done = std::time::Instant::now();
 
     let mut report = Report {
@@ -234,7 +245,13 @@ pub fn run(
                     let mut files: Vec<wire::File> = changed_base
                         .iter()
                         .filter(|p| glob.is_match(p.as_str()))
-                        .filter_map(|p| wire_file(p, base_sources.get(p)?))
+                        .filter_map(|p| {
+                            let mut file = wire_file(p, base_sources.get(p)?)?;
+                            if rule.plugin.meta.sql {
+                                file.sql = base_trees.get(p).cloned();
+                            }
+                            Some(file)
+                        })
                         .collect();
                     files.sort_by(|a, b| a.path.cmp(&b.path));
                     files

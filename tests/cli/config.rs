@@ -95,7 +95,7 @@ fn rule_severity_and_enabled() {
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(
         run.json()["summary"]["rules_run"],
-        3,
+        4,
         "the other built-ins run"
     );
     repo.write(

@@ -10,7 +10,7 @@ use crate::harness::Repo;
 fn clean_repository_has_no_findings() {
     let run = Repo::fixture("numbering-clean").run(&["run"]);
     assert_eq!(run.code, 0, "{run:?}");
-    insta::assert_snapshot!(run.stdout, @"drift-host: no problems found (9 files checked by 4 rules)");
+    insta::assert_snapshot!(run.stdout, @"drift-host: no problems found (9 files checked by 5 rules)");
 }
 
 #[test]

@@ -178,7 +178,7 @@ fn embedded_default_config_applies_without_rules_toml() {
     let run = repo.run(&["run", "--format", "json"]);
     assert_eq!(
         run.json()["summary"]["rules_run"],
-        4,
+        5,
         "every built-in rule: {run:?}"
     );
     assert!(!run.checks().is_empty());
@@ -189,7 +189,7 @@ fn an_empty_folder_is_clean() {
     let repo = Repo::new();
     let run = repo.run(&["run"]);
     assert_eq!(run.code, 0, "{run:?}");
-    insta::assert_snapshot!(run.stdout, @"drift-host: no problems found (0 files checked by 4 rules)");
+    insta::assert_snapshot!(run.stdout, @"drift-host: no problems found (0 files checked by 5 rules)");
 }
 
 #[test]

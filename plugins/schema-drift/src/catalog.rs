@@ -1,0 +1,638 @@
+//! Replay: the database the migrations build, statement by statement.
+//!
+//! Only what Prisma can express is tracked: tables, columns (type,
+//! nullability, default), primary keys, unique constraints and indexes,
+//! plain indexes and enums. Everything else (policies, functions,
+//! triggers, extensions, views, grants, comments, ...) is ignored, as are
+//! partial and expression indexes. Statements inside `DO` blocks and
+//! `EXECUTE` strings count (they ran with the migration); statements in
+//! function bodies do not.
+
+use drift_sdk::Span;
+use drift_sdk::sql::{Node, SqlTree};
+
+/// Where a migration created something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub path: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    /// The type, normalised: unquoted identifiers lower-cased, quoted ones
+    /// kept, without array brackets.
+    pub ty: String,
+    pub array: bool,
+    pub nullable: bool,
+    pub has_default: bool,
+    pub origin: Origin,
+}
+
+/// A primary key, unique constraint or index.
+#[derive(Debug, Clone)]
+pub struct Index {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+    pub primary: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: String,
+    /// The schema it was created in, when the statement named one.
+    pub schema: Option<String>,
+    pub columns: Vec<Column>,
+    pub indexes: Vec<Index>,
+    pub origin: Origin,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    pub fn primary_key(&self) -> Option<&Index> {
+        self.indexes.iter().find(|i| i.primary)
+    }
+
+    fn add_index(&mut self, index: Index) {
+        if index.primary {
+            // A successful `ADD PRIMARY KEY` means any earlier key is gone
+            // (its drop may have been missed, e.g. under a renamed name).
+            self.indexes.retain(|i| !i.primary);
+            for column in &index.columns {
+                if let Some(c) = self.column_mut(column) {
+                    c.nullable = false;
+                }
+            }
+        }
+        if !self.indexes.iter().any(|i| i.name == index.name) {
+            self.indexes.push(index);
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    pub name: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub name: String,
+    pub values: Vec<EnumValue>,
+}
+
+/// The database built so far.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub tables: Vec<Table>,
+    pub enums: Vec<Enum>,
+}
+
+impl Catalog {
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    fn table_mut(&mut self, name: &str) -> Option<&mut Table> {
+        self.tables.iter_mut().find(|t| t.name == name)
+    }
+
+    pub fn find_enum(&self, name: &str) -> Option<&Enum> {
+        self.enums.iter().find(|e| e.name == name)
+    }
+
+    /// Applies every statement of one migration file.
+    pub fn apply(&mut self, path: &str, source: &str, tree: &SqlTree) {
+        for statement in tree.statements() {
+            if statement.in_function_body() {
+                continue;
+            }
+            let cx = Cx { path, source };
+            let node = statement.node;
+            match statement.kind() {
+                "CREATE_TABLE" => self.create_table(&cx, node),
+                "ALTER_TABLE" => self.alter_table(&cx, node),
+                "DROP_TABLE" => {
+                    for name in node.children().filter(|n| n.kind() == "TABLE_NAME_REF") {
+                        let name = ident(name.text(source));
+                        self.tables.retain(|t| t.name != name);
+                    }
+                }
+                "CREATE_INDEX" => self.create_index(&cx, node),
+                "DROP_INDEX" => {
+                    for name in node.children().filter(|n| n.kind() == "INDEX_REF") {
+                        let name = ident(name.text(source));
+                        for table in &mut self.tables {
+                            table.indexes.retain(|i| i.primary || i.name != name);
+                        }
+                    }
+                }
+                "ALTER_INDEX" => {
+                    let old = node.child("INDEX_REF").map(|n| ident(n.text(source)));
+                    let new = node
+                        .child("INDEX_RENAME_TO")
+                        .and_then(|r| r.child("INDEX"))
+                        .map(|n| ident(n.text(source)));
+                    if let (Some(old), Some(new)) = (old, new) {
+                        for table in &mut self.tables {
+                            for index in &mut table.indexes {
+                                if index.name == old {
+                                    index.name.clone_from(&new);
+                                }
+                            }
+                        }
+                    }
+                }
+                "CREATE_TYPE" => self.create_type(&cx, node),
+                "ALTER_TYPE" => self.alter_type(&cx, node),
+                "DROP_TYPE" => {
+                    for name in node.children().filter(|n| n.kind() == "TYPE_NAME_REF") {
+                        let name = ident(name.text(source));
+                        self.enums.retain(|e| e.name != name);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn create_table(&mut self, cx: &Cx<'_>, node: Node<'_>) {
+        // Temporary tables are gone when the migration's session ends.
+        if node.has_child("TEMP") {
+            return;
+        }
+        let Some(name) = node.child("TABLE_NAME") else {
+            return;
+        };
+        let mut parts = segments(name.text(cx.source));
+        let name = parts.pop().unwrap_or_default();
+        if self.table(&name).is_some() {
+            return;
+        }
+        let mut table = Table {
+            name: name.clone(),
+            schema: parts.pop(),
+            columns: Vec::new(),
+            indexes: Vec::new(),
+            origin: cx.origin(node),
+        };
+        let mut constraints = Vec::new();
+        if let Some(args) = node.child("TABLE_ARG_LIST") {
+            for item in args.children() {
+                match item.kind() {
+                    "COLUMN" => {
+                        if let Some((column, inline)) = column(cx, item, &name) {
+                            table.columns.push(column);
+                            constraints.extend(inline);
+                        }
+                    }
+                    _ => constraints.extend(constraint(cx, item, &name, &[])),
+                }
+            }
+        }
+        for index in constraints {
+            table.add_index(index);
+        }
+        self.tables.push(table);
+    }
+
+    fn alter_table(&mut self, cx: &Cx<'_>, node: Node<'_>) {
+        let Some(name) = node
+            .child("TABLE_RELATION_NAME")
+            .and_then(|r| r.find("TABLE_NAME_REF"))
+        else {
+            return;
+        };
+        let name = ident(name.text(cx.source));
+        for action in node.children() {
+            let Some(table) = self.table_mut(&name) else {
+                return;
+            };
+            match action.kind() {
+                "ADD_COLUMN" => {
+                    if let Some((column, inline)) = column(cx, action, &name)
+                        && table.column(&column.name).is_none()
+                    {
+                        table.columns.push(column);
+                        for index in inline {
+                            table.add_index(index);
+                        }
+                    }
+                }
+                "DROP_COLUMN" => {
+                    if let Some(column) = action.child("COLUMN_NAME_REF") {
+                        let column = ident(column.text(cx.source));
+                        table.columns.retain(|c| c.name != column);
+                        // PostgreSQL drops the indexes and constraints that
+                        // use the column.
+                        table.indexes.retain(|i| !i.columns.contains(&column));
+                    }
+                }
+                "RENAME_COLUMN" => {
+                    let (Some(old), Some(new)) =
+                        (action.child("COLUMN_NAME_REF"), action.child("COLUMN_NAME"))
+                    else {
+                        continue;
+                    };
+                    let (old, new) = (ident(old.text(cx.source)), ident(new.text(cx.source)));
+                    if let Some(column) = table.column_mut(&old) {
+                        column.name = new.clone();
+                    }
+                    for index in &mut table.indexes {
+                        for column in &mut index.columns {
+                            if *column == old {
+                                column.clone_from(&new);
+                            }
+                        }
+                    }
+                }
+                "ALTER_COLUMN" => alter_column(cx, table, action),
+                "TABLE_RENAME_TO" => {
+                    if let Some(new) = action.find("TABLE_NAME") {
+                        let new = ident(new.text(cx.source));
+                        if new != name
+                            && self.table(&new).is_none()
+                            && let Some(table) = self.table_mut(&name)
+                        {
+                            table.name = new;
+                        }
+                    }
+                    return;
+                }
+                "ADD_CONSTRAINT" => {
+                    for item in action.children() {
+                        if let Some(index) = constraint(cx, item, &name, &[]) {
+                            table.add_index(index);
+                        }
+                    }
+                }
+                "RENAME_CONSTRAINT" => {
+                    if let (Some(old), Some(new)) = (
+                        action.child("CONSTRAINT_NAME_REF"),
+                        action.child("CONSTRAINT_NAME"),
+                    ) {
+                        let (old, new) = (ident(old.text(cx.source)), ident(new.text(cx.source)));
+                        for index in &mut table.indexes {
+                            if index.name == old {
+                                index.name.clone_from(&new);
+                            }
+                        }
+                    }
+                }
+                "DROP_CONSTRAINT" => {
+                    if let Some(constraint) = action.child("CONSTRAINT_NAME_REF") {
+                        let constraint = ident(constraint.text(cx.source));
+                        table.indexes.retain(|i| i.name != constraint);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn create_index(&mut self, cx: &Cx<'_>, node: Node<'_>) {
+        // Partial and expression indexes: Prisma cannot express them.
+        if node.has_child("WHERE_CLAUSE") {
+            return;
+        }
+        let Some(table) = node
+            .child("TABLE_RELATION_NAME")
+            .and_then(|r| r.find("TABLE_NAME_REF"))
+        else {
+            return;
+        };
+        let table_name = ident(table.text(cx.source));
+        let Some(items) = node.child("PARTITION_ITEM_LIST") else {
+            return;
+        };
+        let mut columns = Vec::new();
+        for item in items.children().filter(|n| n.kind() == "PARTITION_ITEM") {
+            match item.children().next() {
+                Some(first) if first.kind() == "NAME_REF" => {
+                    columns.push(ident(first.text(cx.source)));
+                }
+                _ => return,
+            }
+        }
+        if columns.is_empty() {
+            return;
+        }
+        let name = match node.child("INDEX") {
+            Some(name) => ident(name.text(cx.source)),
+            None => format!("{table_name}_{}_idx", columns.join("_")),
+        };
+        if let Some(table) = self.table_mut(&table_name) {
+            table.add_index(Index {
+                name,
+                columns,
+                unique: node.has_child("UNIQUE_KW"),
+                primary: false,
+            });
+        }
+    }
+
+    fn create_type(&mut self, cx: &Cx<'_>, node: Node<'_>) {
+        let (Some(name), Some(variants)) = (node.child("TYPE_NAME"), node.find("VARIANT_LIST"))
+        else {
+            return;
+        };
+        let name = ident(name.text(cx.source));
+        if self.find_enum(&name).is_some() {
+            return;
+        }
+        let values = variants
+            .children()
+            .filter(|n| n.kind() == "VARIANT")
+            .map(|v| EnumValue {
+                name: string_literal(v.text(cx.source)),
+                origin: cx.origin(v),
+            })
+            .collect();
+        self.enums.push(Enum { name, values });
+    }
+
+    fn alter_type(&mut self, cx: &Cx<'_>, node: Node<'_>) {
+        let Some(name) = node.child("TYPE_NAME_REF") else {
+            return;
+        };
+        let name = ident(name.text(cx.source));
+        let Some(index) = self.enums.iter().position(|e| e.name == name) else {
+            return;
+        };
+        for action in node.children() {
+            let literals: Vec<Node<'_>> = action
+                .children()
+                .filter(|n| n.kind() == "LITERAL")
+                .collect();
+            match action.kind() {
+                "ADD_VALUE" => {
+                    if let (Some(value), Some(e)) = (literals.first(), self.enums.get_mut(index)) {
+                        let value = string_literal(value.text(cx.source));
+                        if !e.values.iter().any(|v| v.name == value) {
+                            e.values.push(EnumValue {
+                                name: value,
+                                origin: cx.origin(node),
+                            });
+                        }
+                    }
+                }
+                "RENAME_VALUE" => {
+                    if let (Some(old), Some(new), Some(e)) =
+                        (literals.first(), literals.get(1), self.enums.get_mut(index))
+                    {
+                        let old = string_literal(old.text(cx.source));
+                        let new = string_literal(new.text(cx.source));
+                        for value in &mut e.values {
+                            if value.name == old {
+                                value.name.clone_from(&new);
+                            }
+                        }
+                    }
+                }
+                "TYPE_RENAME_TO" => {
+                    if let Some(new) = action.find("TYPE_NAME") {
+                        let new = ident(new.text(cx.source));
+                        // Columns of the type follow the rename.
+                        for table in &mut self.tables {
+                            for column in &mut table.columns {
+                                if column.ty == name {
+                                    column.ty.clone_from(&new);
+                                }
+                            }
+                        }
+                        if let Some(e) = self.enums.get_mut(index) {
+                            e.name = new;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The file being replayed.
+struct Cx<'s> {
+    path: &'s str,
+    source: &'s str,
+}
+
+impl Cx<'_> {
+    fn origin(&self, node: Node<'_>) -> Origin {
+        Origin {
+            path: self.path.to_owned(),
+            span: Span::of_range(self.source, node.range()),
+        }
+    }
+}
+
+/// A column definition (`COLUMN` or `ADD_COLUMN`) and the keys declared
+/// inline with it.
+fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index>)> {
+    let name = ident(node.child("COLUMN_NAME")?.text(cx.source));
+    let ty_node = node.children().find(|n| n.kind().ends_with("_TYPE"))?;
+    let (ty, array) = normalize_type(ty_node.text(cx.source));
+    let serial = matches!(
+        ty.as_str(),
+        "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2"
+    );
+    let mut column = Column {
+        name: name.clone(),
+        ty,
+        array: array || ty_node.kind() == "ARRAY_TYPE",
+        nullable: true,
+        has_default: serial,
+        origin: cx.origin(node),
+    };
+    let mut indexes = Vec::new();
+    for item in node.children() {
+        let kind = item.kind();
+        match kind {
+            "NOT_NULL_CONSTRAINT" => column.nullable = false,
+            "NULL_CONSTRAINT" => column.nullable = true,
+            "DEFAULT_CONSTRAINT" => column.has_default = true,
+            _ if kind.contains("GENERATED") || kind.contains("IDENTITY") => {
+                column.has_default = true;
+            }
+            _ => {
+                let found = constraint(cx, item, table, std::slice::from_ref(&name));
+                if found.iter().any(|i| i.primary) {
+                    column.nullable = false;
+                }
+                indexes.extend(found);
+            }
+        }
+    }
+    Some((column, indexes))
+}
+
+/// A primary key or unique constraint (table-level, or inline on the
+/// column `inline`), with PostgreSQL's default name when it has none.
+fn constraint(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> Option<Index> {
+    let (primary, suffix) = match node.kind() {
+        "PRIMARY_KEY_CONSTRAINT" => (true, "pkey"),
+        "UNIQUE_CONSTRAINT" => (false, "key"),
+        _ => return None,
+    };
+    let columns: Vec<String> = match node.find("CONSTRAINT_COLUMN_REF_LIST") {
+        Some(list) => list
+            .children()
+            .filter(|n| n.kind() == "COLUMN_NAME_REF")
+            .map(|n| ident(n.text(cx.source)))
+            .collect(),
+        None => inline.to_vec(),
+    };
+    if columns.is_empty() {
+        return None;
+    }
+    let name = match node
+        .child("CONSTRAINT_NAME_CLAUSE")
+        .and_then(|c| c.child("CONSTRAINT_NAME"))
+    {
+        Some(name) => ident(name.text(cx.source)),
+        None if primary => format!("{table}_pkey"),
+        None => format!("{table}_{}_{suffix}", columns.join("_")),
+    };
+    Some(Index {
+        name,
+        columns,
+        unique: true,
+        primary,
+    })
+}
+
+fn alter_column(cx: &Cx<'_>, table: &mut Table, action: Node<'_>) {
+    let Some(name) = action.child("COLUMN_NAME_REF") else {
+        return;
+    };
+    let name = ident(name.text(cx.source));
+    let Some(column) = table.column_mut(&name) else {
+        return;
+    };
+    for change in action.children() {
+        match change.kind() {
+            "SET_NOT_NULL" => column.nullable = false,
+            "DROP_NOT_NULL" => column.nullable = true,
+            "SET_DEFAULT" => column.has_default = true,
+            "DROP_DEFAULT" => column.has_default = false,
+            "SET_TYPE" => {
+                if let Some(ty) = change.children().find(|n| n.kind().ends_with("_TYPE")) {
+                    let (ty_text, array) = normalize_type(ty.text(cx.source));
+                    column.ty = ty_text;
+                    column.array = array || ty.kind() == "ARRAY_TYPE";
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The segments of a possibly qualified name: quoted ones unquoted with
+/// their case kept, unquoted ones folded to lower case.
+fn segments(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                while let Some(q) = chars.next() {
+                    if q == '"' {
+                        if chars.peek() == Some(&'"') {
+                            chars.next();
+                            current.push('"');
+                        } else {
+                            break;
+                        }
+                    } else {
+                        current.push(q);
+                    }
+                }
+            }
+            '.' => out.push(std::mem::take(&mut current)),
+            c if c.is_whitespace() => {}
+            c => current.extend(c.to_lowercase()),
+        }
+    }
+    out.push(current);
+    out
+}
+
+/// The object name of a possibly schema-qualified identifier.
+pub fn ident(text: &str) -> String {
+    segments(text).pop().unwrap_or_default()
+}
+
+/// `'it''s'` as `it's`.
+fn string_literal(text: &str) -> String {
+    let text = text.trim();
+    let inner = text
+        .strip_prefix('\'')
+        .and_then(|t| t.strip_suffix('\''))
+        .unwrap_or(text);
+    inner.replace("''", "'")
+}
+
+/// A type as written, normalised: `TIMESTAMP(3)` → `timestamp`,
+/// `"Role"[]` → (`Role`, array), `public."Role"` → `Role`,
+/// `character varying(20)` → `character varying`.
+pub fn normalize_type(text: &str) -> (String, bool) {
+    let text = text.trim();
+    let (base, array) = match text.find('[') {
+        Some(i) => (text.get(..i).unwrap_or(text), true),
+        None => match text.to_ascii_lowercase().strip_suffix(" array") {
+            Some(_) => (text.get(..text.len() - 6).unwrap_or(text), true),
+            None => (text, false),
+        },
+    };
+    if base.contains('"') {
+        return (ident(base), array);
+    }
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in base.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let out = out.strip_prefix("pg_catalog.").unwrap_or(&out);
+    let out = out.strip_prefix("public.").unwrap_or(out);
+    (out.to_owned(), array)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_and_types_are_normalised() {
+        assert_eq!(ident("public.\"User\""), "User");
+        assert_eq!(ident("Users"), "users");
+        assert_eq!(ident("\"a\"\"b\""), "a\"b");
+        assert_eq!(normalize_type("TIMESTAMP(3)"), ("timestamp".into(), false));
+        assert_eq!(normalize_type("\"Role\"[]"), ("Role".into(), true));
+        assert_eq!(
+            normalize_type("CHARACTER  VARYING(20)"),
+            ("character varying".into(), false)
+        );
+        assert_eq!(normalize_type("text ARRAY"), ("text".into(), true));
+        assert_eq!(
+            normalize_type("timestamp(3) with time zone"),
+            ("timestamp with time zone".into(), false)
+        );
+    }
+}

@@ -1,0 +1,387 @@
+//! Comparison: the catalog the migrations built against what the schema
+//! says Prisma would build, as findings.
+
+use drift_sdk::Finding;
+use drift_sdk::prisma::IndexKind;
+
+use crate::catalog::{self, Catalog};
+use crate::expected;
+
+/// Prisma's type family of a normalised PostgreSQL type, or `enum:<name>`
+/// for one of `enums`; `None` for types outside the compared families.
+pub fn sql_family(ty: &str, enums: &[&str]) -> Option<String> {
+    let family = match ty {
+        "text" | "varchar" | "character varying" | "char" | "character" | "bpchar" => "String",
+        "int" | "integer" | "int4" | "serial" | "serial4" => "Int",
+        "bigint" | "int8" | "bigserial" | "serial8" => "BigInt",
+        "boolean" | "bool" => "Boolean",
+        "timestamp"
+        | "timestamp without time zone"
+        | "timestamptz"
+        | "timestamp with time zone" => "DateTime",
+        "json" | "jsonb" => "Json",
+        "double precision" | "float8" => "Float",
+        "numeric" | "decimal" => "Decimal",
+        "bytea" => "Bytes",
+        _ if enums.contains(&ty) => return Some(format!("enum:{ty}")),
+        _ => return None,
+    };
+    Some(family.to_owned())
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().all(|c| b.contains(c))
+}
+
+/// The findings for one schema whose migrations built `catalog`.
+pub fn compare(
+    tables: &[expected::Table],
+    enums: &[expected::Enum],
+    catalog: &Catalog,
+    ignore_tables: &[String],
+    db_schemas: &[String],
+    out: &mut Vec<Finding>,
+) {
+    let enum_names: Vec<&str> = catalog.enums.iter().map(|e| e.name.as_str()).collect();
+    for table in tables {
+        let Some(actual) = catalog.table(&table.name) else {
+            out.push(
+                Finding::new(
+                    "missing-table",
+                    &table.path,
+                    if table.join {
+                        format!(
+                            "join table `{}` of an implicit many-to-many relation is not created by any migration",
+                            table.name
+                        )
+                    } else {
+                        format!(
+                            "table `{}` is in the schema but no migration creates it",
+                            table.name
+                        )
+                    },
+                )
+                .span(table.span)
+                .help(format!(
+                    "add a migration (`prisma migrate dev`), e.g.:\n{}",
+                    create_table_sql(table)
+                )),
+            );
+            continue;
+        };
+        compare_columns(table, actual, &enum_names, out);
+        compare_keys(table, actual, out);
+    }
+    for actual in &catalog.tables {
+        // Tables in other PostgreSQL schemas than the datasource's are
+        // not Prisma's.
+        let foreign = actual
+            .schema
+            .as_ref()
+            .is_some_and(|s| s != "public" && !db_schemas.contains(s));
+        if foreign
+            || tables.iter().any(|t| t.name == actual.name)
+            || ignore_tables.contains(&actual.name)
+        {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                "extra-table",
+                &actual.origin.path,
+                format!(
+                    "the migrations create table `{}`, which no model of the schema maps to",
+                    actual.name
+                ),
+            )
+            .span(actual.origin.span)
+            .help("add the model to the schema (`prisma db pull`), drop the table in a migration, or list it in the `ignore-tables` option"),
+        );
+    }
+    for e in enums {
+        let Some(actual) = catalog.find_enum(&e.name) else {
+            let values: Vec<String> = e.values.iter().map(|v| format!("'{}'", v.name)).collect();
+            out.push(
+                Finding::new(
+                    "missing-enum",
+                    &e.path,
+                    format!(
+                        "enum type `{}` is in the schema but no migration creates it",
+                        e.name
+                    ),
+                )
+                .span(e.span)
+                .help(format!(
+                    "CREATE TYPE \"{}\" AS ENUM ({});",
+                    e.name,
+                    values.join(", ")
+                )),
+            );
+            continue;
+        };
+        for value in &e.values {
+            if !actual.values.iter().any(|v| v.name == value.name) {
+                out.push(
+                    Finding::new(
+                        "enum-value-missing",
+                        &e.path,
+                        format!(
+                            "enum value `{}` of `{}` is in the schema but no migration adds it",
+                            value.name, e.name
+                        ),
+                    )
+                    .span(value.span)
+                    .help(format!(
+                        "ALTER TYPE \"{}\" ADD VALUE '{}';",
+                        e.name, value.name
+                    )),
+                );
+            }
+        }
+        for value in &actual.values {
+            if !e.values.iter().any(|v| v.name == value.name) {
+                out.push(
+                    Finding::new(
+                        "extra-enum-value",
+                        &value.origin.path,
+                        format!(
+                            "the migrations give enum `{}` the value `{}`, which the schema does not list",
+                            e.name, value.name
+                        ),
+                    )
+                    .span(value.origin.span)
+                    .help("add the value to the enum in the schema, or remove it in a migration"),
+                );
+            }
+        }
+    }
+}
+
+fn compare_columns(
+    table: &expected::Table,
+    actual: &catalog::Table,
+    enum_names: &[&str],
+    out: &mut Vec<Finding>,
+) {
+    for column in &table.columns {
+        let Some(found) = actual.column(&column.name) else {
+            let not_null = if column.nullable == Some(false) {
+                " NOT NULL"
+            } else {
+                ""
+            };
+            let array = if column.array { "[]" } else { "" };
+            let default = column
+                .default
+                .as_ref()
+                .map(|d| format!(" DEFAULT {d}"))
+                .unwrap_or_default();
+            out.push(
+                Finding::new(
+                    "missing-column",
+                    &column.path,
+                    format!(
+                        "column `{}`.`{}` is in the schema but no migration creates it",
+                        table.name, column.name
+                    ),
+                )
+                .span(column.span)
+                .help(format!(
+                    "ALTER TABLE \"{}\" ADD COLUMN \"{}\" {}{array}{not_null}{default};",
+                    table.name, column.name, column.sql_type
+                )),
+            );
+            continue;
+        };
+        if let Some(nullable) = column.nullable
+            && nullable != found.nullable
+        {
+            let (said, built, fix) = if nullable {
+                ("optional", "NOT NULL", "DROP NOT NULL")
+            } else {
+                ("required", "nullable", "SET NOT NULL")
+            };
+            out.push(
+                Finding::new(
+                    "nullability-mismatch",
+                    &column.path,
+                    format!(
+                        "`{}`.`{}` is {said} in the schema but {built} in the database the migrations build",
+                        table.name, column.name
+                    ),
+                )
+                .span(column.span)
+                .help(format!(
+                    "ALTER TABLE \"{}\" ALTER COLUMN \"{}\" {fix};",
+                    table.name, column.name
+                )),
+            );
+        }
+        if let (Some(want), Some(have)) = (&column.family, sql_family(&found.ty, enum_names))
+            && (*want != have || column.array != found.array)
+        {
+            let array = |a: bool| if a { "[]" } else { "" };
+            out.push(
+                Finding::new(
+                    "column-type-mismatch",
+                    &column.path,
+                    format!(
+                        "`{}`.`{}` is {}{} in the schema but the migrations make it `{}{}`",
+                        table.name,
+                        column.name,
+                        want.trim_start_matches("enum:"),
+                        array(column.array),
+                        found.ty,
+                        array(found.array)
+                    ),
+                )
+                .span(column.span)
+                .help(format!(
+                    "ALTER TABLE \"{}\" ALTER COLUMN \"{}\" SET DATA TYPE {}{};",
+                    table.name,
+                    column.name,
+                    column.sql_type,
+                    array(column.array)
+                )),
+            );
+        }
+    }
+    for found in &actual.columns {
+        if !table.columns.iter().any(|c| c.name == found.name) {
+            out.push(
+                Finding::new(
+                    "extra-column",
+                    &found.origin.path,
+                    format!(
+                        "the migrations create column `{}`.`{}`, which the schema does not have",
+                        table.name, found.name
+                    ),
+                )
+                .span(found.origin.span)
+                .help(format!(
+                    "add the field to the model (`prisma db pull`), or drop the column: ALTER TABLE \"{}\" DROP COLUMN \"{}\";",
+                    table.name, found.name
+                )),
+            );
+        }
+    }
+}
+
+fn compare_keys(table: &expected::Table, actual: &catalog::Table, out: &mut Vec<Finding>) {
+    for key in &table.keys {
+        let quoted: Vec<String> = key.columns.iter().map(|c| format!("\"{c}\"")).collect();
+        let list = quoted.join(", ");
+        match key.kind {
+            IndexKind::Primary => {
+                if actual
+                    .primary_key()
+                    .is_some_and(|pk| same_set(&pk.columns, &key.columns))
+                {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        "missing-primary-key",
+                        &table.path,
+                        format!(
+                            "the schema's primary key ({list}) of `{}` is not the primary key the migrations build",
+                            table.name
+                        ),
+                    )
+                    .span(key.span)
+                    .help(format!(
+                        "ALTER TABLE \"{}\" ADD CONSTRAINT \"{}_pkey\" PRIMARY KEY ({list});",
+                        table.name, table.name
+                    )),
+                );
+            }
+            IndexKind::Unique => {
+                if actual
+                    .indexes
+                    .iter()
+                    .any(|i| i.unique && same_set(&i.columns, &key.columns))
+                {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        "missing-unique",
+                        &table.path,
+                        format!(
+                            "the unique constraint on ({list}) of `{}` is not created by any migration",
+                            table.name
+                        ),
+                    )
+                    .span(key.span)
+                    .help(format!(
+                        "CREATE UNIQUE INDEX \"{}_{}_key\" ON \"{}\"({list});",
+                        table.name,
+                        key.columns.join("_"),
+                        table.name
+                    )),
+                );
+            }
+            IndexKind::Normal => {
+                if actual
+                    .indexes
+                    .iter()
+                    .any(|i| same_set(&i.columns, &key.columns))
+                {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        "missing-index",
+                        &table.path,
+                        format!(
+                            "the index on ({list}) of `{}` is not created by any migration",
+                            table.name
+                        ),
+                    )
+                    .span(key.span)
+                    .help(format!(
+                        "CREATE INDEX \"{}_{}_idx\" ON \"{}\"({list});",
+                        table.name,
+                        key.columns.join("_"),
+                        table.name
+                    )),
+                );
+            }
+            IndexKind::Fulltext => {}
+        }
+    }
+}
+
+/// Roughly the `CREATE TABLE` Prisma Migrate writes for `table`.
+fn create_table_sql(table: &expected::Table) -> String {
+    let mut lines: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| {
+            let mut line = format!("    \"{}\" {}", c.name, c.sql_type);
+            if c.array {
+                line.push_str("[]");
+            }
+            if c.nullable == Some(false) {
+                line.push_str(" NOT NULL");
+            }
+            if let Some(default) = &c.default {
+                line.push_str(&format!(" DEFAULT {default}"));
+            }
+            line
+        })
+        .collect();
+    if let Some(pk) = table.keys.iter().find(|k| k.kind == IndexKind::Primary) {
+        let quoted: Vec<String> = pk.columns.iter().map(|c| format!("\"{c}\"")).collect();
+        lines.push(format!(
+            "    CONSTRAINT \"{}_pkey\" PRIMARY KEY ({})",
+            table.name,
+            quoted.join(", ")
+        ));
+    }
+    format!(
+        "CREATE TABLE \"{}\" (\n{}\n);",
+        table.name,
+        lines.join(",\n")
+    )
+}

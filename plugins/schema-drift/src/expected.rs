@@ -1,0 +1,284 @@
+//! What Prisma would build for a schema: tables, columns, keys, indexes and
+//! enums, following Prisma Migrate's PostgreSQL mapping.
+
+use drift_sdk::Span;
+use drift_sdk::prisma::{Arity, Expr, FieldKind, IndexKind, Model, Schema};
+
+/// A column Prisma creates for a field.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    /// Prisma's type family (`String`, `Int`, ...), or `enum:<type name>`;
+    /// `None` when the type is not compared (`Unsupported`, native types
+    /// outside the families).
+    pub family: Option<String>,
+    pub array: bool,
+    /// `None` for list fields: Prisma does not make their columns NOT NULL
+    /// consistently across versions.
+    pub nullable: Option<bool>,
+    /// The type Prisma writes, for suggested SQL.
+    pub sql_type: String,
+    pub default: Option<String>,
+    pub path: String,
+    pub span: Span,
+}
+
+/// A key or index Prisma creates, as column names.
+#[derive(Debug, Clone)]
+pub struct Key {
+    pub columns: Vec<String>,
+    pub kind: IndexKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<Column>,
+    pub keys: Vec<Key>,
+    pub path: String,
+    pub span: Span,
+    /// True for an implicit many-to-many join table.
+    pub join: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub name: String,
+    pub values: Vec<EnumValue>,
+    pub path: String,
+    pub span: Span,
+}
+
+/// Tables the schema knows about without describing them: `@@ignore`
+/// models (Prisma Migrate still creates them) and views.
+pub fn known_elsewhere(schema: &Schema) -> Vec<String> {
+    schema
+        .models
+        .iter()
+        .filter(|m| m.is_ignored())
+        .chain(&schema.views)
+        .map(|m| m.table_name().to_owned())
+        .collect()
+}
+
+/// The tables and enums of `schema`.
+pub fn build(schema: &Schema) -> (Vec<Table>, Vec<Enum>) {
+    let mut tables = Vec::new();
+    let models = schema
+        .models
+        .iter()
+        .filter(|m| !m.is_view() && !m.is_ignored());
+    for model in models.clone() {
+        tables.push(table(schema, model));
+    }
+    for model in models {
+        for field in &model.fields {
+            if let Some(join) = join_table(schema, model, field)
+                && !tables.iter().any(|t: &Table| t.name == join.name)
+            {
+                tables.push(join);
+            }
+        }
+    }
+    let enums = schema
+        .enums
+        .iter()
+        .map(|e| Enum {
+            name: e.type_name().to_owned(),
+            values: e
+                .values
+                .iter()
+                .map(|v| EnumValue {
+                    name: v.db_name.clone().unwrap_or_else(|| v.name.clone()),
+                    span: v.span,
+                })
+                .collect(),
+            path: e.path.clone(),
+            span: e.name_span,
+        })
+        .collect();
+    (tables, enums)
+}
+
+fn table(schema: &Schema, model: &Model) -> Table {
+    let mut columns = Vec::new();
+    for field in &model.fields {
+        let kind = schema.field_kind(field);
+        let (family, sql_type) = match kind {
+            FieldKind::Relation | FieldKind::Composite => continue,
+            FieldKind::Unsupported => (None, field.unsupported.clone().unwrap_or_default()),
+            FieldKind::Enum => {
+                let name = schema
+                    .find_enum(&field.type_name)
+                    .map_or(field.type_name.as_str(), |e| e.type_name());
+                (Some(format!("enum:{name}")), format!("\"{name}\""))
+            }
+            FieldKind::Scalar => scalar(field),
+        };
+        let default = default_sql(field, &sql_type);
+        let sql_type = match (&default, sql_type.as_str()) {
+            (Some(d), "INTEGER") if d == "autoincrement" => "SERIAL".to_owned(),
+            (Some(d), "BIGINT") if d == "autoincrement" => "BIGSERIAL".to_owned(),
+            _ => sql_type,
+        };
+        let default = default.filter(|d| d != "autoincrement");
+        columns.push(Column {
+            name: field.column_name().to_owned(),
+            family,
+            array: field.arity == Arity::List,
+            nullable: match field.arity {
+                Arity::Required => Some(false),
+                Arity::Optional => Some(true),
+                Arity::List => None,
+            },
+            sql_type,
+            default,
+            path: model.path.clone(),
+            span: field.span,
+        });
+    }
+    let column_of = |field: &str| {
+        model
+            .field(field)
+            .map_or(field, |f| f.column_name())
+            .to_owned()
+    };
+    let keys = model
+        .indexes()
+        .into_iter()
+        .filter(|i| i.kind != IndexKind::Fulltext)
+        .map(|i| Key {
+            columns: i.fields.iter().map(|f| column_of(&f.name)).collect(),
+            kind: i.kind,
+            span: i.span,
+        })
+        .collect();
+    Table {
+        name: model.table_name().to_owned(),
+        columns,
+        keys,
+        path: model.path.clone(),
+        span: model.name_span,
+        join: false,
+    }
+}
+
+/// The family and PostgreSQL type of a scalar field (its native type when
+/// it has one).
+fn scalar(field: &drift_sdk::prisma::Field) -> (Option<String>, String) {
+    if let Some((native, args)) = field.native_type() {
+        let sql = if args.is_empty() {
+            native.to_uppercase()
+        } else {
+            format!("{}({})", native.to_uppercase(), args.join(","))
+        };
+        let family = crate::compare::sql_family(&native.to_ascii_lowercase(), &[])
+            .filter(|f| *f == field.type_name);
+        return (family, sql);
+    }
+    let sql = match field.type_name.as_str() {
+        "String" => "TEXT",
+        "Int" => "INTEGER",
+        "BigInt" => "BIGINT",
+        "Boolean" => "BOOLEAN",
+        "DateTime" => "TIMESTAMP(3)",
+        "Json" => "JSONB",
+        "Float" => "DOUBLE PRECISION",
+        "Decimal" => "DECIMAL(65,30)",
+        "Bytes" => "BYTEA",
+        _ => return (None, field.type_name.clone()),
+    };
+    (Some(field.type_name.clone()), sql.to_owned())
+}
+
+/// The `DEFAULT` Prisma writes for a field (`autoincrement` for serial
+/// columns), or `None` when the database gets no default (`uuid()`,
+/// `cuid()`, `@updatedAt`: Prisma Client fills those in).
+fn default_sql(field: &drift_sdk::prisma::Field, sql_type: &str) -> Option<String> {
+    let value = field.default_value()?;
+    match value {
+        Expr::Call { name, args } => match name.as_str() {
+            "autoincrement" => Some("autoincrement".to_owned()),
+            "now" => Some("CURRENT_TIMESTAMP".to_owned()),
+            "dbgenerated" => args
+                .first()
+                .and_then(|a| a.value.as_str())
+                .map(str::to_owned),
+            "sequence" => Some("autoincrement".to_owned()),
+            _ => None,
+        },
+        Expr::String(s) => Some(format!("'{}'", s.replace('\'', "''"))),
+        Expr::Number(n) => Some(n.clone()),
+        Expr::Ident(i) if sql_type.starts_with('"') => Some(format!("'{i}'")),
+        Expr::Ident(i) => Some(i.clone()),
+        Expr::Array(_) => Some(format!("ARRAY[]::{sql_type}[]")),
+    }
+}
+
+/// The join table of an implicit many-to-many relation `field` of `model`:
+/// `_<RelationName>` with columns `A` and `B` (the models in alphabetical
+/// order).
+fn join_table(schema: &Schema, model: &Model, field: &drift_sdk::prisma::Field) -> Option<Table> {
+    if field.arity != Arity::List || schema.field_kind(field) != FieldKind::Relation {
+        return None;
+    }
+    if field.relation().is_some_and(|r| !r.fields.is_empty()) {
+        return None;
+    }
+    let name = schema.relation_name(model, field)?;
+    let other = schema.find_model(&field.type_name)?;
+    let back = other.fields.iter().find(|f| {
+        f.type_name == model.name
+            && !(other.name == model.name && f.name == field.name)
+            && schema.relation_name(other, f).as_deref() == Some(name.as_str())
+    })?;
+    if back.arity != Arity::List || back.relation().is_some_and(|r| !r.fields.is_empty()) {
+        return None;
+    }
+    let (a, b) = if model.name <= other.name {
+        (model, other)
+    } else {
+        (other, model)
+    };
+    let id_type = |m: &Model| {
+        m.primary_key()
+            .and_then(|pk| pk.fields.first().and_then(|f| m.field(&f.name)))
+            .map(|f| {
+                let (family, sql) = scalar(f);
+                let sql = match sql.as_str() {
+                    "SERIAL" => "INTEGER".to_owned(),
+                    _ => sql,
+                };
+                (family, sql)
+            })
+            .unwrap_or((None, "TEXT".to_owned()))
+    };
+    let column = |col: &str, m: &Model| {
+        let (family, sql_type) = id_type(m);
+        Column {
+            name: col.to_owned(),
+            family,
+            array: false,
+            nullable: Some(false),
+            sql_type,
+            default: None,
+            path: model.path.clone(),
+            span: field.span,
+        }
+    };
+    Some(Table {
+        name: format!("_{name}"),
+        columns: vec![column("A", a), column("B", b)],
+        keys: Vec::new(),
+        path: model.path.clone(),
+        span: field.span,
+        join: true,
+    })
+}

@@ -1,0 +1,239 @@
+//! # schema-drift
+//!
+//! The database the migrations build matches `schema.prisma`.
+//!
+//! ## What it does
+//!
+//! Finds each Prisma schema (a `schema.prisma` file, or a `schema/` folder
+//! of `.prisma` files read together) and the `migrations` folder next to
+//! it, replays the migrations in the order they run, and compares the
+//! database they build with the one Prisma Migrate would build for the
+//! schema.
+//!
+//! Migrations run in this order: Prisma's `<folder>/migration.sql` files
+//! in folder name order, as Prisma applies them (`<timestamp>_<name>`
+//! folders, and baselines such as `0_init`), then hand-written
+//! `NN_name.sql` files directly in the folder by number (or the other way
+//! round, see `order`). Rollback scripts (`*_rollback.sql`, `*_down.sql`,
+//! `*.down.sql`, `*.rollback.sql`) are skipped.
+//!
+//! The replay tracks what Prisma can express: tables, columns (type,
+//! nullability), primary keys, unique constraints and unique indexes,
+//! plain indexes, and enum types with their values. It understands
+//! `CREATE TABLE` (inline and table constraints), `ALTER TABLE` (`ADD`,
+//! `DROP`, `RENAME COLUMN`, `ALTER COLUMN ... SET/DROP NOT NULL`,
+//! `SET/DROP DEFAULT`, `TYPE`, `ADD/DROP/RENAME CONSTRAINT`, `RENAME TO`),
+//! `DROP TABLE`, `CREATE [UNIQUE] INDEX`, `DROP INDEX`, `ALTER INDEX ...
+//! RENAME TO`, `CREATE TYPE ... AS ENUM`, `ALTER TYPE ... ADD VALUE /
+//! RENAME VALUE / RENAME TO` and `DROP TYPE`, including the schema-qualified
+//! `ALTER TABLE ONLY` style of a `pg_dump` baseline. Statements inside `DO` blocks and constant `EXECUTE` strings count
+//! (they ran with the migration, guarded or not); statements in function
+//! bodies do not. Identifiers follow PostgreSQL: `"Quoted"` names keep
+//! their case, unquoted names fold to lower case, and a schema qualifier
+//! (`public.`) is ignored. Other statements are ignored.
+//!
+//! The schema side follows Prisma's mapping: the table is the model's
+//! `@@map` or name, a column is the field's `@map` or name (relation fields
+//! have no column), `?` fields are nullable and other scalar fields `NOT
+//! NULL` (list fields are not compared for nullability), `@id` / `@@id` is
+//! the primary key, `@unique` / `@@unique` a unique constraint or index,
+//! `@@index` an index, and each enum a type (`@@map` or name) with its
+//! values (`@map` or name). An implicit many-to-many relation (two list
+//! relation fields without `fields:`) is the join table `_<RelationName>`
+//! (`_AToB` by default) with columns `A` and `B`. Views and `@@ignore`
+//! models are not compared: their tables are neither required nor reported
+//! as extra.
+//!
+//! Objects Prisma cannot express never count as drift: row-level security
+//! policies, extensions, functions, triggers, views, sequences, comments,
+//! grants, check constraints, and partial (`WHERE`) or expression indexes.
+//! Schemas whose datasource is not PostgreSQL, and schemas without any
+//! migration, are not checked; a schema with syntax errors is reported and
+//! not compared. Temporary tables, and tables created in another PostgreSQL
+//! schema than `public` and the datasource's `schemas`, are not Prisma's.
+//!
+//! ## Why is this bad?
+//!
+//! When the schema and the migrations disagree, Prisma Client is generated
+//! for a database that production does not have: queries fail at runtime
+//! on a missing column or table, a required field meets `NULL`s, a unique
+//! lookup scans the table, and the next `prisma migrate dev` produces a
+//! surprise migration that tries to repair the difference, sometimes by
+//! dropping data.
+//!
+//! ## Example
+//!
+//! ```prisma
+//! // prisma/schema.prisma
+//! model User {
+//!   id    Int     @id @default(autoincrement())
+//!   email String  @unique
+//!   name  String?
+//! }
+//! ```
+//!
+//! ```sql
+//! -- prisma/migrations/20240101000000_init/migration.sql
+//! CREATE TABLE "User" (
+//!     "id" SERIAL NOT NULL,
+//!     "email" TEXT NOT NULL,
+//!     CONSTRAINT "User_pkey" PRIMARY KEY ("id")
+//! );
+//! ```
+//!
+//! `name` was added to the schema without a migration (`missing-column`),
+//! and the unique index on `email` was never created (`missing-unique`).
+//!
+//! ## How to fix
+//!
+//! Run `prisma migrate dev` to generate the missing migration, or write it
+//! by hand: each finding's help shows the SQL. For objects built by
+//! migrations but absent from the schema, add them to the schema
+//! (`prisma db pull`) or drop them in a migration; tables managed outside
+//! Prisma can be listed in `ignore-tables`.
+//!
+//! ## Options
+//!
+//! ```toml
+//! [rules.schema-drift]
+//! # Hand-written NN_name.sql migrations run after Prisma's migrations
+//! # ("prisma-first") or before them ("handwritten-first").
+//! order = "prisma-first"
+//! # Tables the migrations create that the schema is not expected to have.
+//! ignore-tables = ["_prisma_migrations"]
+//! ```
+//!
+//! ## Diff mode
+//!
+//! In `--base` / `--staged` runs the rule also rebuilds the repository as
+//! it was at the base (its schema and its migrations) and reports only the
+//! drift the change introduces; drift that already existed is summarised in
+//! one `pre-existing-drift` finding per schema. A difference counts as the
+//! same when its check and message (which name the table, column, enum or
+//! value) are the same. Schema syntax errors are always reported. When the
+//! base cannot be rebuilt exactly (a base migration that differs from every
+//! current file, so no syntax tree is available for it), every drift is
+//! reported, as in a working-tree run.
+//!
+//! ## Limitations
+//!
+//! Foreign keys (`@relation` against `REFERENCES`) and column defaults are
+//! not compared, nor are native types outside the families listed under
+//! `column-type-mismatch` (`@db.Uuid`, `@db.SmallInt`, `@db.Date`, ...).
+//! Guards around statements in `DO` blocks are not evaluated: a guarded
+//! statement counts as having run. SQL built at run time (`EXECUTE
+//! format(...)`), `CREATE TABLE ... AS` and `LIKE` are not replayed.
+//!
+//! ## Checks
+//!
+//! - `schema-syntax` (error): the schema has a syntax error, so it is not compared.
+//! - `missing-table` (error): a model's table is not created by any migration.
+//! - `missing-column` (error): a field's column is not created by any migration.
+//! - `extra-table` (warning): the migrations create a table no model maps to.
+//! - `extra-column` (warning): the migrations create a column the model does not have.
+//! - `nullability-mismatch` (error): a field is required but its column nullable, or optional but its column `NOT NULL`.
+//! - `column-type-mismatch` (warning): a column's type is of another family than the field's (`String`, `Int`, `BigInt`, `Boolean`, `DateTime`, `Json`, `Float`, `Decimal`, `Bytes`, or an enum).
+//! - `missing-primary-key` (error): the model's `@id` / `@@id` is not the table's primary key.
+//! - `missing-unique` (error): a `@unique` / `@@unique` has no unique constraint or index on its columns.
+//! - `missing-index` (warning): an `@@index` has no index on its columns.
+//! - `missing-enum` (error): an enum's type is not created by any migration.
+//! - `enum-value-missing` (error): an enum value is not added by any migration.
+//! - `extra-enum-value` (warning): the migrations give an enum a value the schema does not list.
+//! - `pre-existing-drift` (info): in diff mode, the number of differences that existed before the change.
+
+mod catalog;
+mod compare;
+mod diff;
+mod drift;
+mod expected;
+mod layout;
+mod snapshot;
+
+use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity};
+use serde::Deserialize;
+
+use crate::snapshot::Snapshot;
+
+/// The `schema-drift` rule.
+#[derive(Debug, Default)]
+pub struct SchemaDrift;
+
+/// The order of hand-written and Prisma migrations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MigrationOrder {
+    #[default]
+    PrismaFirst,
+    HandwrittenFirst,
+}
+
+/// Options from the rule's table in `rules.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Options {
+    pub order: MigrationOrder,
+    pub ignore_tables: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            order: MigrationOrder::PrismaFirst,
+            ignore_tables: vec!["_prisma_migrations".to_owned()],
+        }
+    }
+}
+
+/// Every check: id, default severity, summary (the order of the docs).
+#[rustfmt::skip]
+const CHECKS: &[(&str, Severity, &str)] = &[
+    ("schema-syntax", Severity::Error, "the schema has a syntax error"),
+    ("missing-table", Severity::Error, "a model's table is not created by any migration"),
+    ("missing-column", Severity::Error, "a field's column is not created by any migration"),
+    ("extra-table", Severity::Warning, "the migrations create a table no model maps to"),
+    ("extra-column", Severity::Warning, "the migrations create a column the model does not have"),
+    ("nullability-mismatch", Severity::Error, "a column's nullability differs from the field's"),
+    ("column-type-mismatch", Severity::Warning, "a column's type family differs from the field's"),
+    ("missing-primary-key", Severity::Error, "the model's primary key is not the table's"),
+    ("missing-unique", Severity::Error, "a unique constraint is not created by any migration"),
+    ("missing-index", Severity::Warning, "an index is not created by any migration"),
+    ("missing-enum", Severity::Error, "an enum type is not created by any migration"),
+    ("enum-value-missing", Severity::Error, "an enum value is not added by any migration"),
+    ("extra-enum-value", Severity::Warning, "the migrations add an enum value the schema does not list"),
+    ("pre-existing-drift", Severity::Info, "drift that existed before the change (diff mode)"),
+];
+
+impl Rule for SchemaDrift {
+    type Options = Options;
+
+    fn metadata(&self) -> Metadata {
+        CHECKS.iter().fold(
+            Metadata::new(
+                "schema-drift",
+                "The database the migrations build matches schema.prisma",
+            )
+            .scope(Scope::Repository)
+            .sql(true)
+            .include(["**/*.prisma", "**/migrations/**"]),
+            |meta, (id, severity, summary)| meta.check(CheckMeta::new(id, summary, *severity)),
+        )
+    }
+
+    fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {
+        let current = Snapshot::current(input);
+        let now = drift::analyze(&current, options, false).unwrap_or_default();
+        if !input.has_base() {
+            return now.into_iter().map(|d| d.finding).collect();
+        }
+        // When the base cannot be rebuilt exactly, report everything.
+        match drift::analyze(&Snapshot::base(input), options, true) {
+            Some(before) => diff::introduced(now, &before),
+            None => now.into_iter().map(|d| d.finding).collect(),
+        }
+    }
+}
+
+drift_sdk::register_rule!(SchemaDrift);
+
+#[cfg(test)]
+mod tests;

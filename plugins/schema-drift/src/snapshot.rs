@@ -1,0 +1,71 @@
+//! The files the rule compares: the current snapshot, or the repository as
+//! it was at the base of a `--base` / `--staged` run.
+
+use std::collections::BTreeMap;
+
+use drift_sdk::Input;
+use drift_sdk::sql::SqlTree;
+
+/// One version of the repository: its paths, and for each readable file
+/// its text and (for `.sql` files) its syntax tree when known.
+#[derive(Debug, Default)]
+pub struct Snapshot<'a> {
+    pub paths: Vec<String>,
+    files: BTreeMap<&'a str, (&'a str, Option<&'a SqlTree>)>,
+}
+
+impl<'a> Snapshot<'a> {
+    /// The snapshot the host checks.
+    pub fn current(input: &'a Input) -> Self {
+        let mut snapshot = Snapshot {
+            paths: input.files.iter().map(|f| f.path.clone()).collect(),
+            files: BTreeMap::new(),
+        };
+        for file in &input.files {
+            if let Some(text) = file.text() {
+                snapshot
+                    .files
+                    .insert(file.path.as_str(), (text, file.sql.as_ref()));
+            }
+        }
+        snapshot
+    }
+
+    /// The repository at the base. The host hands the base text (and, for
+    /// SQL, the syntax tree) of changed files only; unchanged files are read
+    /// from the current snapshot.
+    pub fn base(input: &'a Input) -> Self {
+        let mut snapshot = Snapshot {
+            paths: input.base_paths.clone(),
+            files: BTreeMap::new(),
+        };
+        for path in &input.base_paths {
+            let text = match input.base_file(path) {
+                Some(file) => file.text(),
+                None if input.change_for(path).is_none() => input.file(path).and_then(|f| f.text()),
+                None => None,
+            };
+            let Some(text) = text else {
+                continue;
+            };
+            // The host parses the base version of changed SQL files; for
+            // others, borrow the tree of a current file with the same text.
+            let tree = input
+                .base_file(path)
+                .filter(|f| f.sql.is_some())
+                .or_else(|| input.file(path).filter(|f| f.text() == Some(text)))
+                .or_else(|| input.files.iter().find(|f| f.text() == Some(text)))
+                .and_then(|f| f.sql.as_ref());
+            snapshot.files.insert(path.as_str(), (text, tree));
+        }
+        snapshot
+    }
+
+    pub fn text(&self, path: &str) -> Option<&'a str> {
+        self.files.get(path).map(|(text, _)| *text)
+    }
+
+    pub fn tree(&self, path: &str) -> Option<&'a SqlTree> {
+        self.files.get(path).and_then(|(_, tree)| *tree)
+    }
+}
