@@ -91,6 +91,37 @@ fn pre_commit_hook_blocks_a_bad_commit() {
         "{}",
         String::from_utf8_lossy(&ok.stdout)
     );
+
+    // A schema change staged without a migration is schema drift: blocked.
+    let schema = repo.path().join("prisma/schema.prisma");
+    let text = std::fs::read_to_string(&schema).expect("schema");
+    repo.write(
+        "prisma/schema.prisma",
+        text.replace(
+            "email String @unique",
+            "email String @unique\n  name  String?",
+        ),
+    );
+    repo.git(&["add", "-A"]);
+    let blocked = commit("adds User.name without a migration");
+    assert!(
+        !blocked.status.success(),
+        "the hook must block schema drift"
+    );
+    let said = String::from_utf8_lossy(&blocked.stderr).into_owned();
+    assert!(said.contains("schema-drift/missing-column"), "{said}");
+    // With the migration that implements it, the commit goes through.
+    repo.write(
+        "prisma/migrations/20240301000000_user_name/migration.sql",
+        "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN \"name\" TEXT;\n",
+    );
+    repo.git(&["add", "-A"]);
+    let ok = commit("adds User.name with its migration");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
 }
 
 #[test]
