@@ -14,7 +14,10 @@ use rayon::prelude::*;
 
 use crate::baseline;
 use crate::builtins::{BUILTINS, is_builtin};
-use crate::cli::{BaselineArgs, Color, Deny, ExplainArgs, Format, InitArgs, RulesArgs, RunArgs};
+use crate::cli::{
+    BaselineArgs, Color, Deny, ExplainArgs, Format, InitArgs, NewRuleArgs, PinArgs, RulesArgs,
+    RunArgs,
+};
 use crate::config::{self, Config, ConfigError, ConfigErrors, Level};
 use crate::diagnostic::{RunError, Severity};
 use crate::engine::{self, ActiveRule, Report};
@@ -594,5 +597,54 @@ pub fn init(args: &InitArgs, stdout: &mut dyn Write) -> Result<u8> {
             hook.display()
         )?;
     }
+    Ok(exit::CLEAN)
+}
+
+/// `drift-host new-rule`.
+pub fn new_rule(args: &NewRuleArgs, stdout: &mut dyn Write) -> Result<u8> {
+    let dir = crate::scaffold::new_rule(&args.id, args.path.as_deref())?;
+    let crate_name = args.id.replace('-', "_");
+    writeln!(stdout, "drift-host: created {}", dir.display())?;
+    writeln!(stdout, "  cd {}", dir.display())?;
+    writeln!(
+        stdout,
+        "  cargo test                                     # the rule's logic, natively"
+    )?;
+    writeln!(
+        stdout,
+        "  cargo build --release --target wasm32-wasip2   # the component"
+    )?;
+    writeln!(
+        stdout,
+        "  drift-host pin target/wasm32-wasip2/release/{crate_name}.wasm   # the rules.toml lines"
+    )?;
+    Ok(exit::CLEAN)
+}
+
+/// `drift-host pin`.
+pub fn pin(args: &PinArgs, stdout: &mut dyn Write) -> Result<u8> {
+    let bytes = std::fs::read(&args.wasm)
+        .with_context(|| format!("cannot read {}", args.wasm.display()))?;
+    let runtime = Runtime::new(crate::plugin::cache::default_dir())?;
+    let limits = CallLimits {
+        time_ms: config::DEFAULT_TIME_MS,
+        memory_mib: config::DEFAULT_MEMORY_MIB,
+    };
+    let name = args.wasm.display().to_string();
+    let plugin = runtime
+        .load(&name, &bytes, Origin::Path(args.wasm.clone()), None, limits)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if is_builtin(&plugin.meta.id) {
+        bail!(
+            "{} declares the built-in rule id `{}`: give it its own id",
+            name,
+            plugin.meta.id
+        );
+    }
+    write!(
+        stdout,
+        "{}",
+        crate::scaffold::pin_lines(&plugin.meta.id, &args.wasm, &bytes)
+    )?;
     Ok(exit::CLEAN)
 }

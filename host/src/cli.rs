@@ -28,6 +28,10 @@ pub enum Command {
     /// Inspect a repository and write a starter rules.toml; `--hook` also
     /// installs a git pre-commit hook running `drift-host run --staged`.
     Init(InitArgs),
+    /// Create a custom rule crate, ready to build: `drift-host new-rule my-rule`.
+    NewRule(NewRuleArgs),
+    /// Print the rules.toml lines (path + sha256) that enable a built rule.
+    Pin(PinArgs),
     /// Print the JSON schema of rules.toml (docs/rules.schema.json).
     #[command(hide = true)]
     Schema,
@@ -175,4 +179,20 @@ pub struct InitArgs {
     /// Replace an existing rules.toml or pre-commit hook.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewRuleArgs {
+    /// The rule id (kebab-case), also the crate name.
+    pub id: String,
+
+    /// Where to create the crate (default: ./<id>).
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PinArgs {
+    /// The rule's `.wasm` component.
+    pub wasm: PathBuf,
 }

@@ -17,6 +17,7 @@ pub mod engine;
 pub mod init;
 pub mod output;
 pub mod plugin;
+pub mod scaffold;
 pub mod snapshot;
 pub mod sql;
 pub mod suppress;

@@ -15,6 +15,8 @@ fn main() -> ExitCode {
         Command::Rules(args) => app::rules(args, &mut stdout),
         Command::Explain(args) => app::explain(args, &mut stdout),
         Command::Schema => app::schema(&mut stdout),
+        Command::NewRule(args) => app::new_rule(args, &mut stdout),
+        Command::Pin(args) => app::pin(args, &mut stdout),
         Command::Baseline(args) => app::baseline(args, &mut stdout),
         Command::Init(args) => app::init(args, &mut stdout),
     };

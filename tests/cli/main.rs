@@ -8,6 +8,7 @@ mod harness;
 
 mod bad_inputs;
 mod config;
+mod custom_rules;
 mod git_modes;
 mod init;
 mod numbering;

@@ -1,0 +1,99 @@
+//! A custom rule from zero: `new-rule`, native tests, the wasm build,
+//! `pin`, and a run that loads it — the documented path, end to end.
+
+use std::process::Command;
+
+use crate::harness::{Repo, run_in, workspace_dir};
+
+/// The pinned toolchain (the generated crate lives outside this
+/// repository, so rust-toolchain.toml does not reach it).
+fn toolchain() -> String {
+    let text = std::fs::read_to_string(workspace_dir().join("rust-toolchain.toml"))
+        .expect("toolchain file");
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("channel = "))
+        .map(|c| c.trim_matches('"').to_owned())
+        .expect("channel")
+}
+
+fn cargo(dir: &std::path::Path, args: &[&str]) {
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(dir)
+        .args(args)
+        .env("RUSTUP_TOOLCHAIN", toolchain())
+        // Shared across test runs, so only the first one compiles the SDK.
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_dir().join("target/custom-rule-test"),
+        );
+    for var in [
+        "CARGO_ENCODED_RUSTFLAGS",
+        "RUSTFLAGS",
+        "CARGO_BUILD_TARGET",
+        "RUSTC",
+        "RUSTC_WRAPPER",
+        "RUSTC_WORKSPACE_WRAPPER",
+    ] {
+        cmd.env_remove(var);
+    }
+    let output = cmd.output().expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn new_rule_builds_pins_and_runs() {
+    let work = Repo::new();
+    let run = work.run(&["new-rule", "no-todo", "--path", "rules/no-todo"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("cargo build --release --target wasm32-wasip2"),
+        "{run:?}"
+    );
+    let crate_dir = work.path().join("rules/no-todo");
+    cargo(&crate_dir, &["test", "--quiet"]);
+    cargo(
+        &crate_dir,
+        &["build", "--release", "--quiet", "--target", "wasm32-wasip2"],
+    );
+    let wasm = workspace_dir().join("target/custom-rule-test/wasm32-wasip2/release/no_todo.wasm");
+    assert!(wasm.is_file());
+
+    let run = work.run(&["pin", wasm.to_str().expect("utf-8 path")]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.starts_with("[plugins.no-todo]\npath = "),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("sha256 = \"{}\"", crate::harness::sha256(&wasm))),
+        "{run:?}"
+    );
+
+    let repo = Repo::new();
+    repo.write(
+        "db/migrations/01_init.sql",
+        "-- TODO: drop this\nSELECT 1;\n",
+    )
+    .write(
+        "rules.toml",
+        format!("{}options = {{ markers = [\"XXX\"] }}\n", run.stdout),
+    );
+    let checked = run_in(repo.path(), &["run", "--format", "json"]);
+    assert!(checked.errors().is_empty(), "{checked:?}");
+    assert_eq!(checked.checks(), ["no-todo/marker"], "{checked:?}");
+
+    // Existing folders and bad ids are refused.
+    let again = work.run(&["new-rule", "no-todo", "--path", "rules/no-todo"]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists"), "{again:?}");
+    let bad = work.run(&["new-rule", "No_Todo"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("must be kebab-case"), "{bad:?}");
+}
