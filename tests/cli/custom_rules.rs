@@ -97,3 +97,50 @@ fn new_rule_builds_pins_and_runs() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("must be kebab-case"), "{bad:?}");
 }
+
+/// The example organisation rule, built from source, pinned with `pin` and
+/// run through drift-host in both modes.
+#[test]
+fn example_org_rule_require_tenant_column() {
+    let wasm = crate::harness::build_plugin("require-tenant-column");
+    let repo = Repo::new();
+    std::fs::create_dir_all(repo.path().join("rules")).expect("mkdir");
+    std::fs::copy(&wasm, repo.path().join("rules/tenant.wasm")).expect("copy");
+    let pinned = repo.run(&["pin", "rules/tenant.wasm"]);
+    assert_eq!(pinned.code, 0, "{pinned:?}");
+    repo.write("rules.toml", format!("{}options = {{ except = [\"Tenant\"] }}\n", pinned.stdout))
+        .write(
+            "prisma/schema.prisma",
+            "datasource db {\n  provider = \"postgresql\"\n}\n\nmodel Tenant {\n  id String @id\n}\n\nmodel Invoice {\n  id       String @id\n  tenantId String\n\n  @@index([tenantId])\n}\n",
+        )
+        .write("prisma/migrations/01_tenant.sql", "CREATE TABLE IF NOT EXISTS \"Tenant\" (\"id\" TEXT PRIMARY KEY);\n")
+        .init_git();
+    // Full scan: the schema is fine.
+    let run = repo.run(&["run", "--format", "json"]);
+    assert!(run.errors().is_empty(), "{run:?}");
+    assert!(
+        !run.checks()
+            .iter()
+            .any(|c| c.starts_with("require-tenant-column/")),
+        "{run:?}"
+    );
+
+    // A branch adds a migration creating a table without the tenant column.
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(
+        "prisma/migrations/02_invoices.sql",
+        "CREATE TABLE IF NOT EXISTS \"Invoice\" (\"id\" TEXT PRIMARY KEY, \"tenantId\" TEXT NOT NULL);\n\
+         CREATE INDEX IF NOT EXISTS \"Invoice_tenantId_idx\" ON \"Invoice\"(\"tenantId\");\n\
+         CREATE TABLE IF NOT EXISTS \"Audit\" (\"id\" TEXT PRIMARY KEY);\n",
+    )
+    .commit_all("invoices");
+    let run = repo.run(&["run", "--base", "main", "--format", "json"]);
+    assert!(run.errors().is_empty(), "{run:?}");
+    let tenant: Vec<String> = run
+        .checks()
+        .into_iter()
+        .filter(|c| c.starts_with("require-tenant-column/"))
+        .collect();
+    assert_eq!(tenant, ["require-tenant-column/missing-column"], "{run:?}");
+    assert_eq!(run.code, 1);
+}

@@ -540,37 +540,12 @@ fn alter_column(cx: &Cx<'_>, table: &mut Table, action: Node<'_>) {
 /// The segments of a possibly qualified name: quoted ones unquoted with
 /// their case kept, unquoted ones folded to lower case.
 fn segments(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut chars = text.trim().chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                while let Some(q) = chars.next() {
-                    if q == '"' {
-                        if chars.peek() == Some(&'"') {
-                            chars.next();
-                            current.push('"');
-                        } else {
-                            break;
-                        }
-                    } else {
-                        current.push(q);
-                    }
-                }
-            }
-            '.' => out.push(std::mem::take(&mut current)),
-            c if c.is_whitespace() => {}
-            c => current.extend(c.to_lowercase()),
-        }
-    }
-    out.push(current);
-    out
+    drift_sdk::sql::name_segments(text)
 }
 
 /// The object name of a possibly schema-qualified identifier.
 pub fn ident(text: &str) -> String {
-    segments(text).pop().unwrap_or_default()
+    drift_sdk::sql::object_name(text)
 }
 
 /// `'it''s'` as `it's`.

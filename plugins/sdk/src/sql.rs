@@ -365,6 +365,44 @@ impl<'a> Statement<'a> {
     }
 }
 
+/// The parts of a possibly schema-qualified SQL name, as PostgreSQL resolves
+/// them: `public."User"` → `["public", "User"]`, `Users` → `["users"]`
+/// (unquoted names fold to lower case; `""` inside quotes is one `"`).
+pub fn name_segments(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                while let Some(q) = chars.next() {
+                    if q == '"' {
+                        if chars.peek() == Some(&'"') {
+                            chars.next();
+                            current.push('"');
+                        } else {
+                            break;
+                        }
+                    } else {
+                        current.push(q);
+                    }
+                }
+            }
+            '.' => out.push(std::mem::take(&mut current)),
+            c if c.is_whitespace() => {}
+            c => current.extend(c.to_lowercase()),
+        }
+    }
+    out.push(current);
+    out
+}
+
+/// The object name of a possibly schema-qualified SQL name (the last of
+/// [`name_segments`]): `public."User"` → `User`.
+pub fn object_name(text: &str) -> String {
+    name_segments(text).pop().unwrap_or_default()
+}
+
 fn classify_condition(condition: &str) -> Guard {
     let normalized: String = condition
         .split_whitespace()
@@ -381,6 +419,19 @@ fn classify_condition(condition: &str) -> Guard {
         Guard::IfExists
     } else {
         Guard::Conditional
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_resolve_like_postgresql() {
+        assert_eq!(name_segments("public.\"User\""), ["public", "User"]);
+        assert_eq!(object_name("Users"), "users");
+        assert_eq!(object_name("\"a\"\"b\""), "a\"b");
+        assert_eq!(object_name(" \"Mixed\" "), "Mixed");
     }
 }
 
