@@ -551,6 +551,13 @@ pub fn ident(text: &str) -> String {
 /// `'it''s'` as `it's`.
 fn string_literal(text: &str) -> String {
     let text = text.trim();
+    // Inside an `EXECUTE '...'` string the node's text is read from the file,
+    // where the literal is written with doubled quotes (`''value''`): strip
+    // that outer layer first.
+    let text = text
+        .strip_prefix("''")
+        .and_then(|t| t.strip_suffix("''"))
+        .map_or(text, |inner| inner);
     let inner = text
         .strip_prefix('\'')
         .and_then(|t| t.strip_suffix('\''))
