@@ -1,10 +1,10 @@
 //! Diff mode: in a `--base` / `--staged` run, only drift the change
-//! introduces is reported; drift that already existed at the base is
-//! summarised in one `pre-existing-drift` finding per schema.
+//! introduces is reported, as errors; drift that already existed at the
+//! base is summarised in one `pre-existing-drift` finding per schema.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use drift_sdk::Finding;
+use drift_sdk::{Finding, Severity};
 
 use crate::drift::Drift;
 
@@ -18,7 +18,9 @@ pub fn introduced(now: Vec<Drift>, before: &[Drift]) -> Vec<Finding> {
         if drift.finding.check != "schema-syntax" && known.contains(&drift.key()) {
             *pre_existing.entry(drift.schema).or_default() += 1;
         } else {
-            out.push(drift.finding);
+            // Drift the change introduces fails the change, whatever the
+            // check's default (a configured severity still wins).
+            out.push(drift.finding.severity(Severity::Error));
         }
     }
     for (schema, count) in pre_existing {

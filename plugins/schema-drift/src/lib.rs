@@ -107,7 +107,8 @@
 //!
 //! In `--base` / `--staged` runs the rule also rebuilds the repository as
 //! it was at the base (its schema and its migrations) and reports only the
-//! drift the change introduces; drift that already existed is summarised in
+//! drift the change introduces, as errors (a per-check severity in
+//! rules.toml still wins); drift that already existed is summarised in
 //! one `pre-existing-drift` finding per schema. A difference counts as the
 //! same when its check and message (which name the table, column, enum or
 //! value) are the same. Schema syntax errors are always reported. When the
