@@ -25,14 +25,8 @@ impl Severity {
     }
 }
 
-/// 1-based inclusive span.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Span {
-    pub line: u32,
-    pub column: u32,
-    pub end_line: u32,
-    pub end_column: u32,
-}
+/// 1-based inclusive span: the SDK's, so rules and host agree on one type.
+pub use drift_sdk::Span;
 
 /// One resolved finding.
 #[derive(Debug, Clone, PartialEq, Eq)]

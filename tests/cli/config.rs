@@ -4,6 +4,7 @@ use crate::harness::Repo;
 
 fn config_error(config: &str) -> String {
     let repo = Repo::new();
+    repo.with_agent_instructions();
     repo.write(
         "prisma/schema.prisma",
         "datasource db {\n  provider = \"postgresql\"\n}\n",
@@ -49,6 +50,7 @@ fn malformed_configurations() {
 #[test]
 fn explicit_config_file_overrides_the_repository_one() {
     let repo = Repo::new();
+    repo.with_agent_instructions();
     repo.write(
         "prisma/schema.prisma",
         "datasource db {\n  provider = \"postgresql\"\n}\n",
@@ -79,6 +81,7 @@ fn explicit_config_file_overrides_the_repository_one() {
 #[test]
 fn rule_severity_and_enabled() {
     let repo = Repo::new();
+    repo.with_agent_instructions();
     repo.write(
         "prisma/schema.prisma",
         "datasource db {\n  provider = \"postgresql\"\n}\n",

@@ -77,6 +77,7 @@ fn new_rule_builds_pins_and_runs() {
     );
 
     let repo = Repo::new();
+    repo.with_agent_instructions();
     repo.write(
         "db/migrations/01_init.sql",
         "-- TODO: drop this\nSELECT 1;\n",

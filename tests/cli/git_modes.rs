@@ -10,6 +10,7 @@ const SCHEMA: &str =
 /// `feature` branch is checked out.
 fn history_repo() -> Repo {
     let repo = Repo::new();
+    repo.with_agent_instructions();
     repo.write("prisma/schema.prisma", SCHEMA)
         .write(
             "prisma/migrations/migration_lock.toml",
@@ -100,7 +101,7 @@ fn base_mode_is_silent_for_a_clean_branch() {
     repo.commit_all("clean work");
     let run = repo.run(&["run", "--base", "main", "--format", "json"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(run.checks_introduced(), Vec::<String>::new());
+    assert_eq!(run.checks(), ["schema-drift/pre-existing-drift"]);
 }
 
 #[test]
@@ -124,7 +125,13 @@ fn staged_mode_checks_the_index() {
     repo.git(&["add", "prisma/migrations/01_init.sql"]);
     let run = repo.run(&["run", "--staged", "--format", "json"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(run.checks_introduced(), ["numbering/modified-applied"]);
+    assert_eq!(
+        run.checks(),
+        [
+            "numbering/modified-applied",
+            "schema-drift/pre-existing-drift"
+        ]
+    );
     // A staged file that was since deleted from disk is still checked.
     repo.write("prisma/migrations/03_dup.sql", "SELECT 1;\n");
     repo.git(&["add", "prisma/migrations/03_dup.sql"]);
@@ -249,8 +256,11 @@ fn github_pull_requests_default_to_their_base_branch() {
     let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
     let run = crate::harness::run_with_env(repo.path(), &["run", "--format", "json"], &env);
     assert_eq!(
-        run.checks_introduced(),
-        ["numbering/modified-applied"],
+        run.checks(),
+        [
+            "numbering/modified-applied",
+            "schema-drift/pre-existing-drift"
+        ],
         "{run:?}"
     );
     assert!(

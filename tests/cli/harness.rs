@@ -41,6 +41,15 @@ impl Repo {
         self
     }
 
+    /// Writes a complete CLAUDE.md (the `agent-guidance` rule's required
+    /// section), as a repository that follows the rules has: tests of other
+    /// rules then see only their own findings, with nothing filtered out.
+    pub fn with_agent_instructions(&self) -> &Self {
+        let claude = std::fs::read_to_string(fixtures_dir().join("numbering-clean/CLAUDE.md"))
+            .expect("the clean fixture's CLAUDE.md");
+        self.write("CLAUDE.md", claude)
+    }
+
     pub fn remove(&self, rel: &str) -> &Self {
         std::fs::remove_file(self.path().join(rel)).expect("remove");
         self
@@ -107,16 +116,12 @@ impl Run {
         })
     }
 
-    /// `rule/check` of every finding, except `agent-guidance/no-instructions`:
-    /// the test repositories of other rules have a schema but no agent
-    /// instruction file, so every one of them gets that warning; it is
-    /// covered by the agent-guidance tests and the hybrid snapshot.
+    /// `rule/check` of every finding, in output order.
     pub fn checks(&self) -> Vec<String> {
         self.json()["findings"]
             .as_array()
             .expect("findings")
             .iter()
-            .filter(|f| !(f["rule"] == "agent-guidance" && f["check"] == "no-instructions"))
             .map(|f| {
                 format!(
                     "{}/{}",
@@ -124,16 +129,6 @@ impl Run {
                     f["check"].as_str().unwrap_or("")
                 )
             })
-            .collect()
-    }
-
-    /// [`Run::checks`] without `schema-drift/pre-existing-drift`, for the
-    /// history tests of other rules (their fixture schemas declare no models
-    /// for the tables their migrations create: drift already at the base).
-    pub fn checks_introduced(&self) -> Vec<String> {
-        self.checks()
-            .into_iter()
-            .filter(|c| c != "schema-drift/pre-existing-drift")
             .collect()
     }
 

@@ -66,6 +66,7 @@ fn configured_migration_folder_without_schema() {
 #[test]
 fn letter_suffix_and_rollback_policies_are_configurable() {
     let repo = Repo::new();
+    repo.with_agent_instructions();
     repo.write(
         "prisma/schema.prisma",
         "datasource db {\n  provider = \"postgresql\"\n}\n",

@@ -8,6 +8,7 @@ use crate::harness::{Repo, build_plugin, sha256, with_probe};
 /// each test can check that it still reports while the probe fails.
 fn repo_with_numbering_error() -> Repo {
     let repo = Repo::new();
+    repo.with_agent_instructions();
     repo.write(
         "prisma/schema.prisma",
         "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n",

@@ -274,29 +274,14 @@ pub(crate) mod tests {
         assert_eq!(ids.len(), 22);
     }
 
+    /// The README is the crate doc, and the doc lists every check.
     #[test]
-    fn docs_list_every_check_with_its_severity() {
-        let doc = crate_doc();
-        for (id, severity, _) in CHECKS {
-            let severity = format!("{severity:?}").to_lowercase();
-            let entry = format!("- `{id}` ({severity}): ");
-            assert!(doc.contains(&entry), "missing from the docs: {entry}");
-        }
-    }
-
-    /// README.md is published as the rule's page: it must be the crate doc.
-    #[test]
-    fn readme_is_the_crate_doc() {
-        let readme = include_str!("../README.md");
-        assert_eq!(readme, crate_doc());
-    }
-
-    fn crate_doc() -> String {
-        include_str!("lib.rs")
-            .lines()
-            .map_while(|l| l.strip_prefix("//!"))
-            .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
-            .collect()
+    fn documented() {
+        drift_sdk::testing::assert_documented(
+            &Numbering,
+            include_str!("lib.rs"),
+            include_str!("../README.md"),
+        );
     }
 
     #[test]

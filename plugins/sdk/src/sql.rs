@@ -208,8 +208,17 @@ impl<'a> Node<'a> {
 
     /// Direct children, in source order.
     pub fn children(self) -> impl Iterator<Item = Node<'a>> {
-        let me = self.index;
-        self.descendants().filter(move |n| n.raw().parent == me)
+        // Pre-order: the first child follows its parent, and each next
+        // sibling follows the previous one's subtree. Hopping over subtrees
+        // makes this O(children), not O(descendants); rules call `child()`
+        // on every node they look at.
+        let tree = self.tree;
+        let end = tree.subtree_end[self.index as usize];
+        std::iter::successors(Some(self.index + 1), move |&i| {
+            tree.subtree_end.get(i as usize).copied()
+        })
+        .take_while(move |&i| i < end)
+        .map(move |index| Node { tree, index })
     }
 
     /// The first direct child of `kind`.

@@ -194,3 +194,46 @@ pub fn render(findings: &[Finding]) -> String {
     }
     out
 }
+
+/// A crate's `//!` documentation as Markdown, from the text of its
+/// `lib.rs` (pass `include_str!("lib.rs")`).
+pub fn crate_doc(lib_rs: &str) -> String {
+    lib_rs
+        .lines()
+        .map_while(|l| l.strip_prefix("//!"))
+        .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+        .collect()
+}
+
+/// The documentation contract every rule crate tests: check ids are unique,
+/// the crate doc lists each check as ``- `id` (severity): ``, and README.md
+/// (published as the rule's page) is exactly the crate doc. Panics with
+/// the first violation.
+pub fn assert_documented<R: Rule>(rule: &R, lib_rs: &str, readme: &str) {
+    let meta = rule.metadata();
+    let mut ids: Vec<&str> = meta.checks.iter().map(|c| c.id.as_str()).collect();
+    ids.sort_unstable();
+    let unique = ids.len();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        unique,
+        "rule `{}` declares a check id twice",
+        meta.id
+    );
+    let doc = crate_doc(lib_rs);
+    for check in &meta.checks {
+        let severity = format!("{:?}", check.default_severity).to_lowercase();
+        let entry = format!("- `{}` ({severity}): ", check.id);
+        assert!(
+            doc.contains(&entry),
+            "missing from the docs of `{}`: {entry}",
+            meta.id
+        );
+    }
+    assert!(
+        readme == doc,
+        "README.md of `{}` is not the crate doc: copy the `//!` doc over it",
+        meta.id
+    );
+}
