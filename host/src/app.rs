@@ -15,12 +15,13 @@ use rayon::prelude::*;
 use crate::baseline;
 use crate::builtins::{BUILTINS, is_builtin};
 use crate::cli::{
-    BaselineArgs, Color, Deny, ExplainArgs, Format, InitArgs, NewRuleArgs, PinArgs, RulesArgs,
-    RunArgs,
+    BaselineArgs, Color, Deny, ExplainArgs, Format, GuardArgs, Hook, InitArgs, NewRuleArgs,
+    PinArgs, RulesArgs, RunArgs,
 };
 use crate::config::{self, Config, ConfigError, ConfigErrors, Level};
 use crate::diagnostic::{RunError, Severity};
 use crate::engine::{self, ActiveRule, Report};
+use crate::guard;
 use crate::output;
 use crate::plugin::{CallLimits, Origin, Plugin, PluginError, Runtime};
 use crate::snapshot::{Filter, Snapshot, Source};
@@ -192,7 +193,7 @@ pub fn baseline(args: &BaselineArgs, stdout: &mut dyn Write) -> Result<u8> {
     Ok(exit::CLEAN)
 }
 
-fn resolve_root(path: &Path) -> Result<PathBuf> {
+pub(crate) fn resolve_root(path: &Path) -> Result<PathBuf> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => Ok(path.to_path_buf()),
         Ok(_) => bail!(
@@ -209,7 +210,7 @@ fn resolve_root(path: &Path) -> Result<PathBuf> {
     }
 }
 
-fn load_config(explicit: Option<&Path>, root: &Path) -> Result<Config> {
+pub(crate) fn load_config(explicit: Option<&Path>, root: &Path) -> Result<Config> {
     if let Some(path) = explicit {
         return Config::load(path);
     }
@@ -227,7 +228,7 @@ fn load_config(explicit: Option<&Path>, root: &Path) -> Result<Config> {
 
 /// Loads built-ins and configured plugins, in parallel. A plugin that fails
 /// to load is an error; the others still run.
-fn load_plugins(
+pub(crate) fn load_plugins(
     runtime: &Runtime,
     config: &Config,
     limits: CallLimits,
@@ -320,7 +321,7 @@ fn load_custom(
 
 /// Validates rule ids, checks and options against the loaded plugins, and
 /// returns the rules to run.
-fn configure(
+pub(crate) fn configure(
     config: &Config,
     plugins: &[Arc<Plugin>],
     load_errors: &mut Vec<PluginError>,
@@ -647,4 +648,72 @@ pub fn pin(args: &PinArgs, stdout: &mut dyn Write) -> Result<u8> {
         crate::scaffold::pin_lines(&plugin.meta.id, &args.wasm, &bytes)
     )?;
     Ok(exit::CLEAN)
+}
+
+/// `drift-host guard`.
+pub fn guard(
+    args: &GuardArgs,
+    stdin: &mut dyn std::io::Read,
+    stdout: &mut dyn Write,
+) -> Result<u8> {
+    let overridden = guard::override_reason(args.override_reason.as_deref());
+    let here = std::env::current_dir().context("cannot read the working directory")?;
+    let Some(Hook::ClaudeCode) = args.hook else {
+        let command = drift_sdk::shell::join(&args.command);
+        let root = match &args.path {
+            Some(path) => resolve_root(path)?,
+            None => guard::find_root(&here),
+        };
+        let config = load_config(args.config.as_deref(), &root)?;
+        let verdict = guard::judge(&root, &here, &config, &command, overridden)?;
+        let color = match args.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                use std::io::IsTerminal;
+                std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        guard::render_text(&verdict, color, &mut std::io::stderr().lock())?;
+        return Ok(if verdict.allows() {
+            exit::CLEAN
+        } else if verdict.errors.is_empty() {
+            exit::FINDINGS
+        } else {
+            exit::FAILURE
+        });
+    };
+    // Hook mode always answers in the hook's protocol: a failure to check
+    // becomes a "deny" with the reason, never a crash the agent reads as
+    // "no objection".
+    let answer = match hook_verdict(args, stdin, &here, overridden) {
+        Ok(verdict) => guard::claude_code_answer(verdict.as_ref(), None),
+        Err(e) => guard::claude_code_answer(None, Some(&format!("{e:#}"))),
+    };
+    if let Some(answer) = answer {
+        writeln!(stdout, "{answer}")?;
+    }
+    Ok(exit::CLEAN)
+}
+
+/// Reads the hook event and judges its command (`None`: not a command).
+fn hook_verdict(
+    args: &GuardArgs,
+    stdin: &mut dyn std::io::Read,
+    here: &Path,
+    overridden: Option<String>,
+) -> Result<Option<guard::Verdict>> {
+    let guard::HookEvent::Command { command, cwd } = guard::read_hook_event(stdin)? else {
+        return Ok(None);
+    };
+    let cwd = cwd
+        .filter(|c| c.is_dir())
+        .unwrap_or_else(|| here.to_path_buf());
+    let root = match &args.path {
+        Some(path) => resolve_root(path)?,
+        None => guard::find_root(&cwd),
+    };
+    let config = load_config(args.config.as_deref(), &root)?;
+    guard::judge(&root, &cwd, &config, &command, overridden).map(Some)
 }

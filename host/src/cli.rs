@@ -32,6 +32,10 @@ pub enum Command {
     NewRule(NewRuleArgs),
     /// Print the rules.toml lines (path + sha256) that enable a built rule.
     Pin(PinArgs),
+    /// Decide whether a command is safe to run: `drift-host guard -- npx
+    /// prisma migrate reset` exits 1 and says why. `--hook claude-code`
+    /// answers a Claude Code PreToolUse hook event read from stdin.
+    Guard(GuardArgs),
     /// Print the JSON schema of rules.toml (docs/rules.schema.json).
     #[command(hide = true)]
     Schema,
@@ -189,6 +193,44 @@ pub struct NewRuleArgs {
     /// Where to create the crate (default: ./<id>).
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Hook {
+    /// Claude Code `PreToolUse` hooks (JSON event on stdin, JSON answer on
+    /// stdout).
+    ClaudeCode,
+}
+
+#[derive(Debug, Args)]
+pub struct GuardArgs {
+    /// The command to judge, after `--`: `drift-host guard -- npx prisma
+    /// migrate status`.
+    #[arg(last = true, value_name = "COMMAND", required_unless_present = "hook")]
+    pub command: Vec<String>,
+
+    /// Read the command from an agent's hook event on stdin and answer in
+    /// that agent's protocol.
+    #[arg(long, value_enum, conflicts_with = "command")]
+    pub hook: Option<Hook>,
+
+    /// Repository whose rules.toml applies (default: the nearest folder at
+    /// or above the working directory with a rules.toml or .git).
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+
+    /// Configuration file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Let a blocked command through, recording REASON in the output (a
+    /// human decision; same as DRIFT_GUARD_OVERRIDE=REASON).
+    #[arg(long = "override", value_name = "REASON")]
+    pub override_reason: Option<String>,
+
+    /// When to use colours.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
 }
 
 #[derive(Debug, Args)]

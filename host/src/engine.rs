@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::config::{Level, RuleSettings};
 use crate::diagnostic::{Finding, RunError, Severity, Span, sort_findings};
-use crate::plugin::{CallLimits, Plugin, wire};
+use crate::plugin::{CallLimits, CheckMeta, Plugin, wire};
 use crate::snapshot::{ChangeKind, Content, Snapshot, Source};
 
 /// A rule ready to run: its plugin and its resolved settings.
@@ -438,24 +438,8 @@ fn resolve(rule: &ActiveRule, finding: wire::Finding) -> Result<Option<Finding>,
             })
         }
     };
-    let configured = rule
-        .settings
-        .checks
-        .get(&check.id)
-        .copied()
-        .or(rule.settings.severity);
-    let severity = match configured {
-        Some(level) => match level_to_severity(level) {
-            Some(s) => s,
-            None => return Ok(None),
-        },
-        None => finding
-            .severity
-            .map_or(check.default_severity, |s| match s {
-                wire::Severity::Error => Severity::Error,
-                wire::Severity::Warning => Severity::Warning,
-                wire::Severity::Info => Severity::Info,
-            }),
+    let Some(severity) = resolve_severity(&rule.settings, check, finding.severity) else {
+        return Ok(None);
     };
     Ok(Some(Finding {
         rule: meta.id.clone(),
@@ -466,6 +450,28 @@ fn resolve(rule: &ActiveRule, finding: wire::Finding) -> Result<Option<Finding>,
         message: finding.message,
         help: finding.help,
     }))
+}
+
+/// A finding's severity: per-check configuration, then the rule's, then the
+/// finding's own, then the check's default. `None`: configured `off`.
+pub fn resolve_severity(
+    settings: &RuleSettings,
+    check: &CheckMeta,
+    own: Option<wire::Severity>,
+) -> Option<Severity> {
+    let configured = settings
+        .checks
+        .get(&check.id)
+        .copied()
+        .or(settings.severity);
+    match configured {
+        Some(level) => level_to_severity(level),
+        None => Some(own.map_or(check.default_severity, |s| match s {
+            wire::Severity::Error => Severity::Error,
+            wire::Severity::Warning => Severity::Warning,
+            wire::Severity::Info => Severity::Info,
+        })),
+    }
 }
 
 /// Counts by severity, for summaries.

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
+pub mod guard;
 pub mod init;
 pub mod output;
 pub mod plugin;

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Pin(args) => app::pin(args, &mut stdout),
         Command::Baseline(args) => app::baseline(args, &mut stdout),
         Command::Init(args) => app::init(args, &mut stdout),
+        Command::Guard(args) => app::guard(args, &mut std::io::stdin().lock(), &mut stdout),
     };
     match result {
         Ok(code) => ExitCode::from(code),

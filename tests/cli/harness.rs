@@ -166,17 +166,41 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
 /// Runs drift-host with extra environment variables (the GitHub ones are
 /// otherwise removed, so tests behave the same inside GitHub Actions).
 pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_with_stdin(dir, args, env, None)
+}
+
+/// Runs drift-host with extra environment variables and `stdin` fed to it.
+/// Variables that would change a guard's verdict (the database URL, the
+/// override) are removed unless `env` sets them.
+pub fn run_with_stdin(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+    use std::io::Write;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_drift-host"));
     cmd.current_dir(dir)
         .args(args)
         .env("DRIFT_HOST_CACHE_DIR", cache_dir())
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_BASE_REF")
-        .env("NO_COLOR", "1");
+        .env_remove("DATABASE_URL")
+        .env_remove("DRIFT_GUARD_OVERRIDE")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
     for (key, value) in env {
         cmd.env(key, value);
     }
-    let output: Output = cmd.output().expect("drift-host runs");
+    let mut child = cmd.spawn().expect("drift-host starts");
+    let input = child.stdin.take().expect("stdin");
+    let feeder = stdin.map(str::to_owned);
+    let writer = std::thread::spawn(move || {
+        let mut input = input;
+        if let Some(text) = feeder {
+            // A closed pipe (drift-host did not read) is not the test's failure.
+            let _ = input.write_all(text.as_bytes());
+        }
+    });
+    let output: Output = child.wait_with_output().expect("drift-host runs");
+    writer.join().expect("stdin writer");
     let run = Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

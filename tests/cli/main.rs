@@ -11,6 +11,7 @@ mod config;
 mod custom_rules;
 mod drift_history;
 mod git_modes;
+mod guard;
 mod init;
 mod numbering;
 mod output;

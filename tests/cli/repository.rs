@@ -60,6 +60,10 @@ fn released_wit_is_frozen() {
             "plugins/sdk/wit/v0.2.0/rule.wit",
             "25472fe33b5d3054bbf4b7cf8efbe269c729b3149e2d46ba6c09e8f648bb3109",
         ),
+        (
+            "plugins/sdk/wit/v0.3.0/rule.wit",
+            "cd690b8a22646388341c927c9084e48fe150878e42aa144ac74852c9b2fe4987",
+        ),
     ];
     for (path, expected) in frozen {
         let actual = sha256(&workspace_dir().join(path));

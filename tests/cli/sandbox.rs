@@ -197,12 +197,27 @@ fn replace_all(bytes: &mut [u8], from: &[u8], to: &[u8]) {
 /// so the binary stays valid).
 fn probe_with_version(repo: &Repo, version: &str) {
     let mut wasm = std::fs::read(build_plugin("sandbox-probe")).expect("read");
-    for interface in ["rule", "types"] {
-        let from = format!("drift:rule/{interface}@0.2.0");
+    for interface in ["rule", "types", "command-check"] {
+        let from = format!("drift:rule/{interface}@0.3.0");
         let to = format!("drift:rule/{interface}@{version}");
         replace_all(&mut wasm, from.as_bytes(), to.as_bytes());
     }
     install_probe_bytes(repo, &wasm);
+}
+
+/// A plugin built for 0.2.0 (the probe relabelled: 0.3.0 only added the
+/// `command-check` export) still runs its file checks, and the guard asks
+/// it nothing.
+#[test]
+fn previous_interface_version_still_runs() {
+    let repo = repo_with_numbering_error();
+    probe_with_version(&repo, "0.2.0");
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.checks()[0], "sandbox-probe/seen", "{run:?}");
+    assert!(run.errors().is_empty(), "{run:?}");
+    let guard = crate::harness::run_with_stdin(repo.path(), &["guard", "--", "ls"], &[], None);
+    assert_eq!((guard.code, guard.stderr.as_str()), (0, ""), "{guard:?}");
 }
 
 #[test]
@@ -213,7 +228,7 @@ fn newer_interface_version_asks_to_upgrade_the_host() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stdout.contains(
-            "built for rule interface 0.9.0, but this drift-host supports 0.2.0, 0.1.0: upgrade drift-host"
+            "built for rule interface 0.9.0, but this drift-host supports 0.3.0, 0.2.0, 0.1.0: upgrade drift-host"
         ),
         "{run:?}"
     );
@@ -231,7 +246,7 @@ fn older_interface_version_asks_to_rebuild_the_plugin() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stdout.contains(
-            "no longer supports (supported: 0.2.0, 0.1.0): rebuild the plugin against drift-sdk 0.2.0"
+            "no longer supports (supported: 0.3.0, 0.2.0, 0.1.0): rebuild the plugin against drift-sdk 0.3.0"
         ),
         "{run:?}"
     );

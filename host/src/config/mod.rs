@@ -69,6 +69,22 @@ impl Default for Limits {
     }
 }
 
+/// `[guard]`: command patterns `drift-host guard` always blocks or always
+/// lets through, whatever the rules say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GuardSettings {
+    pub allow: Vec<GuardPattern>,
+    pub deny: Vec<GuardPattern>,
+}
+
+/// One `[guard]` pattern, with its position for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardPattern {
+    pub pattern: String,
+    /// `rules.toml:LINE:COLUMN` of the pattern.
+    pub at: String,
+}
+
 /// How one rule is configured.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RuleSettings {
@@ -104,6 +120,7 @@ pub struct Config {
     /// Settings by rule id (built-in and plugin rules alike).
     pub rules: BTreeMap<String, RuleSettings>,
     pub plugins: Vec<PluginSpec>,
+    pub guard: GuardSettings,
     pub locator: Locator,
 }
 
@@ -188,6 +205,7 @@ impl Config {
             limits: Limits::default(),
             rules: BTreeMap::new(),
             plugins: Vec::new(),
+            guard: GuardSettings::default(),
             locator: locator.clone(),
         };
         // `plugins` last: its tables may only add settings for ids that
@@ -205,6 +223,7 @@ impl Config {
                     }
                 }
                 "limits" => config.limits = p.limits(value),
+                "guard" => config.guard = p.guard(value),
                 "rules" => {
                     if let Some(table) = p.table(key, value) {
                         for (id, settings) in table {
@@ -227,7 +246,7 @@ impl Config {
                     key.span().start,
                     format!(
                         "unknown key `{k}` (expected one of: include, exclude, max-file-size, \
-                         limits, rules, plugins)"
+                         limits, rules, plugins, guard)"
                     ),
                 ),
             }
@@ -408,6 +427,65 @@ impl Parser<'_> {
             }
         }
         out
+    }
+
+    fn guard(&mut self, value: &Value<'_>) -> GuardSettings {
+        let mut guard = GuardSettings::default();
+        let DeValue::Table(table) = value.get_ref() else {
+            self.error_at(
+                value.span().start,
+                format!(
+                    "`guard` must be a table, found {}",
+                    value.get_ref().type_str()
+                ),
+            );
+            return guard;
+        };
+        for (key, value) in table {
+            let list = match key.get_ref().as_ref() {
+                "allow" => &mut guard.allow,
+                "deny" => &mut guard.deny,
+                other => {
+                    self.error_at(
+                        key.span().start,
+                        format!("unknown key `{other}` in [guard] (expected allow, deny)"),
+                    );
+                    continue;
+                }
+            };
+            let DeValue::Array(items) = value.get_ref() else {
+                self.type_error(key, value, "an array of command patterns");
+                continue;
+            };
+            for item in items.iter() {
+                match item.get_ref() {
+                    DeValue::String(s) if crate::guard::Pattern::parse(s).is_some() => {
+                        let (line, column) = self.locator.position(item.span().start);
+                        list.push(GuardPattern {
+                            pattern: s.to_string(),
+                            at: format!("{}:{line}:{column}", self.locator.origin()),
+                        });
+                    }
+                    DeValue::String(s) => self.error_at(
+                        item.span().start,
+                        format!(
+                            "`{s}` in `{}` is not a command pattern: give the program and its \
+                             leading words, e.g. \"prisma migrate reset\"",
+                            key.get_ref()
+                        ),
+                    ),
+                    other => self.error_at(
+                        item.span().start,
+                        format!(
+                            "`{}` must contain command strings, found {}",
+                            key.get_ref(),
+                            other.type_str()
+                        ),
+                    ),
+                }
+            }
+        }
+        guard
     }
 
     fn limits(&mut self, value: &Value<'_>) -> Limits {

@@ -69,6 +69,15 @@ pub fn generate(builtins: &[RuleMeta]) -> Value {
                     "memory-mib": { "type": "integer", "minimum": 1, "description": "memory cap of one plugin instance" },
                 },
             },
+            "guard": {
+                "type": "object",
+                "description": "command patterns for drift-host guard (docs/guard.md)",
+                "additionalProperties": false,
+                "properties": {
+                    "allow": { "type": "array", "items": { "type": "string" }, "description": "findings in matching commands are dropped" },
+                    "deny": { "type": "array", "items": { "type": "string" }, "description": "matching commands are always blocked" },
+                },
+            },
             "rules": {
                 "type": "object",
                 "properties": rules,

@@ -87,7 +87,7 @@ severity = \"fatal\"
 sha256 = \"nope\"
 ";
     insta::assert_snapshot!(errors(text), @r"
-    rules.toml:1:1: unknown key `unknown` (expected one of: include, exclude, max-file-size, limits, rules, plugins)
+    rules.toml:1:1: unknown key `unknown` (expected one of: include, exclude, max-file-size, limits, rules, plugins, guard)
     rules.toml:2:17: `max-file-size` must be a positive integer
     rules.toml:4:11: `time-ms` must be a positive integer, found string
     rules.toml:6:11: `enabled` must be true or false, found string

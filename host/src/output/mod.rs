@@ -4,7 +4,7 @@ mod github;
 mod json;
 mod junit;
 mod sarif;
-mod text;
+pub(crate) mod text;
 
 use std::io::Write;
 

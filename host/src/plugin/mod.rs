@@ -26,12 +26,16 @@ use wasmtime::{Config as EngineConfig, Engine, Trap};
 use crate::diagnostic::Severity;
 use bindings::v0_1_0 as v1;
 use bindings::v0_2_0 as v2;
-/// The newest interface's types: what the engine works with.
+/// The newest interface's types: what the engine works with (0.3.0 binds
+/// its `types` to the 0.2.0 ones, which are identical).
 pub use bindings::v0_2_0::drift::rule::types as wire;
+use bindings::v0_3_0 as v3;
+/// The newest interface's command-check types (`drift-host guard`).
+pub use bindings::v0_3_0::exports::drift::rule::command_check as command_wire;
 use sandbox::State;
 
 /// The interface versions this host can load, newest first.
-pub const SUPPORTED_VERSIONS: &[&str] = &["0.2.0", "0.1.0"];
+pub const SUPPORTED_VERSIONS: &[&str] = &["0.3.0", "0.2.0", "0.1.0"];
 
 /// How often the epoch advances: the granularity of time budgets.
 const TICK: Duration = Duration::from_millis(10);
@@ -115,6 +119,7 @@ pub struct Plugin {
 enum Pre {
     V1(v1::PluginPre<State>),
     V2(v2::PluginPre<State>),
+    V3(v3::PluginPre<State>),
 }
 
 impl std::fmt::Debug for Plugin {
@@ -216,7 +221,8 @@ impl Runtime {
         };
         let pre = match version.as_str() {
             "0.1.0" => Pre::V1(v1::PluginPre::new(instance_pre).map_err(mismatch)?),
-            _ => Pre::V2(v2::PluginPre::new(instance_pre).map_err(mismatch)?),
+            "0.2.0" => Pre::V2(v2::PluginPre::new(instance_pre).map_err(mismatch)?),
+            _ => Pre::V3(v3::PluginPre::new(instance_pre).map_err(mismatch)?),
         };
         let mut plugin = Plugin {
             meta: RuleMeta {
@@ -240,6 +246,9 @@ impl Runtime {
                 })
                 .map(compat::metadata_from_v1),
             Pre::V2(pre) => plugin.call(id, limits, pre, |p, store| {
+                p.drift_rule_rule().call_metadata(store)
+            }),
+            Pre::V3(pre) => plugin.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_metadata(store)
             }),
         }
@@ -420,6 +429,9 @@ impl Plugin {
             Pre::V2(pre) => self.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_validate_options(store, options)
             }),
+            Pre::V3(pre) => self.call(id, limits, pre, |p, store| {
+                p.drift_rule_rule().call_validate_options(store, options)
+            }),
         }
     }
 
@@ -441,10 +453,56 @@ impl Plugin {
             Pre::V2(pre) => self.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_check(store, input)
             })?,
+            Pre::V3(pre) => self.call(id, limits, pre, |p, store| {
+                p.drift_rule_rule().call_check(store, input)
+            })?,
         };
         result.map_err(|message| PluginError {
             plugin: self.meta.id.clone(),
             message: format!("check failed: {message}"),
+        })
+    }
+}
+
+impl Plugin {
+    /// Whether the plugin's interface has command checks (0.3.0 and later).
+    pub fn has_command_checks(&self) -> bool {
+        matches!(self.pre, Pre::V3(_))
+    }
+
+    /// What the plugin's command check wants to see (empty before 0.3.0).
+    pub fn command_needs(
+        &self,
+        limits: CallLimits,
+        options: &str,
+    ) -> Result<command_wire::CommandNeeds, PluginError> {
+        match &self.pre {
+            Pre::V3(pre) => self.call(&self.meta.id, limits, pre, |p, store| {
+                p.drift_rule_command_check().call_needs(store, options)
+            }),
+            Pre::V1(_) | Pre::V2(_) => Ok(command_wire::CommandNeeds {
+                env: Vec::new(),
+                files: Vec::new(),
+            }),
+        }
+    }
+
+    /// Judges one command line (no findings before 0.3.0).
+    pub fn check_command(
+        &self,
+        limits: CallLimits,
+        input: &command_wire::CommandInput,
+    ) -> Result<Vec<command_wire::CommandFinding>, PluginError> {
+        let result = match &self.pre {
+            Pre::V3(pre) => self.call(&self.meta.id, limits, pre, |p, store| {
+                p.drift_rule_command_check()
+                    .call_check_command(store, input)
+            })?,
+            Pre::V1(_) | Pre::V2(_) => Ok(Vec::new()),
+        };
+        result.map_err(|message| PluginError {
+            plugin: self.meta.id.clone(),
+            message: format!("check-command failed: {message}"),
         })
     }
 }
@@ -466,6 +524,13 @@ impl Instantiate for v2::PluginPre<State> {
     type Instance = v2::Plugin;
     fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<v2::Plugin> {
         v2::PluginPre::instantiate(self, store)
+    }
+}
+
+impl Instantiate for v3::PluginPre<State> {
+    type Instance = v3::Plugin;
+    fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<v3::Plugin> {
+        v3::PluginPre::instantiate(self, store)
     }
 }
 
@@ -518,7 +583,17 @@ fn describe_failure(error: &wasmtime::Error, stderr: &[u8], limits: CallLimits) 
         );
     }
     if !panic.is_empty() {
-        return format!("panicked: {}", panic.trim());
+        // `thread '<unnamed>' (1) panicked at src/lib.rs:9:5: message`
+        // becomes `panicked: message (at src/lib.rs:9:5)`: the plugin's
+        // words first, and no text that reads like a host panic.
+        let panic = panic.trim();
+        return match panic.split_once(" panicked at ") {
+            Some((_, rest)) => match rest.split_once(": ") {
+                Some((at, message)) => format!("panicked: {} (at {at})", message.trim()),
+                None => format!("panicked ({})", rest.trim_end_matches(':')),
+            },
+            None => format!("panicked: {panic}"),
+        };
     }
     if stderr.contains("memory allocation of") {
         return format!(

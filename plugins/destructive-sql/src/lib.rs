@@ -43,10 +43,32 @@
 //! statement: `DROP TABLE IF EXISTS`, or a drop inside
 //! `IF EXISTS (...) THEN`, destroys the same data when it runs.
 //!
-//! Out of reach: SQL built at run time (`EXECUTE format(...)`), function
+//! Out of reach in files: SQL built at run time (`EXECUTE format(...)`), function
 //! bodies in `LANGUAGE sql` strings, SQL piped or fed from a file into
 //! `psql`, and commands split over several lines (`\` continuations,
 //! here-documents).
+//!
+//! ### Commands about to run (`drift-host guard`)
+//!
+//! The same rule judges the commands an agent or a script is about to
+//! run. `drift-host guard` hands it the command line, which it splits into
+//! simple commands with wrappers removed (`npx`, `npm exec`, `pnpm`,
+//! `yarn`, `bunx`, `sh -c`, `bash -lc`, `env X=y`, `sudo`, `timeout`...)
+//! and chains followed (`&&`, `||`, `;`, pipes, subshells, `$(...)`), so
+//! quoting tricks (`"pri"sma`, `$'prisma'`) change nothing while
+//! `echo "prisma migrate reset"` or a commit message mentioning it is
+//! not a command. It blocks `prisma migrate reset`, `prisma db push
+//! --force-reset`, `--accept-data-loss`, `dropdb`, destructive SQL given
+//! to `psql` (`-c`, here-documents, here-strings, `echo ... | psql`) or
+//! to `prisma db execute --stdin` (parsed with the PostgreSQL parser the
+//! SQL checks use: `SELECT 'DROP TABLE x'` is not a drop), and
+//! `prisma migrate dev` / `migrate deploy` when the database URL points at
+//! a host that is not local. The URL is the variable the schema's
+//! `datasource` names (`env("DATABASE_URL")`), taken from the command's
+//! own assignments, then the environment, then `.env` and `prisma/.env`;
+//! a URL the guard cannot read (`$PROD_URL`) blocks too, no URL at all
+//! does not. Read-only commands (`migrate status`, `validate`,
+//! `generate`, `format`) pass.
 //!
 //! ## Why is this bad?
 //!
@@ -104,6 +126,12 @@
 //! docs = "warn"
 //! # Commands in scripts, package.json and CI configuration: "warn", "error" (default) or "off".
 //! scripts = "error"
+//! # drift-host guard: database hosts that count as local, besides localhost,
+//! # *.localhost and Unix sockets.
+//! local-hosts = ["127.0.0.1", "::1", "0.0.0.0", "host.docker.internal"]
+//! # drift-host guard: environment variables that may hold the database URL
+//! # (the schema's `env("...")` names the one in use).
+//! url-variables = ["DATABASE_URL", "DIRECT_URL", "POSTGRES_PRISMA_URL", "POSTGRES_URL", "POSTGRES_URL_NON_POOLING"]
 //! ```
 //!
 //! The options set the severity of the command checks per kind of file;
@@ -133,16 +161,29 @@
 //! - `accept-data-loss` (error): `--accept-data-loss` lets Prisma drop data without asking.
 //! - `dropdb` (error): the `dropdb` command drops a whole database.
 //! - `psql-destructive` (error): `psql -c` runs destructive SQL outside any migration.
+//!
+//! Commands only (`drift-host guard`):
+//!
+//! - `db-execute-destructive` (error): `prisma db execute` runs destructive SQL outside any migration.
+//! - `remote-migrate` (error): `prisma migrate dev` or `migrate deploy` would change a database that is not local.
+//!
+//! In the guard, SQL whose check is a warning in files (`drop-type`,
+//! `alter-column-type`, statements in function bodies) is a warning too:
+//! shown, not blocked.
 
 mod commands;
 mod documents;
+mod guard;
 mod markdown;
 mod package_json;
 mod psql;
 mod shell;
 mod sql;
 
-use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity};
+use drift_sdk::{
+    CheckMeta, CommandFinding, CommandInput, CommandNeeds, Finding, Input, Metadata, Rule, Scope,
+    Severity,
+};
 use serde::Deserialize;
 
 use crate::documents::Kind;
@@ -159,6 +200,12 @@ pub struct Options {
     pub docs: Level,
     /// Commands in scripts, `package.json` and CI configuration.
     pub scripts: Level,
+    /// Database hosts `drift-host guard` treats as local besides
+    /// `localhost`, `*.localhost` and Unix sockets.
+    pub local_hosts: Vec<String>,
+    /// Environment variables that may hold the database URL when the
+    /// schema does not name one (`url = env("...")`).
+    pub url_variables: Vec<String>,
 }
 
 impl Default for Options {
@@ -166,6 +213,18 @@ impl Default for Options {
         Self {
             docs: Level::Warn,
             scripts: Level::Error,
+            local_hosts: ["127.0.0.1", "::1", "0.0.0.0", "host.docker.internal"]
+                .map(str::to_owned)
+                .to_vec(),
+            url_variables: [
+                "DATABASE_URL",
+                "DIRECT_URL",
+                "POSTGRES_PRISMA_URL",
+                "POSTGRES_URL",
+                "POSTGRES_URL_NON_POOLING",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
         }
     }
 }
@@ -197,6 +256,8 @@ const CHECKS: &[(&str, Severity, &str)] = &[
     ("accept-data-loss", Severity::Error, "--accept-data-loss lets Prisma drop data"),
     ("dropdb", Severity::Error, "dropdb drops a database"),
     ("psql-destructive", Severity::Error, "psql -c runs destructive SQL"),
+    ("db-execute-destructive", Severity::Error, "prisma db execute runs destructive SQL"),
+    ("remote-migrate", Severity::Error, "prisma migrate dev/deploy against a database that is not local"),
 ];
 
 impl Rule for DestructiveSql {
@@ -248,6 +309,14 @@ impl Rule for DestructiveSql {
         }
         out
     }
+
+    fn command_needs(&self, options: &Options) -> CommandNeeds {
+        guard::needs(options)
+    }
+
+    fn check_command(&self, input: &CommandInput, options: &Options) -> Vec<CommandFinding> {
+        guard::check(input, options)
+    }
 }
 
 /// SQL or a command as written, on one line for a message, cut short when
@@ -298,8 +367,14 @@ mod tests {
             .collect()
     }
 
+    /// The checks files can trigger (the others judge commands only and
+    /// are tested in `guard.rs`).
     fn check_ids() -> Vec<&'static str> {
-        CHECKS.iter().map(|(id, _, _)| *id).collect()
+        CHECKS
+            .iter()
+            .map(|(id, _, _)| *id)
+            .filter(|id| !guard::COMMAND_ONLY.contains(id))
+            .collect()
     }
 
     #[test]
@@ -309,10 +384,10 @@ mod tests {
         assert_eq!(meta.scope, Scope::PerFile);
         assert!(meta.sql);
         let mut ids: Vec<&str> = meta.checks.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids.len(), 15);
+        assert_eq!(ids.len(), 17);
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), 15);
+        assert_eq!(ids.len(), 17);
     }
 
     /// The README is the crate doc, and the doc lists every check.

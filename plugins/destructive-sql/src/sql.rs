@@ -176,10 +176,37 @@ struct Found {
     help: &'static str,
 }
 
+/// A destructive statement found in a tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destructive {
+    pub check: &'static str,
+    /// Bytes of the source (the statement's head, up to the names).
+    pub range: std::ops::Range<usize>,
+    pub message: String,
+    pub help: &'static str,
+    /// Runs later (function body, rule, `PREPARE`): why, for the message.
+    pub later: Option<&'static str>,
+}
+
 /// Reports the destructive statements of one SQL file.
 pub fn check(path: &str, source: &str, tree: &SqlTree, out: &mut Vec<Finding>) {
-    let created = Created::collect(tree, source);
     let index = LineIndex::new(source);
+    for found in scan(source, tree) {
+        let span = index.span(source, found.range);
+        let finding = match found.later {
+            Some(why) => Finding::new(found.check, path, format!("{} ({why})", found.message))
+                .severity(Severity::Warning),
+            None => Finding::new(found.check, path, found.message),
+        };
+        out.push(finding.span(span).help(found.help));
+    }
+}
+
+/// The destructive statements of `source`, in tree order: the same
+/// analysis for migration files and for SQL on a command line.
+pub fn scan(source: &str, tree: &SqlTree) -> Vec<Destructive> {
+    let mut out = Vec::new();
+    let created = Created::collect(tree, source);
     for node in tree.nodes().filter(|n| !n.is_token()) {
         let found = match node.kind() {
             "DROP_TABLE" => drop_table(node, source, &created),
@@ -200,17 +227,19 @@ pub fn check(path: &str, source: &str, tree: &SqlTree, out: &mut Vec<Finding>) {
             continue;
         }
         for found in found {
-            let span = index.span(source, found.range);
-            let finding = match runs {
-                Runs::Later(why) => {
-                    Finding::new(found.check, path, format!("{} ({why})", found.message))
-                        .severity(Severity::Warning)
-                }
-                _ => Finding::new(found.check, path, found.message),
-            };
-            out.push(finding.span(span).help(found.help));
+            out.push(Destructive {
+                check: found.check,
+                range: found.range,
+                message: found.message,
+                help: found.help,
+                later: match runs {
+                    Runs::Later(why) => Some(why),
+                    _ => None,
+                },
+            });
         }
     }
+    out
 }
 
 /// The names of `kind` directly under `node`; a statement the parser

@@ -5,14 +5,15 @@
 
 use crate::sql::SqlTree;
 use crate::types::{
-    Change, ChangeKind, Content, File, Finding, Input, Metadata, Mode, OptionError, Scope, Severity,
+    Change, ChangeKind, CommandFinding, CommandInput, Content, File, Finding, Input, Metadata,
+    Mode, OptionError, Scope, Severity,
 };
 use crate::{Rule, Span};
 
 #[allow(unsafe_code, missing_debug_implementations, clippy::all)]
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "wit/v0.2.0",
+        path: "wit/v0.3.0",
         world: "drift:rule/plugin",
         pub_export_macro: true,
         default_bindings_module: "drift_sdk::__private::bindings",
@@ -20,6 +21,7 @@ pub mod bindings {
 }
 
 use bindings::drift::rule::types as wire;
+use bindings::exports::drift::rule::command_check as command_wire;
 
 pub fn metadata<R: Rule>() -> wire::RuleMetadata {
     let meta: Metadata = R::default().metadata();
@@ -59,16 +61,54 @@ pub fn validate_options<R: Rule>(options: &str) -> Vec<wire::OptionError> {
 }
 
 pub fn check<R: Rule>(input: wire::Input) -> Result<Vec<wire::Finding>, String> {
-    let options = parse_options::<R::Options>(&input.options).map_err(|errors| {
+    let options = options_or_message::<R::Options>(&input.options)?;
+    let input = input_from_wire(input);
+    let findings = R::default().check(&input, &options);
+    Ok(findings.into_iter().map(finding_to_wire).collect())
+}
+
+pub fn command_needs<R: Rule>(options: &str) -> command_wire::CommandNeeds {
+    // Options were validated before; unreadable ones mean no extra needs.
+    let options = parse_options::<R::Options>(options).unwrap_or_default();
+    let needs = R::default().command_needs(&options);
+    command_wire::CommandNeeds {
+        env: needs.env,
+        files: needs.files,
+    }
+}
+
+pub fn check_command<R: Rule>(
+    input: command_wire::CommandInput,
+) -> Result<Vec<command_wire::CommandFinding>, String> {
+    let options = options_or_message::<R::Options>(&input.options)?;
+    let input = CommandInput {
+        command: input.command,
+        cwd: input.cwd,
+        env: input.env,
+        files: input.files.into_iter().map(file_from_wire).collect(),
+    };
+    let findings = R::default().check_command(&input, &options);
+    Ok(findings
+        .into_iter()
+        .map(|f: CommandFinding| command_wire::CommandFinding {
+            check: f.check,
+            severity: f.severity.map(severity_to_wire),
+            start: u32::try_from(f.range.start).unwrap_or(u32::MAX),
+            end: u32::try_from(f.range.end).unwrap_or(u32::MAX),
+            message: f.message,
+            help: f.help,
+        })
+        .collect())
+}
+
+fn options_or_message<O: serde::de::DeserializeOwned + Default>(json: &str) -> Result<O, String> {
+    parse_options::<O>(json).map_err(|errors| {
         let list: Vec<String> = errors
             .iter()
             .map(|e| format!("{}: {}", e.key, e.message))
             .collect();
         format!("invalid options: {}", list.join("; "))
-    })?;
-    let input = input_from_wire(input);
-    let findings = R::default().check(&input, &options);
-    Ok(findings.into_iter().map(finding_to_wire).collect())
+    })
 }
 
 pub fn parse_options<O: serde::de::DeserializeOwned + Default>(

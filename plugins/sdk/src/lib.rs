@@ -56,6 +56,7 @@
 mod glue;
 pub mod paths;
 pub mod prisma;
+pub mod shell;
 pub mod sql;
 pub mod testing;
 mod text;
@@ -65,7 +66,7 @@ pub use text::{LineIndex, Span};
 pub use types::*;
 
 /// The interface version this SDK implements (the WIT package version).
-pub const INTERFACE_VERSION: &str = "0.2.0";
+pub const INTERFACE_VERSION: &str = "0.3.0";
 
 /// A drift-host rule.
 ///
@@ -83,6 +84,21 @@ pub trait Rule: Default {
 
     /// Checks one batch of files.
     fn check(&self, input: &Input, options: &Self::Options) -> Vec<Finding>;
+
+    /// What [`Rule::check_command`] may see besides the command line. The
+    /// default: nothing.
+    fn command_needs(&self, options: &Self::Options) -> CommandNeeds {
+        let _ = options;
+        CommandNeeds::default()
+    }
+
+    /// Judges a command line about to run (`drift-host guard`); a finding
+    /// with error severity blocks it. Declare the check ids it reports in
+    /// [`Rule::metadata`] like any other check. The default: no opinion.
+    fn check_command(&self, input: &CommandInput, options: &Self::Options) -> Vec<CommandFinding> {
+        let _ = (input, options);
+        Vec::new()
+    }
 }
 
 /// Parses a rule's options the way the host-facing glue does: an empty or
@@ -100,7 +116,7 @@ pub fn parse_options<O: serde::de::DeserializeOwned + Default>(
 #[macro_export]
 macro_rules! register_rule {
     ($rule:ty) => {
-        // Component export names (`drift:rule/rule@0.2.0#check`) are not
+        // Component export names (`drift:rule/rule@0.3.0#check`) are not
         // valid symbol names for native linkers, so the export exists only in
         // wasm builds; natively the rule is still type-checked and its logic
         // unit-tested through `drift_sdk::testing`.
@@ -108,6 +124,7 @@ macro_rules! register_rule {
         const _: () = {
             let _ = <$rule as $crate::Rule>::metadata;
             let _ = <$rule as $crate::Rule>::check;
+            let _ = <$rule as $crate::Rule>::check_command;
         };
         #[cfg(target_family = "wasm")]
         #[doc(hidden)]
@@ -135,6 +152,19 @@ macro_rules! register_rule {
                     $crate::__private::check::<super::__DriftRegisteredRule>(input)
                 }
             }
+            impl $crate::__private::CommandGuest for Export {
+                fn needs(options: ::std::string::String) -> $crate::__private::WireCommandNeeds {
+                    $crate::__private::command_needs::<super::__DriftRegisteredRule>(&options)
+                }
+                fn check_command(
+                    input: $crate::__private::WireCommandInput,
+                ) -> ::std::result::Result<
+                    ::std::vec::Vec<$crate::__private::WireCommandFinding>,
+                    ::std::string::String,
+                > {
+                    $crate::__private::check_command::<super::__DriftRegisteredRule>(input)
+                }
+            }
             $crate::__private::export!(Export);
         }
     };
@@ -144,10 +174,14 @@ macro_rules! register_rule {
 pub mod __private {
     pub use crate::glue::bindings;
     pub use crate::glue::bindings::export;
+    pub use crate::glue::bindings::exports::drift::rule::command_check::{
+        CommandFinding as WireCommandFinding, CommandInput as WireCommandInput,
+        CommandNeeds as WireCommandNeeds, Guest as CommandGuest,
+    };
     pub use crate::glue::bindings::exports::drift::rule::rule::Guest;
     pub use crate::glue::bindings::exports::drift::rule::rule::{
         Finding as WireFinding, Input as WireInput, OptionError as WireOptionError,
         RuleMetadata as WireMetadata,
     };
-    pub use crate::glue::{check, metadata, validate_options};
+    pub use crate::glue::{check, check_command, command_needs, metadata, validate_options};
 }

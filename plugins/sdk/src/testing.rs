@@ -1,6 +1,9 @@
 //! Helpers for testing a rule's logic natively, without building `.wasm`.
 
-use crate::types::{Change, ChangeKind, Content, File, Finding, Input, Mode, OptionError};
+use crate::types::{
+    Change, ChangeKind, CommandFinding, CommandInput, Content, File, Finding, Input, Mode,
+    OptionError,
+};
 use crate::{Rule, parse_options};
 
 /// Builds an [`Input`] the way the host would hand it to a rule.
@@ -173,6 +176,21 @@ pub fn run<R: Rule>(
     let mut findings = rule.check(input, &options);
     findings.sort_by(|a, b| {
         (&a.path, a.span, &a.check, &a.message).cmp(&(&b.path, b.span, &b.check, &b.message))
+    });
+    Ok(findings)
+}
+
+/// Runs `rule`'s command check on `input` with `options` (JSON), as
+/// `drift-host guard` would, and returns its findings in range order.
+pub fn run_command<R: Rule>(
+    rule: &R,
+    input: &CommandInput,
+    options: &str,
+) -> Result<Vec<CommandFinding>, Vec<OptionError>> {
+    let options = parse_options::<R::Options>(options)?;
+    let mut findings = rule.check_command(input, &options);
+    findings.sort_by(|a, b| {
+        (a.range.start, a.range.end, &a.check).cmp(&(b.range.start, b.range.end, &b.check))
     });
     Ok(findings)
 }

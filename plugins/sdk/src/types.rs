@@ -242,3 +242,108 @@ pub struct OptionError {
     pub key: String,
     pub message: String,
 }
+
+/// What a rule's command check may see besides the command line (see
+/// [`crate::Rule::command_needs`]). The host hands over these and nothing
+/// else.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommandNeeds {
+    /// Environment variables of the guarded process, e.g. `DATABASE_URL`.
+    pub env: Vec<String>,
+    /// Repository-relative paths read from the working tree even when git
+    /// ignores them, e.g. `.env`.
+    pub files: Vec<String>,
+}
+
+impl CommandNeeds {
+    pub fn env<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.env.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn files<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.files.extend(paths.into_iter().map(Into::into));
+        self
+    }
+}
+
+/// A command line about to run (`drift-host guard`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommandInput {
+    /// The command line as a shell reads it; split it with
+    /// [`crate::shell::commands`].
+    pub command: String,
+    /// Working directory relative to the repository root (`""` at the root).
+    pub cwd: String,
+    /// The declared environment variables that are set, sorted by name.
+    pub env: Vec<(String, String)>,
+    /// The declared files that exist, sorted by path.
+    pub files: Vec<File>,
+}
+
+impl CommandInput {
+    /// A command with no environment and no files, run at the root.
+    pub fn new(command: impl Into<String>) -> Self {
+        Self {
+            command: command.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The value of a declared environment variable.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The text of a declared file, when it exists and is text.
+    pub fn file_text(&self, path: &str) -> Option<&str> {
+        self.files.iter().find(|f| f.path == path)?.text()
+    }
+}
+
+/// Why a command is dangerous. An error blocks it; warnings and infos are
+/// shown and the command runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandFinding {
+    pub check: String,
+    pub severity: Option<Severity>,
+    /// Byte range of the offending part of the command line.
+    pub range: std::ops::Range<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl CommandFinding {
+    pub fn new(check: &str, range: std::ops::Range<usize>, message: impl Into<String>) -> Self {
+        Self {
+            check: check.to_owned(),
+            severity: None,
+            range,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Overrides the check's default severity (the user's configured
+    /// severity still wins).
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+}

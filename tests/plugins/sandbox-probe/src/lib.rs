@@ -6,8 +6,16 @@
 //! `recursion`, `panic`, `read-file`, `env`, `clock`, `undeclared-check`,
 //! `bad-span`, `bad-path`, `flood` (`count` findings), `huge-string` (a
 //! 100 MB message).
+//!
+//! Its command check (`drift-host guard`) misbehaves in the same modes
+//! (`loop`, `panic`, `bad-span` as a range past the command's end), and in
+//! `env` reports what it can see: the declared `PROBE_VISIBLE` variable
+//! and files, and the process environment (which the sandbox empties).
 
-use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity, Span};
+use drift_sdk::{
+    CheckMeta, CommandFinding, CommandInput, CommandNeeds, Finding, Input, Metadata, Rule, Scope,
+    Severity, Span,
+};
 
 #[derive(Default)]
 struct Probe;
@@ -64,6 +72,44 @@ impl Rule for Probe {
                 "what the sandbox let the plugin observe",
                 Severity::Info,
             ))
+    }
+
+    fn command_needs(&self, _options: &Options) -> CommandNeeds {
+        CommandNeeds::default().env(["PROBE_VISIBLE"]).files([
+            "probe.txt",
+            "../outside.txt",
+            "/etc/passwd",
+        ])
+    }
+
+    fn check_command(&self, input: &CommandInput, options: &Options) -> Vec<CommandFinding> {
+        let all = 0..input.command.len();
+        match options.mode {
+            Mode::Loop => loop {
+                std::hint::black_box(&input.command);
+            },
+            Mode::Panic => panic!("probe panicked on purpose"),
+            Mode::BadSpan => vec![CommandFinding::new(
+                "seen",
+                0..input.command.len() + 10,
+                "x",
+            )],
+            Mode::Env => {
+                let env: Vec<String> = input.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let files: Vec<&str> = input.files.iter().map(|f| f.path.as_str()).collect();
+                vec![CommandFinding::new(
+                    "observed",
+                    all,
+                    format!(
+                        "env [{}], files [{}], {} process env vars",
+                        env.join(", "),
+                        files.join(", "),
+                        std::env::vars().count()
+                    ),
+                )]
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {
