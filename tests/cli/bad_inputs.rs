@@ -42,3 +42,58 @@ fn binary_and_non_utf8_migrations_are_reported() {
         "{run:?}"
     );
 }
+
+#[test]
+fn an_empty_repository_is_clean_and_says_so() {
+    let repo = Repo::new();
+    let run = repo.run(&["run"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("no problems found (0 files checked by 5 rules)"),
+        "{run:?}"
+    );
+    // A git repository without commits has nothing to compare with.
+    repo.git(&["init", "-q", "-b", "main"]);
+    let run = repo.run(&["run", "--base", "main"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("the repository has no commits yet: there is nothing to compare with `main`"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_path_that_does_not_exist_is_an_error() {
+    let repo = Repo::new();
+    let run = repo.run(&["run", "no/such/folder"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: no/such/folder does not exist: pass the repository folder to check\n"
+    );
+    let file = repo.write("file.txt", "x").path().join("file.txt");
+    let run = repo.run(&["run", file.to_str().expect("utf-8")]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("is a file: pass the repository folder"),
+        "{run:?}"
+    );
+}
+
+/// FIFOs, sockets and devices are skipped like symbolic links: reading a
+/// FIFO would block forever, and none of them is a migration.
+#[test]
+fn special_files_are_skipped_without_blocking() {
+    let repo = Repo::fixture("numbering-clean");
+    let fifo = repo.path().join("prisma/migrations/05_pipe.sql");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.checks(), Vec::<String>::new(), "{run:?}");
+}

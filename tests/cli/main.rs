@@ -9,6 +9,7 @@ mod harness;
 mod bad_inputs;
 mod config;
 mod custom_rules;
+mod determinism;
 mod drift_history;
 mod git_modes;
 mod guard;

@@ -77,9 +77,13 @@ fn unbounded_recursion_is_stopped() {
 }
 
 #[test]
-fn no_files_environment_or_clock() {
+fn no_files_network_environment_or_clock() {
     for (mode, observed) in [
         ("read-file", "file read denied"),
+        (
+            "network",
+            "network: tcp denied (PermissionDenied), dns denied",
+        ),
         ("env", "0 env vars, 0 args"),
         ("clock", "clock reads 0"),
     ] {

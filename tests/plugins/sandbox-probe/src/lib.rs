@@ -3,7 +3,7 @@
 //! from source in the test run.
 //!
 //! Modes: `ok` (one finding per `.probe` file), `loop`, `alloc` (gigabytes),
-//! `recursion`, `panic`, `read-file`, `env`, `clock`, `undeclared-check`,
+//! `recursion`, `panic`, `read-file`, `network`, `env`, `clock`, `undeclared-check`,
 //! `bad-span`, `bad-path`, `flood` (`count` findings), `huge-string` (a
 //! 100 MB message).
 //!
@@ -37,6 +37,7 @@ enum Mode {
     Recursion,
     Panic,
     ReadFile,
+    Network,
     Env,
     Clock,
     UndeclaredCheck,
@@ -147,6 +148,22 @@ impl Rule for Probe {
                     Err(e) => format!("file read denied: {}", e.kind()),
                 };
                 findings.push(Finding::new("observed", &first, message));
+            }
+            Mode::Network => {
+                // A TCP connection and a DNS lookup, both through WASI sockets.
+                let tcp = match std::net::TcpStream::connect(("127.0.0.1", 9)) {
+                    Ok(_) => "connected".to_owned(),
+                    Err(e) => format!("denied ({:?})", e.kind()),
+                };
+                let dns = match std::net::ToSocketAddrs::to_socket_addrs(&("example.com", 80)) {
+                    Ok(_) => "resolved".to_owned(),
+                    Err(e) => format!("denied ({:?})", e.kind()),
+                };
+                findings.push(Finding::new(
+                    "observed",
+                    &first,
+                    format!("network: tcp {tcp}, dns {dns}"),
+                ));
             }
             Mode::Env => {
                 let vars = std::env::vars().count();
