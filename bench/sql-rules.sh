@@ -52,9 +52,9 @@ w2_total=$(wall "$bin" run "$work/repo" --threads 2)
 w1_parse=$(median parse-sql "$bin" run "$work/repo" --threads 1 --timings)
 w1_rules=$(median rules "$bin" run "$work/repo" --threads 1 --timings)
 w2_rules=$(median rules "$bin" run "$work/repo" --threads 2 --timings)
-n_parse=$(median parse-sql "$native" "$work/repo/db/migrations")
-n_rules=$(median rules "$native" "$work/repo/db/migrations")
-n_total=$(wall "$native" "$work/repo/db/migrations")
+n_parse=$(median parse-sql "$native" "$work/repo")
+n_rules=$(median rules "$native" "$work/repo")
+n_total=$(wall "$native" "$work/repo")
 if command -v squawk >/dev/null 2>&1; then
   sq_total=$(wall squawk "$work"/repo/db/migrations/*.sql)
 else
