@@ -9,7 +9,9 @@ use drift_host::cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut stdout = std::io::stdout().lock();
+    // Line-buffered stdout would make one write(2) per line of output;
+    // thousands of findings render as one buffered stream instead.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let result = match &cli.command {
         Command::Run(args) => app::run(args, &mut stdout),
         Command::Rules(args) => app::rules(args, &mut stdout),
@@ -21,6 +23,11 @@ fn main() -> ExitCode {
         Command::Init(args) => app::init(args, &mut stdout),
         Command::Guard(args) => app::guard(args, &mut std::io::stdin().lock(), &mut stdout),
     };
+    let flushed = std::io::Write::flush(&mut stdout);
+    let result = result.and_then(|code| {
+        flushed.map_err(|e| anyhow::anyhow!("cannot write the output: {e}"))?;
+        Ok(code)
+    });
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

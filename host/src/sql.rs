@@ -7,6 +7,9 @@
 
 use crate::plugin::wire;
 
+/// Bit 31 of a packed node's first number: the node is a token.
+pub const TOKEN_BIT: u32 = 1 << 31;
+
 /// Parses `text`; a parser panic becomes an error instead of taking the run
 /// down (the parser is tolerant by design, so this is a last line of defence).
 pub fn parse(text: &str) -> Result<wire::SqlTree, String> {
@@ -20,15 +23,13 @@ pub fn parse(text: &str) -> Result<wire::SqlTree, String> {
     })?;
     Ok(wire::SqlTree {
         kinds: tree.raw_kinds().to_vec(),
+        // Four numbers per node (interface 0.3.0): one copy into the sandbox.
         nodes: tree
             .raw_nodes()
             .iter()
-            .map(|n| wire::SqlNode {
-                kind: n.kind,
-                start: n.start,
-                end: n.end,
-                parent: n.parent,
-                token: n.token,
+            .flat_map(|n| {
+                let kind = u32::from(n.kind) | if n.token { TOKEN_BIT } else { 0 };
+                [kind, n.start, n.end, n.parent]
             })
             .collect(),
         errors: tree
@@ -68,15 +69,19 @@ mod tests {
             let text = String::from_utf8_lossy(&bytes);
             let tree =
                 super::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", entry.path().display()));
-            for node in &tree.nodes {
+            assert_eq!(tree.nodes.len() % 4, 0, "four numbers per node");
+            for node in tree.nodes.chunks_exact(4) {
+                let (kind, start, end) = (node[0] & !super::TOKEN_BIT, node[1], node[2]);
                 assert!(
-                    node.start <= node.end && node.end as usize <= text.len(),
+                    (kind as usize) < tree.kinds.len()
+                        && start <= end
+                        && end as usize <= text.len(),
                     "{}: node out of bounds",
                     entry.path().display()
                 );
             }
             files += 1;
-            nodes += tree.nodes.len();
+            nodes += tree.nodes.len() / 4;
         }
         assert!(files >= 250, "only {files} corpus files found");
         assert!(nodes > 1_000_000, "suspiciously small trees: {nodes} nodes");

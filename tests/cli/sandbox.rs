@@ -209,17 +209,40 @@ fn probe_with_version(repo: &Repo, version: &str) {
     install_probe_bytes(repo, &wasm);
 }
 
-/// A plugin built for 0.2.0 (the probe relabelled: 0.3.0 only added the
-/// `command-check` export) still runs its file checks, and the guard asks
-/// it nothing.
+/// A plugin built for 0.2.0 without the SDK (syntax-tree nodes as
+/// records; 0.3.0 packs them) still runs, receives intact trees, and is
+/// asked nothing by the guard.
 #[test]
-fn previous_interface_version_still_runs() {
-    let repo = repo_with_numbering_error();
-    probe_with_version(&repo, "0.2.0");
+fn previous_interface_version_still_runs_with_sql_trees() {
+    let repo = Repo::new();
+    repo.with_agent_instructions();
+    repo.write(
+        "db/migrations/01_users.sql",
+        "-- users\nCREATE TABLE users (id int);\n",
+    );
+    let wasm = build_plugin("legacy-v0-2");
+    std::fs::copy(&wasm, repo.path().join("legacy.wasm")).expect("copy");
+    repo.write(
+        "rules.toml",
+        format!(
+            "[plugins.legacy-v0-2]\npath = \"legacy.wasm\"\nsha256 = \"{}\"\n",
+            sha256(&wasm)
+        ),
+    );
     let run = repo.run(&["run", "--format", "json"]);
-    assert_eq!(run.code, 1, "{run:?}");
-    assert_eq!(run.checks()[0], "sandbox-probe/seen", "{run:?}");
     assert!(run.errors().is_empty(), "{run:?}");
+    let messages: Vec<String> = run.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "legacy-v0-2")
+        .filter_map(|f| f["message"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        messages,
+        ["SOURCE_FILE > CREATE_TABLE `CREATE TABLE users (id int);`, 8 tokens, parents ok"],
+        "{run:?}"
+    );
     let guard = crate::harness::run_with_stdin(repo.path(), &["guard", "--", "ls"], &[], None);
     assert_eq!((guard.code, guard.stderr.as_str()), (0, ""), "{guard:?}");
 }

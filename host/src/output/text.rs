@@ -52,15 +52,27 @@ impl Paint {
 
 pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
     let paint = Paint(style.color);
+    // Findings are sorted by path: split each file into lines once, not
+    // once per finding (a file with thousands of findings made rendering
+    // quadratic in its size).
+    let mut cached: Option<(&str, Vec<&str>)> = None;
     for finding in &report.findings {
-        let text = report
-            .sources
-            .get(&finding.path)
-            .and_then(|c| match c.as_ref() {
-                Content::Text(t) => Some(t.as_str()),
-                _ => None,
-            });
-        render_finding(finding, text, paint, out)?;
+        if cached
+            .as_ref()
+            .is_none_or(|(path, _)| *path != finding.path)
+        {
+            let lines = report
+                .sources
+                .get(&finding.path)
+                .and_then(|c| match c.as_ref() {
+                    Content::Text(t) => Some(t.lines().collect()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            cached = Some((finding.path.as_str(), lines));
+        }
+        let lines = cached.as_ref().map_or(&[][..], |(_, l)| l.as_slice());
+        render_finding(finding, lines, paint, out)?;
         writeln!(out)?;
     }
     for error in &report.errors {
@@ -121,7 +133,7 @@ fn summary(report: &Report) -> String {
 
 fn render_finding(
     f: &Finding,
-    text: Option<&str>,
+    lines: &[&str],
     paint: Paint,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -140,7 +152,6 @@ fn render_finding(
         }
         return Ok(());
     };
-    let lines: Vec<&str> = text.map(|t| t.lines().collect()).unwrap_or_default();
     let first = span.line as usize;
     let last = (span.end_line as usize).min(first + MAX_EXCERPT_LINES - 1);
     let width = last.to_string().len();

@@ -20,16 +20,12 @@ pub mod v0_2_0 {
     });
 }
 
-/// 0.3.0 adds the `command-check` interface; its `types` are those of 0.2.0
-/// verbatim, so they are bound to the 0.2.0 Rust types and inputs pass to
-/// either version without conversion.
+/// 0.3.0 adds the `command-check` interface and packs syntax trees into
+/// flat number lists; 0.2.0 plugins get their trees unpacked by `compat`.
 #[allow(missing_debug_implementations, unused_qualifications, clippy::all)]
 pub mod v0_3_0 {
     wasmtime::component::bindgen!({
         path: "../plugins/sdk/wit/v0.3.0",
         world: "drift:rule/plugin",
-        with: {
-            "drift:rule/types@0.3.0": super::v0_2_0::drift::rule::types,
-        },
     });
 }

@@ -26,10 +26,9 @@ use wasmtime::{Config as EngineConfig, Engine, Trap};
 use crate::diagnostic::Severity;
 use bindings::v0_1_0 as v1;
 use bindings::v0_2_0 as v2;
-/// The newest interface's types: what the engine works with (0.3.0 binds
-/// its `types` to the 0.2.0 ones, which are identical).
-pub use bindings::v0_2_0::drift::rule::types as wire;
 use bindings::v0_3_0 as v3;
+/// The newest interface's types: what the engine works with.
+pub use bindings::v0_3_0::drift::rule::types as wire;
 /// The newest interface's command-check types (`drift-host guard`).
 pub use bindings::v0_3_0::exports::drift::rule::command_check as command_wire;
 use sandbox::State;
@@ -245,9 +244,11 @@ impl Runtime {
                     p.drift_rule_rule().call_metadata(store)
                 })
                 .map(compat::metadata_from_v1),
-            Pre::V2(pre) => plugin.call(id, limits, pre, |p, store| {
-                p.drift_rule_rule().call_metadata(store)
-            }),
+            Pre::V2(pre) => plugin
+                .call(id, limits, pre, |p, store| {
+                    p.drift_rule_rule().call_metadata(store)
+                })
+                .map(compat::metadata_from_v2),
             Pre::V3(pre) => plugin.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_metadata(store)
             }),
@@ -426,9 +427,11 @@ impl Plugin {
                     p.drift_rule_rule().call_validate_options(store, options)
                 })
                 .map(compat::option_errors_from_v1),
-            Pre::V2(pre) => self.call(id, limits, pre, |p, store| {
-                p.drift_rule_rule().call_validate_options(store, options)
-            }),
+            Pre::V2(pre) => self
+                .call(id, limits, pre, |p, store| {
+                    p.drift_rule_rule().call_validate_options(store, options)
+                })
+                .map(compat::option_errors_from_v2),
             Pre::V3(pre) => self.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_validate_options(store, options)
             }),
@@ -450,9 +453,13 @@ impl Plugin {
                 })?
                 .map(compat::findings_from_v1)
             }
-            Pre::V2(pre) => self.call(id, limits, pre, |p, store| {
-                p.drift_rule_rule().call_check(store, input)
-            })?,
+            Pre::V2(pre) => {
+                let input = compat::input_to_v2(input);
+                self.call(id, limits, pre, |p, store| {
+                    p.drift_rule_rule().call_check(store, &input)
+                })?
+                .map(compat::findings_from_v2)
+            }
             Pre::V3(pre) => self.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_check(store, input)
             })?,

@@ -147,14 +147,15 @@ fn file_from_wire(file: wire::File) -> File {
         sql: file.sql.map(|tree| {
             SqlTree::new(
                 tree.kinds,
+                // Four numbers per node, see `sql-tree` in the WIT.
                 tree.nodes
-                    .into_iter()
+                    .chunks_exact(4)
                     .map(|n| crate::sql::RawNode {
-                        kind: n.kind,
-                        start: n.start,
-                        end: n.end,
-                        parent: n.parent,
-                        token: n.token,
+                        kind: (n[0] & 0xffff) as u16,
+                        token: n[0] & (1 << 31) != 0,
+                        start: n[1],
+                        end: n[2],
+                        parent: n[3],
                     })
                     .collect(),
                 tree.errors
