@@ -7,6 +7,8 @@
 //! JSON object that the rule's own plugin validates (see `Locator` for how
 //! its complaints are mapped back to a position in the file).
 
+#[doc(hidden)]
+pub mod fuzzing;
 mod locate;
 pub mod schema;
 

@@ -135,3 +135,65 @@ fn settings_in_both_places_conflict() {
         "[rules.t]\nseverity = \"warning\"\n[plugins.t]\npath = \"t.wasm\"\nseverity = \"error\"\n";
     assert!(errors(text).contains("configured both in [rules.t] and in [plugins.t]"));
 }
+
+/// The `config` fuzz target's regressions (`tests/fuzz/regressions/config/`,
+/// minimised inputs that once crashed it) and edge cases, through the same
+/// checks as the target: no panic, every error position inside the text.
+#[test]
+fn fuzz_regressions_and_edge_cases_keep_the_invariants() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fuzz/regressions/config");
+    let mut cases: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("read_dir").path())
+        .filter(|path| path.file_name().is_some_and(|n| n != "README.md"))
+        .filter_map(|path| {
+            // The target skips non-UTF-8 input, so no regression is one.
+            let text = String::from_utf8(std::fs::read(&path).expect("read")).ok()?;
+            Some((path.display().to_string(), text))
+        })
+        .collect();
+    cases.sort();
+    let deep_arrays = format!("include = {}{}", "[".repeat(5_000), "]".repeat(5_000));
+    let deep_tables = format!(
+        "[rules.x]\na = {}1{}",
+        "{ b = ".repeat(5_000),
+        " }".repeat(5_000)
+    );
+    for text in [
+        "",
+        "\n",
+        "=",
+        "[",
+        "[[rules]]",
+        "rules = 1",
+        "[rules]\nx = 1",
+        "[rules.x]\nchecks = 1",
+        "[plugins]\nx = 1",
+        "[plugins.x]\npath = 1\nsha256 = \"é\"",
+        "max-file-size = 0x_1",
+        "max-file-size = 99999999999999999999999",
+        "[limits]\ntime-ms = -0\nmemory-mib = 1e3",
+        "include = [\"[\", \"{a\", \"**/é\"]",
+        "[rules.x]\na = inf\nb = nan\nc = 1979-05-27T07:32:00Z\nd = 0o777\ne = -0x1",
+        "é = 1\r\n[rules.\"ü\"]\r\nchecks = { \"☃\" = \"off\" }",
+        "\u{feff}[rules.numbering]",
+        "a = \"\\u00e9",
+        "a = '''\n\n",
+        deep_arrays.as_str(),
+        deep_tables.as_str(),
+    ] {
+        cases.push((
+            format!("{:?}", text.get(..60).unwrap_or(text)),
+            text.to_owned(),
+        ));
+    }
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(name, text)| {
+            fuzzing::check_config(text)
+                .err()
+                .map(|e| format!("{name}: {e}"))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

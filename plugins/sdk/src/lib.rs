@@ -53,6 +53,8 @@
 //! assert_eq!(findings[0].span.unwrap().line, 1);
 //! ```
 
+#[doc(hidden)]
+pub mod fuzzing;
 mod glue;
 pub mod paths;
 pub mod prisma;

@@ -447,4 +447,4 @@ mod tests {
 #[cfg(feature = "parser")]
 mod parser;
 #[cfg(feature = "parser")]
-pub use parser::parse;
+pub use parser::{MAX_NESTING, parse};

@@ -31,6 +31,7 @@ pub(super) fn parse_into(schema: &mut Schema, path: &str, text: &str) {
         pos: 0,
         prev_end: 0,
         line_stop: None,
+        nesting: 0,
         schema,
     };
     let first_error = parser.schema.errors.len();
@@ -44,6 +45,14 @@ pub(super) fn parse_into(schema: &mut Schema, path: &str, text: &str) {
 
 /// Keywords that open a top-level block.
 const BLOCK_KEYWORDS: [&str; 6] = ["model", "view", "type", "enum", "datasource", "generator"];
+
+/// Nesting limit for values (`[[...]]`, `f(g(...))`): real schemas nest a
+/// few levels. Deeper values are reported, not recursed into, so a hostile
+/// schema cannot overflow the stack: 2,000 nested `[` aborted a debug test
+/// thread and 25,000 the release fuzz target (see
+/// `tests/fuzz/regressions/prisma/`); in a rule's component the overflow
+/// is a trap.
+const MAX_NESTING: u32 = 64;
 
 /// A line failed to parse; the error is already recorded.
 struct Reported;
@@ -61,6 +70,8 @@ struct Parser<'a> {
     /// The `}` of a one-line block (`model A { id Int }`, an error): the
     /// block's single content line ends there instead of at a newline.
     line_stop: Option<usize>,
+    /// How many values enclose the one being parsed (see [`MAX_NESTING`]).
+    nesting: u32,
     schema: &'a mut Schema,
 }
 
@@ -882,6 +893,19 @@ impl Parser<'_> {
     }
 
     fn expr(&mut self) -> PResult<Expr> {
+        if self.nesting >= MAX_NESTING {
+            return Err(self.error_here(format!(
+                "Values nested more than {MAX_NESTING} levels deep."
+            )));
+        }
+        self.nesting += 1;
+        let expr = self.value();
+        self.nesting -= 1;
+        expr
+    }
+
+    /// A value, below [`Parser::expr`]'s nesting check.
+    fn value(&mut self) -> PResult<Expr> {
         let Some(token) = self.token(self.pos).filter(|_| !self.at_line_end()) else {
             return Err(self.error_here("Expected a value."));
         };
@@ -1304,5 +1328,24 @@ mod tests {
         ] {
             let _ = parse(text);
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_reported_not_recursed() {
+        let nested = |depth: usize| {
+            format!(
+                "model A {{\n  id Int @default({}1{})\n  b Int\n}}\n",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        };
+        let ok = parse(&nested(MAX_NESTING as usize - 1));
+        assert!(ok.errors.is_empty(), "{:?}", ok.errors);
+        let deep = parse(&nested(100_000));
+        let messages: Vec<String> = deep.errors.iter().map(ToString::to_string).collect();
+        // At the 65th `[`.
+        assert_eq!(messages, ["2:83: Values nested more than 64 levels deep."]);
+        // The line is left out; the rest of the model parses.
+        assert_eq!(deep.models[0].fields.len(), 1);
     }
 }

@@ -21,9 +21,42 @@ use super::{RawNode, SqlTree, SyntaxError};
 /// without bound.
 const MAX_SPLICE_DEPTH: u32 = 4;
 
+/// Nesting limit for the whole parse (see [`parse`]). squawk's parser is
+/// recursive descent and rowan hashes green nodes recursively, both with no
+/// depth limit of their own: `SELECT ((((...1))))` 15,000 levels deep (or
+/// as many `NOT`s or unary minuses, or 6,000 nested `CASE`s) overflowed an
+/// 8 MiB stack, an abort no `catch_unwind` can stop, and 10,000 levels took
+/// seconds (rowan's hashing is quadratic in depth); see
+/// `tests/fuzz/regressions/sql/deep-*`. Real migrations nest a few dozen
+/// levels at most.
+pub const MAX_NESTING: usize = 256;
+
 /// Parses `text` as PostgreSQL.
+///
+/// A file nested deeper than [`MAX_NESTING`] (brackets, `CASE`, PL/pgSQL
+/// blocks, runs of prefix operators, in the file or in a string that would
+/// be spliced) is not handed to the parser: its tree is the bare
+/// `SOURCE_FILE` with one error saying why.
 pub fn parse(text: &str) -> SqlTree {
     let mut builder = Builder::default();
+    if let Some(at) = too_deep(text, MAX_NESTING) {
+        let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        let kind = builder.kind(SyntaxKind::SOURCE_FILE);
+        builder.nodes.push(RawNode {
+            kind,
+            start: 0,
+            end,
+            parent: 0,
+            token: false,
+        });
+        let at = u32::try_from(at).unwrap_or(end);
+        builder.errors.push(SyntaxError {
+            message: format!("nested more than {MAX_NESTING} levels deep: the file is not parsed"),
+            start: at,
+            end: at,
+        });
+        return SqlTree::new(builder.kinds, builder.nodes, builder.errors);
+    }
     let parse = SourceFile::parse(text);
     for error in parse.errors() {
         let range = error.range();
@@ -120,6 +153,134 @@ impl Builder {
             self.add(&parse.syntax_node(), me, &inner, depth + 1);
         }
     }
+}
+
+/// The byte offset where `text` first nests deeper than `limit`, if it
+/// does. A token-level estimate of how deep the parser will recurse: open
+/// brackets, plus open `CASE`/`BEGIN`/`LOOP` blocks and `IF` statements
+/// (closed by `END`, `END IF`, ...; an `IF` counts only where a PL/pgSQL
+/// statement starts, never in `IF NOT EXISTS`), plus the current run of
+/// prefix operators and `NOT`s. String literals (which may be `DO` bodies or
+/// `EXECUTE` strings, parsed in turn) add their own nesting to the depth
+/// they appear at. Blocks of the file itself end at each top-level `;`
+/// (`BEGIN;` opens a transaction, not a block).
+fn too_deep(text: &str, limit: usize) -> Option<usize> {
+    nesting(text, 0, limit, 0)
+}
+
+fn nesting(text: &str, base: usize, limit: usize, level: u32) -> Option<usize> {
+    use squawk_lexer::{LiteralKind as L, TokenKind as T};
+    let mut brackets = 0usize;
+    let mut blocks = 0usize;
+    let mut run = 0usize;
+    // The previous significant token (`None` at the start).
+    let mut previous: Option<(T, usize, usize)> = None;
+    let mut offset = 0usize;
+    for token in squawk_lexer::tokenize(text) {
+        let start = offset;
+        offset += token.len as usize;
+        let is = |range: Option<(T, usize, usize)>, words: &[&str]| {
+            range.is_some_and(|(kind, from, to)| {
+                kind == T::Ident
+                    && text
+                        .get(from..to)
+                        .is_some_and(|t| words.iter().any(|w| t.eq_ignore_ascii_case(w)))
+            })
+        };
+        let this = Some((token.kind, start, offset));
+        match token.kind {
+            T::Whitespace | T::LineComment | T::BlockComment { .. } => continue,
+            T::OpenParen | T::OpenBracket => {
+                brackets += 1;
+                run = 0;
+            }
+            T::CloseParen | T::CloseBracket => {
+                brackets = brackets.saturating_sub(1);
+                run = 0;
+            }
+            T::Semi => {
+                if level == 0 && brackets == 0 {
+                    blocks = 0;
+                }
+                run = 0;
+            }
+            // `END IF`, `END LOOP`, `END CASE` close one block, not two.
+            T::Ident if is(previous, &["end"]) && is(this, &["if", "loop", "case"]) => run = 0,
+            T::Ident if is(this, &["end"]) => {
+                blocks = blocks.saturating_sub(1);
+                run = 0;
+            }
+            T::Ident
+                if is(this, &["case", "begin", "loop"])
+                    || (is(this, &["if"])
+                        && (previous.is_none_or(|(kind, _, _)| kind == T::Semi)
+                            || is(previous, &["then", "else", "loop", "begin"]))) =>
+            {
+                blocks += 1;
+                run = 0;
+            }
+            T::Ident if is(this, &["not"]) => run += 1,
+            T::Minus
+            | T::Plus
+            | T::Tilde
+            | T::Bang
+            | T::At
+            | T::Pound
+            | T::Question
+            | T::Eq
+            | T::Lt
+            | T::Gt
+            | T::Star
+            | T::Slash
+            | T::Percent
+            | T::Caret
+            | T::And
+            | T::Or
+            | T::Colon => run += 1,
+            T::Literal {
+                kind:
+                    L::Str { .. }
+                    | L::EscStr { .. }
+                    | L::DollarQuotedString { .. }
+                    | L::UnicodeEscStr { .. },
+            } if level < MAX_SPLICE_DEPTH => {
+                run = 0;
+                let (skip, inner) = string_body(text.get(start..offset).unwrap_or(""));
+                if let Some(at) = nesting(inner, base + brackets + blocks, limit, level + 1) {
+                    return Some(start + skip + at);
+                }
+            }
+            _ => run = 0,
+        }
+        previous = this;
+        if base + brackets + blocks + run > limit {
+            return Some(start);
+        }
+    }
+    None
+}
+
+/// A string literal's contents without its quotes or dollar tags (escapes
+/// left as written), and the length of the opening delimiter.
+fn string_body(literal: &str) -> (usize, &str) {
+    let open = if literal.starts_with('$') {
+        literal
+            .get(1..)
+            .and_then(|rest| rest.find('$'))
+            .map(|i| i + 2)
+    } else {
+        literal.find('\'').map(|i| i + 1)
+    };
+    let Some(open) = open else {
+        return (0, "");
+    };
+    let (delimiter, rest) = literal.split_at(open);
+    let close = if literal.starts_with('$') {
+        delimiter
+    } else {
+        "'"
+    };
+    (open, rest.strip_suffix(close).unwrap_or(rest))
 }
 
 /// The decoded text of `EXECUTE <single string literal>`, if that is what

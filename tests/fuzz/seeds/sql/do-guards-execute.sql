@@ -1,0 +1,10 @@
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN
+    CREATE TYPE mood AS ENUM ('sad', 'ok');
+  END IF;
+  EXECUTE 'ALTER TABLE t ADD CONSTRAINT u UNIQUE (a)';
+  EXECUTE E'DROP TABLE\\tx';
+EXCEPTION WHEN duplicate_object THEN NULL;
+END
+$$;
