@@ -63,6 +63,9 @@ impl Level {
     }
 }
 
+/// The words `scan` looks for.
+const COMMAND_WORDS: &[&str] = &["prisma", "dropdb", "psql", "--accept-data-loss"];
+
 /// Reports the destructive commands of one non-SQL file.
 pub fn check(path: &str, text: &str, kind: Kind, options: &Options, out: &mut Vec<Finding>) {
     let level = match kind {
@@ -73,6 +76,12 @@ pub fn check(path: &str, text: &str, kind: Kind, options: &Options, out: &mut Ve
     let Some(severity) = level.severity() else {
         return;
     };
+    // Every command this rule reports starts with one of these words
+    // (matched case-sensitively by `scan`): most documents hold none, and
+    // are done without being split into lines.
+    if !COMMAND_WORDS.iter().any(|word| text.contains(word)) {
+        return;
+    }
     let index = LineIndex::new(text);
     let mut report = |hit: Hit, range: std::ops::Range<usize>| {
         out.push(
