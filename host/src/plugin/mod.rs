@@ -156,6 +156,13 @@ impl Runtime {
         let engine = Engine::new(&config).map_err(wt)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(wt)?;
+        // The `host` interface of 0.3.0 (pure functions); older plugins do
+        // not import it.
+        v3::drift::rule::host::add_to_linker::<State, wasmtime::component::HasSelf<State>>(
+            &mut linker,
+            |state| state,
+        )
+        .map_err(wt)?;
         let stop_ticker = Arc::new(AtomicBool::new(false));
         let ticker = {
             let engine = engine.clone();

@@ -97,3 +97,30 @@ pub fn store(engine: &wasmtime::Engine, memory_mib: u64, ticks: u64) -> Store<St
     store.epoch_deadline_trap();
     store
 }
+
+/// Largest SQL text `parse-sql` parses: commands and snippets, not files
+/// (those the host parses itself); parsing runs outside the plugin's time
+/// budget, so its size is bounded here.
+const MAX_PARSE_SQL: usize = 1024 * 1024;
+
+impl super::bindings::v0_3_0::drift::rule::host::Host for State {
+    fn parse_sql(&mut self, text: String) -> super::wire::SqlTree {
+        // A bare root, as the parser gives for text it refuses.
+        let failed = |message: String| super::wire::SqlTree {
+            kinds: vec!["SOURCE_FILE".to_owned()],
+            nodes: vec![0, 0, 0, 0],
+            errors: vec![super::wire::SqlError {
+                message,
+                start: 0,
+                end: 0,
+            }],
+        };
+        if text.len() > MAX_PARSE_SQL {
+            return failed(format!(
+                "not parsed: {} bytes is over the {MAX_PARSE_SQL}-byte limit of parse-sql",
+                text.len()
+            ));
+        }
+        crate::sql::parse(&text).unwrap_or_else(failed)
+    }
+}

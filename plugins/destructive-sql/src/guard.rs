@@ -9,9 +9,10 @@
 //!
 //! SQL handed to `psql` (`-c`, here-documents, here-strings, `echo ... |`)
 //! and to `prisma db execute --stdin` is parsed with the same PostgreSQL
-//! parser the host uses for migration files and judged by the same
-//! analysis ([`crate::sql::scan`]): a `DROP TABLE` inside a string literal
-//! or a comment is not a statement.
+//! parser the host uses for migration files (in the component, by the host
+//! through `drift_sdk::sql::parse`) and judged by the same analysis
+//! ([`crate::sql::scan`]): a `DROP TABLE` inside a string literal or a
+//! comment is not a statement.
 //!
 //! `prisma migrate dev` and `migrate deploy` are checked against the
 //! database they would change: the URL comes from the command's own

@@ -144,30 +144,7 @@ fn severity_to_wire(severity: Severity) -> wire::Severity {
 
 fn file_from_wire(file: wire::File) -> File {
     File {
-        sql: file.sql.map(|tree| {
-            SqlTree::new(
-                tree.kinds,
-                // Four numbers per node, see `sql-tree` in the WIT.
-                tree.nodes
-                    .chunks_exact(4)
-                    .map(|n| crate::sql::RawNode {
-                        kind: (n[0] & 0xffff) as u16,
-                        token: n[0] & (1 << 31) != 0,
-                        start: n[1],
-                        end: n[2],
-                        parent: n[3],
-                    })
-                    .collect(),
-                tree.errors
-                    .into_iter()
-                    .map(|e| crate::sql::SyntaxError {
-                        message: e.message,
-                        start: e.start,
-                        end: e.end,
-                    })
-                    .collect(),
-            )
-        }),
+        sql: file.sql.map(tree_from_wire),
         path: file.path,
         content: match file.content {
             wire::Content::Text(text) => Content::Text(text),
@@ -176,6 +153,38 @@ fn file_from_wire(file: wire::File) -> File {
             wire::Content::TooLarge(size) => Content::TooLarge(size),
         },
     }
+}
+
+fn tree_from_wire(tree: wire::SqlTree) -> SqlTree {
+    SqlTree::new(
+        tree.kinds,
+        // Four numbers per node, see `sql-tree` in the WIT.
+        tree.nodes
+            .chunks_exact(4)
+            .map(|n| crate::sql::RawNode {
+                kind: (n[0] & 0xffff) as u16,
+                token: n[0] & (1 << 31) != 0,
+                start: n[1],
+                end: n[2],
+                parent: n[3],
+            })
+            .collect(),
+        tree.errors
+            .into_iter()
+            .map(|e| crate::sql::SyntaxError {
+                message: e.message,
+                start: e.start,
+                end: e.end,
+            })
+            .collect(),
+    )
+}
+
+/// `drift_sdk::sql::parse` in plugins built without the `parser`
+/// feature: the host parses (interface 0.3.0's `host.parse-sql`).
+#[cfg(all(target_family = "wasm", not(feature = "parser")))]
+pub fn host_parse_sql(text: &str) -> SqlTree {
+    tree_from_wire(bindings::drift::rule::host::parse_sql(text))
 }
 
 fn input_from_wire(input: wire::Input) -> Input {
