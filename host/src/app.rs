@@ -143,10 +143,7 @@ fn check(
         crate::plugin::cache::default_dir()
     };
     let runtime = Runtime::new(cache_dir)?;
-    let limits = CallLimits {
-        time_ms: config.limits.time_ms,
-        memory_mib: config.limits.memory_mib,
-    };
+    let limits = config.limits;
     pool.install(|| -> Result<Report> {
         let (plugins, mut load_errors) = load_plugins(&runtime, config, limits);
         let rules = configure(config, &plugins, &mut load_errors, limits)?;
@@ -155,11 +152,7 @@ fn check(
         let mut report = engine::run(&snapshot, &rules, limits, threads);
         report
             .errors
-            .extend(load_errors.into_iter().map(|e| RunError {
-                kind: "plugin",
-                subject: e.plugin,
-                message: e.message,
-            }));
+            .extend(load_errors.into_iter().map(RunError::from));
         report.errors.sort();
         Ok(report)
     })
@@ -411,17 +404,20 @@ pub(crate) fn configure(
 fn loaded_rules(path: &Path, config: Option<&Path>) -> Result<(Config, Vec<Arc<Plugin>>)> {
     let root = resolve_root(path)?;
     let config = load_config(config, &root)?;
+    let plugins = all_plugins(&config)?;
+    Ok((config, plugins))
+}
+
+/// Every plugin `config` names (built-ins included), sorted by id; the
+/// first one that fails to load is the error.
+fn all_plugins(config: &Config) -> Result<Vec<Arc<Plugin>>> {
     let runtime = Runtime::new(crate::plugin::cache::default_dir())?;
-    let limits = CallLimits {
-        time_ms: config.limits.time_ms,
-        memory_mib: config.limits.memory_mib,
-    };
-    let (mut plugins, errors) = load_plugins(&runtime, &config, limits);
+    let (mut plugins, errors) = load_plugins(&runtime, config, config.limits);
     if let Some(e) = errors.first() {
         bail!("{e}");
     }
     plugins.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
-    Ok((config, plugins))
+    Ok(plugins)
 }
 
 /// `drift-host rules`.
@@ -550,17 +546,7 @@ pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<u8> {
 
 /// `drift-host schema`: the JSON schema of rules.toml for the built-ins.
 pub fn schema(stdout: &mut dyn Write) -> Result<u8> {
-    let runtime = Runtime::new(crate::plugin::cache::default_dir())?;
-    let config = Config::embedded();
-    let limits = CallLimits {
-        time_ms: config.limits.time_ms,
-        memory_mib: config.limits.memory_mib,
-    };
-    let (mut plugins, errors) = load_plugins(&runtime, &config, limits);
-    if let Some(e) = errors.first() {
-        bail!("{e}");
-    }
-    plugins.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    let plugins = all_plugins(&Config::embedded())?;
     let metas: Vec<_> = plugins.iter().map(|p| p.meta.clone()).collect();
     serde_json::to_writer_pretty(&mut *stdout, &config::schema::generate(&metas))?;
     writeln!(stdout)?;
@@ -627,10 +613,7 @@ pub fn pin(args: &PinArgs, stdout: &mut dyn Write) -> Result<u8> {
     let bytes = std::fs::read(&args.wasm)
         .with_context(|| format!("cannot read {}", args.wasm.display()))?;
     let runtime = Runtime::new(crate::plugin::cache::default_dir())?;
-    let limits = CallLimits {
-        time_ms: config::DEFAULT_TIME_MS,
-        memory_mib: config::DEFAULT_MEMORY_MIB,
-    };
+    let limits = CallLimits::default();
     let name = args.wasm.display().to_string();
     let plugin = runtime
         .load(&name, &bytes, Origin::Path(args.wasm.clone()), None, limits)

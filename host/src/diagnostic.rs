@@ -69,6 +69,16 @@ pub fn sort_findings(findings: &mut Vec<Finding>) {
     findings.dedup();
 }
 
+impl From<crate::plugin::PluginError> for RunError {
+    fn from(e: crate::plugin::PluginError) -> Self {
+        Self {
+            kind: "plugin",
+            subject: e.plugin,
+            message: e.message,
+        }
+    }
+}
+
 /// A failure that is not a finding: a plugin that trapped, a file that could
 /// not be read. Any error makes the run exit with code 2.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

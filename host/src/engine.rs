@@ -56,7 +56,7 @@ pub const MAX_FINDINGS_PER_RULE: usize = 100_000;
 pub const MAX_TEXT: usize = 4096;
 
 /// Cuts `text` to [`MAX_TEXT`] bytes (at a character boundary), marking the cut.
-fn truncate(text: &mut String) {
+pub(crate) fn truncate(text: &mut String) {
     if text.len() > MAX_TEXT {
         let mut end = MAX_TEXT;
         while !text.is_char_boundary(end) {
@@ -307,11 +307,7 @@ pub fn run(
             // A per-file rule that fails on several chunks is one error.
             Err(e) => {
                 if failed.insert((index, e.message.clone())) {
-                    report.errors.push(RunError {
-                        kind: "plugin",
-                        subject: e.plugin,
-                        message: e.message,
-                    });
+                    report.errors.push(RunError::from(e));
                 }
             }
         }
@@ -397,21 +393,28 @@ fn level_to_severity(level: Level) -> Option<Severity> {
     }
 }
 
-/// Applies configuration to a raw finding and validates it. `Ok(None)`: the
-/// check is turned off. `Err`: the plugin returned something malformed.
-fn resolve(rule: &ActiveRule, finding: wire::Finding) -> Result<Option<Finding>, String> {
-    let meta = &rule.plugin.meta;
-    let Some(check) = meta.checks.iter().find(|c| c.id == finding.check) else {
-        return Err(format!(
-            "returned a finding for undeclared check `{}` (declared: {})",
-            finding.check,
+/// The check a finding names, which the rule must have declared.
+pub(crate) fn declared_check<'m>(
+    meta: &'m crate::plugin::RuleMeta,
+    id: &str,
+) -> Result<&'m CheckMeta, String> {
+    meta.checks.iter().find(|c| c.id == id).ok_or_else(|| {
+        format!(
+            "returned a finding for undeclared check `{id}` (declared: {})",
             meta.checks
                 .iter()
                 .map(|c| c.id.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
-        ));
-    };
+        )
+    })
+}
+
+/// Applies configuration to a raw finding and validates it. `Ok(None)`: the
+/// check is turned off. `Err`: the plugin returned something malformed.
+fn resolve(rule: &ActiveRule, finding: wire::Finding) -> Result<Option<Finding>, String> {
+    let meta = &rule.plugin.meta;
+    let check = declared_check(meta, &finding.check)?;
     let path = finding.path;
     if path.is_empty()
         || path.starts_with('/')

@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use crate::config::{Config, GuardPattern};
 use crate::diagnostic::{Finding, RunError, Severity, Span};
 use crate::engine::{HOST_RULE, Report, resolve_severity};
-use crate::plugin::{CallLimits, command_wire, wire};
+use crate::plugin::{command_wire, wire};
 use crate::snapshot::Content;
 
 /// The environment variable a human sets (to a reason) to let a blocked
@@ -158,10 +158,7 @@ pub fn judge(
 ) -> Result<Verdict> {
     let cache_dir = crate::plugin::cache::default_dir();
     let runtime = crate::plugin::Runtime::new(cache_dir)?;
-    let limits = CallLimits {
-        time_ms: config.limits.time_ms,
-        memory_mib: config.limits.memory_mib,
-    };
+    let limits = config.limits;
     let (plugins, mut load_errors) = crate::app::load_plugins(&runtime, config, limits);
     let rules = crate::app::configure(config, &plugins, &mut load_errors, limits)?;
     let rel_cwd = cwd
@@ -193,14 +190,7 @@ pub fn judge(
         .collect();
 
     let mut findings = Vec::new();
-    let mut errors: Vec<RunError> = load_errors
-        .into_iter()
-        .map(|e| RunError {
-            kind: "plugin",
-            subject: e.plugin,
-            message: e.message,
-        })
-        .collect();
+    let mut errors: Vec<RunError> = load_errors.into_iter().map(RunError::from).collect();
     for result in results {
         match result {
             Ok((rule, found)) => {
@@ -219,11 +209,7 @@ pub fn judge(
                     }
                 }
             }
-            Err(e) => errors.push(RunError {
-                kind: "plugin",
-                subject: e.plugin,
-                message: e.message,
-            }),
+            Err(e) => errors.push(RunError::from(e)),
         }
     }
     errors.sort();
@@ -308,12 +294,7 @@ fn resolve(
     finding: command_wire::CommandFinding,
 ) -> Result<Option<(Finding, std::ops::Range<usize>)>, String> {
     let meta = &rule.plugin.meta;
-    let Some(check) = meta.checks.iter().find(|c| c.id == finding.check) else {
-        return Err(format!(
-            "returned a command finding for undeclared check `{}`",
-            finding.check
-        ));
-    };
+    let check = crate::engine::declared_check(meta, &finding.check)?;
     let (start, end) = (finding.start as usize, finding.end as usize);
     if start > end
         || end > command.len()
@@ -330,14 +311,7 @@ fn resolve(
         return Ok(None);
     };
     let cut = |mut text: String| {
-        if text.len() > crate::engine::MAX_TEXT {
-            let mut at = crate::engine::MAX_TEXT;
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            text.truncate(at);
-            text.push_str("… (truncated)");
-        }
+        crate::engine::truncate(&mut text);
         text
     };
     Ok(Some((
@@ -625,9 +599,4 @@ pub fn read_hook_event(input: &mut dyn Read) -> Result<HookEvent> {
         command: command.to_owned(),
         cwd,
     })
-}
-
-/// Loads the configuration for guarding in `root`.
-pub fn load_config(explicit: Option<&Path>, root: &Path) -> Result<Config> {
-    crate::app::load_config(explicit, root)
 }

@@ -7,9 +7,6 @@
 
 use crate::plugin::wire;
 
-/// Bit 31 of a packed node's first number: the node is a token.
-pub const TOKEN_BIT: u32 = 1 << 31;
-
 /// Parses `text`; a parser panic becomes an error instead of taking the run
 /// down (the parser is tolerant by design, so this is a last line of defence).
 pub fn parse(text: &str) -> Result<wire::SqlTree, String> {
@@ -27,10 +24,7 @@ pub fn parse(text: &str) -> Result<wire::SqlTree, String> {
         nodes: tree
             .raw_nodes()
             .iter()
-            .flat_map(|n| {
-                let kind = u32::from(n.kind) | if n.token { TOKEN_BIT } else { 0 };
-                [kind, n.start, n.end, n.parent]
-            })
+            .flat_map(drift_sdk::sql::RawNode::pack)
             .collect(),
         errors: tree
             .errors()
@@ -51,33 +45,20 @@ mod tests {
     /// bodies and EXECUTE strings are spliced in with in-bounds ranges.
     #[test]
     fn parses_the_pg_regress_corpus() {
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/corpora/pg-regress");
-        assert!(
-            corpus.is_dir(),
-            "{} is missing: the SQL robustness corpus must sit beside the repository",
-            corpus.display()
-        );
         let mut files = 0;
         let mut nodes = 0;
-        for entry in walkdir::WalkDir::new(&corpus).sort_by_file_name() {
-            let entry = entry.expect("walk");
-            if entry.path().extension().is_none_or(|e| e != "sql") {
-                continue;
-            }
-            let bytes = std::fs::read(entry.path()).expect("read");
+        for (rel, path) in drift_sdk::testing::pg_regress_files() {
+            let bytes = std::fs::read(&path).expect("read");
             let text = String::from_utf8_lossy(&bytes);
-            let tree =
-                super::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", entry.path().display()));
+            let tree = super::parse(&text).unwrap_or_else(|e| panic!("{rel}: {e}"));
             assert_eq!(tree.nodes.len() % 4, 0, "four numbers per node");
-            for node in tree.nodes.chunks_exact(4) {
-                let (kind, start, end) = (node[0] & !super::TOKEN_BIT, node[1], node[2]);
+            for node in drift_sdk::sql::RawNode::unpack(&tree.nodes) {
                 assert!(
-                    (kind as usize) < tree.kinds.len()
-                        && start <= end
-                        && end as usize <= text.len(),
+                    usize::from(node.kind) < tree.kinds.len()
+                        && node.start <= node.end
+                        && node.end as usize <= text.len(),
                     "{}: node out of bounds",
-                    entry.path().display()
+                    rel
                 );
             }
             files += 1;

@@ -2,7 +2,7 @@
 //! thread count (which changes how per-file rules are chunked and in which
 //! order results arrive) and on repeated runs.
 
-use crate::harness::{Repo, workspace_dir};
+use crate::harness::Repo;
 
 /// A large repository with findings from every built-in rule: PostgreSQL's
 /// regression SQL as hand-written migrations (numbering gaps and
@@ -10,18 +10,12 @@ use crate::harness::{Repo, workspace_dir};
 /// models that drifts from them, agent instructions with a contradiction,
 /// scripts, and 1,500 other files the walk must skip over.
 fn large_repo() -> (Repo, usize) {
-    let corpus = workspace_dir().join("../shared/corpora/pg-regress");
     let repo = Repo::new();
     let mut sql_files = 0;
-    for entry in walkdir::WalkDir::new(&corpus).sort_by_file_name() {
-        let entry = entry.expect("walk");
-        if entry.path().extension().is_none_or(|e| e != "sql") {
-            continue;
-        }
+    for (_, path) in drift_sdk::testing::pg_regress_files() {
         sql_files += 1;
-        let bytes = std::fs::read(entry.path()).expect("read");
-        let stem = entry
-            .path()
+        let bytes = std::fs::read(&path).expect("read");
+        let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("x")

@@ -2,7 +2,7 @@
 //! regression suite as migrations (robustness), and a realistic hybrid
 //! repository (expected findings, snapshot-tested).
 
-use crate::harness::{Repo, workspace_dir};
+use crate::harness::Repo;
 
 /// Every file of `shared/corpora/pg-regress` (256 files of PostgreSQL's
 /// regression SQL) as a hand-written migration: the run must finish with
@@ -10,31 +10,21 @@ use crate::harness::{Repo, workspace_dir};
 /// budget overrun).
 #[test]
 fn pg_regress_corpus_runs_without_failures() {
-    let corpus = workspace_dir().join("../shared/corpora/pg-regress");
-    assert!(
-        corpus.is_dir(),
-        "{} is missing: the SQL corpus must sit beside the repository",
-        corpus.display()
-    );
     let repo = Repo::new();
     repo.write(
         "db/schema.prisma",
         "datasource db {\n  provider = \"postgresql\"\n}\n",
     );
     let mut n = 0;
-    for entry in walkdir::WalkDir::new(&corpus).sort_by_file_name() {
-        let entry = entry.expect("walk");
-        if entry.path().extension().is_some_and(|e| e == "sql") {
-            n += 1;
-            let name = entry
-                .path()
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("x")
-                .replace(['.', '-'], "_");
-            let bytes = std::fs::read(entry.path()).expect("read");
-            repo.write(&format!("db/migrations/{n:03}_{name}.sql"), bytes);
-        }
+    for (_, path) in drift_sdk::testing::pg_regress_files() {
+        n += 1;
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("x")
+            .replace(['.', '-'], "_");
+        let bytes = std::fs::read(&path).expect("read");
+        repo.write(&format!("db/migrations/{n:03}_{name}.sql"), bytes);
     }
     assert!(n >= 250, "{n} corpus files");
     let run = repo.run(&["run", "--format", "json"]);

@@ -129,12 +129,8 @@ impl std::fmt::Debug for Plugin {
     }
 }
 
-/// Limits applied to every call.
-#[derive(Debug, Clone, Copy)]
-pub struct CallLimits {
-    pub time_ms: u64,
-    pub memory_mib: u64,
-}
+/// Limits applied to every call: `[limits]` of rules.toml.
+pub use crate::config::Limits as CallLimits;
 
 fn wt(e: wasmtime::Error) -> anyhow::Error {
     anyhow::anyhow!("{e:#}")
@@ -250,12 +246,12 @@ impl Runtime {
                 .call(id, limits, pre, |p, store| {
                     p.drift_rule_rule().call_metadata(store)
                 })
-                .map(compat::metadata_from_v1),
+                .map(compat::v1::metadata_from),
             Pre::V2(pre) => plugin
                 .call(id, limits, pre, |p, store| {
                     p.drift_rule_rule().call_metadata(store)
                 })
-                .map(compat::metadata_from_v2),
+                .map(compat::v2::metadata_from),
             Pre::V3(pre) => plugin.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_metadata(store)
             }),
@@ -433,12 +429,12 @@ impl Plugin {
                 .call(id, limits, pre, |p, store| {
                     p.drift_rule_rule().call_validate_options(store, options)
                 })
-                .map(compat::option_errors_from_v1),
+                .map(compat::v1::option_errors_from),
             Pre::V2(pre) => self
                 .call(id, limits, pre, |p, store| {
                     p.drift_rule_rule().call_validate_options(store, options)
                 })
-                .map(compat::option_errors_from_v2),
+                .map(compat::v2::option_errors_from),
             Pre::V3(pre) => self.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_validate_options(store, options)
             }),
@@ -454,18 +450,18 @@ impl Plugin {
         let id = &self.meta.id;
         let result = match &self.pre {
             Pre::V1(pre) => {
-                let input = compat::input_to_v1(input);
+                let input = compat::v1::input_to(input);
                 self.call(id, limits, pre, |p, store| {
                     p.drift_rule_rule().call_check(store, &input)
                 })?
-                .map(compat::findings_from_v1)
+                .map(compat::v1::findings_from)
             }
             Pre::V2(pre) => {
-                let input = compat::input_to_v2(input);
+                let input = compat::v2::input_to(input);
                 self.call(id, limits, pre, |p, store| {
                     p.drift_rule_rule().call_check(store, &input)
                 })?
-                .map(compat::findings_from_v2)
+                .map(compat::v2::findings_from)
             }
             Pre::V3(pre) => self.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_check(store, input)

@@ -11,8 +11,8 @@
 
 use std::ops::Range;
 
+use crate::one_line;
 use crate::shell::{Word, command_words};
-use crate::{one_line, psql};
 
 /// A destructive command on a line: which check, where (bytes of the
 /// line), and what to say.
@@ -123,7 +123,7 @@ fn quote_before(line: &str, start: usize) -> Option<char> {
 }
 
 /// The command as shown in a message.
-fn shown(line: &str, range: &Range<usize>) -> String {
+pub(crate) fn shown(line: &str, range: &Range<usize>) -> String {
     one_line(line.get(range.clone()).unwrap_or(""))
 }
 
@@ -300,11 +300,19 @@ fn psql_command(line: &str, at: usize, hits: &mut Vec<Hit>) {
         } else {
             continue;
         };
-        if let Some(statement) = psql::destructive(sql) {
+        // The first statement that destroys data when it runs (the SQL
+        // checks' errors), parsed and judged as in a migration.
+        if let Some(found) = crate::sql::scan_text(sql)
+            .into_iter()
+            .find(|f| !f.is_warning())
+        {
             hits.push(Hit {
                 check: "psql-destructive",
                 range: at..end,
-                message: format!("psql runs `{statement}`, destroying data outside any migration"),
+                message: format!(
+                    "psql runs `{}`, destroying data outside any migration",
+                    found.statement_text(sql)
+                ),
                 help: PSQL_HELP,
             });
         }

@@ -28,7 +28,8 @@ use std::ops::Range;
 use drift_sdk::shell::{self, Command, Word};
 use drift_sdk::{CommandFinding, CommandInput, CommandNeeds, Severity};
 
-use crate::{CHECKS, Options};
+use crate::Options;
+use crate::commands::shown;
 
 /// Files Prisma reads the database URL from, the schemas that name the
 /// variable, and the `package.json` whose scripts `npm run` runs: handed
@@ -316,13 +317,8 @@ fn destructive_sql(
     runner: &str,
     out: &mut Vec<CommandFinding>,
 ) {
-    let tree = drift_sdk::sql::parse(sql);
-    for found in crate::sql::scan(sql, &tree) {
-        let statement = crate::one_line(sql.get(found.range.clone()).unwrap_or(""));
-        let warning = found.later.is_some()
-            || CHECKS
-                .iter()
-                .any(|(id, severity, _)| *id == found.check && *severity != Severity::Error);
+    for found in crate::sql::scan_text(sql) {
+        let statement = found.statement_text(sql);
         let mut finding = CommandFinding::new(
             check,
             range.clone(),
@@ -332,7 +328,7 @@ fn destructive_sql(
             ),
         )
         .help(SQL_HELP);
-        if warning {
+        if found.is_warning() {
             finding = finding.severity(Severity::Warning);
         }
         out.push(finding);
@@ -507,11 +503,6 @@ fn is_local(host: &str, local_hosts: &[String]) -> bool {
         || local_hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
 }
 
-/// The command as written, on one line.
-fn shown(line: &str, range: &Range<usize>) -> String {
-    crate::one_line(line.get(range.clone()).unwrap_or(""))
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -575,7 +566,10 @@ mod tests {
             .join("\n")
         );
         for id in COMMAND_ONLY {
-            assert!(CHECKS.iter().any(|(check, _, _)| check == id), "{id}");
+            assert!(
+                crate::CHECKS.iter().any(|(check, _, _)| check == id),
+                "{id}"
+            );
         }
     }
 

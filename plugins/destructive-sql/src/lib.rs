@@ -15,8 +15,8 @@
 //! It also finds commands that wipe a database: `prisma migrate reset`
 //! (also through `npx`, `pnpm`, `yarn`, `bunx`, `npm exec`),
 //! `prisma db push --force-reset`, `--accept-data-loss`, `dropdb`, and
-//! `psql -c` running `DROP TABLE`, `DROP DATABASE`, `DROP SCHEMA`,
-//! `TRUNCATE` or `DELETE FROM` without `WHERE`. It looks in Markdown
+//! `psql -c` running SQL that the SQL checks below report as errors
+//! (parsed like a migration). It looks in Markdown
 //! (`*.md`, `*.mdx`), shell scripts (`*.sh`, `*.bash`), the `"scripts"` of
 //! `package.json`, CI configuration (`.github/workflows/*.yml`,
 //! `.gitlab-ci.yml`, `.circleci/config.yml`), Makefiles and justfiles.
@@ -176,7 +176,6 @@ mod documents;
 mod guard;
 mod markdown;
 mod package_json;
-mod psql;
 mod shell;
 mod sql;
 
@@ -352,20 +351,7 @@ mod tests {
         InputBuilder::new().dir(fixtures().join(name)).build()
     }
 
-    /// `testing::render` with each finding's help below it, so snapshots
-    /// pin the suggested fix too.
-    fn show(findings: &[Finding]) -> String {
-        findings
-            .iter()
-            .map(|f| {
-                let line = render(std::slice::from_ref(f));
-                match &f.help {
-                    Some(help) => format!("{line}  = help: {help}\n"),
-                    None => line,
-                }
-            })
-            .collect()
-    }
+    use drift_sdk::testing::render_with_help as show;
 
     /// The checks files can trigger (the others judge commands only and
     /// are tested in `guard.rs`).
@@ -586,37 +572,10 @@ DROP TABLE Staging;
     /// knows, plenty of drops, and not a single panic.
     #[test]
     fn the_postgres_regression_suite() {
-        let corpus =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/pg-regress");
-        assert!(
-            corpus.is_dir(),
-            "the pg-regress corpus is missing: expected PostgreSQL's regression suite (256 .sql files) at {}",
-            corpus.display()
-        );
-        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    walk(&path, out);
-                } else if path.extension().is_some_and(|e| e == "sql") {
-                    out.push(path);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        walk(&corpus, &mut files);
-        files.sort();
-        assert!(
-            files.len() >= 250,
-            "expected the 256 .sql files of the pg-regress corpus in {}, found {}",
-            corpus.display(),
-            files.len()
-        );
-        let builder = files.iter().fold(InputBuilder::new(), |b, path| {
+        let files = drift_sdk::testing::pg_regress_files();
+        let builder = files.iter().fold(InputBuilder::new(), |b, (rel, path)| {
             let bytes = std::fs::read(path).unwrap();
-            let text = String::from_utf8_lossy(&bytes);
-            let rel = path.strip_prefix(&corpus).unwrap().to_string_lossy();
-            b.sql_file(&rel, &text)
+            b.sql_file(rel, &String::from_utf8_lossy(&bytes))
         });
         let findings = run(&DestructiveSql, &builder.build(), "{}").unwrap();
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();

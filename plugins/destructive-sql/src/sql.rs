@@ -182,10 +182,47 @@ pub struct Destructive {
     pub check: &'static str,
     /// Bytes of the source (the statement's head, up to the names).
     pub range: std::ops::Range<usize>,
+    /// Bytes of the whole statement (or clause) that destroys.
+    pub statement: std::ops::Range<usize>,
     pub message: String,
     pub help: &'static str,
     /// Runs later (function body, rule, `PREPARE`): why, for the message.
     pub later: Option<&'static str>,
+}
+
+impl Destructive {
+    /// The statement as written, on one line, without its `;`.
+    pub fn statement_text(&self, source: &str) -> String {
+        let text = source.get(self.statement.clone()).unwrap_or("");
+        one_line(text.trim_end().trim_end_matches(';'))
+    }
+
+    /// Reported as a warning rather than an error: a check that is a
+    /// warning by default, or a statement that runs later.
+    pub fn is_warning(&self) -> bool {
+        self.later.is_some()
+            || crate::CHECKS
+                .iter()
+                .any(|(id, severity, _)| *id == self.check && *severity != Severity::Error)
+    }
+}
+
+/// The destructive statements of SQL found outside `.sql` files (a
+/// `psql -c` argument, a here-document): parsed like a migration (in the
+/// component, by the host) and judged by [`scan`].
+pub fn scan_text(sql: &str) -> Vec<Destructive> {
+    // Every statement `scan` reports starts with one of these keywords
+    // (`CASCADE` only follows `DROP` or `TRUNCATE`), and keywords cannot
+    // be quoted or escaped: SQL without any of them (most `psql -c`
+    // queries) needs no parse.
+    let lower = sql.to_ascii_lowercase();
+    if !["drop", "truncate", "delete", "update", "alter"]
+        .iter()
+        .any(|keyword| lower.contains(keyword))
+    {
+        return Vec::new();
+    }
+    scan(sql, &drift_sdk::sql::parse(sql))
 }
 
 /// Reports the destructive statements of one SQL file.
@@ -226,10 +263,16 @@ pub fn scan(source: &str, tree: &SqlTree) -> Vec<Destructive> {
         if runs == Runs::Never {
             continue;
         }
+        // `CASCADE` is a clause: the statement is what holds it.
+        let statement = match node.kind() {
+            "CASCADE" => node.parent().unwrap_or(node),
+            _ => node,
+        };
         for found in found {
             out.push(Destructive {
                 check: found.check,
                 range: found.range,
+                statement: statement.start()..statement.end(),
                 message: found.message,
                 help: found.help,
                 later: match runs {
@@ -481,5 +524,64 @@ mod tests {
         assert_eq!(normalize("s . \"a\"\"b.c\""), ["s", "a\"b.c"]);
         assert_ne!(normalize("\"User\""), normalize("User"));
         assert_eq!(normalize("\"unterminated"), ["unterminated"]);
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::scan_text;
+
+    /// The first statement that destroys data, as `psql -c` would run it.
+    fn first_error(sql: &str) -> Option<String> {
+        scan_text(sql)
+            .into_iter()
+            .find(|f| !f.is_warning())
+            .map(|f| f.statement_text(sql))
+    }
+
+    #[test]
+    fn destructive_statements_are_found() {
+        for (sql, statement) in [
+            ("DROP TABLE users", "DROP TABLE users"),
+            ("select 1; drop   database\n app;", "drop database app"),
+            (
+                "BEGIN; TRUNCATE \"Session\" CASCADE; COMMIT",
+                "TRUNCATE \"Session\" CASCADE",
+            ),
+            ("DELETE FROM t", "DELETE FROM t"),
+            ("/* x */ -- y\nDROP SCHEMA s", "DROP SCHEMA s"),
+            (
+                "UPDATE users SET admin = true",
+                "UPDATE users SET admin = true",
+            ),
+            ("ALTER TABLE t DROP COLUMN c", "ALTER TABLE t DROP COLUMN c"),
+        ] {
+            assert_eq!(first_error(sql).as_deref(), Some(statement), "{sql}");
+        }
+    }
+
+    #[test]
+    fn harmless_statements_are_not() {
+        for sql in [
+            "SELECT 'DROP TABLE x'",
+            "SELECT 1; -- DROP TABLE x",
+            "/* TRUNCATE t; */ SELECT 1",
+            "DELETE FROM t WHERE id = 1",
+            "DELETE FROM t WHERE CURRENT OF c",
+            "DROP INDEX i",
+            "DROP VIEW v",
+            "COMMENT ON TABLE t IS 'drop table later'",
+            "SELECT $$TRUNCATE t$$",
+            "SELECT $a$ ; DROP TABLE x; $a$",
+            "CREATE TABLE drop_table (id int)",
+            "SELECT truncate_log()",
+            "",
+            "'unterminated; DROP TABLE x",
+            "é; $",
+            // A warning, not an error: shown by the guard, not blocked.
+            "DROP TYPE mood",
+        ] {
+            assert_eq!(first_error(sql), None, "{sql}");
+        }
     }
 }

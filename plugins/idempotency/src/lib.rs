@@ -211,20 +211,7 @@ pub(crate) mod tests {
             .join(name)
     }
 
-    /// `testing::render` with each finding's help below it, so snapshots
-    /// pin the suggested fix too.
-    pub fn show(findings: &[Finding]) -> String {
-        findings
-            .iter()
-            .map(|f| {
-                let line = render(std::slice::from_ref(f));
-                match &f.help {
-                    Some(help) => format!("{line}  = help: {help}\n"),
-                    None => line,
-                }
-            })
-            .collect()
-    }
+    pub use drift_sdk::testing::render_with_help as show;
 
     /// The findings for `sql` as a hand-written migration, shown.
     pub fn check_sql(sql: &str) -> String {
@@ -385,33 +372,10 @@ pub(crate) mod tests {
     /// finding must point into its file.
     #[test]
     fn the_postgres_regression_suite_does_not_panic() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/pg-regress");
-        assert!(
-            root.is_dir(),
-            "the corpus {} is missing: this test needs the shared corpora checked out next to the workspace",
-            root.display()
-        );
-        let mut files = Vec::new();
-        let mut dirs = vec![root];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "sql") {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
-        assert!(
-            files.len() >= 200,
-            "only {} files in the corpus",
-            files.len()
-        );
+        let files = drift_sdk::testing::pg_regress_files();
         let mut builder = InputBuilder::new();
         let mut line_counts = std::collections::BTreeMap::new();
-        for (i, path) in files.iter().enumerate() {
+        for (i, (_, path)) in files.iter().enumerate() {
             let bytes = std::fs::read(path).unwrap();
             let text = String::from_utf8_lossy(&bytes).into_owned();
             // Half as hand-written migrations, half as Prisma's.

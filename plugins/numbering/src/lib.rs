@@ -233,7 +233,7 @@ drift_sdk::register_rule!(Numbering);
 #[allow(clippy::unwrap_used)]
 pub(crate) mod tests {
     use drift_sdk::testing::{InputBuilder, render, run};
-    use drift_sdk::{Content, Finding, Input};
+    use drift_sdk::{Content, Input};
 
     use super::*;
 
@@ -247,20 +247,7 @@ pub(crate) mod tests {
             .build()
     }
 
-    /// `testing::render` with each finding's help below it, so snapshots
-    /// pin the suggested fix too.
-    pub fn show(findings: &[Finding]) -> String {
-        findings
-            .iter()
-            .map(|f| {
-                let line = render(std::slice::from_ref(f));
-                match &f.help {
-                    Some(help) => format!("{line}  = help: {help}\n"),
-                    None => line,
-                }
-            })
-            .collect()
-    }
+    pub use drift_sdk::testing::render_with_help as show;
 
     #[test]
     fn metadata_lists_every_check_once() {

@@ -2,11 +2,14 @@
 //! folder of `.prisma` files), the migrations folder next to it, and the
 //! order in which its migrations run.
 //!
-//! A trimmed copy of the numbering rule's discovery: it works on path lists
-//! only.
+//! It works on path lists only. What counts as a schema file and as a
+//! hand-written migration is the SDK's (`drift_sdk::migrations`), shared
+//! with the numbering rule, so the two never disagree about which files
+//! are migrations.
 
 use std::collections::BTreeMap;
 
+use drift_sdk::migrations::{Direction, is_schema_file, parse_handwritten};
 use drift_sdk::paths::{file_name, is_within, join, parent};
 
 /// A Prisma schema and the migrations folders that build its database.
@@ -56,16 +59,6 @@ pub fn projects(paths: &[String]) -> Vec<Project> {
     out
 }
 
-/// A source `.prisma` file, not a copy in `node_modules` or a dot-folder.
-fn is_schema_file(path: &str) -> bool {
-    path.ends_with(".prisma")
-        && !path
-            .split('/')
-            .rev()
-            .skip(1)
-            .any(|c| c == "node_modules" || c.starts_with('.'))
-}
-
 /// The forward migrations in `dirs`, in the order they run.
 pub fn migrations(paths: &[String], dirs: &[String], order: Order) -> Vec<String> {
     let mut prisma: Vec<(String, String)> = Vec::new();
@@ -84,8 +77,10 @@ pub fn migrations(paths: &[String], dirs: &[String], order: Order) -> Vec<String
                 // `0_init` too.
                 [folder, "migration.sql"] => prisma.push(((*folder).to_owned(), path.clone())),
                 [name] => {
-                    if let Some(number) = handwritten_number(name) {
-                        handwritten.push(((number, (*name).to_owned()), path.clone()));
+                    if let Some(h) = parse_handwritten(path, name)
+                        && h.direction == Direction::Forward
+                    {
+                        handwritten.push(((h.number, (*name).to_owned()), path.clone()));
                     }
                 }
                 _ => {}
@@ -100,26 +95,6 @@ pub fn migrations(paths: &[String], dirs: &[String], order: Order) -> Vec<String
         Order::PrismaFirst => prisma.chain(handwritten).collect(),
         Order::HandwrittenFirst => handwritten.chain(prisma).collect(),
     }
-}
-
-/// The number of a forward hand-written `NN_name.sql` file; `None` for
-/// other files and for rollbacks.
-fn handwritten_number(name: &str) -> Option<u64> {
-    let stem = name.strip_suffix(".sql")?;
-    let lower = stem.to_ascii_lowercase();
-    let rollback = [".down", ".rollback", "_down", "_rollback"]
-        .iter()
-        .any(|suffix| lower.ends_with(suffix));
-    if rollback {
-        return None;
-    }
-    let digits_len = stem.bytes().take_while(u8::is_ascii_digit).count();
-    let (digits, rest) = stem.split_at_checked(digits_len)?;
-    let rest = rest.trim_start_matches(|c: char| c.is_ascii_alphabetic());
-    if !rest.starts_with('_') {
-        return None;
-    }
-    digits.parse().ok()
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
+use drift_sdk::Input;
 use drift_sdk::testing::{InputBuilder, render, run};
-use drift_sdk::{Finding, Input};
 
 use super::*;
 
@@ -18,19 +18,7 @@ fn fixture(name: &str) -> Input {
     InputBuilder::new().dir(dir).build()
 }
 
-/// `testing::render` with each finding's help below it.
-fn show(findings: &[Finding]) -> String {
-    findings
-        .iter()
-        .map(|f| {
-            let line = render(std::slice::from_ref(f));
-            match &f.help {
-                Some(help) => format!("{line}  = help: {help}\n"),
-                None => line,
-            }
-        })
-        .collect()
-}
+use drift_sdk::testing::render_with_help as show;
 
 fn check(name: &str) -> String {
     show(&run(&SchemaDrift, &fixture(name), "{}").unwrap())
@@ -398,30 +386,11 @@ CREATE TABLE audit.log (id int);
 /// finding about a migration must point into its file.
 #[test]
 fn the_postgres_regression_suite_does_not_panic() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/pg-regress");
-    assert!(
-        root.is_dir(),
-        "the corpus {} is missing: this test needs the shared corpora checked out next to the workspace",
-        root.display()
-    );
-    let mut files = Vec::new();
-    let mut dirs = vec![root];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "sql") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    assert!(files.len() >= 200, "only {} files", files.len());
+    let files = drift_sdk::testing::pg_regress_files();
     let schema = "enum mood {\n  sad\n  ok\n  happy\n}\nmodel tenk1 {\n  unique1 Int @id\n  stringu1 String\n}\n";
     let mut builder = InputBuilder::new().file("db/schema.prisma", schema);
     let mut line_counts = std::collections::BTreeMap::new();
-    for (i, path) in files.iter().enumerate() {
+    for (i, (_, path)) in files.iter().enumerate() {
         let bytes = std::fs::read(path).unwrap();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let name = path

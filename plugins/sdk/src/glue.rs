@@ -158,17 +158,7 @@ fn file_from_wire(file: wire::File) -> File {
 fn tree_from_wire(tree: wire::SqlTree) -> SqlTree {
     SqlTree::new(
         tree.kinds,
-        // Four numbers per node, see `sql-tree` in the WIT.
-        tree.nodes
-            .chunks_exact(4)
-            .map(|n| crate::sql::RawNode {
-                kind: (n[0] & 0xffff) as u16,
-                token: n[0] & (1 << 31) != 0,
-                start: n[1],
-                end: n[2],
-                parent: n[3],
-            })
-            .collect(),
+        crate::sql::RawNode::unpack(&tree.nodes).collect(),
         tree.errors
             .into_iter()
             .map(|e| crate::sql::SyntaxError {

@@ -56,6 +56,7 @@
 #[doc(hidden)]
 pub mod fuzzing;
 mod glue;
+pub mod migrations;
 pub mod paths;
 pub mod prisma;
 pub mod shell;

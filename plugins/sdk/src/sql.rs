@@ -26,6 +26,34 @@ pub struct RawNode {
     pub token: bool,
 }
 
+impl RawNode {
+    /// Bit 31 of a packed node's first number: the node is a token.
+    pub const TOKEN_BIT: u32 = 1 << 31;
+
+    /// The node as the four numbers interface 0.3.0 sends (`sql-tree.nodes`):
+    /// kind (with [`Self::TOKEN_BIT`] for a token), start, end, parent.
+    pub fn pack(&self) -> [u32; 4] {
+        let token = if self.token { Self::TOKEN_BIT } else { 0 };
+        [
+            u32::from(self.kind) | token,
+            self.start,
+            self.end,
+            self.parent,
+        ]
+    }
+
+    /// The nodes of a packed list (an incomplete last group is ignored).
+    pub fn unpack(packed: &[u32]) -> impl Iterator<Item = RawNode> + '_ {
+        packed.chunks_exact(4).map(|n| RawNode {
+            kind: (n[0] & 0xffff) as u16,
+            token: n[0] & Self::TOKEN_BIT != 0,
+            start: n[1],
+            end: n[2],
+            parent: n[3],
+        })
+    }
+}
+
 /// A parse error, with its byte range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {

@@ -213,6 +213,73 @@ pub fn render(findings: &[Finding]) -> String {
     out
 }
 
+/// [`render`] with each finding's help on the line below it
+/// (`  = help: ...`), so snapshots pin the suggested fix too.
+pub fn render_with_help(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| {
+            let line = render(std::slice::from_ref(f));
+            match &f.help {
+                Some(help) => format!("{line}  = help: {help}\n"),
+                None => line,
+            }
+        })
+        .collect()
+}
+
+/// Every `.sql` file of PostgreSQL's regression suite (`pg-regress` in the
+/// shared corpora beside the workspace), sorted: its `/`-separated path
+/// inside the corpus and its full path. Panics, naming the
+/// folder, when the corpus is missing or incomplete: robustness tests must
+/// not pass vacuously.
+pub fn pg_regress_files() -> Vec<(String, std::path::PathBuf)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let entries =
+            std::fs::read_dir(dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry
+                .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+                .path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "sql") {
+                out.push(path);
+            }
+        }
+    }
+    let corpus =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/pg-regress");
+    assert!(
+        corpus.is_dir(),
+        "the pg-regress corpus is missing: expected PostgreSQL's regression suite (256 .sql \
+         files) at {}, beside the workspace",
+        corpus.display()
+    );
+    let mut files = Vec::new();
+    walk(&corpus, &mut files);
+    files.sort();
+    assert!(
+        files.len() >= 250,
+        "expected the 256 .sql files of the pg-regress corpus in {}, found {}",
+        corpus.display(),
+        files.len()
+    );
+    files
+        .into_iter()
+        .map(|path| {
+            let rel = path
+                .strip_prefix(&corpus)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            (rel, path)
+        })
+        .collect()
+}
+
 /// A crate's `//!` documentation as Markdown, from the text of its
 /// `lib.rs` (pass `include_str!("lib.rs")`).
 pub fn crate_doc(lib_rs: &str) -> String {
