@@ -47,6 +47,7 @@ fn main() {
     for input in [
         "Cargo.toml",
         "Cargo.lock",
+        ".cargo/config.toml",
         "plugins/sdk/Cargo.toml",
         "plugins/sdk/src",
         "plugins/sdk/wit",

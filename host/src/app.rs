@@ -145,11 +145,25 @@ fn check(
     let runtime = Runtime::new(cache_dir)?;
     let limits = config.limits;
     pool.install(|| -> Result<Report> {
-        let (plugins, mut load_errors) = load_plugins(&runtime, config, limits);
-        let rules = configure(config, &plugins, &mut load_errors, limits)?;
-        let filter = Filter::new(&config.include, &config.exclude)?;
-        let snapshot = Snapshot::take(root, source, &filter, config.max_file_size)?;
+        let started = std::time::Instant::now();
+        // Loading plugins (mapping compiled code) and walking the tree are
+        // independent: overlapped, the shorter one is free.
+        let (loaded, snapshot) = rayon::join(
+            || {
+                let (plugins, mut load_errors) = load_plugins(&runtime, config, limits);
+                configure(config, &plugins, &mut load_errors, limits)
+                    .map(|rules| (rules, load_errors))
+            },
+            || {
+                let filter = Filter::new(&config.include, &config.exclude)?;
+                Snapshot::take(root, source, &filter, config.max_file_size)
+            },
+        );
+        let (rules, load_errors) = loaded?;
+        let snapshot = snapshot?;
+        let prepared = started.elapsed();
         let mut report = engine::run(&snapshot, &rules, limits, threads);
+        report.timings.insert(0, ("load+snapshot", prepared));
         report
             .errors
             .extend(load_errors.into_iter().map(RunError::from));

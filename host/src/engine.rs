@@ -87,9 +87,10 @@ pub fn run(
         .iter()
         .map(|r| crate::snapshot::glob_set(&r.plugin.meta.include).unwrap_or_default())
         .collect();
-    // Which current and base paths each rule sees.
+    // Which current and base paths each rule sees (one rule per task: on a
+    // large tree each is thousands of glob matches).
     let matched: Vec<Vec<String>> = globs
-        .iter()
+        .par_iter()
         .map(|g| {
             snapshot
                 .paths

@@ -100,6 +100,9 @@ impl Drop for Runtime {
     fn drop(&mut self) {
         self.stop_ticker.store(true, Ordering::Relaxed);
         if let Some(ticker) = self.ticker.take() {
+            // Wake it rather than wait out its sleep: joining a sleeping
+            // ticker cost every run half a tick (5 ms) on average.
+            ticker.thread().unpark();
             let _ = ticker.join();
         }
     }
@@ -166,9 +169,18 @@ impl Runtime {
             std::thread::Builder::new()
                 .name("drift-epoch".into())
                 .spawn(move || {
+                    // Parked, not asleep, so that `drop` can wake it; a
+                    // spurious wake-up must not shorten a plugin's budget,
+                    // hence the explicit next tick.
+                    let mut next = std::time::Instant::now() + TICK;
                     while !stop.load(Ordering::Relaxed) {
-                        std::thread::sleep(TICK);
-                        engine.increment_epoch();
+                        let now = std::time::Instant::now();
+                        if now < next {
+                            std::thread::park_timeout(next - now);
+                        } else {
+                            engine.increment_epoch();
+                            next = now + TICK;
+                        }
                     }
                 })?
         };

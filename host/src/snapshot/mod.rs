@@ -1,7 +1,7 @@
 //! The repository snapshot: which files exist, what changed against a base,
 //! and how to read any of them exactly once.
 //!
-//! Three sources, one shape: the working tree (walked with walkdir, honouring
+//! Three sources, one shape: the working tree (walked in parallel, honouring
 //! `.gitignore`), the git index (`--staged`, for pre-commit hooks) and HEAD
 //! against the merge-base with a ref (`--base`, for CI). In the git modes file
 //! contents come from git objects, not the disk, so what is checked is exactly
@@ -178,7 +178,9 @@ impl Snapshot {
         };
         match source {
             Source::WorkingTree => {
-                for (path, disk) in walk::walk(root, filter)? {
+                // Inside the run's thread pool this is `--threads`.
+                let threads = rayon::current_num_threads();
+                for (path, disk) in walk::walk(root, filter, threads)? {
                     snapshot.paths.push(path.clone());
                     snapshot.origins.insert(path, Origin::Disk(disk));
                 }
@@ -265,16 +267,22 @@ impl Snapshot {
 }
 
 fn read_disk(path: &Path, max: u64) -> Content {
-    // Check the size first so a huge file is never loaded into memory.
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > max => return Content::TooLarge(meta.len()),
-        Ok(_) => {}
-        Err(e) => return Content::Unreadable(e.to_string()),
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => Content::classify(bytes, max),
-        Err(e) => Content::Unreadable(e.to_string()),
-    }
+    use std::io::Read;
+    // One open, then the size from the open file: a huge file is never
+    // loaded into memory, and the path is resolved once, not twice.
+    let read = || -> std::io::Result<Content> {
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if len > max {
+            return Ok(Content::TooLarge(len));
+        }
+        // The file may grow between the size and the read: read at most one
+        // byte past the limit, so `classify` still sees it as too large.
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+        file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+        Ok(Content::classify(bytes, max))
+    };
+    read().unwrap_or_else(|e| Content::Unreadable(e.to_string()))
 }
 
 #[cfg(test)]
