@@ -241,22 +241,19 @@ pub(crate) fn load_plugins(
     limits: CallLimits,
 ) -> (Vec<Arc<Plugin>>, Vec<PluginError>) {
     enum Job<'a> {
-        BuiltIn(&'a str, &'a [u8]),
+        BuiltIn(&'a crate::builtins::Builtin),
         Custom(&'a config::PluginSpec),
     }
-    let mut jobs: Vec<Job<'_>> = BUILTINS
-        .iter()
-        .map(|(id, bytes)| Job::BuiltIn(id, bytes))
-        .collect();
+    let mut jobs: Vec<Job<'_>> = BUILTINS.iter().map(Job::BuiltIn).collect();
     jobs.extend(config.plugins.iter().map(Job::Custom));
     let results: Vec<Result<Plugin, PluginError>> = jobs
         .par_iter()
         .map(|job| match job {
-            Job::BuiltIn(id, bytes) => {
-                let plugin = runtime.load(id, bytes, Origin::BuiltIn, None, limits)?;
-                if plugin.meta.id != *id {
+            Job::BuiltIn(builtin) => {
+                let plugin = runtime.load_builtin(builtin, limits)?;
+                if plugin.meta.id != builtin.id {
                     return Err(PluginError {
-                        plugin: (*id).to_owned(),
+                        plugin: builtin.id.to_owned(),
                         message: format!("built-in declares id `{}`", plugin.meta.id),
                     });
                 }

@@ -75,10 +75,16 @@ impl Cache {
     /// Stores a compiled artifact; failures only cost speed, so they are
     /// returned for a debug note but never fail the run.
     pub fn store(&self, content_sha256: &str, component: &Component) -> Result<()> {
+        let bytes = component.serialize().map_err(|e| anyhow::anyhow!("{e}"))?;
+        self.store_serialized(content_sha256, &bytes)
+    }
+
+    /// Stores an artifact that is already serialised (a built-in's
+    /// precompiled code).
+    pub fn store_serialized(&self, content_sha256: &str, bytes: &[u8]) -> Result<()> {
         let path = self.path(content_sha256);
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let bytes = component.serialize().map_err(|e| anyhow::anyhow!("{e}"))?;
         // Write then rename, so a concurrent run never maps a half-written file.
         let tmp = dir.join(format!(".{content_sha256}.{}.tmp", std::process::id()));
         std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;

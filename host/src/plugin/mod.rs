@@ -11,6 +11,7 @@
 mod bindings;
 pub mod cache;
 mod compat;
+mod engine_config;
 mod sandbox;
 
 use std::collections::BTreeSet;
@@ -21,8 +22,9 @@ use std::time::Duration;
 use anyhow::Result;
 use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, Linker};
-use wasmtime::{Config as EngineConfig, Engine, Trap};
+use wasmtime::{Engine, Trap};
 
+use crate::builtins::Builtin;
 use crate::diagnostic::Severity;
 use bindings::v0_1_0 as v1;
 use bindings::v0_2_0 as v2;
@@ -146,13 +148,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 impl Runtime {
     pub fn new(cache_dir: Option<std::path::PathBuf>) -> Result<Self> {
-        let mut config = EngineConfig::new();
-        config.wasm_component_model(true);
-        config.epoch_interruption(true);
-        // Unbounded recursion must trap, not take the host down: keep the
-        // default 512 KiB wasm stack well under the host thread's stack.
-        config.max_wasm_stack(512 * 1024);
-        let engine = Engine::new(&config).map_err(wt)?;
+        let engine = Engine::new(&engine_config::engine_config()).map_err(wt)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(wt)?;
         // The `host` interface of 0.3.0 (pure functions); older plugins do
@@ -220,8 +216,39 @@ impl Runtime {
         }
         check_header(bytes).map_err(&err)?;
         let component = self
-            .compile(&actual, bytes)
+            .compile(&actual, bytes, None)
             .map_err(|e| err(format!("{e:#}")))?;
+        self.prepare(id, component, origin, limits)
+    }
+
+    /// Loads a built-in rule: its hash was computed by build.rs, and its
+    /// machine code usually ships in the binary (see [`Builtin`]).
+    pub fn load_builtin(
+        &self,
+        builtin: &Builtin,
+        limits: CallLimits,
+    ) -> Result<Plugin, PluginError> {
+        let component = self
+            .compile(builtin.sha256, builtin.wasm, builtin.precompiled)
+            .map_err(|e| PluginError {
+                plugin: builtin.id.to_owned(),
+                message: format!("{e:#}"),
+            })?;
+        self.prepare(builtin.id, component, Origin::BuiltIn, limits)
+    }
+
+    /// Links a compiled component and asks for its metadata.
+    fn prepare(
+        &self,
+        id: &str,
+        component: Component,
+        origin: Origin,
+        limits: CallLimits,
+    ) -> Result<Plugin, PluginError> {
+        let err = |message: String| PluginError {
+            plugin: id.to_owned(),
+            message,
+        };
         let version = interface_version(&self.engine, &component).map_err(&err)?;
         let instance_pre = self.linker.instantiate_pre(&component).map_err(|e| {
             err(format!(
@@ -273,12 +300,28 @@ impl Runtime {
         Ok(plugin)
     }
 
-    fn compile(&self, sha256: &str, bytes: &[u8]) -> Result<Component> {
+    /// The machine code for a component: from the cache, else from the
+    /// artifact build.rs precompiled (built-ins only), else from Cranelift.
+    fn compile(
+        &self,
+        sha256: &str,
+        bytes: &[u8],
+        precompiled: Option<&'static [u8]>,
+    ) -> Result<Component> {
         if let Some(component) = self
             .cache
             .as_ref()
             .and_then(|c| c.load(&self.engine, sha256))
         {
+            return Ok(component);
+        }
+        if let Some(artifact) = precompiled
+            && let Ok(component) = self.precompiled(artifact)
+        {
+            if let Some(cache) = &self.cache {
+                // Later runs map the file instead of copying the artifact.
+                let _ = cache.store_serialized(sha256, artifact);
+            }
             return Ok(component);
         }
         let component = Component::new(&self.engine, bytes)
@@ -288,6 +331,20 @@ impl Runtime {
             let _ = cache.store(sha256, &component);
         }
         Ok(component)
+    }
+}
+
+impl Runtime {
+    /// A built-in's machine code from build.rs, if this host accepts it.
+    fn precompiled(&self, artifact: &'static [u8]) -> Result<Component> {
+        // SAFETY: the artifact is part of this binary (`'static`), written by
+        // its own build.rs with `precompile_component` under the same engine
+        // settings (engine_config.rs). wasmtime still checks its header and
+        // that this host's CPU features and settings match, and refuses it
+        // otherwise (the caller then compiles the component).
+        #[allow(unsafe_code)]
+        let component = unsafe { Component::deserialize(&self.engine, artifact) };
+        component.map_err(wt)
     }
 }
 
@@ -626,4 +683,53 @@ fn describe_failure(error: &wasmtime::Error, stderr: &[u8], limits: CallLimits) 
     }
     let first_line = text.lines().next().unwrap_or("unknown failure");
     format!("trapped: {first_line}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builtins::BUILTINS;
+
+    #[test]
+    fn built_in_hashes_are_their_components_hashes() {
+        for builtin in BUILTINS {
+            assert_eq!(builtin.sha256, sha256_hex(builtin.wasm), "{}", builtin.id);
+        }
+    }
+
+    #[test]
+    fn precompiled_built_ins_match_the_runtime_engine() {
+        // build.rs compiled them with engine_config.rs on this machine: if the
+        // runtime's settings drifted from it, wasmtime would refuse every
+        // artifact and each first run would silently pay Cranelift again.
+        let runtime = Runtime::new(None).unwrap();
+        for builtin in BUILTINS {
+            let artifact = builtin.precompiled.expect("native builds precompile");
+            if let Err(e) = runtime.precompiled(artifact) {
+                panic!("{}: {e:#}", builtin.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_refused_artifact_falls_back_to_compiling() {
+        let runtime = Runtime::new(None).unwrap();
+        let original = BUILTINS
+            .iter()
+            .find(|b| b.id == "idempotency")
+            .expect("idempotency is built in");
+        // A truncated artifact stands for one wasmtime refuses (built for
+        // another CPU or other settings): the built-in must still load.
+        let artifact = original.precompiled.unwrap();
+        let truncated: &'static [u8] = &artifact[..artifact.len() / 2];
+        assert!(runtime.precompiled(truncated).is_err());
+        let broken = Builtin {
+            precompiled: Some(truncated),
+            ..*original
+        };
+        let plugin = runtime
+            .load_builtin(&broken, CallLimits::default())
+            .unwrap();
+        assert_eq!(plugin.meta.id, "idempotency");
+    }
 }
