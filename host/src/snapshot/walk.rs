@@ -14,7 +14,7 @@
 //! (docs/performance.md); the order threads find files in does not matter,
 //! because the result is sorted.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 use anyhow::{Context, Result};
@@ -22,9 +22,8 @@ use ignore::{WalkBuilder, WalkState};
 
 use super::Filter;
 
-/// Returns (repository-relative path, disk path) of every kept file, sorted
-/// by relative path.
-pub fn walk(root: &Path, filter: &Filter, threads: usize) -> Result<Vec<(String, PathBuf)>> {
+/// Returns the repository-relative path of every kept file, sorted.
+pub fn walk(root: &Path, filter: &Filter, threads: usize) -> Result<Vec<String>> {
     let meta = std::fs::metadata(root)
         .with_context(|| format!("cannot read repository folder {}", root.display()))?;
     if !meta.is_dir() {
@@ -50,7 +49,7 @@ pub fn walk(root: &Path, filter: &Filter, threads: usize) -> Result<Vec<(String,
         })
         .build_parallel();
 
-    let found: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
+    let found: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let failed: Mutex<Option<String>> = Mutex::new(None);
     walker.run(|| {
         // Each walker thread collects locally and hands its files over once.
@@ -67,7 +66,7 @@ pub fn walk(root: &Path, filter: &Filter, threads: usize) -> Result<Vec<(String,
         anyhow::bail!("{message}");
     }
     let mut files = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files.sort_unstable();
     Ok(files)
 }
 
@@ -75,8 +74,8 @@ pub fn walk(root: &Path, filter: &Filter, threads: usize) -> Result<Vec<(String,
 struct Collector<'a> {
     root: &'a Path,
     filter: &'a Filter,
-    files: Vec<(String, PathBuf)>,
-    found: &'a Mutex<Vec<(String, PathBuf)>>,
+    files: Vec<String>,
+    found: &'a Mutex<Vec<String>>,
     failed: &'a Mutex<Option<String>>,
 }
 
@@ -87,7 +86,7 @@ impl Collector<'_> {
                 if let Some(rel) = relative(self.root, entry.path())
                     && self.filter.keeps(&rel)
                 {
-                    self.files.push((rel, entry.into_path()));
+                    self.files.push(rel);
                 }
                 WalkState::Continue
             }
@@ -156,14 +155,7 @@ mod tests {
 
     fn paths(root: &Path, threads: usize) -> Vec<String> {
         let filter = Filter::new(&[], &["excluded/**".to_owned()]).unwrap();
-        walk(root, &filter, threads)
-            .unwrap()
-            .into_iter()
-            .map(|(rel, disk)| {
-                assert_eq!(disk, root.join(&rel));
-                rel
-            })
-            .collect()
+        walk(root, &filter, threads).unwrap()
     }
 
     fn write(root: &Path, rel: &str, text: &str) {
