@@ -201,12 +201,30 @@ pub fn run(
         Source::Staged => wire::Mode::Staged,
         Source::Base(_) => wire::Mode::Base,
     };
-    let results: Vec<(
+    // Schedule the indivisible work first: a repository-scoped rule is one
+    // task (schema-drift replays every migration in one call), and started
+    // last it would run alone while the other threads idle. Then the per-file
+    // chunks, largest first, one task at a time so any idle thread can take
+    // the next. Results go back to task order, so the output does not depend
+    // on the schedule.
+    let mut schedule: Vec<usize> = (0..tasks.len()).collect();
+    schedule.sort_by_key(|&i| {
+        let task = &tasks[i];
+        (
+            rules[task.rule].plugin.meta.per_file,
+            std::cmp::Reverse(task.files.len()),
+            i,
+        )
+    });
+    let mut results: Vec<(
+        usize,
         usize,
         Result<Vec<wire::Finding>, crate::plugin::PluginError>,
-    )> = tasks
+    )> = schedule
         .par_iter()
-        .map(|task| {
+        .with_max_len(1)
+        .map(|&task_index| {
+            let task = &tasks[task_index];
             let rule = &rules[task.rule];
             let glob = &globs[task.rule];
             let input = wire::Input {
@@ -259,9 +277,10 @@ pub fn run(
                 },
                 options: rule.options_json.clone(),
             };
-            (task.rule, rule.plugin.check(limits, &input))
+            (task_index, task.rule, rule.plugin.check(limits, &input))
         })
         .collect();
+    results.sort_unstable_by_key(|(task_index, _, _)| *task_index);
 
     let rules_done = std::time::Instant::now();
     report.timings = vec![
@@ -271,7 +290,7 @@ pub fn run(
     ];
     let mut failed = BTreeSet::new();
     let mut per_rule: HashMap<usize, usize> = HashMap::new();
-    for (index, result) in results {
+    for (_, index, result) in results {
         let rule = &rules[index];
         match result {
             Ok(findings) => {
