@@ -44,8 +44,8 @@ echo "| run | median wall time (ms) | vs warm |"
 echo "|-----|----------------------:|--------:|"
 awk -v c="$cold" -v w="$warm" -v x="$nocache" 'BEGIN {
   printf "| warm (cache hit) | %.1f | 1.00 |\n", w
-  printf "| cold (empty cache: compile + store) | %.1f | %.2f |\n", c, c / w
-  printf "| --no-cache (compile, no store) | %.1f | %.2f |\n", x, x / w
+  printf "| cold (empty cache: built-ins from their embedded machine code, stored) | %.1f | %.2f |\n", c, c / w
+  printf "| --no-cache (embedded machine code, no store) | %.1f | %.2f |\n", x, x / w
 }'
 echo
 echo "repository: $repo ($files files), $n runs each, $(nproc) CPUs"
