@@ -34,6 +34,8 @@ fn malformed_configurations() {
         "[rules.numbering]\nnot-an-option = 1\n",
         "exclude = [\"[\"]\n",
         "[limits]\ntime-ms = 0\n",
+        "limits = 5\n",
+        "guard = \"deny\"\n",
         "[plugins.x]\nsha256 = \"abc\"\n",
     ];
     let mut out = String::new();

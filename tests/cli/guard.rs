@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use crate::harness::{Repo, build_plugin, run_with_stdin, sha256};
+use crate::harness::{Repo, build_plugin, run_in, run_with_stdin, sha256};
 
 /// What the guard must answer for a command line: `Ok(())` lets it run;
 /// `Err(checks)` blocks it with exactly these `rule/check` ids.
@@ -292,12 +292,7 @@ fn guard_argv_judges_every_command_of_the_table_through_bash_c() {
     let repo = repo();
     let mut wrong = Vec::new();
     for (command, expect) in TABLE {
-        let run = run_with_stdin(
-            repo.path(),
-            &["guard", "--", "bash", "-c", command],
-            &[],
-            None,
-        );
+        let run = run_in(repo.path(), &["guard", "--", "bash", "-c", command]);
         let want = if expect.is_ok() { 0 } else { 1 };
         let named = expect
             .err()
@@ -314,13 +309,11 @@ fn guard_argv_judges_every_command_of_the_table_through_bash_c() {
 #[test]
 fn a_blocked_command_is_explained_like_a_compiler_error() {
     let repo = repo();
-    let run = run_with_stdin(
+    let run = run_in(
         repo.path(),
         &[
             "guard", "--", "npx", "prisma", "migrate", "reset", "--force",
         ],
-        &[],
-        None,
     );
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(run.stdout, "", "stdout stays clean");
@@ -330,11 +323,9 @@ fn a_blocked_command_is_explained_like_a_compiler_error() {
 #[test]
 fn an_allowed_command_prints_nothing() {
     let repo = repo();
-    let run = run_with_stdin(
+    let run = run_in(
         repo.path(),
         &["guard", "--", "npx", "prisma", "migrate", "status"],
-        &[],
-        None,
     );
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
@@ -439,11 +430,9 @@ fn dotenv_and_the_schema_name_the_database_migrate_would_change() {
         "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"POSTGRES_PRISMA_URL\")\n}\n",
     );
     repo.write(".env", "POSTGRES_PRISMA_URL=\"postgres://app:secret@aws-0-eu.pooler.supabase.com:6543/postgres\"\n");
-    let run = run_with_stdin(
+    let run = run_in(
         repo.path(),
         &["guard", "--", "npx", "prisma", "migrate", "deploy"],
-        &[],
-        None,
     );
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
@@ -529,12 +518,7 @@ deny = ["prisma db seed", "supabase db reset", "git push --force"]
 "#,
     );
     let check = |command: &str| {
-        let run = run_with_stdin(
-            repo.path(),
-            &["guard", "--", "bash", "-c", command],
-            &[],
-            None,
-        );
+        let run = run_in(repo.path(), &["guard", "--", "bash", "-c", command]);
         (run.code, run.stderr)
     };
     let (code, stderr) = check("npx prisma migrate reset --force --schema=e2e/schema.prisma");
@@ -573,7 +557,7 @@ fn guard_patterns_are_validated_with_positions() {
         "rules.toml",
         "[guard]\ndeny = [\"prisma && dropdb\", 3]\nask = []\n",
     );
-    let run = run_with_stdin(repo.path(), &["guard", "--", "ls"], &[], None);
+    let run = run_in(repo.path(), &["guard", "--", "ls"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr
@@ -619,7 +603,7 @@ fn a_human_override_lets_the_command_through_and_is_logged() {
         "{run:?}"
     );
     // The flag does the same.
-    let run = run_with_stdin(
+    let run = run_in(
         repo.path(),
         &[
             "guard",
@@ -629,8 +613,6 @@ fn a_human_override_lets_the_command_through_and_is_logged() {
             "dropdb",
             "scratch",
         ],
-        &[],
-        None,
     );
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
@@ -671,7 +653,7 @@ fn configured_severities_apply_to_commands() {
         "rules.toml",
         "[rules.destructive-sql.checks]\nmigrate-reset = \"warning\"\ndropdb = \"off\"\n",
     );
-    let run = run_with_stdin(
+    let run = run_in(
         repo.path(),
         &[
             "guard",
@@ -680,8 +662,6 @@ fn configured_severities_apply_to_commands() {
             "-c",
             "npx prisma migrate reset && dropdb app",
         ],
-        &[],
-        None,
     );
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
@@ -704,7 +684,7 @@ fn an_organisation_adds_its_own_command_rule() {
             sha256(&wasm)
         ),
     );
-    let run = run_with_stdin(
+    let run = run_in(
         repo.path(),
         &[
             "guard",
@@ -713,15 +693,13 @@ fn an_organisation_adds_its_own_command_rule() {
             "-c",
             "git fetch && git push -f origin release/2.4",
         ],
-        &[],
-        None,
     );
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr.contains("error[no-force-push/force-push]"),
         "{run:?}"
     );
-    let run = run_with_stdin(
+    let run = run_in(
         repo.path(),
         &[
             "guard",
@@ -732,8 +710,6 @@ fn an_organisation_adds_its_own_command_rule() {
             "origin",
             "feature/x",
         ],
-        &[],
-        None,
     );
     assert_eq!(run.code, 0, "{run:?}");
     // The built-in rules still judge alongside it.
@@ -752,7 +728,7 @@ fn an_organisation_adds_its_own_command_rule() {
 fn a_broken_plugin_blocks_the_command_and_is_named() {
     let repo = repo();
     crate::harness::with_probe(&repo, "panic", "");
-    let run = run_with_stdin(repo.path(), &["guard", "--", "ls"], &[], None);
+    let run = run_in(repo.path(), &["guard", "--", "ls"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr.contains("error: plugin `sandbox-probe`"),
@@ -806,7 +782,7 @@ fn a_hostile_command_check_is_stopped_and_named() {
     ] {
         let repo = repo();
         crate::harness::with_probe(&repo, mode, "[limits]\ntime-ms = 300\n");
-        let run = run_with_stdin(repo.path(), &["guard", "--", "ls", "-la"], &[], None);
+        let run = run_in(repo.path(), &["guard", "--", "ls", "-la"]);
         assert_eq!(run.code, 2, "{mode}: {run:?}");
         assert!(
             run.stderr

@@ -243,7 +243,7 @@ fn previous_interface_version_still_runs_with_sql_trees() {
         ["SOURCE_FILE > CREATE_TABLE `CREATE TABLE users (id int);`, 8 tokens, parents ok"],
         "{run:?}"
     );
-    let guard = crate::harness::run_with_stdin(repo.path(), &["guard", "--", "ls"], &[], None);
+    let guard = crate::harness::run_in(repo.path(), &["guard", "--", "ls"]);
     assert_eq!((guard.code, guard.stderr.as_str()), (0, ""), "{guard:?}");
 }
 

@@ -224,8 +224,8 @@ impl Config {
                         config.max_file_size = n;
                     }
                 }
-                "limits" => config.limits = p.limits(value),
-                "guard" => config.guard = p.guard(value),
+                "limits" => config.limits = p.limits(key, value),
+                "guard" => config.guard = p.guard(key, value),
                 "rules" => {
                     if let Some(table) = p.table(key, value) {
                         for (id, settings) in table {
@@ -431,16 +431,9 @@ impl Parser<'_> {
         out
     }
 
-    fn guard(&mut self, value: &Value<'_>) -> GuardSettings {
+    fn guard(&mut self, key: &Key<'_>, value: &Value<'_>) -> GuardSettings {
         let mut guard = GuardSettings::default();
-        let DeValue::Table(table) = value.get_ref() else {
-            self.error_at(
-                value.span().start,
-                format!(
-                    "`guard` must be a table, found {}",
-                    value.get_ref().type_str()
-                ),
-            );
+        let Some(table) = self.table(key, value) else {
             return guard;
         };
         for (key, value) in table {
@@ -490,16 +483,9 @@ impl Parser<'_> {
         guard
     }
 
-    fn limits(&mut self, value: &Value<'_>) -> Limits {
+    fn limits(&mut self, key: &Key<'_>, value: &Value<'_>) -> Limits {
         let mut limits = Limits::default();
-        let DeValue::Table(table) = value.get_ref() else {
-            self.error_at(
-                value.span().start,
-                format!(
-                    "`limits` must be a table, found {}",
-                    value.get_ref().type_str()
-                ),
-            );
+        let Some(table) = self.table(key, value) else {
             return limits;
         };
         for (key, value) in table {

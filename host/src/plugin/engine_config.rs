@@ -4,7 +4,8 @@
 //!
 //! A compiled artifact is only valid for the settings it was compiled under
 //! (wasmtime checks this when loading one): anything changed here changes
-//! both sides at once. The test `precompiled_builtins_load` keeps them honest.
+//! both sides at once. The test
+//! `precompiled_built_ins_match_the_runtime_engine` keeps them honest.
 
 /// The engine configuration every plugin is compiled and run with.
 pub fn engine_config() -> wasmtime::Config {

@@ -174,7 +174,8 @@ impl Snapshot {
         };
         match source {
             Source::WorkingTree => {
-                // Inside the run's thread pool this is `--threads`.
+                // Inside the run's thread pool this is `--threads`; the walk
+                // returns the paths sorted.
                 let threads = rayon::current_num_threads();
                 snapshot.paths = walk::walk(root, filter, threads)?;
             }
@@ -201,10 +202,10 @@ impl Snapshot {
                     })
                     .collect();
                 snapshot.git_dir = Some(tree.top);
+                snapshot.paths.sort();
+                snapshot.base_paths.sort();
             }
         }
-        snapshot.paths.sort();
-        snapshot.base_paths.sort();
         Ok(snapshot)
     }
 
