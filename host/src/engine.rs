@@ -112,6 +112,17 @@ pub fn run(
         })
         .collect();
 
+    // The path lists as they cross into the sandbox, joined once per rule
+    // rather than once per chunk.
+    let matched_joined: Vec<String> = matched
+        .iter()
+        .map(|m| crate::plugin::join_paths(m))
+        .collect();
+    let base_joined: Vec<String> = base_matched
+        .iter()
+        .map(|m| crate::plugin::join_paths(m))
+        .collect();
+
     // Read every wanted file once, whatever the number of rules wanting it.
     let wanted: BTreeSet<String> = matched.iter().flatten().cloned().collect();
     let wanted: Vec<String> = wanted.into_iter().collect();
@@ -240,7 +251,7 @@ pub fn run(
                         Some(file)
                     })
                     .collect(),
-                paths: matched[task.rule].clone(),
+                paths: matched_joined[task.rule].clone(),
                 changes: snapshot
                     .changes
                     .iter()
@@ -259,7 +270,7 @@ pub fn run(
                         old_path: c.old_path.clone(),
                     })
                     .collect(),
-                base_paths: base_matched[task.rule].clone(),
+                base_paths: base_joined[task.rule].clone(),
                 base_files: {
                     let mut files: Vec<wire::File> = changed_base
                         .iter()

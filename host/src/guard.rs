@@ -1,7 +1,7 @@
 //! `drift-host guard`: a gate for the commands agents and scripts run.
 //!
-//! The decision is the rule plugins', through the `command-check` export of
-//! interface 0.3.0: each enabled rule is handed the command line (plus the
+//! The decision is the rule plugins', through the `command-check` export
+//! (interface 0.3.0 and later): each enabled rule is handed the command line (plus the
 //! environment variables and files it declared it needs) and answers with
 //! findings that carry byte ranges in the line. The host resolves their
 //! severities exactly as for file findings (so `[rules.X.checks]` applies),

@@ -64,6 +64,10 @@ fn released_wit_is_frozen() {
             "plugins/sdk/wit/v0.3.0/rule.wit",
             "196cb32d52f0132fdcd78afd7830d2192ed865eef45661b56cafd794d695d058",
         ),
+        (
+            "plugins/sdk/wit/v0.4.0/rule.wit",
+            "c1b460e25b31f2a52fa8f8b90e142ba1a8c71fb41a6920ace007d17f8333638f",
+        ),
     ];
     for (path, expected) in frozen {
         let actual = sha256(&workspace_dir().join(path));

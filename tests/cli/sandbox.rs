@@ -202,7 +202,7 @@ fn replace_all(bytes: &mut [u8], from: &[u8], to: &[u8]) {
 fn probe_with_version(repo: &Repo, version: &str) {
     let mut wasm = std::fs::read(build_plugin("sandbox-probe")).expect("read");
     for interface in ["rule", "types", "command-check"] {
-        let from = format!("drift:rule/{interface}@0.3.0");
+        let from = format!("drift:rule/{interface}@0.4.0");
         let to = format!("drift:rule/{interface}@{version}");
         replace_all(&mut wasm, from.as_bytes(), to.as_bytes());
     }
@@ -247,6 +247,66 @@ fn previous_interface_version_still_runs_with_sql_trees() {
     assert_eq!((guard.code, guard.stderr.as_str()), (0, ""), "{guard:?}");
 }
 
+/// A plugin built for 0.3.0 without the SDK: each tree arrives with a
+/// kind-name table of its own holding exactly the kinds it uses (0.4.0
+/// shares one table per run), the path list as a list (0.4.0 joins it), and
+/// its command check's `host.parse-sql` answers in 0.3.0's shape too.
+#[test]
+fn interface_0_3_plugins_get_their_own_kind_tables_and_path_lists() {
+    let repo = Repo::new();
+    repo.with_agent_instructions();
+    let users = "CREATE TABLE users (id int);\n";
+    repo.write("db/migrations/01_users.sql", users);
+    repo.write(
+        "db/migrations/02_backfill.sql",
+        "DO $$ BEGIN UPDATE users SET id = 1; END $$;\n",
+    );
+    let wasm = build_plugin("legacy-v0-3");
+    std::fs::copy(&wasm, repo.path().join("legacy.wasm")).expect("copy");
+    repo.write(
+        "rules.toml",
+        format!(
+            "[plugins.legacy-v0-3]\npath = \"legacy.wasm\"\nsha256 = \"{}\"\n",
+            sha256(&wasm)
+        ),
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    assert!(run.errors().is_empty(), "{run:?}");
+    let messages: Vec<String> = run.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "legacy-v0-3")
+        .filter_map(|f| f["message"].as_str().map(str::to_owned))
+        .collect();
+    // The number of distinct kinds, from the SDK's own parse of the file.
+    let distinct = |text: &str| {
+        let tree = drift_sdk::sql::parse(text);
+        let kinds: std::collections::BTreeSet<&str> = tree.nodes().map(|n| n.kind()).collect();
+        kinds.len()
+    };
+    let paths = r#"["db/migrations/01_users.sql", "db/migrations/02_backfill.sql"]"#;
+    assert_eq!(
+        messages,
+        [
+            format!(
+                "SOURCE_FILE > CREATE_TABLE `CREATE TABLE users (id int);`, {} kinds all used, paths {paths}",
+                distinct(users)
+            ),
+            format!(
+                "SOURCE_FILE > DO `DO $$ BEGIN UPDATE users SET id = 1; END $$;`, {} kinds all used, paths {paths}",
+                distinct("DO $$ BEGIN UPDATE users SET id = 1; END $$;\n")
+            ),
+        ],
+        "{run:?}"
+    );
+    let guard = crate::harness::run_in(repo.path(), &["guard", "--", "SELECT", "1"]);
+    assert!(
+        guard.stderr.contains("parsed as SOURCE_FILE > SELECT"),
+        "{guard:?}"
+    );
+}
+
 #[test]
 fn newer_interface_version_asks_to_upgrade_the_host() {
     let repo = repo_with_numbering_error();
@@ -255,7 +315,7 @@ fn newer_interface_version_asks_to_upgrade_the_host() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stdout.contains(
-            "built for rule interface 0.9.0, but this drift-host supports 0.3.0, 0.2.0, 0.1.0: upgrade drift-host"
+            "built for rule interface 0.9.0, but this drift-host supports 0.4.0, 0.3.0, 0.2.0, 0.1.0: upgrade drift-host"
         ),
         "{run:?}"
     );
@@ -273,7 +333,7 @@ fn older_interface_version_asks_to_rebuild_the_plugin() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stdout.contains(
-            "no longer supports (supported: 0.3.0, 0.2.0, 0.1.0): rebuild the plugin against drift-sdk 0.3.0"
+            "no longer supports (supported: 0.4.0, 0.3.0, 0.2.0, 0.1.0): rebuild the plugin against drift-sdk 0.4.0"
         ),
         "{run:?}"
     );

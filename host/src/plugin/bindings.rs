@@ -29,3 +29,14 @@ pub mod v0_3_0 {
         world: "drift:rule/plugin",
     });
 }
+
+/// 0.4.0: syntax trees index one kind-name table per run
+/// (`host.sql-kind-names`) instead of carrying their own; 0.3.0 plugins get
+/// a table per tree from `compat`.
+#[allow(missing_debug_implementations, unused_qualifications, clippy::all)]
+pub mod v0_4_0 {
+    wasmtime::component::bindgen!({
+        path: "../plugins/sdk/wit/v0.4.0",
+        world: "drift:rule/plugin",
+    });
+}

@@ -1,6 +1,7 @@
 //! Adapters that let plugins built for older interface versions run on the
 //! newest engine types: inputs are narrowed (0.1.0 has no SQL trees, 0.2.0
-//! has node records instead of packed numbers), results are widened.
+//! has node records instead of packed numbers, 0.2.0 and 0.3.0 want a
+//! kind-name table in every tree), results are widened.
 //!
 //! Each binding module has its own Rust types for records that are the
 //! same field for field, so the conversions that do not differ between
@@ -71,7 +72,7 @@ macro_rules! shared {
                     wire::Mode::Base => old::Mode::Base,
                 },
                 files: input.files.iter().map(file_to).collect(),
-                paths: input.paths.clone(),
+                paths: super::split_paths(&input.paths),
                 changes: input
                     .changes
                     .iter()
@@ -86,7 +87,7 @@ macro_rules! shared {
                         old_path: c.old_path.clone(),
                     })
                     .collect(),
-                base_paths: input.base_paths.clone(),
+                base_paths: super::split_paths(&input.base_paths),
                 base_files: input.base_files.iter().map(file_to).collect(),
                 options: input.options.clone(),
             }
@@ -137,6 +138,43 @@ pub mod v1 {
     }
 }
 
+/// A path list as older versions take it (`list<string>`), from the
+/// NUL-terminated string of 0.4.0.
+pub fn split_paths(joined: &str) -> Vec<String> {
+    joined.split_terminator('\0').map(str::to_owned).collect()
+}
+
+/// A tree's nodes renumbered to index a kind-name table of their own, and
+/// that table (what 0.2.0 and 0.3.0 trees carry): the kinds in order of
+/// first use, as the host's parser produced them before 0.4.0.
+pub fn local_kinds(nodes: &[u32]) -> (Vec<String>, Vec<u32>) {
+    let names = drift_sdk::sql::kind_names();
+    let mut local = vec![u32::MAX; names.len()];
+    let mut kinds = Vec::new();
+    let mut renumbered = Vec::with_capacity(nodes.len());
+    for (i, &n) in nodes.iter().enumerate() {
+        if i % 4 != 0 {
+            renumbered.push(n);
+            continue;
+        }
+        let token = n & drift_sdk::sql::RawNode::TOKEN_BIT;
+        let global = (n & 0xffff) as usize;
+        let k = match local.get_mut(global) {
+            Some(k) if *k != u32::MAX => *k,
+            Some(k) => {
+                *k = kinds.len() as u32;
+                kinds.push(names[global].clone());
+                *k
+            }
+            // Not a kind of this parser: the table's first entry, as the
+            // SDK repairs any out-of-range kind.
+            None => 0,
+        };
+        renumbered.push(k | token);
+    }
+    (kinds, renumbered)
+}
+
 /// 0.2.0: syntax-tree nodes are records, not packed numbers.
 pub mod v2 {
     shared!(super::super::bindings::v0_2_0::drift::rule::types, |m| m
@@ -146,27 +184,149 @@ pub mod v2 {
         old::File {
             path: f.path.clone(),
             content: content_to(&f.content),
-            sql: f.sql.as_ref().map(|tree| old::SqlTree {
-                kinds: tree.kinds.clone(),
-                nodes: drift_sdk::sql::RawNode::unpack(&tree.nodes)
-                    .map(|n| old::SqlNode {
-                        kind: n.kind,
-                        token: n.token,
-                        start: n.start,
-                        end: n.end,
-                        parent: n.parent,
-                    })
-                    .collect(),
-                errors: tree
-                    .errors
-                    .iter()
-                    .map(|e| old::SqlError {
-                        message: e.message.clone(),
-                        start: e.start,
-                        end: e.end,
-                    })
-                    .collect(),
+            sql: f.sql.as_ref().map(|tree| {
+                let (kinds, nodes) = super::local_kinds(&tree.nodes);
+                old::SqlTree {
+                    kinds,
+                    nodes: drift_sdk::sql::RawNode::unpack(&nodes)
+                        .map(|n| old::SqlNode {
+                            kind: n.kind,
+                            token: n.token,
+                            start: n.start,
+                            end: n.end,
+                            parent: n.parent,
+                        })
+                        .collect(),
+                    errors: tree
+                        .errors
+                        .iter()
+                        .map(|e| old::SqlError {
+                            message: e.message.clone(),
+                            start: e.start,
+                            end: e.end,
+                        })
+                        .collect(),
+                }
             }),
         }
+    }
+}
+
+/// 0.3.0: every syntax tree carries its own kind-name table.
+pub mod v3 {
+    shared!(super::super::bindings::v0_3_0::drift::rule::types, |m| m
+        .sql);
+    use super::super::bindings::v0_3_0::exports::drift::rule::command_check as old_command;
+    use super::super::command_wire;
+
+    fn file_to(f: &wire::File) -> old::File {
+        old::File {
+            path: f.path.clone(),
+            content: content_to(&f.content),
+            sql: f.sql.as_ref().map(tree_to),
+        }
+    }
+
+    pub fn tree_to(tree: &wire::SqlTree) -> old::SqlTree {
+        let (kinds, nodes) = super::local_kinds(&tree.nodes);
+        old::SqlTree {
+            kinds,
+            nodes,
+            errors: tree
+                .errors
+                .iter()
+                .map(|e| old::SqlError {
+                    message: e.message.clone(),
+                    start: e.start,
+                    end: e.end,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn needs_from(needs: old_command::CommandNeeds) -> command_wire::CommandNeeds {
+        command_wire::CommandNeeds {
+            env: needs.env,
+            files: needs.files,
+        }
+    }
+
+    pub fn command_input_to(input: &command_wire::CommandInput) -> old_command::CommandInput {
+        old_command::CommandInput {
+            command: input.command.clone(),
+            cwd: input.cwd.clone(),
+            env: input.env.clone(),
+            files: input.files.iter().map(file_to).collect(),
+            options: input.options.clone(),
+        }
+    }
+
+    pub fn command_findings_from(
+        findings: Vec<old_command::CommandFinding>,
+    ) -> Vec<command_wire::CommandFinding> {
+        findings
+            .into_iter()
+            .map(|f| command_wire::CommandFinding {
+                check: f.check,
+                severity: f.severity.map(severity_from),
+                start: f.start,
+                end: f.end,
+                message: f.message,
+                help: f.help,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use drift_sdk::sql::RawNode;
+
+    /// Renumbering keeps every node's kind name and token bit, and the
+    /// table holds exactly the kinds the tree uses, in order of first use.
+    #[test]
+    fn local_kinds_name_every_node_as_the_shared_table_does() {
+        let text = "DO $$ BEGIN EXECUTE 'DROP TABLE t'; END $$;\nCREATE TABLE a (id int);";
+        let tree = crate::sql::parse(text).expect("parses");
+        let names = drift_sdk::sql::kind_names();
+        let (kinds, nodes) = super::local_kinds(&tree.nodes);
+        let global: Vec<RawNode> = RawNode::unpack(&tree.nodes).collect();
+        let local: Vec<RawNode> = RawNode::unpack(&nodes).collect();
+        assert_eq!(global.len(), local.len());
+        let mut first_use = Vec::new();
+        for (g, l) in global.iter().zip(&local) {
+            assert_eq!(names[usize::from(g.kind)], kinds[usize::from(l.kind)]);
+            assert_eq!(
+                (g.token, g.start, g.end, g.parent),
+                (l.token, l.start, l.end, l.parent)
+            );
+            if !first_use.contains(&kinds[usize::from(l.kind)]) {
+                first_use.push(kinds[usize::from(l.kind)].clone());
+            }
+        }
+        assert_eq!(kinds, first_use);
+        assert!(kinds.iter().any(|k| k == "PLPGSQL_DYN_EXECUTE_STMT"));
+    }
+
+    #[test]
+    fn a_kind_outside_the_table_becomes_the_first_entry() {
+        let (kinds, nodes) = super::local_kinds(&[0xfffe | RawNode::TOKEN_BIT, 0, 1, 0]);
+        assert!(kinds.is_empty());
+        assert_eq!(nodes, [RawNode::TOKEN_BIT, 0, 1, 0]);
+    }
+
+    #[test]
+    fn path_lists_survive_joining_and_splitting() {
+        for paths in [
+            vec![],
+            vec!["a.sql".to_owned()],
+            vec!["a b/c.sql".to_owned(), "d".to_owned()],
+        ] {
+            assert_eq!(
+                super::split_paths(&crate::plugin::join_paths(&paths)),
+                paths
+            );
+        }
+        assert_eq!(super::split_paths("a\0b"), ["a", "b"]);
     }
 }

@@ -29,14 +29,15 @@ use crate::diagnostic::Severity;
 use bindings::v0_1_0 as v1;
 use bindings::v0_2_0 as v2;
 use bindings::v0_3_0 as v3;
+use bindings::v0_4_0 as v4;
 /// The newest interface's types: what the engine works with.
-pub use bindings::v0_3_0::drift::rule::types as wire;
+pub use bindings::v0_4_0::drift::rule::types as wire;
 /// The newest interface's command-check types (`drift-host guard`).
-pub use bindings::v0_3_0::exports::drift::rule::command_check as command_wire;
+pub use bindings::v0_4_0::exports::drift::rule::command_check as command_wire;
 use sandbox::State;
 
 /// The interface versions this host can load, newest first.
-pub const SUPPORTED_VERSIONS: &[&str] = &["0.3.0", "0.2.0", "0.1.0"];
+pub const SUPPORTED_VERSIONS: &[&str] = &["0.4.0", "0.3.0", "0.2.0", "0.1.0"];
 
 /// How often the epoch advances: the granularity of time budgets.
 const TICK: Duration = Duration::from_millis(10);
@@ -124,6 +125,7 @@ enum Pre {
     V1(v1::PluginPre<State>),
     V2(v2::PluginPre<State>),
     V3(v3::PluginPre<State>),
+    V4(v4::PluginPre<State>),
 }
 
 impl std::fmt::Debug for Plugin {
@@ -141,6 +143,17 @@ fn wt(e: wasmtime::Error) -> anyhow::Error {
     anyhow::anyhow!("{e:#}")
 }
 
+/// A path list in its wire form since 0.4.0 (`input.paths`): each path
+/// followed by a NUL, one string instead of one guest allocation per path.
+pub fn join_paths(paths: &[String]) -> String {
+    let mut joined = String::with_capacity(paths.iter().map(|p| p.len() + 1).sum());
+    for path in paths {
+        joined.push_str(path);
+        joined.push('\0');
+    }
+    joined
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -148,11 +161,23 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 impl Runtime {
     pub fn new(cache_dir: Option<std::path::PathBuf>) -> Result<Self> {
-        let engine = Engine::new(&engine_config::engine_config()).map_err(wt)?;
+        let mut config = engine_config::engine_config();
+        // For profiling only: `perf` then names the plugins' functions
+        // (wasmtime writes /tmp/perf-<pid>.map; build plugins unstripped to
+        // get Rust names). Not in engine_config: it changes no machine code.
+        if std::env::var_os("DRIFT_HOST_PERFMAP").is_some() {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
+        let engine = Engine::new(&config).map_err(wt)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(wt)?;
-        // The `host` interface of 0.3.0 (pure functions); older plugins do
-        // not import it.
+        // The `host` interface of 0.4.0 and 0.3.0 (pure functions); older
+        // plugins do not import it.
+        v4::drift::rule::host::add_to_linker::<State, wasmtime::component::HasSelf<State>>(
+            &mut linker,
+            |state| state,
+        )
+        .map_err(wt)?;
         v3::drift::rule::host::add_to_linker::<State, wasmtime::component::HasSelf<State>>(
             &mut linker,
             |state| state,
@@ -263,7 +288,8 @@ impl Runtime {
         let pre = match version.as_str() {
             "0.1.0" => Pre::V1(v1::PluginPre::new(instance_pre).map_err(mismatch)?),
             "0.2.0" => Pre::V2(v2::PluginPre::new(instance_pre).map_err(mismatch)?),
-            _ => Pre::V3(v3::PluginPre::new(instance_pre).map_err(mismatch)?),
+            "0.3.0" => Pre::V3(v3::PluginPre::new(instance_pre).map_err(mismatch)?),
+            _ => Pre::V4(v4::PluginPre::new(instance_pre).map_err(mismatch)?),
         };
         let mut plugin = Plugin {
             meta: RuleMeta {
@@ -291,7 +317,12 @@ impl Runtime {
                     p.drift_rule_rule().call_metadata(store)
                 })
                 .map(compat::v2::metadata_from),
-            Pre::V3(pre) => plugin.call(id, limits, pre, |p, store| {
+            Pre::V3(pre) => plugin
+                .call(id, limits, pre, |p, store| {
+                    p.drift_rule_rule().call_metadata(store)
+                })
+                .map(compat::v3::metadata_from),
+            Pre::V4(pre) => plugin.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_metadata(store)
             }),
         }
@@ -504,7 +535,12 @@ impl Plugin {
                     p.drift_rule_rule().call_validate_options(store, options)
                 })
                 .map(compat::v2::option_errors_from),
-            Pre::V3(pre) => self.call(id, limits, pre, |p, store| {
+            Pre::V3(pre) => self
+                .call(id, limits, pre, |p, store| {
+                    p.drift_rule_rule().call_validate_options(store, options)
+                })
+                .map(compat::v3::option_errors_from),
+            Pre::V4(pre) => self.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_validate_options(store, options)
             }),
         }
@@ -532,7 +568,14 @@ impl Plugin {
                 })?
                 .map(compat::v2::findings_from)
             }
-            Pre::V3(pre) => self.call(id, limits, pre, |p, store| {
+            Pre::V3(pre) => {
+                let input = compat::v3::input_to(input);
+                self.call(id, limits, pre, |p, store| {
+                    p.drift_rule_rule().call_check(store, &input)
+                })?
+                .map(compat::v3::findings_from)
+            }
+            Pre::V4(pre) => self.call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_check(store, input)
             })?,
         };
@@ -546,7 +589,7 @@ impl Plugin {
 impl Plugin {
     /// Whether the plugin's interface has command checks (0.3.0 and later).
     pub fn has_command_checks(&self) -> bool {
-        matches!(self.pre, Pre::V3(_))
+        matches!(self.pre, Pre::V3(_) | Pre::V4(_))
     }
 
     /// What the plugin's command check wants to see (empty before 0.3.0).
@@ -556,7 +599,12 @@ impl Plugin {
         options: &str,
     ) -> Result<command_wire::CommandNeeds, PluginError> {
         match &self.pre {
-            Pre::V3(pre) => self.call(&self.meta.id, limits, pre, |p, store| {
+            Pre::V3(pre) => self
+                .call(&self.meta.id, limits, pre, |p, store| {
+                    p.drift_rule_command_check().call_needs(store, options)
+                })
+                .map(compat::v3::needs_from),
+            Pre::V4(pre) => self.call(&self.meta.id, limits, pre, |p, store| {
                 p.drift_rule_command_check().call_needs(store, options)
             }),
             Pre::V1(_) | Pre::V2(_) => Ok(command_wire::CommandNeeds {
@@ -573,7 +621,15 @@ impl Plugin {
         input: &command_wire::CommandInput,
     ) -> Result<Vec<command_wire::CommandFinding>, PluginError> {
         let result = match &self.pre {
-            Pre::V3(pre) => self.call(&self.meta.id, limits, pre, |p, store| {
+            Pre::V3(pre) => {
+                let input = compat::v3::command_input_to(input);
+                self.call(&self.meta.id, limits, pre, |p, store| {
+                    p.drift_rule_command_check()
+                        .call_check_command(store, &input)
+                })?
+                .map(compat::v3::command_findings_from)
+            }
+            Pre::V4(pre) => self.call(&self.meta.id, limits, pre, |p, store| {
                 p.drift_rule_command_check()
                     .call_check_command(store, input)
             })?,
@@ -610,6 +666,13 @@ impl Instantiate for v3::PluginPre<State> {
     type Instance = v3::Plugin;
     fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<v3::Plugin> {
         v3::PluginPre::instantiate(self, store)
+    }
+}
+
+impl Instantiate for v4::PluginPre<State> {
+    type Instance = v4::Plugin;
+    fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<v4::Plugin> {
+        v4::PluginPre::instantiate(self, store)
     }
 }
 

@@ -103,24 +103,40 @@ pub fn store(engine: &wasmtime::Engine, memory_mib: u64, ticks: u64) -> Store<St
 /// budget, so its size is bounded here.
 const MAX_PARSE_SQL: usize = 1024 * 1024;
 
-impl super::bindings::v0_3_0::drift::rule::host::Host for State {
+impl super::bindings::v0_4_0::drift::rule::host::Host for State {
     fn parse_sql(&mut self, text: String) -> super::wire::SqlTree {
-        // A bare root, as the parser gives for text it refuses.
-        let failed = |message: String| super::wire::SqlTree {
-            kinds: vec!["SOURCE_FILE".to_owned()],
-            nodes: vec![0, 0, 0, 0],
-            errors: vec![super::wire::SqlError {
-                message,
-                start: 0,
-                end: 0,
-            }],
-        };
-        if text.len() > MAX_PARSE_SQL {
-            return failed(format!(
-                "not parsed: {} bytes is over the {MAX_PARSE_SQL}-byte limit of parse-sql",
-                text.len()
-            ));
-        }
-        crate::sql::parse(&text).unwrap_or_else(failed)
+        parse_sql(&text)
     }
+
+    fn sql_kind_names(&mut self) -> String {
+        static JOINED: std::sync::LazyLock<String> =
+            std::sync::LazyLock::new(|| drift_sdk::sql::kind_names().join("\n"));
+        JOINED.clone()
+    }
+}
+
+/// 0.3.0 plugins: the same parse, with the tree's own kind-name table.
+impl super::bindings::v0_3_0::drift::rule::host::Host for State {
+    fn parse_sql(&mut self, text: String) -> super::bindings::v0_3_0::drift::rule::types::SqlTree {
+        super::compat::v3::tree_to(&parse_sql(&text))
+    }
+}
+
+fn parse_sql(text: &str) -> super::wire::SqlTree {
+    // A bare root, as the parser gives for text it refuses.
+    let failed = |message: String| super::wire::SqlTree {
+        nodes: vec![drift_sdk::sql::SOURCE_FILE_KIND, 0, 0, 0],
+        errors: vec![super::wire::SqlError {
+            message,
+            start: 0,
+            end: 0,
+        }],
+    };
+    if text.len() > MAX_PARSE_SQL {
+        return failed(format!(
+            "not parsed: {} bytes is over the {MAX_PARSE_SQL}-byte limit of parse-sql",
+            text.len()
+        ));
+    }
+    crate::sql::parse(text).unwrap_or_else(failed)
 }

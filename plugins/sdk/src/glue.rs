@@ -13,7 +13,7 @@ use crate::{Rule, Span};
 #[allow(unsafe_code, missing_debug_implementations, clippy::all)]
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "wit/v0.3.0",
+        path: "wit/v0.4.0",
         world: "drift:rule/plugin",
         pub_export_macro: true,
         default_bindings_module: "drift_sdk::__private::bindings",
@@ -157,7 +157,7 @@ fn file_from_wire(file: wire::File) -> File {
 
 fn tree_from_wire(tree: wire::SqlTree) -> SqlTree {
     SqlTree::new(
-        tree.kinds,
+        kind_names(),
         crate::sql::RawNode::unpack(&tree.nodes).collect(),
         tree.errors
             .into_iter()
@@ -170,11 +170,40 @@ fn tree_from_wire(tree: wire::SqlTree) -> SqlTree {
     )
 }
 
+/// The host's kind-name table, asked for once per instance (interface
+/// 0.4.0's `host.sql-kind-names`): every tree of the call shares it.
+fn kind_names() -> crate::sql::KindNames {
+    #[cfg(target_family = "wasm")]
+    {
+        static NAMES: std::sync::OnceLock<crate::sql::KindNames> = std::sync::OnceLock::new();
+        NAMES
+            .get_or_init(|| {
+                bindings::drift::rule::host::sql_kind_names()
+                    .split('\n')
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .clone()
+    }
+    // Natively (the `register_rule!` type check) there is no host to ask and
+    // no tree to lift.
+    #[cfg(not(target_family = "wasm"))]
+    {
+        crate::sql::KindNames::from([])
+    }
+}
+
 /// `drift_sdk::sql::parse` in plugins built without the `parser`
-/// feature: the host parses (interface 0.3.0's `host.parse-sql`).
+/// feature: the host parses (`host.parse-sql`).
 #[cfg(all(target_family = "wasm", not(feature = "parser")))]
 pub fn host_parse_sql(text: &str) -> SqlTree {
     tree_from_wire(bindings::drift::rule::host::parse_sql(text))
+}
+
+/// The paths of a NUL-terminated list (`input.paths` since 0.4.0); a
+/// missing last terminator is forgiven.
+fn split_paths(joined: &str) -> Vec<String> {
+    joined.split_terminator('\0').map(str::to_owned).collect()
 }
 
 fn input_from_wire(input: wire::Input) -> Input {
@@ -185,7 +214,7 @@ fn input_from_wire(input: wire::Input) -> Input {
             wire::Mode::Base => Mode::Base,
         },
         files: input.files.into_iter().map(file_from_wire).collect(),
-        paths: input.paths,
+        paths: split_paths(&input.paths),
         changes: input
             .changes
             .into_iter()
@@ -200,7 +229,7 @@ fn input_from_wire(input: wire::Input) -> Input {
                 old_path: c.old_path,
             })
             .collect(),
-        base_paths: input.base_paths,
+        base_paths: split_paths(&input.base_paths),
         base_files: input.base_files.into_iter().map(file_from_wire).collect(),
     }
 }

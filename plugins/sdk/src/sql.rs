@@ -30,7 +30,7 @@ impl RawNode {
     /// Bit 31 of a packed node's first number: the node is a token.
     pub const TOKEN_BIT: u32 = 1 << 31;
 
-    /// The node as the four numbers interface 0.3.0 sends (`sql-tree.nodes`):
+    /// The node as the four numbers interfaces 0.3.0 and later send (`sql-tree.nodes`):
     /// kind (with [`Self::TOKEN_BIT`] for a token), start, end, parent.
     pub fn pack(&self) -> [u32; 4] {
         let token = if self.token { Self::TOKEN_BIT } else { 0 };
@@ -62,10 +62,15 @@ pub struct SyntaxError {
     pub end: u32,
 }
 
+/// The kind-name table a tree's nodes index. One table serves every tree of
+/// a run (interface 0.4.0): the parser's whole set of kinds, shared rather
+/// than copied per tree.
+pub type KindNames = std::sync::Arc<[String]>;
+
 /// A file's syntax tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SqlTree {
-    kinds: Vec<String>,
+    kinds: KindNames,
     nodes: Vec<RawNode>,
     /// Pre-order: the descendants of node `i` are `i + 1 .. subtree_end[i]`.
     subtree_end: Vec<u32>,
@@ -75,8 +80,14 @@ pub struct SqlTree {
 impl SqlTree {
     /// Builds a tree from its wire form. Malformed input (a parent index
     /// that does not precede its child) is repaired by attaching the node to
-    /// the root, so navigation never panics.
-    pub fn new(kinds: Vec<String>, mut nodes: Vec<RawNode>, errors: Vec<SyntaxError>) -> Self {
+    /// the root, so navigation never panics. `kinds` is a table of its own
+    /// (`Vec<String>`) or a shared one ([`KindNames`]).
+    pub fn new(
+        kinds: impl Into<KindNames>,
+        mut nodes: Vec<RawNode>,
+        errors: Vec<SyntaxError>,
+    ) -> Self {
+        let kinds = kinds.into();
         for (i, node) in nodes.iter_mut().enumerate() {
             if i == 0 || node.parent as usize >= i {
                 node.parent = 0;
@@ -111,6 +122,11 @@ impl SqlTree {
 
     /// The kind-name table (the wire form; rules use [`Node::kind`]).
     pub fn raw_kinds(&self) -> &[String] {
+        &self.kinds
+    }
+
+    /// The kind-name table, shared.
+    pub fn kind_names(&self) -> &KindNames {
         &self.kinds
     }
 
@@ -475,7 +491,7 @@ mod tests {
 #[cfg(feature = "parser")]
 mod parser;
 #[cfg(feature = "parser")]
-pub use parser::{MAX_NESTING, parse};
+pub use parser::{MAX_NESTING, SOURCE_FILE_KIND, kind_names, parse};
 
 /// Parses PostgreSQL text. In a plugin (a wasm build without the `parser`
 /// feature) the host parses it natively, with the same parser and splicing

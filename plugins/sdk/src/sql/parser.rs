@@ -7,14 +7,12 @@
 //! back to the file through the string's decoding (so `E'...'` escapes and
 //! doubled quotes keep positions exact).
 
-use std::collections::HashMap;
-
 use rowan::{NodeOrToken, TextRange};
 use squawk_syntax::ast::{self, AstNode};
 use squawk_syntax::decoded_text::DecodedText;
 use squawk_syntax::{SourceFile, SyntaxKind, SyntaxNode};
 
-use super::{RawNode, SqlTree, SyntaxError};
+use super::{KindNames, RawNode, SqlTree, SyntaxError};
 
 /// Nesting limit for spliced bodies (`EXECUTE` inside `DO` inside ...):
 /// deeper strings stay plain literals, so hostile input cannot recurse
@@ -41,7 +39,7 @@ pub fn parse(text: &str) -> SqlTree {
     let mut builder = Builder::default();
     if let Some(at) = too_deep(text, MAX_NESTING) {
         let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
-        let kind = builder.kind(SyntaxKind::SOURCE_FILE);
+        let kind = SyntaxKind::SOURCE_FILE as u16;
         builder.nodes.push(RawNode {
             kind,
             start: 0,
@@ -55,7 +53,7 @@ pub fn parse(text: &str) -> SqlTree {
             start: at,
             end: at,
         });
-        return SqlTree::new(builder.kinds, builder.nodes, builder.errors);
+        return SqlTree::new(kind_names(), builder.nodes, builder.errors);
     }
     let parse = SourceFile::parse(text);
     for error in parse.errors() {
@@ -67,13 +65,26 @@ pub fn parse(text: &str) -> SqlTree {
         });
     }
     builder.add(&parse.syntax_node(), 0, &|r| r, 0);
-    SqlTree::new(builder.kinds, builder.nodes, builder.errors)
+    SqlTree::new(kind_names(), builder.nodes, builder.errors)
+}
+
+/// The kind number of `SOURCE_FILE`, every tree's root.
+pub const SOURCE_FILE_KIND: u32 = SyntaxKind::SOURCE_FILE as u32;
+
+/// Every kind name of the parser, indexed by the kind's number: the table
+/// all trees share (interface 0.4.0's `host.sql-kind-names`). Built once per
+/// process; a tree's nodes carry the parser's own kind numbers.
+pub fn kind_names() -> KindNames {
+    static NAMES: std::sync::LazyLock<KindNames> = std::sync::LazyLock::new(|| {
+        (0..SyntaxKind::__LAST as u16)
+            .map(|k| format!("{:?}", SyntaxKind::from(k)))
+            .collect()
+    });
+    NAMES.clone()
 }
 
 #[derive(Default)]
 struct Builder {
-    kinds: Vec<String>,
-    index: HashMap<SyntaxKind, u16>,
     nodes: Vec<RawNode>,
     errors: Vec<SyntaxError>,
 }
@@ -81,18 +92,9 @@ struct Builder {
 type Map<'a> = &'a dyn Fn(TextRange) -> TextRange;
 
 impl Builder {
-    fn kind(&mut self, kind: SyntaxKind) -> u16 {
-        if let Some(&k) = self.index.get(&kind) {
-            return k;
-        }
-        let k = u16::try_from(self.kinds.len()).unwrap_or(u16::MAX);
-        self.kinds.push(format!("{kind:?}"));
-        self.index.insert(kind, k);
-        k
-    }
-
     fn push(&mut self, kind: SyntaxKind, range: TextRange, parent: u32, token: bool) -> u32 {
-        let kind = self.kind(kind);
+        // The parser's own number: it indexes [`kind_names`].
+        let kind = kind as u16;
         let index = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
         self.nodes.push(RawNode {
             kind,
