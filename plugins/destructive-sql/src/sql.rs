@@ -227,8 +227,13 @@ pub fn scan_text(sql: &str) -> Vec<Destructive> {
 
 /// Reports the destructive statements of one SQL file.
 pub fn check(path: &str, source: &str, tree: &SqlTree, out: &mut Vec<Finding>) {
+    let found = scan(source, tree);
+    if found.is_empty() {
+        // Most files destroy nothing: no line index to build.
+        return;
+    }
     let index = LineIndex::new(source);
-    for found in scan(source, tree) {
+    for found in found {
         let span = index.span(source, found.range);
         let finding = match found.later {
             Some(why) => Finding::new(found.check, path, format!("{} ({why})", found.message))

@@ -101,7 +101,8 @@ pub struct Migration<'a> {
     /// not those a syntax error damaged (the host reports the error, and a
     /// half-parsed statement would be misnamed).
     pub statements: Vec<Statement<'a>>,
-    lines: LineIndex,
+    /// Built on the first finding: most migrations have none.
+    lines: std::cell::OnceCell<LineIndex>,
 }
 
 impl<'a> Migration<'a> {
@@ -146,7 +147,7 @@ impl<'a> Migration<'a> {
             tree,
             origin,
             statements,
-            lines: LineIndex::new(text),
+            lines: std::cell::OnceCell::new(),
         }
     }
 
@@ -159,13 +160,17 @@ impl<'a> Migration<'a> {
         help: impl Into<String>,
     ) -> Finding {
         Finding::new(check, self.path, message)
-            .span(self.lines.span(self.text, node.range()))
+            .span(self.lines().span(self.text, node.range()))
             .help(help)
     }
 
     /// The 1-based line of byte `offset`.
     pub fn line(&self, offset: usize) -> u32 {
-        self.lines.position(self.text, offset).0
+        self.lines().position(self.text, offset).0
+    }
+
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.text))
     }
 
     /// True when PL/pgSQL around `statement` keeps its second run from
