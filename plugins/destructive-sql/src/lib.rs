@@ -414,7 +414,7 @@ mod tests {
             let findings = run(&DestructiveSql, &input, "{}").unwrap();
             for file in &input.paths {
                 assert!(
-                    findings.iter().any(|f| &f.path == file && f.check == id),
+                    findings.iter().any(|f| f.path == file && f.check == id),
                     "fires/{id}/{file} does not report {id}:\n{}",
                     render(&findings)
                 );

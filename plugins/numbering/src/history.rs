@@ -16,7 +16,7 @@ const IMMUTABLE: &str =
     "applied migrations are immutable, so write a new migration that makes the change";
 
 pub fn check(input: &Input, projects: &[Project], out: &mut Vec<Finding>) {
-    let base: BTreeSet<&str> = input.base_paths.iter().map(String::as_str).collect();
+    let base: BTreeSet<&str> = input.base_paths.iter().collect();
     let dirs: Vec<&str> = projects.iter().map(|p| p.dir.as_str()).collect();
     let is_migration = |path: &str| dirs.iter().any(|dir| is_migration_in(path, dir));
     let was_applied = |path: &str| base.contains(path) && is_migration(path);
@@ -109,8 +109,8 @@ fn is_added(input: &Input, base: &BTreeSet<&str>, path: &str) -> bool {
 /// New migrations that sort before the newest applied one: environments
 /// that already ran it would skip them (or run them out of order).
 fn out_of_order(input: &Input, base: &BTreeSet<&str>, dir: &str, out: &mut Vec<Finding>) {
-    let before = layout::scan(&input.base_paths, dir);
-    let now = layout::scan(&input.paths, dir);
+    let before = layout::scan(&input.base_paths.to_vec(), dir);
+    let now = layout::scan(&input.paths.to_vec(), dir);
 
     if let Some(newest) = before.forward().max_by_key(|h| h.key()) {
         let highest = now
@@ -347,7 +347,7 @@ mod tests {
             path: "migrations/02_b.sql".into(),
             old_path: None,
         });
-        input.base_paths.push("migrations/02_b.sql".into());
+        input.base_paths.push("migrations/02_b.sql");
         assert_eq!(render(&run(&Numbering, &input, "{}").unwrap()), "");
     }
 }

@@ -203,12 +203,14 @@ impl Rule for Numbering {
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {
         let configured = options.migration_dirs.as_deref();
-        let projects = layout::projects(&input.paths, configured);
-        let base: BTreeSet<&str> = input.base_paths.iter().map(String::as_str).collect();
+        // One call per run (repository scope): owned lists are cheap here.
+        let paths = input.paths.to_vec();
+        let projects = layout::projects(&paths, configured);
+        let base: BTreeSet<&str> = input.base_paths.iter().collect();
         let applied = |path: &str| base.contains(path);
         let mut out = Vec::new();
         for project in &projects {
-            let contents = layout::scan(&input.paths, &project.dir);
+            let contents = layout::scan(&paths, &project.dir);
             structure::check(input, project, &contents, &mut out);
             handwritten::check(&project.dir, &contents, options, &applied, &mut out);
             prisma::check(input, project, &contents, &applied, &mut out);
@@ -216,7 +218,7 @@ impl Rule for Numbering {
         if input.has_base() {
             // A folder deleted with all its migrations is only found at the base.
             let mut all = projects;
-            for project in layout::projects(&input.base_paths, configured) {
+            for project in layout::projects(&input.base_paths.to_vec(), configured) {
                 if !all.iter().any(|p| p.dir == project.dir) {
                     all.push(project);
                 }

@@ -36,7 +36,7 @@ impl<'a> Snapshot<'a> {
     /// from the current snapshot.
     pub fn base(input: &'a Input) -> Self {
         let mut snapshot = Snapshot {
-            paths: input.base_paths.clone(),
+            paths: input.base_paths.to_vec(),
             files: BTreeMap::new(),
         };
         for path in &input.base_paths {
@@ -56,7 +56,7 @@ impl<'a> Snapshot<'a> {
                 .or_else(|| input.file(path).filter(|f| f.text() == Some(text)))
                 .or_else(|| input.files.iter().find(|f| f.text() == Some(text)))
                 .and_then(|f| f.sql.as_ref());
-            snapshot.files.insert(path.as_str(), (text, tree));
+            snapshot.files.insert(path, (text, tree));
         }
         snapshot
     }

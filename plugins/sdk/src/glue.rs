@@ -6,7 +6,7 @@
 use crate::sql::SqlTree;
 use crate::types::{
     Change, ChangeKind, CommandFinding, CommandInput, Content, File, Finding, Input, Metadata,
-    Mode, OptionError, Scope, Severity,
+    Mode, OptionError, Paths, Scope, Severity,
 };
 use crate::{Rule, Span};
 
@@ -200,12 +200,6 @@ pub fn host_parse_sql(text: &str) -> SqlTree {
     tree_from_wire(bindings::drift::rule::host::parse_sql(text))
 }
 
-/// The paths of a NUL-terminated list (`input.paths` since 0.4.0); a
-/// missing last terminator is forgiven.
-fn split_paths(joined: &str) -> Vec<String> {
-    joined.split_terminator('\0').map(str::to_owned).collect()
-}
-
 fn input_from_wire(input: wire::Input) -> Input {
     Input {
         mode: match input.mode {
@@ -214,7 +208,7 @@ fn input_from_wire(input: wire::Input) -> Input {
             wire::Mode::Base => Mode::Base,
         },
         files: input.files.into_iter().map(file_from_wire).collect(),
-        paths: split_paths(&input.paths),
+        paths: Paths::from_joined(input.paths),
         changes: input
             .changes
             .into_iter()
@@ -229,7 +223,7 @@ fn input_from_wire(input: wire::Input) -> Input {
                 old_path: c.old_path,
             })
             .collect(),
-        base_paths: split_paths(&input.base_paths),
+        base_paths: Paths::from_joined(input.base_paths),
         base_files: input.base_files.into_iter().map(file_from_wire).collect(),
     }
 }

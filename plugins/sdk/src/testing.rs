@@ -2,7 +2,7 @@
 
 use crate::types::{
     Change, ChangeKind, CommandFinding, CommandInput, Content, File, Finding, Input, Mode,
-    OptionError,
+    OptionError, Paths,
 };
 use crate::{Rule, parse_options};
 
@@ -24,9 +24,9 @@ impl InputBuilder {
             input: Input {
                 mode: Mode::WorkingTree,
                 files: Vec::new(),
-                paths: Vec::new(),
+                paths: Paths::default(),
                 changes: Vec::new(),
-                base_paths: Vec::new(),
+                base_paths: Paths::default(),
                 base_files: Vec::new(),
             },
         }
@@ -130,7 +130,7 @@ impl InputBuilder {
         if self.input.mode == Mode::WorkingTree {
             self.input.mode = Mode::Base;
         }
-        self.input.base_paths.push(path.to_owned());
+        self.input.base_paths.push(path);
         self.input.base_files.push(File {
             path: path.to_owned(),
             content: Content::Text(text.to_owned()),
@@ -144,7 +144,7 @@ impl InputBuilder {
         if self.input.mode == Mode::WorkingTree {
             self.input.mode = Mode::Base;
         }
-        self.input.base_paths.push(path.to_owned());
+        self.input.base_paths.push(path);
         self
     }
 
@@ -157,9 +157,11 @@ impl InputBuilder {
     pub fn build(mut self) -> Input {
         self.input.files.sort_by(|a, b| a.path.cmp(&b.path));
         self.input.files.dedup_by(|a, b| a.path == b.path);
-        self.input.paths = self.input.files.iter().map(|f| f.path.clone()).collect();
-        self.input.base_paths.sort();
-        self.input.base_paths.dedup();
+        self.input.paths = self.input.files.iter().map(|f| &f.path).collect();
+        let mut base_paths = self.input.base_paths.to_vec();
+        base_paths.sort();
+        base_paths.dedup();
+        self.input.base_paths = base_paths.into_iter().collect();
         self.input.base_files.sort_by(|a, b| a.path.cmp(&b.path));
         self.input
     }
