@@ -163,7 +163,7 @@ pub fn local_kinds(nodes: &[u32]) -> (Vec<String>, Vec<u32>) {
             Some(k) if *k != u32::MAX => *k,
             Some(k) => {
                 *k = kinds.len() as u32;
-                kinds.push(names[global].clone());
+                kinds.push(names[global].to_owned());
                 *k
             }
             // Not a kind of this parser: the table's first entry, as the

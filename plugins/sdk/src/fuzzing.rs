@@ -43,9 +43,7 @@ pub fn check_sql(text: &str) -> Result<(), String> {
         if !in_text(start, end) {
             return Err(format!(
                 "node {i} ({}) has range {start}..{end}, outside the text or off a char boundary (len {})",
-                kinds
-                    .get(usize::from(node.kind))
-                    .map_or("?", String::as_str),
+                kinds.get(usize::from(node.kind)).copied().unwrap_or("?"),
                 text.len()
             ));
         }

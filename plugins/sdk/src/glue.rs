@@ -178,10 +178,10 @@ fn kind_names() -> crate::sql::KindNames {
         static NAMES: std::sync::OnceLock<crate::sql::KindNames> = std::sync::OnceLock::new();
         NAMES
             .get_or_init(|| {
-                bindings::drift::rule::host::sql_kind_names()
-                    .split('\n')
-                    .map(str::to_owned)
-                    .collect()
+                // Leaked: the instance, and its memory, ends with the call.
+                let joined: &'static str =
+                    Box::leak(bindings::drift::rule::host::sql_kind_names().into_boxed_str());
+                joined.split('\n').collect()
             })
             .clone()
     }

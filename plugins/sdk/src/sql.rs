@@ -64,8 +64,10 @@ pub struct SyntaxError {
 
 /// The kind-name table a tree's nodes index. One table serves every tree of
 /// a run (interface 0.4.0): the parser's whole set of kinds, shared rather
-/// than copied per tree.
-pub type KindNames = std::sync::Arc<[String]>;
+/// than copied per tree. The names live as long as the process (natively)
+/// or the instance (in a plugin, one call), so they are `'static` slices
+/// of one string rather than 2,000 separate allocations.
+pub type KindNames = std::sync::Arc<[&'static str]>;
 
 /// A file's syntax tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +83,7 @@ impl SqlTree {
     /// Builds a tree from its wire form. Malformed input (a parent index
     /// that does not precede its child) is repaired by attaching the node to
     /// the root, so navigation never panics. `kinds` is a table of its own
-    /// (`Vec<String>`) or a shared one ([`KindNames`]).
+    /// (`Vec<&'static str>`) or a shared one ([`KindNames`]).
     pub fn new(
         kinds: impl Into<KindNames>,
         mut nodes: Vec<RawNode>,
@@ -121,7 +123,7 @@ impl SqlTree {
     }
 
     /// The kind-name table (the wire form; rules use [`Node::kind`]).
-    pub fn raw_kinds(&self) -> &[String] {
+    pub fn raw_kinds(&self) -> &[&'static str] {
         &self.kinds
     }
 
@@ -205,7 +207,8 @@ impl<'a> Node<'a> {
         self.tree
             .kinds
             .get(usize::from(self.raw().kind))
-            .map_or("", String::as_str)
+            .copied()
+            .unwrap_or("")
     }
 
     /// True for tokens (keywords end in `_KW`; identifiers, literals and

@@ -76,8 +76,9 @@ pub const SOURCE_FILE_KIND: u32 = SyntaxKind::SOURCE_FILE as u32;
 /// process; a tree's nodes carry the parser's own kind numbers.
 pub fn kind_names() -> KindNames {
     static NAMES: std::sync::LazyLock<KindNames> = std::sync::LazyLock::new(|| {
+        // Leaked once per process: the table lives as long as it.
         (0..SyntaxKind::__LAST as u16)
-            .map(|k| format!("{:?}", SyntaxKind::from(k)))
+            .map(|k| &*Box::leak(format!("{:?}", SyntaxKind::from(k)).into_boxed_str()))
             .collect()
     });
     NAMES.clone()
