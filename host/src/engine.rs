@@ -100,27 +100,23 @@ pub fn run(
                 .collect()
         })
         .collect();
-    let base_matched: Vec<Vec<String>> = globs
+    // The path lists as they cross into the sandbox (interface 0.4.0: one
+    // NUL-terminated string, see `drift_sdk::Paths`), built once per rule
+    // rather than once per chunk.
+    let matched_joined: Vec<String> = matched
+        .iter()
+        .map(|m| m.iter().collect::<drift_sdk::Paths>().into_joined())
+        .collect();
+    let base_joined: Vec<String> = globs
         .iter()
         .map(|g| {
             snapshot
                 .base_paths
                 .iter()
                 .filter(|p| g.is_match(p.as_str()))
-                .cloned()
-                .collect()
+                .collect::<drift_sdk::Paths>()
+                .into_joined()
         })
-        .collect();
-
-    // The path lists as they cross into the sandbox, joined once per rule
-    // rather than once per chunk.
-    let matched_joined: Vec<String> = matched
-        .iter()
-        .map(|m| crate::plugin::join_paths(m))
-        .collect();
-    let base_joined: Vec<String> = base_matched
-        .iter()
-        .map(|m| crate::plugin::join_paths(m))
         .collect();
 
     // Read every wanted file once, whatever the number of rules wanting it.

@@ -176,14 +176,36 @@ fn sha256_bytes(bytes: &[u8]) -> String {
 
 /// Writes `bytes` as probe.wasm and a rules.toml pinning it.
 fn install_probe_bytes(repo: &Repo, bytes: &[u8]) {
-    repo.write("probe.wasm", bytes);
+    pin_plugin(repo, "sandbox-probe", bytes);
+}
+
+/// Writes `bytes` as `<id>.wasm` and a rules.toml that pins it as `id`.
+fn pin_plugin(repo: &Repo, id: &str, bytes: &[u8]) {
+    repo.write(&format!("{id}.wasm"), bytes);
     repo.write(
         "rules.toml",
         format!(
-            "[plugins.sandbox-probe]\npath = \"probe.wasm\"\nsha256 = \"{}\"\n",
+            "[plugins.{id}]\npath = \"{id}.wasm\"\nsha256 = \"{}\"\n",
             sha256_bytes(bytes)
         ),
     );
+}
+
+/// Builds the test plugin `package` (its rule id is the package name),
+/// pins it, runs with JSON output, and returns the run and the messages of
+/// that rule's findings.
+fn run_test_plugin(repo: &Repo, package: &str) -> (crate::harness::Run, Vec<String>) {
+    let wasm = std::fs::read(build_plugin(package)).expect("read plugin");
+    pin_plugin(repo, package, &wasm);
+    let run = repo.run(&["run", "--format", "json"]);
+    let messages = run.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == package)
+        .filter_map(|f| f["message"].as_str().map(str::to_owned))
+        .collect();
+    (run, messages)
 }
 
 fn replace_all(bytes: &mut [u8], from: &[u8], to: &[u8]) {
@@ -220,24 +242,8 @@ fn previous_interface_version_still_runs_with_sql_trees() {
         "db/migrations/01_users.sql",
         "-- users\nCREATE TABLE users (id int);\n",
     );
-    let wasm = build_plugin("legacy-v0-2");
-    std::fs::copy(&wasm, repo.path().join("legacy.wasm")).expect("copy");
-    repo.write(
-        "rules.toml",
-        format!(
-            "[plugins.legacy-v0-2]\npath = \"legacy.wasm\"\nsha256 = \"{}\"\n",
-            sha256(&wasm)
-        ),
-    );
-    let run = repo.run(&["run", "--format", "json"]);
+    let (run, messages) = run_test_plugin(&repo, "legacy-v0-2");
     assert!(run.errors().is_empty(), "{run:?}");
-    let messages: Vec<String> = run.json()["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["rule"] == "legacy-v0-2")
-        .filter_map(|f| f["message"].as_str().map(str::to_owned))
-        .collect();
     assert_eq!(
         messages,
         ["SOURCE_FILE > CREATE_TABLE `CREATE TABLE users (id int);`, 8 tokens, parents ok"],
@@ -261,24 +267,8 @@ fn interface_0_3_plugins_get_their_own_kind_tables_and_path_lists() {
         "db/migrations/02_backfill.sql",
         "DO $$ BEGIN UPDATE users SET id = 1; END $$;\n",
     );
-    let wasm = build_plugin("legacy-v0-3");
-    std::fs::copy(&wasm, repo.path().join("legacy.wasm")).expect("copy");
-    repo.write(
-        "rules.toml",
-        format!(
-            "[plugins.legacy-v0-3]\npath = \"legacy.wasm\"\nsha256 = \"{}\"\n",
-            sha256(&wasm)
-        ),
-    );
-    let run = repo.run(&["run", "--format", "json"]);
+    let (run, messages) = run_test_plugin(&repo, "legacy-v0-3");
     assert!(run.errors().is_empty(), "{run:?}");
-    let messages: Vec<String> = run.json()["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["rule"] == "legacy-v0-3")
-        .filter_map(|f| f["message"].as_str().map(str::to_owned))
-        .collect();
     // The number of distinct kinds, from the SDK's own parse of the file.
     let distinct = |text: &str| {
         let tree = drift_sdk::sql::parse(text);
@@ -388,16 +378,7 @@ fn plugin_may_not_claim_a_builtin_id() {
 fn plugins_built_for_an_older_interface_still_load() {
     let repo = repo_with_numbering_error();
     repo.write("old.legacy", "x");
-    let wasm = build_plugin("legacy-v0-1");
-    std::fs::copy(&wasm, repo.path().join("legacy.wasm")).expect("copy");
-    repo.write(
-        "rules.toml",
-        format!(
-            "[plugins.legacy-v0-1]\npath = \"legacy.wasm\"\nsha256 = \"{}\"\n",
-            sha256(&wasm)
-        ),
-    );
-    let run = repo.run(&["run", "--format", "json"]);
+    let (run, _) = run_test_plugin(&repo, "legacy-v0-1");
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.checks().contains(&"legacy-v0-1/seen".to_owned()),

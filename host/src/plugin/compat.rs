@@ -138,10 +138,25 @@ pub mod v1 {
     }
 }
 
-/// A path list as older versions take it (`list<string>`), from the
-/// NUL-terminated string of 0.4.0.
-pub fn split_paths(joined: &str) -> Vec<String> {
-    joined.split_terminator('\0').map(str::to_owned).collect()
+/// A path list as older versions take it (`list<string>`), from the wire
+/// form of 0.4.0 (the SDK's `Paths` defines it).
+fn split_paths(joined: &str) -> Vec<String> {
+    drift_sdk::Paths::from_joined(joined.to_owned()).to_vec()
+}
+
+/// A tree's errors in an older version's record (the same fields in 0.2.0
+/// and 0.3.0); `old` is that version's types module.
+macro_rules! sql_errors_to {
+    ($errors:expr) => {
+        $errors
+            .iter()
+            .map(|e| old::SqlError {
+                message: e.message.clone(),
+                start: e.start,
+                end: e.end,
+            })
+            .collect()
+    };
 }
 
 /// A tree's nodes renumbered to index a kind-name table of their own, and
@@ -197,15 +212,7 @@ pub mod v2 {
                             parent: n.parent,
                         })
                         .collect(),
-                    errors: tree
-                        .errors
-                        .iter()
-                        .map(|e| old::SqlError {
-                            message: e.message.clone(),
-                            start: e.start,
-                            end: e.end,
-                        })
-                        .collect(),
+                    errors: sql_errors_to!(tree.errors),
                 }
             }),
         }
@@ -232,15 +239,7 @@ pub mod v3 {
         old::SqlTree {
             kinds,
             nodes,
-            errors: tree
-                .errors
-                .iter()
-                .map(|e| old::SqlError {
-                    message: e.message.clone(),
-                    start: e.start,
-                    end: e.end,
-                })
-                .collect(),
+            errors: sql_errors_to!(tree.errors),
         }
     }
 
@@ -275,6 +274,28 @@ pub mod v3 {
                 help: f.help,
             })
             .collect()
+    }
+}
+
+/// 0.4.0, the newest: nothing to adapt. The same names as the older
+/// modules, so the plugin runtime calls every version the same way.
+pub mod v4 {
+    use super::wire;
+
+    pub fn metadata_from(m: wire::RuleMetadata) -> wire::RuleMetadata {
+        m
+    }
+
+    pub fn input_to(input: &wire::Input) -> &wire::Input {
+        input
+    }
+
+    pub fn option_errors_from(errors: Vec<wire::OptionError>) -> Vec<wire::OptionError> {
+        errors
+    }
+
+    pub fn findings_from(findings: Vec<wire::Finding>) -> Vec<wire::Finding> {
+        findings
     }
 }
 
@@ -322,11 +343,8 @@ mod tests {
             vec!["a.sql".to_owned()],
             vec!["a b/c.sql".to_owned(), "d".to_owned()],
         ] {
-            assert_eq!(
-                super::split_paths(&crate::plugin::join_paths(&paths)),
-                paths
-            );
+            let joined = paths.iter().collect::<drift_sdk::Paths>().into_joined();
+            assert_eq!(super::split_paths(&joined), paths);
         }
-        assert_eq!(super::split_paths("a\0b"), ["a", "b"]);
     }
 }

@@ -120,6 +120,33 @@ pub struct Plugin {
     engine: Engine,
 }
 
+/// Runs `$body` for the plugin's interface version, with `$pre` its
+/// pre-instantiated component and `$adapt` the `compat` module that brings
+/// that version's inputs and results to the newest types (`compat::v4`
+/// passes them through).
+macro_rules! each_version {
+    ($plugin_pre:expr, |$adapt:ident, $pre:ident| $body:expr) => {
+        match $plugin_pre {
+            Pre::V1($pre) => {
+                use compat::v1 as $adapt;
+                $body
+            }
+            Pre::V2($pre) => {
+                use compat::v2 as $adapt;
+                $body
+            }
+            Pre::V3($pre) => {
+                use compat::v3 as $adapt;
+                $body
+            }
+            Pre::V4($pre) => {
+                use compat::v4 as $adapt;
+                $body
+            }
+        }
+    };
+}
+
 /// A pre-instantiated plugin, by interface version.
 enum Pre {
     V1(v1::PluginPre<State>),
@@ -141,17 +168,6 @@ pub use crate::config::Limits as CallLimits;
 
 fn wt(e: wasmtime::Error) -> anyhow::Error {
     anyhow::anyhow!("{e:#}")
-}
-
-/// A path list in its wire form since 0.4.0 (`input.paths`): each path
-/// followed by a NUL, one string instead of one guest allocation per path.
-pub fn join_paths(paths: &[String]) -> String {
-    let mut joined = String::with_capacity(paths.iter().map(|p| p.len() + 1).sum());
-    for path in paths {
-        joined.push_str(path);
-        joined.push('\0');
-    }
-    joined
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -306,26 +322,11 @@ impl Runtime {
             pre,
             engine: self.engine.clone(),
         };
-        let wire_meta = match &plugin.pre {
-            Pre::V1(pre) => plugin
-                .call(id, limits, pre, |p, store| {
-                    p.drift_rule_rule().call_metadata(store)
-                })
-                .map(compat::v1::metadata_from),
-            Pre::V2(pre) => plugin
-                .call(id, limits, pre, |p, store| {
-                    p.drift_rule_rule().call_metadata(store)
-                })
-                .map(compat::v2::metadata_from),
-            Pre::V3(pre) => plugin
-                .call(id, limits, pre, |p, store| {
-                    p.drift_rule_rule().call_metadata(store)
-                })
-                .map(compat::v3::metadata_from),
-            Pre::V4(pre) => plugin.call(id, limits, pre, |p, store| {
+        let wire_meta = each_version!(&plugin.pre, |adapt, pre| plugin
+            .call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_metadata(store)
-            }),
-        }
+            })
+            .map(adapt::metadata_from))
         .map_err(|e| err(format!("metadata() failed: {}", e.message)))?;
         plugin.meta = validate_metadata(wire_meta).map_err(&err)?;
         Ok(plugin)
@@ -524,26 +525,11 @@ impl Plugin {
         options: &str,
     ) -> Result<Vec<wire::OptionError>, PluginError> {
         let id = &self.meta.id;
-        match &self.pre {
-            Pre::V1(pre) => self
-                .call(id, limits, pre, |p, store| {
-                    p.drift_rule_rule().call_validate_options(store, options)
-                })
-                .map(compat::v1::option_errors_from),
-            Pre::V2(pre) => self
-                .call(id, limits, pre, |p, store| {
-                    p.drift_rule_rule().call_validate_options(store, options)
-                })
-                .map(compat::v2::option_errors_from),
-            Pre::V3(pre) => self
-                .call(id, limits, pre, |p, store| {
-                    p.drift_rule_rule().call_validate_options(store, options)
-                })
-                .map(compat::v3::option_errors_from),
-            Pre::V4(pre) => self.call(id, limits, pre, |p, store| {
+        each_version!(&self.pre, |adapt, pre| self
+            .call(id, limits, pre, |p, store| {
                 p.drift_rule_rule().call_validate_options(store, options)
-            }),
-        }
+            })
+            .map(adapt::option_errors_from))
     }
 
     /// Runs one batch.
@@ -553,32 +539,15 @@ impl Plugin {
         input: &wire::Input,
     ) -> Result<Vec<wire::Finding>, PluginError> {
         let id = &self.meta.id;
-        let result = match &self.pre {
-            Pre::V1(pre) => {
-                let input = compat::v1::input_to(input);
-                self.call(id, limits, pre, |p, store| {
-                    p.drift_rule_rule().call_check(store, &input)
-                })?
-                .map(compat::v1::findings_from)
-            }
-            Pre::V2(pre) => {
-                let input = compat::v2::input_to(input);
-                self.call(id, limits, pre, |p, store| {
-                    p.drift_rule_rule().call_check(store, &input)
-                })?
-                .map(compat::v2::findings_from)
-            }
-            Pre::V3(pre) => {
-                let input = compat::v3::input_to(input);
-                self.call(id, limits, pre, |p, store| {
-                    p.drift_rule_rule().call_check(store, &input)
-                })?
-                .map(compat::v3::findings_from)
-            }
-            Pre::V4(pre) => self.call(id, limits, pre, |p, store| {
-                p.drift_rule_rule().call_check(store, input)
-            })?,
-        };
+        let result = each_version!(&self.pre, |adapt, pre| {
+            // Owned for older versions, the input itself for the newest.
+            let input = adapt::input_to(input);
+            self.call(id, limits, pre, |p, store| {
+                p.drift_rule_rule()
+                    .call_check(store, std::borrow::Borrow::borrow(&input))
+            })?
+            .map(adapt::findings_from)
+        });
         result.map_err(|message| PluginError {
             plugin: self.meta.id.clone(),
             message: format!("check failed: {message}"),

@@ -127,11 +127,6 @@ impl SqlTree {
         &self.kinds
     }
 
-    /// The kind-name table, shared.
-    pub fn kind_names(&self) -> &KindNames {
-        &self.kinds
-    }
-
     /// The nodes in pre-order (the wire form).
     pub fn raw_nodes(&self) -> &[RawNode] {
         &self.nodes

@@ -208,6 +208,12 @@ impl Paths {
     pub fn to_vec(&self) -> Vec<String> {
         self.iter().map(str::to_owned).collect()
     }
+
+    /// The wire form (`input.paths` of interface 0.4.0): what the host
+    /// sends, built with [`FromIterator`].
+    pub fn into_joined(self) -> String {
+        self.joined
+    }
 }
 
 impl<'a> IntoIterator for &'a Paths {
@@ -440,5 +446,6 @@ mod tests {
         built.push("b c/d.sql");
         assert_eq!(built, paths);
         assert_eq!((&built).into_iter().next_back(), Some("b c/d.sql"));
+        assert_eq!(built.into_joined(), "a.sql\0b c/d.sql\0");
     }
 }
