@@ -463,3 +463,42 @@ fn a_100_mb_message_is_truncated() {
     assert!(longest < 5000, "message kept at {longest} bytes");
     assert!(run.stdout.contains("(truncated)"));
 }
+
+#[test]
+fn calls_never_see_each_others_memory() {
+    // The host recycles plugin memories between calls (host/src/plugin/
+    // memory.rs). 40 files make three calls on one thread (chunks of 16,
+    // 16 and 8, the smallest last): the first two each check that memory
+    // they grow is zero and dirty it; the last, holding
+    // `zz-out-of-bounds.probe`, reads past its smaller memory's end, into
+    // bytes the earlier calls could use.
+    let repo = Repo::new();
+    repo.with_agent_instructions();
+    for i in 0..39 {
+        repo.write(&format!("probes/p{i:02}.probe"), "probe\n");
+    }
+    repo.write("probes/zz-out-of-bounds.probe", "probe\n");
+    with_probe(&repo, "residue", "");
+    let run = repo.run(&["run", "--format", "json", "--threads", "1"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    let errors = run.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("plugin `sandbox-probe`: ")
+            && errors[0].contains("out-of-bounds memory access"),
+        "{errors:?}"
+    );
+    let json = run.json();
+    let verdicts: Vec<&str> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["check"] == "observed")
+        .map(|f| f["message"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(verdicts.len(), 32, "{verdicts:?}");
+    assert!(
+        verdicts.iter().all(|v| *v == "grown memory was zero"),
+        "{verdicts:?}"
+    );
+}

@@ -15,5 +15,9 @@ pub fn engine_config() -> wasmtime::Config {
     // Unbounded recursion must trap, not take the host down: keep the
     // default 512 KiB wasm stack well under the host thread's stack.
     config.max_wasm_stack(512 * 1024);
+    // Linear memories come from our own recycling pool (memory.rs), and
+    // copy-on-write memory images only work on wasmtime's own mappings: the
+    // data segments are copied in at instantiation instead.
+    config.memory_init_cow(false);
     config
 }

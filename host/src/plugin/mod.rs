@@ -12,6 +12,8 @@ mod bindings;
 pub mod cache;
 mod compat;
 mod engine_config;
+#[cfg(unix)]
+mod memory;
 mod sandbox;
 
 use std::collections::BTreeSet;
@@ -184,6 +186,8 @@ impl Runtime {
         if std::env::var_os("DRIFT_HOST_PERFMAP").is_some() {
             config.profiler(wasmtime::ProfilingStrategy::PerfMap);
         }
+        #[cfg(unix)]
+        config.with_host_memory(Arc::new(memory::Creator::default()));
         let engine = Engine::new(&config).map_err(wt)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(wt)?;

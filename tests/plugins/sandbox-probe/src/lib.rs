@@ -5,7 +5,7 @@
 //! Modes: `ok` (one finding per `.probe` file), `loop`, `alloc` (gigabytes),
 //! `recursion`, `panic`, `read-file`, `network`, `env`, `clock`, `undeclared-check`,
 //! `bad-span`, `bad-path`, `flood` (`count` findings), `huge-string` (a
-//! 100 MB message).
+//! 100 MB message), `residue` (memory isolation between calls, below).
 //!
 //! Its command check (`drift-host guard`) misbehaves in the same modes
 //! (`loop`, `panic`, `bad-span` as a range past the command's end), and in
@@ -45,6 +45,51 @@ enum Mode {
     BadPath,
     Flood,
     HugeString,
+    Residue,
+}
+
+/// `residue` mode: the host recycles linear memories from call to call, and
+/// each call must still see what a fresh memory shows. The plugin grows its
+/// memory, checks that the new pages are zero (the wasm spec's promise),
+/// and dirties them for whichever call gets this memory next. A chunk that
+/// holds `out-of-bounds.probe` instead grows nothing and reads past its
+/// memory's end, into bytes an earlier, larger call could touch: that must
+/// still trap.
+#[cfg(target_family = "wasm")]
+fn residue(files: &[&str]) -> Result<&'static str, &'static str> {
+    use core::arch::wasm32::{memory_grow, memory_size};
+    const PAGE: usize = 65536;
+    /// Grown by each call: 4 MiB.
+    const RESIDUE_PAGES: usize = 64;
+    if files.iter().any(|p| p.ends_with("out-of-bounds.probe")) {
+        let past_end = (memory_size(0) * PAGE + 4096) as *const u8;
+        // SAFETY: none: this load must trap, which ends the call.
+        #[allow(unsafe_code)]
+        let byte = unsafe { core::ptr::read_volatile(past_end) };
+        std::hint::black_box(byte);
+        return Err("read past the end of memory without a trap");
+    }
+    let old = memory_grow(0, RESIDUE_PAGES);
+    if old == usize::MAX {
+        return Err("memory.grow failed");
+    }
+    // Pages fresh from memory.grow belong to no Rust allocation: the plugin
+    // owns them outright.
+    #[allow(unsafe_code)]
+    let fresh =
+        unsafe { std::slice::from_raw_parts_mut((old * PAGE) as *mut u8, RESIDUE_PAGES * PAGE) };
+    let clean = fresh.iter().all(|&b| b == 0);
+    fresh.fill(0xAB);
+    Ok(if clean {
+        "grown memory was zero"
+    } else {
+        "residue: grown memory was not zero"
+    })
+}
+
+#[cfg(not(target_family = "wasm"))]
+fn residue(_files: &[&str]) -> Result<&'static str, &'static str> {
+    Err("only meaningful in wasm")
 }
 
 #[inline(never)]
@@ -193,6 +238,18 @@ impl Rule for Probe {
             Mode::HugeString => {
                 let huge = "x".repeat(100 * 1024 * 1024);
                 findings.push(Finding::new("seen", &first, huge));
+            }
+            Mode::Residue => {
+                let paths: Vec<&str> = input.files.iter().map(|f| f.path.as_str()).collect();
+                match residue(&paths) {
+                    Ok(verdict) => findings.extend(
+                        paths
+                            .iter()
+                            .map(|p| Finding::new("observed", p, verdict.to_owned())),
+                    ),
+                    Err(message) => panic!("{message}"),
+                }
+                return findings;
             }
             Mode::Flood => {
                 for i in 0..options.count {
