@@ -372,7 +372,7 @@ pub(crate) fn configure(
             Ok(problems) if problems.is_empty() => rules.push(ActiveRule {
                 plugin,
                 settings,
-                options_json,
+                options_json: options_json.into(),
             }),
             Ok(problems) => {
                 for problem in problems {

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::config::{Level, RuleSettings};
 use crate::diagnostic::{Finding, RunError, Severity, Span, sort_findings};
-use crate::plugin::{CallLimits, CheckMeta, Plugin, wire};
+use crate::plugin::{CallLimits, CheckMeta, Plugin, input, wire};
 use crate::snapshot::{ChangeKind, Content, Snapshot, Source};
 
 /// A rule ready to run: its plugin and its resolved settings.
@@ -22,7 +22,8 @@ use crate::snapshot::{ChangeKind, Content, Snapshot, Source};
 pub struct ActiveRule {
     pub plugin: Arc<Plugin>,
     pub settings: RuleSettings,
-    pub options_json: String,
+    /// The rule's options as JSON, as every call of the rule receives them.
+    pub options_json: Arc<str>,
 }
 
 /// Everything a run produced.
@@ -103,11 +104,11 @@ pub fn run(
     // The path lists as they cross into the sandbox (interface 0.4.0: one
     // NUL-terminated string, see `drift_sdk::Paths`), built once per rule
     // rather than once per chunk.
-    let matched_joined: Vec<String> = matched
+    let matched_joined: Vec<Arc<str>> = matched
         .iter()
-        .map(|m| m.iter().collect::<drift_sdk::Paths>().into_joined())
+        .map(|m| m.iter().collect::<drift_sdk::Paths>().into_joined().into())
         .collect();
-    let base_joined: Vec<String> = globs
+    let base_joined: Vec<Arc<str>> = globs
         .iter()
         .map(|g| {
             snapshot
@@ -116,6 +117,7 @@ pub fn run(
                 .filter(|p| g.is_match(p.as_str()))
                 .collect::<drift_sdk::Paths>()
                 .into_joined()
+                .into()
         })
         .collect();
 
@@ -147,15 +149,16 @@ pub fn run(
             _ => None,
         })
         .collect();
-    let mut trees: HashMap<String, wire::SqlTree> = HashMap::new();
+    // Shared, not copied, with every rule that reads the file.
+    let mut trees: HashMap<String, Arc<wire::SqlTree>> = HashMap::new();
     // The base versions of changed SQL files, for rules that rebuild the
     // base state (schema drift introduced by a change).
     let any_sql_rule = rules.iter().any(|r| r.plugin.meta.sql);
-    let base_trees: HashMap<String, wire::SqlTree> = changed_base
+    let base_trees: HashMap<String, Arc<wire::SqlTree>> = changed_base
         .par_iter()
         .filter(|p| any_sql_rule && p.ends_with(".sql"))
         .filter_map(|path| match base_sources.get(path)?.as_ref() {
-            Content::Text(text) => Some((path.clone(), crate::sql::parse(text).ok()?)),
+            Content::Text(text) => Some((path.clone(), Arc::new(crate::sql::parse(text).ok()?))),
             _ => None,
         })
         .collect();
@@ -171,7 +174,7 @@ pub fn run(
     for (path, tree) in parsed {
         match tree {
             Ok(tree) => {
-                trees.insert(path, tree);
+                trees.insert(path, Arc::new(tree));
             }
             Err(message) => report.errors.push(RunError {
                 kind: "sql",
@@ -234,7 +237,7 @@ pub fn run(
             let task = &tasks[task_index];
             let rule = &rules[task.rule];
             let glob = &globs[task.rule];
-            let input = wire::Input {
+            let input = input::Input {
                 mode,
                 files: task
                     .files
@@ -268,7 +271,7 @@ pub fn run(
                     .collect(),
                 base_paths: base_joined[task.rule].clone(),
                 base_files: {
-                    let mut files: Vec<wire::File> = changed_base
+                    let mut files: Vec<input::File> = changed_base
                         .iter()
                         .filter(|p| glob.is_match(p.as_str()))
                         .filter_map(|p| {
@@ -349,15 +352,15 @@ pub fn run(
     report
 }
 
-fn wire_file(path: &str, content: &Content) -> Option<wire::File> {
+fn wire_file(path: &str, content: &Content) -> Option<input::File> {
     let content = match content {
-        Content::Text(text) => wire::Content::Text(text.clone()),
-        Content::Binary => wire::Content::Binary,
-        Content::InvalidUtf8(at) => wire::Content::InvalidUtf8(*at),
-        Content::TooLarge(size) => wire::Content::TooLarge(*size),
+        Content::Text(text) => input::Content::Text(text.clone()),
+        Content::Binary => input::Content::Binary,
+        Content::InvalidUtf8(at) => input::Content::InvalidUtf8(*at),
+        Content::TooLarge(size) => input::Content::TooLarge(*size),
         Content::Unreadable(_) => return None,
     };
-    Some(wire::File {
+    Some(input::File {
         path: path.to_owned(),
         content,
         sql: None,

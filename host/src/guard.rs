@@ -182,7 +182,7 @@ pub fn judge(
                 cwd: rel_cwd.clone(),
                 env: needed_env(&needs.env),
                 files: needed_files(root, &needs.files),
-                options: rule.options_json.clone(),
+                options: rule.options_json.to_string(),
             };
             let found = rule.plugin.check_command(limits, &input)?;
             Ok::<_, crate::plugin::PluginError>((rule, found))
@@ -407,7 +407,7 @@ pub fn render_text(verdict: &Verdict, color: bool, out: &mut dyn Write) -> std::
     };
     report.sources.insert(
         COMMAND_PATH.to_owned(),
-        Arc::new(Content::Text(verdict.command.clone())),
+        Arc::new(Content::Text(verdict.command.as_str().into())),
     );
     crate::output::text::render(&report, crate::output::Style { color, quiet: true }, out)?;
     for error in &verdict.errors {

@@ -13,6 +13,7 @@ use super::wire;
 macro_rules! shared {
     // `$sql`: whether the version's metadata asks for SQL trees.
     ($types:path, $sql:expr) => {
+        use super::super::input::{ContentRef, FileParts, Input};
         use super::wire;
         use $types as old;
 
@@ -55,16 +56,16 @@ macro_rules! shared {
             }
         }
 
-        fn content_to(content: &wire::Content) -> old::Content {
+        fn content_to(content: ContentRef<'_>) -> old::Content {
             match content {
-                wire::Content::Text(t) => old::Content::Text(t.clone()),
-                wire::Content::Binary => old::Content::Binary,
-                wire::Content::InvalidUtf8(at) => old::Content::InvalidUtf8(*at),
-                wire::Content::TooLarge(n) => old::Content::TooLarge(*n),
+                ContentRef::Text(t) => old::Content::Text(t.to_owned()),
+                ContentRef::Binary => old::Content::Binary,
+                ContentRef::InvalidUtf8(at) => old::Content::InvalidUtf8(at),
+                ContentRef::TooLarge(n) => old::Content::TooLarge(n),
             }
         }
 
-        pub fn input_to(input: &wire::Input) -> old::Input {
+        pub fn input_to(input: &Input) -> old::Input {
             old::Input {
                 mode: match input.mode {
                     wire::Mode::WorkingTree => old::Mode::WorkingTree,
@@ -89,7 +90,7 @@ macro_rules! shared {
                     .collect(),
                 base_paths: super::split_paths(&input.base_paths),
                 base_files: input.base_files.iter().map(file_to).collect(),
-                options: input.options.clone(),
+                options: input.options.to_string(),
             }
         }
 
@@ -130,10 +131,10 @@ pub mod v1 {
         false
     });
 
-    fn file_to(f: &wire::File) -> old::File {
+    fn file_to(f: &impl FileParts) -> old::File {
         old::File {
-            path: f.path.clone(),
-            content: content_to(&f.content),
+            path: f.path().to_owned(),
+            content: content_to(f.content()),
         }
     }
 }
@@ -195,11 +196,11 @@ pub mod v2 {
     shared!(super::super::bindings::v0_2_0::drift::rule::types, |m| m
         .sql);
 
-    fn file_to(f: &wire::File) -> old::File {
+    fn file_to(f: &impl FileParts) -> old::File {
         old::File {
-            path: f.path.clone(),
-            content: content_to(&f.content),
-            sql: f.sql.as_ref().map(|tree| {
+            path: f.path().to_owned(),
+            content: content_to(f.content()),
+            sql: f.sql().map(|tree| {
                 let (kinds, nodes) = super::local_kinds(&tree.nodes);
                 old::SqlTree {
                     kinds,
@@ -226,11 +227,11 @@ pub mod v3 {
     use super::super::bindings::v0_3_0::exports::drift::rule::command_check as old_command;
     use super::super::command_wire;
 
-    fn file_to(f: &wire::File) -> old::File {
+    fn file_to(f: &impl FileParts) -> old::File {
         old::File {
-            path: f.path.clone(),
-            content: content_to(&f.content),
-            sql: f.sql.as_ref().map(tree_to),
+            path: f.path().to_owned(),
+            content: content_to(f.content()),
+            sql: f.sql().map(tree_to),
         }
     }
 
@@ -278,7 +279,8 @@ pub mod v3 {
 }
 
 /// 0.4.0, the newest: nothing to adapt. The same names as the older
-/// modules, so the plugin runtime calls every version the same way.
+/// modules, so the plugin runtime calls every version the same way (except
+/// `check`, whose input the host lowers from its own types: `input.rs`).
 pub mod v4 {
     use super::wire;
 
@@ -286,16 +288,8 @@ pub mod v4 {
         m
     }
 
-    pub fn input_to(input: &wire::Input) -> &wire::Input {
-        input
-    }
-
     pub fn option_errors_from(errors: Vec<wire::OptionError>) -> Vec<wire::OptionError> {
         errors
-    }
-
-    pub fn findings_from(findings: Vec<wire::Finding>) -> Vec<wire::Finding> {
-        findings
     }
 }
 

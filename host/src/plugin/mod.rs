@@ -12,6 +12,7 @@ mod bindings;
 pub mod cache;
 mod compat;
 mod engine_config;
+pub mod input;
 #[cfg(unix)]
 mod memory;
 mod sandbox;
@@ -23,7 +24,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use sha2::{Digest, Sha256};
-use wasmtime::component::{Component, Linker};
+use wasmtime::component::{Component, ComponentExportIndex, Linker};
 use wasmtime::{Engine, Trap};
 
 use crate::builtins::Builtin;
@@ -141,7 +142,7 @@ macro_rules! each_version {
                 use compat::v3 as $adapt;
                 $body
             }
-            Pre::V4($pre) => {
+            Pre::V4($pre, _) => {
                 use compat::v4 as $adapt;
                 $body
             }
@@ -154,7 +155,9 @@ enum Pre {
     V1(v1::PluginPre<State>),
     V2(v2::PluginPre<State>),
     V3(v3::PluginPre<State>),
-    V4(v4::PluginPre<State>),
+    /// With the index of its `check` export, which the host calls with its
+    /// own input types (see [`input`]) rather than through the bindings.
+    V4(v4::PluginPre<State>, ComponentExportIndex),
 }
 
 impl std::fmt::Debug for Plugin {
@@ -309,7 +312,13 @@ impl Runtime {
             "0.1.0" => Pre::V1(v1::PluginPre::new(instance_pre).map_err(mismatch)?),
             "0.2.0" => Pre::V2(v2::PluginPre::new(instance_pre).map_err(mismatch)?),
             "0.3.0" => Pre::V3(v3::PluginPre::new(instance_pre).map_err(mismatch)?),
-            _ => Pre::V4(v4::PluginPre::new(instance_pre).map_err(mismatch)?),
+            _ => {
+                let check = component
+                    .get_export_index(None, "drift:rule/rule@0.4.0")
+                    .and_then(|rule| component.get_export_index(Some(&rule), "check"))
+                    .ok_or_else(|| mismatch(wasmtime::format_err!("no `check` export")))?;
+                Pre::V4(v4::PluginPre::new(instance_pre).map_err(mismatch)?, check)
+            }
         };
         let mut plugin = Plugin {
             meta: RuleMeta {
@@ -540,18 +549,36 @@ impl Plugin {
     pub fn check(
         &self,
         limits: CallLimits,
-        input: &wire::Input,
+        input: &input::Input,
     ) -> Result<Vec<wire::Finding>, PluginError> {
         let id = &self.meta.id;
-        let result = each_version!(&self.pre, |adapt, pre| {
-            // Owned for older versions, the input itself for the newest.
-            let input = adapt::input_to(input);
-            self.call(id, limits, pre, |p, store| {
-                p.drift_rule_rule()
-                    .call_check(store, std::borrow::Borrow::borrow(&input))
-            })?
-            .map(adapt::findings_from)
-        });
+        // Older versions get an owned copy in their own types.
+        macro_rules! older {
+            ($pre:ident, $version:ident) => {{
+                let input = compat::$version::input_to(input);
+                self.call(id, limits, $pre, |p, store| {
+                    p.drift_rule_rule().call_check(store, &input)
+                })?
+                .map(compat::$version::findings_from)
+            }};
+        }
+        let result = match &self.pre {
+            // The newest version takes the host's input as it is: lowered
+            // straight from its shared texts and trees into the sandbox.
+            Pre::V4(pre, check) => {
+                self.call(id, limits, &Raw(pre.instance_pre()), |instance, store| {
+                    let func = instance
+                        .get_typed_func::<(&input::Input,), (Result<Vec<wire::Finding>, String>,)>(
+                            &mut *store,
+                            check,
+                        )?;
+                    Ok(func.call(store, (input,))?.0)
+                })?
+            }
+            Pre::V1(pre) => older!(pre, v1),
+            Pre::V2(pre) => older!(pre, v2),
+            Pre::V3(pre) => older!(pre, v3),
+        };
         result.map_err(|message| PluginError {
             plugin: self.meta.id.clone(),
             message: format!("check failed: {message}"),
@@ -562,7 +589,7 @@ impl Plugin {
 impl Plugin {
     /// Whether the plugin's interface has command checks (0.3.0 and later).
     pub fn has_command_checks(&self) -> bool {
-        matches!(self.pre, Pre::V3(_) | Pre::V4(_))
+        matches!(self.pre, Pre::V3(_) | Pre::V4(..))
     }
 
     /// What the plugin's command check wants to see (empty before 0.3.0).
@@ -577,7 +604,7 @@ impl Plugin {
                     p.drift_rule_command_check().call_needs(store, options)
                 })
                 .map(compat::v3::needs_from),
-            Pre::V4(pre) => self.call(&self.meta.id, limits, pre, |p, store| {
+            Pre::V4(pre, _) => self.call(&self.meta.id, limits, pre, |p, store| {
                 p.drift_rule_command_check().call_needs(store, options)
             }),
             Pre::V1(_) | Pre::V2(_) => Ok(command_wire::CommandNeeds {
@@ -602,7 +629,7 @@ impl Plugin {
                 })?
                 .map(compat::v3::command_findings_from)
             }
-            Pre::V4(pre) => self.call(&self.meta.id, limits, pre, |p, store| {
+            Pre::V4(pre, _) => self.call(&self.meta.id, limits, pre, |p, store| {
                 p.drift_rule_command_check()
                     .call_check_command(store, input)
             })?,
@@ -646,6 +673,20 @@ impl Instantiate for v4::PluginPre<State> {
     type Instance = v4::Plugin;
     fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<v4::Plugin> {
         v4::PluginPre::instantiate(self, store)
+    }
+}
+
+/// A component instantiated without bindings, for calls the host types
+/// itself.
+struct Raw<'a>(&'a wasmtime::component::InstancePre<State>);
+
+impl Instantiate for Raw<'_> {
+    type Instance = wasmtime::component::Instance;
+    fn instantiate(
+        &self,
+        store: &mut wasmtime::Store<State>,
+    ) -> wasmtime::Result<wasmtime::component::Instance> {
+        self.0.instantiate(store)
     }
 }
 

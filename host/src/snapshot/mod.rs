@@ -51,7 +51,8 @@ pub struct Change {
 /// A file's content as classified by the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
-    Text(String),
+    /// Shared: rules receive the text by reference, not a copy each.
+    Text(Arc<str>),
     Binary,
     InvalidUtf8(u64),
     TooLarge(u64),
@@ -75,7 +76,7 @@ impl Content {
                 if text.starts_with('\u{feff}') {
                     text.drain(..3);
                 }
-                Content::Text(text)
+                Content::Text(text.into())
             }
             Err(e) => Content::InvalidUtf8(e.utf8_error().valid_up_to() as u64),
         }
