@@ -10,6 +10,11 @@ use std::time::Instant;
 
 use drift_sdk::testing::InputBuilder;
 
+/// The allocator of the `drift-host` binary, so that the comparison is of
+/// the rule logic only.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let dir = std::env::args().nth(1).unwrap_or_else(|| ".".to_owned());
     let started = Instant::now();
