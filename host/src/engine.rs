@@ -7,7 +7,8 @@
 //! is byte-identical whatever the thread count or completion order.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use globset::GlobSet;
 use rayon::prelude::*;
@@ -211,17 +212,19 @@ pub fn run(
         Source::Staged => wire::Mode::Staged,
         Source::Base(_) => wire::Mode::Base,
     };
-    // Schedule the indivisible work first: a repository-scoped rule is one
-    // task (schema-drift replays every migration in one call), and started
-    // last it would run alone while the other threads idle. Then the per-file
-    // chunks, largest first, one task at a time so any idle thread can take
-    // the next. Results go back to task order, so the output does not depend
-    // on the schedule.
+    // Start the indivisible work first: a repository-scoped rule is one task
+    // (schema-drift replays every migration in one call), and started late
+    // it would run alone while the other threads idle. Of those, rules that
+    // read syntax trees first (replaying them is the longest work), then by
+    // file count; then the per-file chunks, largest first. Results go back
+    // to task order, so the output does not depend on the schedule.
     let mut schedule: Vec<usize> = (0..tasks.len()).collect();
     schedule.sort_by_key(|&i| {
         let task = &tasks[i];
+        let meta = &rules[task.rule].plugin.meta;
         (
-            rules[task.rule].plugin.meta.per_file,
+            meta.per_file,
+            !meta.sql,
             std::cmp::Reverse(task.files.len()),
             i,
         )
@@ -230,66 +233,62 @@ pub fn run(
         usize,
         usize,
         Result<Vec<wire::Finding>, crate::plugin::PluginError>,
-    )> = schedule
-        .par_iter()
-        .with_max_len(1)
-        .map(|&task_index| {
-            let task = &tasks[task_index];
-            let rule = &rules[task.rule];
-            let glob = &globs[task.rule];
-            let input = input::Input {
-                mode,
-                files: task
-                    .files
+    )> = in_order(&schedule, rayon::current_num_threads(), |task_index| {
+        let task = &tasks[task_index];
+        let rule = &rules[task.rule];
+        let glob = &globs[task.rule];
+        let input = input::Input {
+            mode,
+            files: task
+                .files
+                .iter()
+                .filter_map(|p| {
+                    let mut file = wire_file(p, sources.get(p)?)?;
+                    if rule.plugin.meta.sql {
+                        file.sql = trees.get(p).cloned();
+                    }
+                    Some(file)
+                })
+                .collect(),
+            paths: matched_joined[task.rule].clone(),
+            changes: snapshot
+                .changes
+                .iter()
+                .filter(|c| {
+                    glob.is_match(c.path.as_str())
+                        || c.old_path.as_deref().is_some_and(|p| glob.is_match(p))
+                })
+                .map(|c| wire::Change {
+                    kind: match c.kind {
+                        ChangeKind::Added => wire::ChangeKind::Added,
+                        ChangeKind::Modified => wire::ChangeKind::Modified,
+                        ChangeKind::Deleted => wire::ChangeKind::Deleted,
+                        ChangeKind::Renamed => wire::ChangeKind::Renamed,
+                    },
+                    path: c.path.clone(),
+                    old_path: c.old_path.clone(),
+                })
+                .collect(),
+            base_paths: base_joined[task.rule].clone(),
+            base_files: {
+                let mut files: Vec<input::File> = changed_base
                     .iter()
+                    .filter(|p| glob.is_match(p.as_str()))
                     .filter_map(|p| {
-                        let mut file = wire_file(p, sources.get(p)?)?;
+                        let mut file = wire_file(p, base_sources.get(p)?)?;
                         if rule.plugin.meta.sql {
-                            file.sql = trees.get(p).cloned();
+                            file.sql = base_trees.get(p).cloned();
                         }
                         Some(file)
                     })
-                    .collect(),
-                paths: matched_joined[task.rule].clone(),
-                changes: snapshot
-                    .changes
-                    .iter()
-                    .filter(|c| {
-                        glob.is_match(c.path.as_str())
-                            || c.old_path.as_deref().is_some_and(|p| glob.is_match(p))
-                    })
-                    .map(|c| wire::Change {
-                        kind: match c.kind {
-                            ChangeKind::Added => wire::ChangeKind::Added,
-                            ChangeKind::Modified => wire::ChangeKind::Modified,
-                            ChangeKind::Deleted => wire::ChangeKind::Deleted,
-                            ChangeKind::Renamed => wire::ChangeKind::Renamed,
-                        },
-                        path: c.path.clone(),
-                        old_path: c.old_path.clone(),
-                    })
-                    .collect(),
-                base_paths: base_joined[task.rule].clone(),
-                base_files: {
-                    let mut files: Vec<input::File> = changed_base
-                        .iter()
-                        .filter(|p| glob.is_match(p.as_str()))
-                        .filter_map(|p| {
-                            let mut file = wire_file(p, base_sources.get(p)?)?;
-                            if rule.plugin.meta.sql {
-                                file.sql = base_trees.get(p).cloned();
-                            }
-                            Some(file)
-                        })
-                        .collect();
-                    files.sort_by(|a, b| a.path.cmp(&b.path));
-                    files
-                },
-                options: rule.options_json.clone(),
-            };
-            (task_index, task.rule, rule.plugin.check(limits, &input))
-        })
-        .collect();
+                    .collect();
+                files.sort_by(|a, b| a.path.cmp(&b.path));
+                files
+            },
+            options: rule.options_json.clone(),
+        };
+        (task_index, task.rule, rule.plugin.check(limits, &input))
+    });
     results.sort_unstable_by_key(|(task_index, _, _)| *task_index);
 
     let rules_done = std::time::Instant::now();
@@ -350,6 +349,32 @@ pub fn run(
     report.errors.dedup();
     report.sources = sources;
     report
+}
+
+/// Runs `job` on every item of `order`, starting them in that order: each
+/// of `workers` threads takes the next item as soon as it is free. (A rayon
+/// parallel iterator splits the list in halves instead, so the item
+/// scheduled first may start last: on 2,000 migrations schema-drift's one
+/// task started a third of the way into the rules phase and then ran
+/// alone.) The results come back in no particular order.
+fn in_order<T: Send>(order: &[usize], workers: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::with_capacity(order.len()));
+    rayon::scope(|scope| {
+        for _ in 0..workers.clamp(1, order.len().max(1)) {
+            scope.spawn(|_| {
+                let mut done = Vec::new();
+                while let Some(&item) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    done.push(job(item));
+                }
+                results
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .extend(done);
+            });
+        }
+    });
+    results.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn wire_file(path: &str, content: &Content) -> Option<input::File> {
@@ -514,4 +539,37 @@ pub fn counts(findings: &[Finding]) -> BTreeMap<Severity, usize> {
         *counts.entry(f.severity).or_insert(0) += 1;
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_order;
+    use std::sync::Mutex;
+
+    #[test]
+    fn one_worker_starts_the_items_in_the_given_order() {
+        let order = [3, 0, 2, 1];
+        let started = Mutex::new(Vec::new());
+        let done = in_order(&order, 1, |item| {
+            started.lock().unwrap().push(item);
+            item * 10
+        });
+        assert_eq!(started.into_inner().unwrap(), order);
+        assert_eq!(done, [30, 0, 20, 10]);
+    }
+
+    #[test]
+    fn several_workers_run_every_item_once() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        let order: Vec<usize> = (0..1000).rev().collect();
+        let mut done = pool.install(|| in_order(&order, 4, |item| item));
+        done.sort_unstable();
+        assert_eq!(done, (0..1000).collect::<Vec<_>>());
+        // More workers than items, and no items at all.
+        assert_eq!(in_order(&[7], 8, |item| item), [7]);
+        assert!(in_order(&[], 2, |item| item).is_empty());
+    }
 }
