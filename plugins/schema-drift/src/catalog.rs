@@ -8,6 +8,10 @@
 //! `EXECUTE` strings count (they ran with the migration); statements in
 //! function bodies do not.
 
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::BuildHasherDefault;
+
 use drift_sdk::Span;
 use drift_sdk::sql::{Node, SqlTree};
 
@@ -94,17 +98,44 @@ pub struct Enum {
 /// The database built so far.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    pub tables: Vec<Table>,
+    /// In creation order, which is the order of `extra-table` findings.
+    tables: Vec<Table>,
+    /// Each table's position in `tables`, by name: nearly every statement
+    /// of a migration names a table, and a scan of 1,000 tables per
+    /// statement made the replay quadratic. Fixed hash keys: there is no
+    /// randomness in the sandbox, and nothing depends on the map's order.
+    by_name: HashMap<String, usize, BuildHasherDefault<DefaultHasher>>,
     pub enums: Vec<Enum>,
 }
 
 impl Catalog {
+    /// The tables, in the order the migrations created them.
+    pub fn tables(&self) -> &[Table] {
+        &self.tables
+    }
+
     pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables.iter().find(|t| t.name == name)
+        self.by_name.get(name).map(|&i| &self.tables[i])
     }
 
     fn table_mut(&mut self, name: &str) -> Option<&mut Table> {
-        self.tables.iter_mut().find(|t| t.name == name)
+        self.by_name.get(name).map(|&i| &mut self.tables[i])
+    }
+
+    fn drop_table(&mut self, name: &str) {
+        if self.by_name.remove(name).is_some() {
+            self.tables.retain(|t| t.name != name);
+            for (i, table) in self.tables.iter().enumerate() {
+                self.by_name.insert(table.name.clone(), i);
+            }
+        }
+    }
+
+    fn rename_table(&mut self, name: &str, new: String) {
+        if let Some(i) = self.by_name.remove(name) {
+            self.tables[i].name.clone_from(&new);
+            self.by_name.insert(new, i);
+        }
     }
 
     pub fn find_enum(&self, name: &str) -> Option<&Enum> {
@@ -124,8 +155,7 @@ impl Catalog {
                 "ALTER_TABLE" => self.alter_table(&cx, node),
                 "DROP_TABLE" => {
                     for name in node.children().filter(|n| n.kind() == "TABLE_NAME_REF") {
-                        let name = ident(name.text(source));
-                        self.tables.retain(|t| t.name != name);
+                        self.drop_table(&ident(name.text(source)));
                     }
                 }
                 "CREATE_INDEX" => self.create_index(&cx, node),
@@ -203,6 +233,7 @@ impl Catalog {
         for index in constraints {
             table.add_index(index);
         }
+        self.by_name.insert(table.name.clone(), self.tables.len());
         self.tables.push(table);
     }
 
@@ -260,11 +291,8 @@ impl Catalog {
                 "TABLE_RENAME_TO" => {
                     if let Some(new) = action.find("TABLE_NAME") {
                         let new = ident(new.text(cx.source));
-                        if new != name
-                            && self.table(&new).is_none()
-                            && let Some(table) = self.table_mut(&name)
-                        {
-                            table.name = new;
+                        if new != name && self.table(&new).is_none() {
+                            self.rename_table(&name, new);
                         }
                     }
                     return;
@@ -616,5 +644,29 @@ mod tests {
             normalize_type("timestamp(3) with time zone"),
             ("timestamp with time zone".into(), false)
         );
+    }
+
+    /// Dropping and renaming tables keeps the name index in step with the
+    /// list: statements after them reach the right table.
+    #[test]
+    fn tables_are_found_by_name_after_drops_and_renames() {
+        let sql = "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);\n\
+                   DROP TABLE a;\nALTER TABLE c ADD COLUMN x text;\n\
+                   ALTER TABLE b RENAME TO d;\nALTER TABLE d ADD COLUMN y text;\n\
+                   ALTER TABLE c RENAME TO d;\nCREATE TABLE b (z int);\n";
+        let tree = drift_sdk::sql::parse(sql);
+        let mut catalog = Catalog::default();
+        catalog.apply("m.sql", sql, &tree);
+        let names: Vec<&str> = catalog.tables().iter().map(|t| t.name.as_str()).collect();
+        // `c` cannot take `d`'s name; `b` is free again after its rename.
+        assert_eq!(names, ["d", "c", "b"]);
+        assert!(catalog.table("a").is_none());
+        let columns = |name: &str| -> Vec<String> {
+            let table = catalog.table(name).unwrap();
+            table.columns.iter().map(|c| c.name.clone()).collect()
+        };
+        assert_eq!(columns("c"), ["id", "x"]);
+        assert_eq!(columns("d"), ["id", "y"]);
+        assert_eq!(columns("b"), ["z"]);
     }
 }

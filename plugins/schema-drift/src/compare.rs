@@ -1,6 +1,10 @@
 //! Comparison: the catalog the migrations built against what the schema
 //! says Prisma would build, as findings.
 
+use std::collections::HashSet;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::BuildHasherDefault;
+
 use drift_sdk::Finding;
 use drift_sdk::prisma::IndexKind;
 
@@ -72,7 +76,10 @@ pub fn compare(
         compare_columns(table, actual, &enum_names, out);
         compare_keys(table, actual, out);
     }
-    for actual in &catalog.tables {
+    // Fixed hash keys: no randomness in the sandbox, and only lookups.
+    let modelled: HashSet<&str, BuildHasherDefault<DefaultHasher>> =
+        tables.iter().map(|t| t.name.as_str()).collect();
+    for actual in catalog.tables() {
         // Tables in other PostgreSQL schemas than the datasource's are
         // not Prisma's.
         let foreign = actual
@@ -80,7 +87,7 @@ pub fn compare(
             .as_ref()
             .is_some_and(|s| s != "public" && !db_schemas.contains(s));
         if foreign
-            || tables.iter().any(|t| t.name == actual.name)
+            || modelled.contains(actual.name.as_str())
             || ignore_tables.contains(&actual.name)
         {
             continue;
