@@ -2,9 +2,11 @@
 //!
 //! Work is cut into tasks: one per repository-scoped rule, and one per chunk
 //! of files for per-file rules. Every file any rule wants is read exactly once
-//! and shared; each task gets a fresh sandboxed instance. rayon schedules the
-//! tasks; results are collected by task index and then sorted, so the output
-//! is byte-identical whatever the thread count or completion order.
+//! and shared; each task gets a fresh sandboxed instance. The tasks start in
+//! a fixed order (the longest indivisible ones first) on rayon's threads,
+//! each thread taking the next as it becomes free; results are collected by
+//! task index and then sorted, so the output is byte-identical whatever the
+//! thread count or completion order.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
