@@ -245,7 +245,7 @@ pub fn run(
                 .files
                 .iter()
                 .filter_map(|p| {
-                    let mut file = wire_file(p, sources.get(p)?)?;
+                    let mut file = input_file(p, sources.get(p)?)?;
                     if rule.plugin.meta.sql {
                         file.sql = trees.get(p).cloned();
                     }
@@ -277,7 +277,7 @@ pub fn run(
                     .iter()
                     .filter(|p| glob.is_match(p.as_str()))
                     .filter_map(|p| {
-                        let mut file = wire_file(p, base_sources.get(p)?)?;
+                        let mut file = input_file(p, base_sources.get(p)?)?;
                         if rule.plugin.meta.sql {
                             file.sql = base_trees.get(p).cloned();
                         }
@@ -379,7 +379,7 @@ fn in_order<T: Send>(order: &[usize], workers: usize, job: impl Fn(usize) -> T +
     results.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn wire_file(path: &str, content: &Content) -> Option<input::File> {
+fn input_file(path: &str, content: &Content) -> Option<input::File> {
     let content = match content {
         Content::Text(text) => input::Content::Text(text.clone()),
         Content::Binary => input::Content::Binary,

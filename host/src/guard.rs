@@ -407,7 +407,7 @@ pub fn render_text(verdict: &Verdict, color: bool, out: &mut dyn Write) -> std::
     };
     report.sources.insert(
         COMMAND_PATH.to_owned(),
-        Arc::new(Content::Text(verdict.command.as_str().into())),
+        Arc::new(Content::Text(Arc::new(verdict.command.clone()))),
     );
     crate::output::text::render(&report, crate::output::Style { color, quiet: true }, out)?;
     for error in &verdict.errors {

@@ -249,7 +249,10 @@ mod tests {
 
     fn run(text: &str, findings: Vec<Finding>) -> (Vec<String>, usize) {
         let mut findings = findings;
-        let sources = HashMap::from([("m.sql".to_owned(), Arc::new(Content::Text(text.into())))]);
+        let sources = HashMap::from([(
+            "m.sql".to_owned(),
+            Arc::new(Content::Text(Arc::new(text.to_owned()))),
+        )]);
         let ran = BTreeSet::from(["destructive-sql".to_owned(), "idempotency".to_owned()]);
         let suppressed = apply(&mut findings, &sources, &ran);
         (

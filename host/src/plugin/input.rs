@@ -46,7 +46,7 @@ pub struct File {
 #[component(variant)]
 pub enum Content {
     #[component(name = "text")]
-    Text(Arc<str>),
+    Text(Arc<String>),
     #[component(name = "binary")]
     Binary,
     #[component(name = "invalid-utf8")]

@@ -156,11 +156,14 @@ impl Pool {
     }
 
     fn give_back(&self, mut slot: Slot) {
-        if slot.accessible > KEEP_RESIDENT {
+        let idle = || self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        // Zeroing is the expensive part: not for a slot that would be
+        // unmapped anyway, and not under the lock.
+        if slot.accessible > KEEP_RESIDENT || idle().len() >= MAX_IDLE {
             return; // dropped: unmapped
         }
         slot.zero();
-        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        let mut idle = idle();
         if idle.len() < MAX_IDLE {
             idle.push(slot);
         }
@@ -307,6 +310,16 @@ mod tests {
         let small = memory(&creator, 64 << 10);
         drop(small);
         assert_eq!(creator.0.idle.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_pool_keeps_at_most_max_idle_memories() {
+        let creator = Creator::default();
+        let held: Vec<_> = (0..MAX_IDLE + 2)
+            .map(|_| memory(&creator, 64 << 10))
+            .collect();
+        drop(held);
+        assert_eq!(creator.0.idle.lock().unwrap().len(), MAX_IDLE);
     }
 
     #[test]

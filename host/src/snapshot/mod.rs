@@ -51,8 +51,11 @@ pub struct Change {
 /// A file's content as classified by the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
-    /// Shared: rules receive the text by reference, not a copy each.
-    Text(Arc<str>),
+    /// Shared: rules receive the text by reference, not a copy each. An
+    /// `Arc<String>` rather than an `Arc<str>`: the buffer the file was
+    /// read into becomes the text as it is, where `Arc<str>` would copy
+    /// every text once more.
+    Text(Arc<String>),
     Binary,
     InvalidUtf8(u64),
     TooLarge(u64),
@@ -76,7 +79,7 @@ impl Content {
                 if text.starts_with('\u{feff}') {
                     text.drain(..3);
                 }
-                Content::Text(text.into())
+                Content::Text(Arc::new(text))
             }
             Err(e) => Content::InvalidUtf8(e.utf8_error().valid_up_to() as u64),
         }
@@ -299,11 +302,11 @@ mod tests {
     fn classify() {
         assert_eq!(
             Content::classify(b"ab".to_vec(), 10),
-            Content::Text("ab".into())
+            Content::Text(Arc::new("ab".to_owned()))
         );
         assert_eq!(
             Content::classify(b"\xef\xbb\xbfab".to_vec(), 10),
-            Content::Text("ab".into())
+            Content::Text(Arc::new("ab".to_owned()))
         );
         assert_eq!(Content::classify(b"a\0b".to_vec(), 10), Content::Binary);
         assert_eq!(

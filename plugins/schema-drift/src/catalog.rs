@@ -8,9 +8,8 @@
 //! `EXECUTE` strings count (they ran with the migration); statements in
 //! function bodies do not.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::BuildHasherDefault;
 
 use drift_sdk::sql::{Node, SqlTree};
 use drift_sdk::{LineIndex, Span};
@@ -102,9 +101,8 @@ pub struct Catalog {
     tables: Vec<Table>,
     /// Each table's position in `tables`, by name: nearly every statement
     /// of a migration names a table, and a scan of 1,000 tables per
-    /// statement made the replay quadratic. Fixed hash keys: there is no
-    /// randomness in the sandbox, and nothing depends on the map's order.
-    by_name: HashMap<String, usize, BuildHasherDefault<DefaultHasher>>,
+    /// statement made the replay quadratic.
+    by_name: HashMap<String, usize>,
     pub enums: Vec<Enum>,
 }
 
@@ -144,7 +142,7 @@ impl Catalog {
 
     /// Applies every statement of one migration file.
     pub fn apply(&mut self, path: &str, source: &str, tree: &SqlTree) {
-        let lines = LineIndex::new(source);
+        let lines = OnceCell::new();
         for statement in tree.statements() {
             if statement.in_function_body() {
                 continue;
@@ -458,17 +456,19 @@ impl Catalog {
 struct Cx<'s> {
     path: &'s str,
     source: &'s str,
-    /// One per migration: every column and table records where it was
-    /// created, and indexing the lines anew for each of them cost a tenth
-    /// of the replay on 10,000 migrations.
-    lines: &'s LineIndex,
+    /// One per migration, built when it first creates something: every
+    /// table, column and enum value records where it was created, and
+    /// indexing the lines anew for each of them cost a tenth of the replay
+    /// on 10,000 migrations.
+    lines: &'s OnceCell<LineIndex>,
 }
 
 impl Cx<'_> {
     fn origin(&self, node: Node<'_>) -> Origin {
+        let lines = self.lines.get_or_init(|| LineIndex::new(self.source));
         Origin {
             path: self.path.to_owned(),
-            span: self.lines.span(self.source, node.range()),
+            span: lines.span(self.source, node.range()),
         }
     }
 }

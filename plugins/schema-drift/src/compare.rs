@@ -2,8 +2,6 @@
 //! says Prisma would build, as findings.
 
 use std::collections::HashSet;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::BuildHasherDefault;
 
 use drift_sdk::Finding;
 use drift_sdk::prisma::IndexKind;
@@ -76,9 +74,7 @@ pub fn compare(
         compare_columns(table, actual, &enum_names, out);
         compare_keys(table, actual, out);
     }
-    // Fixed hash keys: no randomness in the sandbox, and only lookups.
-    let modelled: HashSet<&str, BuildHasherDefault<DefaultHasher>> =
-        tables.iter().map(|t| t.name.as_str()).collect();
+    let modelled: HashSet<&str> = tables.iter().map(|t| t.name.as_str()).collect();
     for actual in catalog.tables() {
         // Tables in other PostgreSQL schemas than the datasource's are
         // not Prisma's.

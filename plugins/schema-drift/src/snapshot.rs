@@ -2,8 +2,6 @@
 //! it was at the base of a `--base` / `--staged` run.
 
 use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::BuildHasherDefault;
 
 use drift_sdk::Input;
 use drift_sdk::sql::SqlTree;
@@ -15,9 +13,9 @@ pub struct Snapshot<'a> {
     pub paths: Vec<String>,
     /// Hashed, not ordered: the replay looks up every migration, and in a
     /// sorted map each lookup compared long shared path prefixes
-    /// (`prisma/migrations/2024...`) a dozen times. Fixed keys: nothing
-    /// here depends on the iteration order, and no randomness is needed.
-    files: HashMap<&'a str, (&'a str, Option<&'a SqlTree>), BuildHasherDefault<DefaultHasher>>,
+    /// (`prisma/migrations/2024...`) a dozen times. Nothing here depends on
+    /// the map's order.
+    files: HashMap<&'a str, (&'a str, Option<&'a SqlTree>)>,
 }
 
 impl<'a> Snapshot<'a> {
