@@ -64,6 +64,10 @@ pub fn check<R: Rule>(input: wire::Input) -> Result<Vec<wire::Finding>, String> 
     let options = options_or_message::<R::Options>(&input.options)?;
     let input = input_from_wire(input);
     let findings = R::default().check(&input, &options);
+    // The instance ends with this call (the host gives every call a fresh
+    // store), so walking the input's trees and strings to free them is
+    // wasted work: a few percent of a call on thousands of small files.
+    std::mem::forget(input);
     Ok(findings.into_iter().map(finding_to_wire).collect())
 }
 

@@ -53,6 +53,7 @@
 //! assert_eq!(findings[0].span.unwrap().line, 1);
 //! ```
 
+pub mod alloc;
 #[doc(hidden)]
 pub mod fuzzing;
 mod glue;
@@ -66,6 +67,12 @@ mod text;
 mod types;
 
 pub use text::{LineIndex, Span};
+
+/// Plugins allocate through [`alloc::SizeClasses`] unless they turn off the
+/// `allocator` feature (to install their own `#[global_allocator]`).
+#[cfg(all(target_family = "wasm", feature = "allocator"))]
+#[global_allocator]
+static ALLOCATOR: alloc::SizeClasses = alloc::SizeClasses::new();
 pub use types::*;
 
 /// The interface version this SDK implements (the WIT package version).
