@@ -1,13 +1,46 @@
 //! Comparison: the catalog the migrations built against what the schema
 //! says Prisma would build, as findings.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use drift_sdk::Finding;
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use drift_sdk::prisma::IndexKind;
+use drift_sdk::{Finding, LineIndex, Span};
 
-use crate::catalog::{self, Catalog};
+use crate::catalog::{self, Catalog, Origin};
 use crate::expected;
+use crate::snapshot::Snapshot;
+
+/// Lines and columns of the catalog's origins, for findings: each migration
+/// is indexed once, when its first finding needs it.
+pub struct Positions<'s, 'a> {
+    snapshot: &'s Snapshot<'a>,
+    lines: RefCell<FxHashMap<Rc<str>, LineIndex>>,
+}
+
+impl<'s, 'a> Positions<'s, 'a> {
+    pub fn new(snapshot: &'s Snapshot<'a>) -> Self {
+        Self {
+            snapshot,
+            lines: RefCell::default(),
+        }
+    }
+
+    fn span(&self, origin: &Origin) -> Span {
+        // The replay only records origins in files it read from the
+        // snapshot; a missing text would be a bug, reported at line 1.
+        let Some(source) = self.snapshot.text(&origin.path) else {
+            return Span::of_range("", 0..0);
+        };
+        let mut lines = self.lines.borrow_mut();
+        let lines = lines
+            .entry(Rc::clone(&origin.path))
+            .or_insert_with(|| LineIndex::new(source));
+        origin.span(source, lines)
+    }
+}
 
 /// Prisma's type family of a normalised PostgreSQL type, or `enum:<name>`
 /// for one of `enums`; `None` for types outside the compared families.
@@ -40,6 +73,7 @@ pub fn compare(
     tables: &[expected::Table],
     enums: &[expected::Enum],
     catalog: &Catalog,
+    positions: &Positions<'_, '_>,
     ignore_tables: &[String],
     db_schemas: &[String],
     out: &mut Vec<Finding>,
@@ -71,10 +105,10 @@ pub fn compare(
             );
             continue;
         };
-        compare_columns(table, actual, &enum_names, out);
+        compare_columns(table, actual, &enum_names, positions, out);
         compare_keys(table, actual, out);
     }
-    let modelled: HashSet<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+    let modelled: FxHashSet<&str> = tables.iter().map(|t| t.name.as_str()).collect();
     for actual in catalog.tables() {
         // Tables in other PostgreSQL schemas than the datasource's are
         // not Prisma's.
@@ -97,7 +131,7 @@ pub fn compare(
                     actual.name
                 ),
             )
-            .span(actual.origin.span)
+            .span(positions.span(&actual.origin))
             .help("add the model to the schema (`prisma db pull`), drop the table in a migration, or list it in the `ignore-tables` option"),
         );
     }
@@ -152,7 +186,7 @@ pub fn compare(
                             e.name, value.name
                         ),
                     )
-                    .span(value.origin.span)
+                    .span(positions.span(&value.origin))
                     .help("add the value to the enum in the schema, or remove it in a migration"),
                 );
             }
@@ -164,6 +198,7 @@ fn compare_columns(
     table: &expected::Table,
     actual: &catalog::Table,
     enum_names: &[&str],
+    positions: &Positions<'_, '_>,
     out: &mut Vec<Finding>,
 ) {
     for column in &table.columns {
@@ -260,7 +295,7 @@ fn compare_columns(
                         table.name, found.name
                     ),
                 )
-                .span(found.origin.span)
+                .span(positions.span(&found.origin))
                 .help(format!(
                     "add the field to the model (`prisma db pull`), or drop the column: ALTER TABLE \"{}\" DROP COLUMN \"{}\";",
                     table.name, found.name

@@ -77,6 +77,7 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
                     &tables,
                     &enums,
                     &catalog,
+                    &compare::Positions::new(snapshot),
                     &ignore,
                     &db_schemas,
                     &mut findings,

@@ -2,7 +2,7 @@
 //! enums, following Prisma Migrate's PostgreSQL mapping.
 
 use drift_sdk::Span;
-use drift_sdk::prisma::{Arity, Expr, FieldKind, IndexKind, Model, Schema};
+use drift_sdk::prisma::{Arity, Expr, FieldKind, IndexKind, Model, Schema, TypeIndex};
 
 /// A column Prisma creates for a field.
 #[derive(Debug, Clone)]
@@ -71,16 +71,19 @@ pub fn known_elsewhere(schema: &Schema) -> Vec<String> {
 /// The tables and enums of `schema`.
 pub fn build(schema: &Schema) -> (Vec<Table>, Vec<Enum>) {
     let mut tables = Vec::new();
+    // Every field's kind is looked up: indexed once, not a scan of the
+    // schema per field.
+    let types = schema.type_index();
     let models = schema
         .models
         .iter()
         .filter(|m| !m.is_view() && !m.is_ignored());
     for model in models.clone() {
-        tables.push(table(schema, model));
+        tables.push(table(&types, model));
     }
     for model in models {
         for field in &model.fields {
-            if let Some(join) = join_table(schema, model, field)
+            if let Some(join) = join_table(&types, model, field)
                 && !tables.iter().any(|t: &Table| t.name == join.name)
             {
                 tables.push(join);
@@ -107,15 +110,15 @@ pub fn build(schema: &Schema) -> (Vec<Table>, Vec<Enum>) {
     (tables, enums)
 }
 
-fn table(schema: &Schema, model: &Model) -> Table {
+fn table(types: &TypeIndex<'_>, model: &Model) -> Table {
     let mut columns = Vec::new();
     for field in &model.fields {
-        let kind = schema.field_kind(field);
+        let kind = types.field_kind(field);
         let (family, sql_type) = match kind {
             FieldKind::Relation | FieldKind::Composite => continue,
             FieldKind::Unsupported => (None, field.unsupported.clone().unwrap_or_default()),
             FieldKind::Enum => {
-                let name = schema
+                let name = types
                     .find_enum(&field.type_name)
                     .map_or(field.type_name.as_str(), |e| e.type_name());
                 (Some(format!("enum:{name}")), format!("\"{name}\""))
@@ -225,19 +228,23 @@ fn default_sql(field: &drift_sdk::prisma::Field, sql_type: &str) -> Option<Strin
 /// The join table of an implicit many-to-many relation `field` of `model`:
 /// `_<RelationName>` with columns `A` and `B` (the models in alphabetical
 /// order).
-fn join_table(schema: &Schema, model: &Model, field: &drift_sdk::prisma::Field) -> Option<Table> {
-    if field.arity != Arity::List || schema.field_kind(field) != FieldKind::Relation {
+fn join_table(
+    types: &TypeIndex<'_>,
+    model: &Model,
+    field: &drift_sdk::prisma::Field,
+) -> Option<Table> {
+    if field.arity != Arity::List || types.field_kind(field) != FieldKind::Relation {
         return None;
     }
     if field.relation().is_some_and(|r| !r.fields.is_empty()) {
         return None;
     }
-    let name = schema.relation_name(model, field)?;
-    let other = schema.find_model(&field.type_name)?;
+    let name = types.relation_name(model, field)?;
+    let other = types.find_model(&field.type_name)?;
     let back = other.fields.iter().find(|f| {
         f.type_name == model.name
             && !(other.name == model.name && f.name == field.name)
-            && schema.relation_name(other, f).as_deref() == Some(name.as_str())
+            && types.relation_name(other, f).as_deref() == Some(name.as_str())
     })?;
     if back.arity != Arity::List || back.relation().is_some_and(|r| !r.fields.is_empty()) {
         return None;

@@ -1,7 +1,7 @@
 //! The files the rule compares: the current snapshot, or the repository as
 //! it was at the base of a `--base` / `--staged` run.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use drift_sdk::Input;
 use drift_sdk::sql::SqlTree;
@@ -15,7 +15,7 @@ pub struct Snapshot<'a> {
     /// sorted map each lookup compared long shared path prefixes
     /// (`prisma/migrations/2024...`) a dozen times. Nothing here depends on
     /// the map's order.
-    files: HashMap<&'a str, (&'a str, Option<&'a SqlTree>)>,
+    files: FxHashMap<&'a str, (&'a str, Option<&'a SqlTree>)>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -23,7 +23,7 @@ impl<'a> Snapshot<'a> {
     pub fn current(input: &'a Input) -> Self {
         let mut snapshot = Snapshot {
             paths: input.files.iter().map(|f| f.path.clone()).collect(),
-            files: HashMap::default(),
+            files: FxHashMap::default(),
         };
         for file in &input.files {
             if let Some(text) = file.text() {
@@ -41,7 +41,7 @@ impl<'a> Snapshot<'a> {
     pub fn base(input: &'a Input) -> Self {
         let mut snapshot = Snapshot {
             paths: input.base_paths.to_vec(),
-            files: HashMap::default(),
+            files: FxHashMap::default(),
         };
         for path in &input.base_paths {
             let text = match input.base_file(path) {

@@ -658,6 +658,65 @@ fn every_fixture_has_a_dmmf() {
     }
 }
 
+/// `Schema::type_index` gives `Schema`'s own answers (which the DMMF
+/// comparison above checks against Prisma) for every field of every
+/// fixture, and keeps their precedence where names clash.
+#[test]
+fn type_index_agrees_with_the_schema() {
+    let mut checked = 0;
+    for dir in dmmf_fixtures() {
+        let schema = parse_fixture(&dir);
+        let index = schema.type_index();
+        for model in schema
+            .models
+            .iter()
+            .chain(&schema.views)
+            .chain(&schema.types)
+        {
+            for field in &model.fields {
+                let name = &field.type_name;
+                assert_eq!(index.field_kind(field), schema.field_kind(field), "{name}");
+                assert_eq!(
+                    index.relation_name(model, field),
+                    schema.relation_name(model, field)
+                );
+                assert_eq!(index.find_model(name), schema.find_model(name), "{name}");
+                assert_eq!(index.find_enum(name), schema.find_enum(name), "{name}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} fields");
+
+    // Clashing names (Prisma rejects these; the answers still agree): a
+    // model beats an enum and a type of its name, the first of two models
+    // wins, and a model beats a view.
+    let schema = prisma::parse(
+        "model A {\n  id Int @id\n  b B\n  c C\n  d D\n}\n\
+         enum B {\n  X\n}\nmodel B {\n  id Int @id\n}\n\
+         type C {\n  x Int\n}\nenum C {\n  Y\n}\n\
+         model D {\n  first Int @id\n}\nmodel D {\n  second Int @id\n}\n\
+         view D {\n  third Int\n}\n",
+    );
+    let index = schema.type_index();
+    let a = &schema.models[0];
+    let kinds: Vec<FieldKind> = a.fields.iter().map(|f| index.field_kind(f)).collect();
+    let expected: Vec<FieldKind> = a.fields.iter().map(|f| schema.field_kind(f)).collect();
+    assert_eq!(
+        kinds,
+        [
+            FieldKind::Scalar,
+            FieldKind::Relation,
+            FieldKind::Enum,
+            FieldKind::Relation
+        ]
+    );
+    assert_eq!(kinds, expected);
+    assert_eq!(index.find_model("D").unwrap().fields[0].name, "first");
+    assert_eq!(index.find_model("D"), schema.find_model("D"));
+    assert_eq!(index.find_enum("B"), schema.find_enum("B"));
+}
+
 /// What the DMMF does not show: `Unsupported` fields, views, file paths,
 /// and positions.
 #[test]
