@@ -151,12 +151,16 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
     pub mode: Mode,
+    /// The files of this call, sorted by path ([`Input::file`] searches
+    /// them by halves).
     pub files: Vec<File>,
     /// Every path matching the rule's globs, whatever the chunk (sorted).
     pub paths: Paths,
+    /// Sorted by path.
     pub changes: Vec<Change>,
     /// Every path at the base matching the rule's globs (sorted).
     pub base_paths: Paths,
+    /// The base versions of changed files, sorted by path.
     pub base_files: Vec<File>,
 }
 
@@ -250,7 +254,10 @@ impl Input {
 
     /// The base version of `path` (a path at the base), if handed.
     pub fn base_file(&self, path: &str) -> Option<&File> {
-        self.base_files.iter().find(|f| f.path == path)
+        self.base_files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.base_files[i])
     }
 
     /// Files whose content is text, with that text.
@@ -447,5 +454,30 @@ mod tests {
         assert_eq!(built, paths);
         assert_eq!((&built).into_iter().next_back(), Some("b c/d.sql"));
         assert_eq!(built.into_joined(), "a.sql\0b c/d.sql\0");
+    }
+
+    /// Files and base files are found by path in their sorted lists,
+    /// whatever order they were added in.
+    #[test]
+    fn files_and_base_files_are_found_by_path() {
+        let mut builder = crate::testing::InputBuilder::new();
+        let names = ["m/10_j.sql", "m/02_b.sql", "a.prisma", "m/01_a.sql", "z.md"];
+        for name in names {
+            builder = builder
+                .file(name, &format!("now {name}"))
+                .base_file(name, &format!("was {name}"));
+        }
+        let input = builder.build();
+        for name in names {
+            assert_eq!(
+                input.file(name).and_then(|f| f.text()),
+                Some(format!("now {name}").as_str())
+            );
+            assert_eq!(
+                input.base_file(name).and_then(|f| f.text()),
+                Some(format!("was {name}").as_str())
+            );
+        }
+        assert!(input.file("m/03_c.sql").is_none() && input.base_file("m").is_none());
     }
 }
