@@ -16,9 +16,10 @@
 #
 # Environment: RUNS (repetitions, default 5; scenario c uses 3), WORK (keep
 # the generated repositories there instead of a temporary folder),
-# CARGO_TARGET_DIR. Wall time: median of RUNS; peak RSS: the largest of the
-# runs (measured with wait4(2) by bench/measure.py). Compare ratios within
-# one run: the machine is shared.
+# CARGO_TARGET_DIR. Wall time: median of RUNS, with the runs of a
+# scenario's configurations interleaved (run 1 of each, then run 2, ...);
+# peak RSS: the largest of the runs (both measured with wait4(2) by
+# bench/measure.py). Compare ratios within one run: the machine is shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -59,7 +60,13 @@ synth() { # name args...
 }
 count_files() { find "$1" -type f | wc -l; }
 count_bytes() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
-measure() { python3 bench/measure.py --out "$results" "$@"; }
+# The configurations of one scenario are measured together, their runs
+# interleaved (bench/measure.py --group): `measure` queues one, `flush`
+# runs the queue.
+group=$work/group.jsonl
+: > "$group"
+measure() { python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' --out "$results" "$@" >> "$group"; }
+flush() { python3 bench/measure.py --group "$group"; : > "$group"; }
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "generating repositories in $work (scale $scale)" >&2
@@ -79,6 +86,7 @@ measure --scenario "$A" --tool "drift-host warm, all rules (default: 2 threads)"
 measure --scenario "$A" --tool "drift-host warm, --threads 1" --files "$fa" --bytes "$ba" --runs "$runs" --warmup 1 -- "$bin" run "$work/a" --threads 1 --timings
 measure --scenario "$A" --tool "drift-host warm, --threads 2" --files "$fa" --bytes "$ba" --runs "$runs" --warmup 1 -- "$bin" run "$work/a" --threads 2 --timings
 measure --scenario "$A" --tool "drift-host cold (empty cache)" --files "$fa" --bytes "$ba" --runs "$runs" --clear "$cache" -- "$bin" run "$work/a" --timings
+flush
 "$bin" run "$work/a" >/dev/null 2>&1 || true   # refill the cache
 
 # --- b. 2,000 migrations ----------------------------------------------------
@@ -91,6 +99,7 @@ measure --scenario "$B" --tool "squawk $("$squawk" --version | awk '{print $2}')
 measure --scenario "$B" --tool "drift-host warm, all rules, --threads 2" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 -- "$bin" run "$work/b" --threads 2 --timings
 measure --scenario "$B" --tool "drift-host warm, all rules, --threads 1" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 -- "$bin" run "$work/b" --threads 1 --timings
 measure --scenario "$B" --tool "seed grep gate" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 -- bash bench/seed-gate.sh "$work/b"
+flush
 
 # --- c. 10,000 migrations + 100,000 other files -------------------------------
 C="c. $(n 10000) migrations + $(n 100000) other files"
@@ -99,6 +108,7 @@ runs_c=$(( runs < 3 ? runs : 3 ))
 measure --scenario "$C" --tool "drift-host warm, all rules, --threads 2" --files "$fc" --bytes "$bc" --runs "$runs_c" --warmup 1 --baseline -- "$bin" run "$work/c" --threads 2 --timings
 measure --scenario "$C" --tool "drift-host warm, all rules, --threads 1" --files "$fc" --bytes "$bc" --runs "$runs_c" -- "$bin" run "$work/c" --threads 1 --timings
 measure --scenario "$C" --tool "seed grep gate" --files "$fc" --bytes "$bc" --runs "$runs_c" --warmup 1 -- bash bench/seed-gate.sh "$work/c"
+flush
 
 # --- d. WASM vs native, same rule logic ---------------------------------------
 D="d. WASM vs native (rules phase, idempotency + destructive-sql, b's files)"
@@ -106,6 +116,7 @@ D="d. WASM vs native (rules phase, idempotency + destructive-sql, b's files)"
 measure --scenario "$D" --tool "native rule logic (examples/native_sql_rules), 1 thread" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules --baseline -- "$native" "$work/b"
 measure --scenario "$D" --tool "WASM rules, --threads 1" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules -- "$bin" run "$work/b" --config "$work/sql-only.toml" --threads 1 --timings
 measure --scenario "$D" --tool "WASM rules, --threads 2" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules -- "$bin" run "$work/b" --config "$work/sql-only.toml" --threads 2 --timings
+flush
 
 # --- per rule: the rules phase with one rule enabled, a and c -----------------
 per_rule=$work/per-rule.tsv

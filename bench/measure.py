@@ -4,6 +4,12 @@
     bench/measure.py --out RESULTS.tsv --scenario S --tool T --files F
                      --bytes B [--runs N] [--warmup W] [--clear DIR]
                      [--phase NAME] [--baseline] -- COMMAND ARGS...
+    bench/measure.py --group GROUP.jsonl
+
+`--group` measures several configurations together: each line of GROUP.jsonl
+is the JSON list of one configuration's arguments (the first form's, `--out`
+included), and their runs are interleaved, round by round, so that a busy
+minute of a shared machine slows every configuration of a comparison alike.
 
 Wall time is measured around fork/exec and wait (no shell, no Python start
 in it); peak RSS is the child's ru_maxrss from wait4(2), which covers the
@@ -62,7 +68,7 @@ def run_once(cmd: list[str]) -> tuple[float, float, dict[str, float], int]:
     return wall, usage.ru_maxrss / 1024, phases, proc.returncode
 
 
-def main() -> int:
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--scenario", required=True)
@@ -75,45 +81,80 @@ def main() -> int:
     ap.add_argument("--phase")
     ap.add_argument("--baseline", action="store_true")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
-    args = ap.parse_args()
-    cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
-    if not cmd:
-        ap.error("no command")
+    return ap
 
-    for _ in range(args.warmup):
-        if args.clear:
-            clear(args.clear)
-        run_once(cmd)
-    walls, rss, codes = [], [], []
-    phases: dict[str, list[float]] = {}
-    for _ in range(args.runs):
-        if args.clear:
-            clear(args.clear)
-        wall, peak, ph, code = run_once(cmd)
-        walls.append(wall)
-        rss.append(peak)
-        codes.append(code)
+
+class Measurement:
+    """One configuration: its arguments and the runs taken so far."""
+
+    def __init__(self, argv: list[str]):
+        ap = parser()
+        self.args = ap.parse_args(argv)
+        cmd = self.args.cmd[1:] if self.args.cmd[:1] == ["--"] else self.args.cmd
+        if not cmd:
+            ap.error("no command")
+        self.cmd = cmd
+        self.walls: list[float] = []
+        self.rss: list[float] = []
+        self.codes: list[int] = []
+        self.phases: dict[str, list[float]] = {}
+
+    def warm(self) -> None:
+        for _ in range(self.args.warmup):
+            if self.args.clear:
+                clear(self.args.clear)
+            run_once(self.cmd)
+
+    def run(self) -> None:
+        if self.args.clear:
+            clear(self.args.clear)
+        wall, peak, ph, code = run_once(self.cmd)
+        self.walls.append(wall)
+        self.rss.append(peak)
+        self.codes.append(code)
         for k, v in ph.items():
-            phases.setdefault(k, []).append(v)
-    med = {k: statistics.median(v) for k, v in phases.items()}
-    wall = statistics.median(walls)
-    if args.phase:
-        if args.phase not in med:
-            print(f"measure.py: no `timing {args.phase}` line from {' '.join(cmd)}", file=sys.stderr)
-            return 1
-        ms = med[args.phase]
+            self.phases.setdefault(k, []).append(v)
+
+    def report(self) -> int:
+        args = self.args
+        med = {k: statistics.median(v) for k, v in self.phases.items()}
+        wall = statistics.median(self.walls)
+        if args.phase:
+            if args.phase not in med:
+                print(f"measure.py: no `timing {args.phase}` line from {' '.join(self.cmd)}", file=sys.stderr)
+                return 1
+            ms = med[args.phase]
+        else:
+            ms = wall
+        with open(args.out, "a") as fh:
+            fh.write("\t".join([
+                args.scenario, args.tool, f"{ms:.1f}", f"{wall:.1f}", f"{max(self.rss):.1f}",
+                str(args.files), str(args.bytes), str(args.runs), "1" if args.baseline else "0",
+                json.dumps({k: round(v, 1) for k, v in med.items()}),
+                ",".join(str(c) for c in sorted(set(self.codes))),
+            ]) + "\n")
+        print(f"  {args.scenario} | {args.tool}: {ms:.1f} ms (wall {wall:.1f} ms, runs {', '.join(f'{w:.0f}' for w in self.walls)}), "
+              f"peak RSS {max(self.rss):.1f} MB, exit {sorted(set(self.codes))}", file=sys.stderr)
+        return 0
+
+
+def main() -> int:
+    # `--group FILE`: every line a JSON list of the arguments above, one
+    # configuration each; their runs are interleaved (run 1 of each, then
+    # run 2 of each, ...) so that a slow minute of a shared machine slows
+    # every configuration alike instead of skewing one ratio.
+    if sys.argv[1:2] == ["--group"] and len(sys.argv) == 3:
+        with open(sys.argv[2]) as fh:
+            group = [Measurement(json.loads(line)) for line in fh if line.strip()]
     else:
-        ms = wall
-    with open(args.out, "a") as fh:
-        fh.write("\t".join([
-            args.scenario, args.tool, f"{ms:.1f}", f"{wall:.1f}", f"{max(rss):.1f}",
-            str(args.files), str(args.bytes), str(args.runs), "1" if args.baseline else "0",
-            json.dumps({k: round(v, 1) for k, v in med.items()}),
-            ",".join(str(c) for c in sorted(set(codes))),
-        ]) + "\n")
-    print(f"  {args.scenario} | {args.tool}: {ms:.1f} ms (wall {wall:.1f} ms, runs {', '.join(f'{w:.0f}' for w in walls)}), "
-          f"peak RSS {max(rss):.1f} MB, exit {sorted(set(codes))}", file=sys.stderr)
-    return 0
+        group = [Measurement(sys.argv[1:])]
+    for m in group:
+        m.warm()
+    for i in range(max(m.args.runs for m in group)):
+        for m in group:
+            if i < m.args.runs:
+                m.run()
+    return max(m.report() for m in group)
 
 
 if __name__ == "__main__":
