@@ -13,23 +13,15 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use drift_sdk::sql::{Node, SqlTree};
-use drift_sdk::{LineIndex, Span};
 
 /// Where a migration created something: its file and byte range. Turned
-/// into a line and column only for a finding ([`Origin::span`]): the replay
+/// into a line and column only for a finding (`compare::Positions`): the replay
 /// records one per table, column and enum value, and computing every one
 /// up front (plus a copy of the path each) was a tenth of the replay.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     pub path: Rc<str>,
     pub range: Range<u32>,
-}
-
-impl Origin {
-    /// The origin's position in `source`, the text of its file.
-    pub fn span(&self, source: &str, lines: &LineIndex) -> Span {
-        lines.span(source, self.range.start as usize..self.range.end as usize)
-    }
 }
 
 #[derive(Debug, Clone)]

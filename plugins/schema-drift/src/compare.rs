@@ -32,13 +32,16 @@ impl<'s, 'a> Positions<'s, 'a> {
         // The replay only records origins in files it read from the
         // snapshot; a missing text would be a bug, reported at line 1.
         let Some(source) = self.snapshot.text(&origin.path) else {
-            return Span::of_range("", 0..0);
+            return Span::line(1, 1, 1);
         };
         let mut lines = self.lines.borrow_mut();
         let lines = lines
             .entry(Rc::clone(&origin.path))
             .or_insert_with(|| LineIndex::new(source));
-        origin.span(source, lines)
+        lines.span(
+            source,
+            origin.range.start as usize..origin.range.end as usize,
+        )
     }
 }
 

@@ -52,7 +52,8 @@ impl<'a> Snapshot<'a> {
             .flat_map(|c| std::iter::once(c.path.as_str()).chain(c.old_path.as_deref()))
             .collect();
         for path in &input.base_paths {
-            let text = match input.base_file(path) {
+            let base_file = input.base_file(path);
+            let text = match base_file {
                 Some(file) => file.text(),
                 None if !changed.contains(path) => input.file(path).and_then(|f| f.text()),
                 None => None,
@@ -62,8 +63,7 @@ impl<'a> Snapshot<'a> {
             };
             // The host parses the base version of changed SQL files; for
             // others, borrow the tree of a current file with the same text.
-            let tree = input
-                .base_file(path)
+            let tree = base_file
                 .filter(|f| f.sql.is_some())
                 .or_else(|| input.file(path).filter(|f| f.text() == Some(text)))
                 .or_else(|| input.files.iter().find(|f| f.text() == Some(text)))

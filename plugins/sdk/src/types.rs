@@ -246,18 +246,12 @@ impl Input {
 
     /// The file at `path`, if the rule was handed it.
     pub fn file(&self, path: &str) -> Option<&File> {
-        self.files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .ok()
-            .map(|i| &self.files[i])
+        by_path(&self.files, path)
     }
 
     /// The base version of `path` (a path at the base), if handed.
     pub fn base_file(&self, path: &str) -> Option<&File> {
-        self.base_files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .ok()
-            .map(|i| &self.base_files[i])
+        by_path(&self.base_files, path)
     }
 
     /// Files whose content is text, with that text.
@@ -271,6 +265,15 @@ impl Input {
             .iter()
             .find(|c| c.path == path || c.old_path.as_deref() == Some(path))
     }
+}
+
+/// The file at `path` in a list sorted by path (the host sends both of
+/// `Input`'s lists sorted).
+fn by_path<'f>(files: &'f [File], path: &str) -> Option<&'f File> {
+    files
+        .binary_search_by(|f| f.path.as_str().cmp(path))
+        .ok()
+        .map(|i| &files[i])
 }
 
 /// 1-based position range, see [`crate::Span`].
