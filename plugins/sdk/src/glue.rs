@@ -159,10 +159,11 @@ fn file_from_wire(file: wire::File) -> File {
     }
 }
 
+/// Lifted when a rule first navigates it ([`SqlTree::packed`]).
 fn tree_from_wire(tree: wire::SqlTree) -> SqlTree {
-    SqlTree::new(
-        kind_names(),
-        crate::sql::RawNode::unpack(&tree.nodes).collect(),
+    SqlTree::packed(
+        tree.nodes,
+        kind_names,
         tree.errors
             .into_iter()
             .map(|e| crate::sql::SyntaxError {

@@ -70,26 +70,39 @@ pub struct SyntaxError {
 pub type KindNames = std::sync::Arc<[&'static str]>;
 
 /// A file's syntax tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// A tree that came over the wire is kept in its packed form and lifted
+/// (unpacked, repaired, indexed) the first time a rule navigates it: a rule
+/// that skips a file by its path (idempotency skips Prisma's own
+/// migrations by default) pays for copying the tree into its sandbox, but
+/// not for lifting it, and a call that lifts no tree never asks the host
+/// for the kind-name table.
 pub struct SqlTree {
+    lifted: std::sync::OnceLock<Lifted>,
+    /// The wire form (four numbers per node) until the first navigation,
+    /// which takes it (freed for the next tree's lift rather than kept
+    /// beside its lifted copy); empty for trees built already lifted
+    /// ([`SqlTree::new`]).
+    packed: std::sync::Mutex<Vec<u32>>,
+    /// Where a packed tree's kind-name table comes from.
+    kinds: fn() -> KindNames,
+    errors: Vec<SyntaxError>,
+}
+
+/// The navigable form of a tree: what [`Node`]s point into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Lifted {
     kinds: KindNames,
     nodes: Vec<RawNode>,
     /// Pre-order: the descendants of node `i` are `i + 1 .. subtree_end[i]`.
     subtree_end: Vec<u32>,
-    errors: Vec<SyntaxError>,
 }
 
-impl SqlTree {
-    /// Builds a tree from its wire form. Malformed input (a parent index
-    /// that does not precede its child) is repaired by attaching the node to
-    /// the root, so navigation never panics. `kinds` is a table of its own
-    /// (`Vec<&'static str>`) or a shared one ([`KindNames`]).
-    pub fn new(
-        kinds: impl Into<KindNames>,
-        mut nodes: Vec<RawNode>,
-        errors: Vec<SyntaxError>,
-    ) -> Self {
-        let kinds = kinds.into();
+impl Lifted {
+    /// Repairs malformed input (a parent index that does not precede its
+    /// child is attached to the root, an unknown kind becomes kind 0, an
+    /// inverted range is emptied), so navigation never panics.
+    fn new(kinds: KindNames, mut nodes: Vec<RawNode>) -> Self {
         for (i, node) in nodes.iter_mut().enumerate() {
             if i == 0 || node.parent as usize >= i {
                 node.parent = 0;
@@ -114,8 +127,72 @@ impl SqlTree {
             kinds,
             nodes,
             subtree_end,
+        }
+    }
+}
+
+impl Clone for SqlTree {
+    fn clone(&self) -> Self {
+        Self::new(
+            self.lifted().kinds.clone(),
+            self.lifted().nodes.clone(),
+            self.errors.clone(),
+        )
+    }
+}
+
+impl std::fmt::Debug for SqlTree {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlTree")
+            .field("nodes", &self.lifted().nodes.len())
+            .field("errors", &self.errors)
+            .finish()
+    }
+}
+
+impl PartialEq for SqlTree {
+    fn eq(&self, other: &Self) -> bool {
+        self.errors == other.errors && self.lifted() == other.lifted()
+    }
+}
+
+impl Eq for SqlTree {}
+
+impl SqlTree {
+    /// Builds a tree from its nodes, lifted at once. Malformed input (a
+    /// parent index that does not precede its child) is repaired by
+    /// attaching the node to the root, so navigation never panics. `kinds`
+    /// is a table of its own (`Vec<&'static str>`) or a shared one
+    /// ([`KindNames`]).
+    pub fn new(kinds: impl Into<KindNames>, nodes: Vec<RawNode>, errors: Vec<SyntaxError>) -> Self {
+        Self {
+            lifted: std::sync::OnceLock::from(Lifted::new(kinds.into(), nodes)),
+            packed: std::sync::Mutex::default(),
+            kinds: || KindNames::from([]),
             errors,
         }
+    }
+
+    /// A tree in its wire form (four numbers per node, [`RawNode::pack`]),
+    /// lifted on first navigation with the kind table `kinds` returns then,
+    /// and repaired as [`SqlTree::new`] repairs.
+    pub fn packed(packed: Vec<u32>, kinds: fn() -> KindNames, errors: Vec<SyntaxError>) -> Self {
+        Self {
+            lifted: std::sync::OnceLock::new(),
+            packed: std::sync::Mutex::new(packed),
+            kinds,
+            errors,
+        }
+    }
+
+    fn lifted(&self) -> &Lifted {
+        self.lifted.get_or_init(|| {
+            // A poisoned lock (a panic during an earlier lift) still holds
+            // the nodes: lifting again is safe.
+            let packed =
+                std::mem::take(&mut *self.packed.lock().unwrap_or_else(|e| e.into_inner()));
+            Lifted::new((self.kinds)(), RawNode::unpack(&packed).collect())
+        })
     }
 
     pub fn errors(&self) -> &[SyntaxError] {
@@ -124,33 +201,32 @@ impl SqlTree {
 
     /// The kind-name table (the wire form; rules use [`Node::kind`]).
     pub fn raw_kinds(&self) -> &[&'static str] {
-        &self.kinds
+        &self.lifted().kinds
     }
 
     /// The nodes in pre-order (the wire form).
     pub fn raw_nodes(&self) -> &[RawNode] {
-        &self.nodes
+        &self.lifted().nodes
     }
 
     pub fn len(&self) -> usize {
-        self.nodes.len()
+        self.lifted().nodes.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
+        self.lifted().nodes.is_empty()
     }
 
     /// The root (`SOURCE_FILE`), if the tree has nodes.
     pub fn root(&self) -> Option<Node<'_>> {
-        (!self.nodes.is_empty()).then_some(Node {
-            tree: self,
-            index: 0,
-        })
+        let tree = self.lifted();
+        (!tree.nodes.is_empty()).then_some(Node { tree, index: 0 })
     }
 
     /// Every node and token, in pre-order.
     pub fn nodes(&self) -> impl Iterator<Item = Node<'_>> {
-        (0..self.nodes.len() as u32).map(move |index| Node { tree: self, index })
+        let tree = self.lifted();
+        (0..tree.nodes.len() as u32).map(move |index| Node { tree, index })
     }
 
     /// The statements of the file, top level first-class and nested alike:
@@ -176,7 +252,7 @@ impl SqlTree {
 /// can outlive the variable they were called on.
 #[derive(Clone, Copy)]
 pub struct Node<'a> {
-    tree: &'a SqlTree,
+    tree: &'a Lifted,
     index: u32,
 }
 
@@ -483,6 +559,76 @@ mod tests {
         assert_eq!(object_name("Users"), "users");
         assert_eq!(object_name("\"a\"\"b\""), "a\"b");
         assert_eq!(object_name(" \"Mixed\" "), "Mixed");
+    }
+
+    fn kinds() -> KindNames {
+        KindNames::from(["SOURCE_FILE", "CREATE_TABLE", "IDENT"])
+    }
+
+    fn never() -> KindNames {
+        panic!("a tree nobody navigates must not be lifted")
+    }
+
+    /// A packed tree is lifted only when navigated: reading its errors,
+    /// moving or dropping it never asks for the kind table.
+    #[test]
+    fn packed_trees_are_lifted_on_first_navigation() {
+        let error = SyntaxError {
+            message: "oops".to_owned(),
+            start: 0,
+            end: 1,
+        };
+        let tree = SqlTree::packed(vec![0, 0, 9, 0], never, vec![error.clone()]);
+        assert_eq!(tree.errors(), [error]);
+        let moved = tree;
+        drop(moved);
+    }
+
+    /// Lifting repairs what `SqlTree::new` repairs: a parent that does not
+    /// precede its child, an unknown kind, an inverted range.
+    #[test]
+    fn packed_and_eager_trees_agree_even_on_malformed_input() {
+        let nodes = vec![
+            RawNode {
+                kind: 0,
+                start: 0,
+                end: 20,
+                parent: 0,
+                token: false,
+            },
+            RawNode {
+                kind: 1,
+                start: 0,
+                end: 20,
+                parent: 0,
+                token: false,
+            },
+            RawNode {
+                kind: 2,
+                start: 13,
+                end: 14,
+                parent: 1,
+                token: true,
+            },
+            RawNode {
+                kind: 99,
+                start: 9,
+                end: 3,
+                parent: 7,
+                token: true,
+            },
+        ];
+        let packed: Vec<u32> = nodes.iter().flat_map(RawNode::pack).collect();
+        let lazy = SqlTree::packed(packed, kinds, Vec::new());
+        let eager = SqlTree::new(kinds(), nodes, Vec::new());
+        assert_eq!(lazy, eager);
+        assert_eq!(lazy.clone(), eager);
+        let root = lazy.root().expect("root");
+        let kinds: Vec<&str> = root.descendants().map(|n| n.kind()).collect();
+        assert_eq!(kinds, ["CREATE_TABLE", "IDENT", "SOURCE_FILE"]);
+        let repaired = lazy.nodes().last().expect("node");
+        assert_eq!((repaired.range(), repaired.parent()), (9..9, Some(root)));
+        assert_eq!(lazy.statements().count(), 1);
     }
 }
 
