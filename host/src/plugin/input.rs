@@ -36,7 +36,8 @@ pub struct Input {
 #[derive(Debug, Clone, ComponentType, Lower)]
 #[component(record)]
 pub struct File {
-    pub path: String,
+    /// Shared by every rule the file is handed to.
+    pub path: Arc<str>,
     pub content: Content,
     pub sql: Option<Arc<wire::SqlTree>>,
 }
