@@ -188,7 +188,17 @@ pub fn run(
     host_findings(&wanted, &sources, &mut report);
     for (index, tree) in parsed {
         match tree {
-            Ok(tree) => trees[index] = Some(Arc::new(tree)),
+            Ok(tree) => {
+                let path = &snapshot.paths[index];
+                if let (Some(finding), Some(Content::Text(text))) =
+                    (tree.errors.first(), sources.get(path).map(AsRef::as_ref))
+                {
+                    report
+                        .findings
+                        .push(syntax_finding(path, text, finding, tree.errors.len()));
+                }
+                trees[index] = Some(Arc::new(tree));
+            }
             Err(message) => report.errors.push(RunError {
                 kind: "sql",
                 subject: snapshot.paths[index].clone(),
@@ -474,6 +484,39 @@ fn host_findings(wanted: &[String], sources: &HashMap<String, Arc<Content>>, rep
             message,
             help: Some(help.to_owned()),
         });
+    }
+}
+
+/// A SQL file an SQL-reading rule wanted has a syntax error: rules skip
+/// the statements it damages (a half-parsed statement would be misnamed or
+/// misjudged), so the host says so rather than let them pass silently. One
+/// finding per file, at the first error: after one error the parser's
+/// recovery makes the later ones mostly echoes of it. A warning, not an
+/// error: the parser is tolerant of PostgreSQL it does not know, but may
+/// still be wrong where PostgreSQL is right.
+fn syntax_finding(path: &str, text: &str, first: &wire::SqlError, count: usize) -> Finding {
+    let start = first.start as usize;
+    let end = (first.end as usize).max(start);
+    let more = match count {
+        0 | 1 => String::new(),
+        2 => " (and 1 more syntax error in this file)".to_owned(),
+        n => format!(" (and {} more syntax errors in this file)", n - 1),
+    };
+    Finding {
+        rule: HOST_RULE.to_owned(),
+        check: "sql-syntax".to_owned(),
+        severity: Severity::Warning,
+        path: path.to_owned(),
+        span: Some(Span::of_range(text, start..end)),
+        message: format!(
+            "syntax error: {}; rules may not check the statement it damages{more}",
+            first.message
+        ),
+        help: Some(
+            "fix the SQL (PostgreSQL would reject it too); if PostgreSQL accepts it, the parser \
+             is wrong: say so with `-- drift-ignore drift-host/sql-syntax: <reason>` and report it"
+                .to_owned(),
+        ),
     }
 }
 

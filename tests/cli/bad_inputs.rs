@@ -43,6 +43,32 @@ fn binary_and_non_utf8_migrations_are_reported() {
     );
 }
 
+/// A statement the parser cannot read is one rules may skip: the host
+/// reports it instead of letting it pass silently, once per file, at the
+/// first error, and `drift-ignore` hides it where the parser is wrong.
+#[test]
+fn sql_syntax_errors_are_reported_not_passed_silently() {
+    let repo = Repo::fixture("numbering-clean");
+    repo.write(
+        "prisma/migrations/04_broken.sql",
+        "SELECT count(*) FROM pg_class WHERE (relkind = 'r';\nSELECT 2 +;\n",
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.code, 0, "a warning: {run:?}");
+    assert_eq!(run.checks(), ["drift-host/sql-syntax"], "{run:?}");
+    let text = repo.run(&["run", "--color", "never"]);
+    insta::assert_snapshot!(text.stdout);
+
+    repo.write(
+        "prisma/migrations/04_broken.sql",
+        "-- drift-ignore drift-host/sql-syntax: PostgreSQL 18 syntax\nSELECT 2 +;\n",
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.checks().is_empty(), "suppressed: {run:?}");
+    assert_eq!(run.json()["summary"]["suppressed"], 1, "{run:?}");
+}
+
 #[test]
 fn an_empty_repository_is_clean_and_says_so() {
     let repo = Repo::new();

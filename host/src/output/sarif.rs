@@ -27,6 +27,7 @@ const HOST_CHECKS: &[(&str, &str)] = &[
         "file-too-large",
         "a file a rule asked for exceeds max-file-size",
     ),
+    ("sql-syntax", "a SQL file rules read has a syntax error"),
     (
         "suppression-without-reason",
         "a drift-ignore comment gives no reason",

@@ -23,7 +23,8 @@
 //! inserts; `others`). Statements in function bodies run when the function
 //! is called, not when the migration runs, and are not checked. Comments
 //! and string literals are never taken for statements, and a statement
-//! damaged by a syntax error is skipped (drift-host reports the error).
+//! damaged by a syntax error is skipped (drift-host reports the error as
+//! `drift-host/sql-syntax`).
 //!
 //! ## Why is this bad?
 //!
