@@ -190,8 +190,11 @@ pub fn run(
         match tree {
             Ok(tree) => {
                 let path = &snapshot.paths[index];
+                // The earliest error: those of spliced bodies (`DO`,
+                // `EXECUTE`) come after the file's own in the list.
+                let first = tree.errors.iter().min_by_key(|e| (e.start, e.end));
                 if let (Some(finding), Some(Content::Text(text))) =
-                    (tree.errors.first(), sources.get(path).map(AsRef::as_ref))
+                    (first, sources.get(path).map(AsRef::as_ref))
                 {
                     report
                         .findings

@@ -59,6 +59,27 @@ fn sql_syntax_errors_are_reported_not_passed_silently() {
     let text = repo.run(&["run", "--color", "never"]);
     insta::assert_snapshot!(text.stdout);
 
+    // The earliest error, although the parser lists a `DO` body's errors
+    // after the file's own.
+    repo.write(
+        "prisma/migrations/04_broken.sql",
+        "DO $$ BEGIN IF THEN RAISE NOTICE 'x'; END IF; END $$;\nSELECT 2 +;\n",
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    let finding = &run.json()["findings"][0];
+    assert_eq!(
+        (&finding["line"], &finding["column"], &finding["message"]),
+        (
+            &serde_json::json!(1),
+            &serde_json::json!(15),
+            &serde_json::json!(
+                "syntax error: in PL/pgSQL body: expected an expression; rules may not check \
+                 the statement it damages (and 1 more syntax error in this file)"
+            )
+        ),
+        "{run:?}"
+    );
+
     repo.write(
         "prisma/migrations/04_broken.sql",
         "-- drift-ignore drift-host/sql-syntax: PostgreSQL 18 syntax\nSELECT 2 +;\n",
