@@ -517,9 +517,13 @@ pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<u8> {
         Some((r, c)) => (r, Some(c)),
         None => (args.selector.as_str(), None),
     };
+    if rule == engine::HOST_RULE {
+        return explain_host(check, stdout);
+    }
     let (_, plugins) = loaded_rules(&args.path, args.config.as_deref())?;
     let Some(plugin) = plugins.iter().find(|p| p.meta.id == rule) else {
-        let known: Vec<&str> = plugins.iter().map(|p| p.meta.id.as_str()).collect();
+        let mut known: Vec<&str> = plugins.iter().map(|p| p.meta.id.as_str()).collect();
+        known.push(engine::HOST_RULE);
         bail!("no rule `{rule}` (known rules: {})", known.join(", "));
     };
     if let Some(check) = check {
@@ -551,6 +555,32 @@ pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<u8> {
                 )?;
             }
         }
+    }
+    Ok(exit::CLEAN)
+}
+
+/// `drift-host explain drift-host[/check]`: the checks the host itself
+/// reports have no plugin, and so no metadata or rule page of their own.
+fn explain_host(check: Option<&str>, stdout: &mut dyn Write) -> Result<u8> {
+    let rule = engine::HOST_RULE;
+    if let Some(check) = check {
+        let Some((_, summary)) = engine::HOST_CHECKS.iter().find(|(id, _)| *id == check) else {
+            let known: Vec<&str> = engine::HOST_CHECKS.iter().map(|(id, _)| *id).collect();
+            bail!(
+                "rule `{rule}` has no check `{check}` (its checks: {})",
+                known.join(", ")
+            );
+        };
+        writeln!(stdout, "{rule}/{check} (warning): {summary}\n")?;
+    }
+    writeln!(
+        stdout,
+        "# {rule}\n\nWhat drift-host itself reports about the files rules read and the \
+         `drift-ignore` comments in them; see docs/configuration.md, \"Files rules cannot \
+         read as text\" and \"Suppressing a finding\".\n\n## Checks\n"
+    )?;
+    for (id, summary) in engine::HOST_CHECKS {
+        writeln!(stdout, "- `{id}` (warning): {summary}")?;
     }
     Ok(exit::CLEAN)
 }

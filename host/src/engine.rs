@@ -51,6 +51,26 @@ pub struct Report {
 /// Rule id under which the host reports files it could not hand over as text.
 pub const HOST_RULE: &str = "drift-host";
 
+/// The checks the host itself reports (here and in `suppress`), all
+/// warnings, with their summaries: for SARIF's rule list and `explain`.
+pub const HOST_CHECKS: &[(&str, &str)] = &[
+    ("binary-file", "a file a rule asked for is binary"),
+    ("invalid-utf8", "a file a rule asked for is not valid UTF-8"),
+    (
+        "file-too-large",
+        "a file a rule asked for exceeds max-file-size",
+    ),
+    ("sql-syntax", "a SQL file rules read has a syntax error"),
+    (
+        "suppression-without-reason",
+        "a drift-ignore comment gives no reason",
+    ),
+    (
+        "unused-suppression",
+        "a drift-ignore comment matches no finding",
+    ),
+];
+
 /// Most findings kept from one rule in one run. Beyond this a rule is
 /// broken or misconfigured, and keeping everything would let one plugin
 /// exhaust the host's memory and bury every other rule's findings.

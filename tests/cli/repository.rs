@@ -129,4 +129,21 @@ fn rules_and_explain() {
     let run = repo.run(&["explain", "numbering/nope"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("has no check `nope`"), "{run:?}");
+    // The host's own checks have no plugin, but are explained too.
+    let run = repo.run(&["explain", "drift-host/sql-syntax"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.starts_with(
+            "drift-host/sql-syntax (warning): a SQL file rules read has a syntax error"
+        ),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("docs/configuration.md"), "{run:?}");
+    assert!(
+        run.stdout.contains("- `unused-suppression` (warning)"),
+        "{run:?}"
+    );
+    let run = repo.run(&["explain", "drift-host/nope"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("has no check `nope`"), "{run:?}");
 }

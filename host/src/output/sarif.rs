@@ -15,28 +15,9 @@ use serde_json::{Value, json};
 
 use crate::builtins::is_builtin;
 use crate::diagnostic::{Finding, Severity};
-use crate::engine::{HOST_RULE, Report};
+use crate::engine::{HOST_CHECKS, HOST_RULE, Report};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-
-/// Checks the host itself reports (see `engine` and `suppress`).
-const HOST_CHECKS: &[(&str, &str)] = &[
-    ("binary-file", "a file a rule asked for is binary"),
-    ("invalid-utf8", "a file a rule asked for is not valid UTF-8"),
-    (
-        "file-too-large",
-        "a file a rule asked for exceeds max-file-size",
-    ),
-    ("sql-syntax", "a SQL file rules read has a syntax error"),
-    (
-        "suppression-without-reason",
-        "a drift-ignore comment gives no reason",
-    ),
-    (
-        "unused-suppression",
-        "a drift-ignore comment matches no finding",
-    ),
-];
 
 fn level(severity: Severity) -> &'static str {
     match severity {
