@@ -212,15 +212,13 @@ pub fn run(
                 let path = &snapshot.paths[index];
                 // The earliest error: those of spliced bodies (`DO`,
                 // `EXECUTE`) come after the file's own in the list.
-                let errors: Vec<&wire::SqlError> =
-                    tree.errors.iter().filter(|e| !parser_gap(e)).collect();
-                let first = errors.iter().min_by_key(|e| (e.start, e.end));
+                let first = tree.errors.iter().min_by_key(|e| (e.start, e.end));
                 if let (Some(finding), Some(Content::Text(text))) =
                     (first, sources.get(path).map(AsRef::as_ref))
                 {
                     report
                         .findings
-                        .push(syntax_finding(path, text, finding, errors.len()));
+                        .push(syntax_finding(path, text, finding, tree.errors.len()));
                 }
                 trees[index] = Some(Arc::new(tree));
             }
@@ -510,25 +508,6 @@ fn host_findings(wanted: &[String], sources: &HashMap<String, Arc<Content>>, rep
             help: Some(help.to_owned()),
         });
     }
-}
-
-/// Errors the parser reports on valid PostgreSQL. squawk 2.68's PL/pgSQL
-/// grammar takes a statement with `INTO` outside parentheses (other than
-/// `INSERT INTO`/`MERGE INTO`) for no statement at all: `SELECT count(*)
-/// INTO n FROM t`, `UPDATE ... RETURNING id INTO v`, common in `DO` blocks.
-/// It is the only statement form that yields this message with an SQL
-/// keyword (without `INTO` the statement goes to the SQL parser, whose
-/// errors are reported), so reporting it would only ever be noise.
-fn parser_gap(error: &wire::SqlError) -> bool {
-    const GAPS: &[&str] = &[
-        "in PL/pgSQL body: expected a statement, got SELECT_KW",
-        "in PL/pgSQL body: expected a statement, got INSERT_KW",
-        "in PL/pgSQL body: expected a statement, got UPDATE_KW",
-        "in PL/pgSQL body: expected a statement, got DELETE_KW",
-        "in PL/pgSQL body: expected a statement, got MERGE_KW",
-        "in PL/pgSQL body: expected a statement, got WITH_KW",
-    ];
-    GAPS.contains(&error.message.as_str())
 }
 
 /// A SQL file an SQL-reading rule wanted has a syntax error: rules skip

@@ -187,8 +187,9 @@ impl SqlTree {
 
     fn lifted(&self) -> &Lifted {
         self.lifted.get_or_init(|| {
-            // A poisoned lock (a panic during an earlier lift) still holds
-            // the nodes: lifting again is safe.
+            // The lock is held only for the take, which cannot panic, so
+            // it is never poisoned; `into_inner` keeps that from being a
+            // panic of ours.
             let packed =
                 std::mem::take(&mut *self.packed.lock().unwrap_or_else(|e| e.into_inner()));
             Lifted::new((self.kinds)(), RawNode::unpack(&packed).collect())

@@ -68,6 +68,106 @@ pub fn parse(text: &str) -> SqlTree {
     SqlTree::new(kind_names(), builder.nodes, builder.errors)
 }
 
+/// The SQL of a PL/pgSQL statement with `INTO` that squawk's body parser
+/// rejected, with the INTO clause blanked out (same length, so offsets
+/// hold); `None` for any other node.
+///
+/// squawk 2.68's PL/pgSQL grammar takes a statement with `INTO` outside
+/// parentheses, other than `INSERT INTO`/`MERGE INTO`, for no statement at
+/// all (an `ERROR` node: "expected a statement"), so `SELECT count(*) INTO
+/// n FROM t` or `UPDATE t SET ... RETURNING id INTO v` in a `DO` block
+/// were neither statements for rules nor valid: a `DELETE ... RETURNING
+/// id INTO v` without `WHERE` went unseen. PostgreSQL itself reads the
+/// `INTO` target list (`INTO [STRICT] name[.name...][, ...]`) and hands the
+/// rest to the SQL parser; so do we.
+fn into_statement(node: &SyntaxNode) -> Option<String> {
+    if node.kind() != SyntaxKind::ERROR
+        || node.parent().map(|p| p.kind()) != Some(SyntaxKind::PLPGSQL_BODY)
+    {
+        return None;
+    }
+    let tokens: Vec<_> = node
+        .descendants_with_tokens()
+        .filter_map(NodeOrToken::into_token)
+        .filter(|t| !t.kind().is_trivia())
+        .collect();
+    let first = tokens.first()?.kind();
+    if !matches!(
+        first,
+        SyntaxKind::SELECT_KW
+            | SyntaxKind::INSERT_KW
+            | SyntaxKind::UPDATE_KW
+            | SyntaxKind::DELETE_KW
+            | SyntaxKind::MERGE_KW
+            | SyntaxKind::WITH_KW
+    ) {
+        return None;
+    }
+    // The INTO at parenthesis depth 0 that is not INSERT INTO / MERGE INTO.
+    let mut depth = 0i32;
+    let mut at = None;
+    for (i, token) in tokens.iter().enumerate() {
+        match token.kind() {
+            SyntaxKind::L_PAREN => depth += 1,
+            SyntaxKind::R_PAREN => depth -= 1,
+            SyntaxKind::INTO_KW
+                if depth == 0
+                    && !matches!(
+                        tokens.get(i.wrapping_sub(1)).map(|t| t.kind()),
+                        Some(SyntaxKind::INSERT_KW | SyntaxKind::MERGE_KW)
+                    ) =>
+            {
+                at = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let at = at?;
+    // INTO [STRICT] target[, target ...], each target a name with optional
+    // `.field` parts: one word per item, so `SELECT INTO y data FROM t`
+    // targets `y` and selects `data`.
+    let word = |i: usize| {
+        tokens.get(i).is_some_and(|t| {
+            t.text()
+                .starts_with(|c: char| c.is_alphabetic() || c == '_' || c == '"')
+        })
+    };
+    let mut end = at + 1;
+    if tokens
+        .get(end)
+        .is_some_and(|t| t.text().eq_ignore_ascii_case("strict"))
+        && word(end + 1)
+    {
+        end += 1;
+    }
+    loop {
+        if !word(end) {
+            return None;
+        }
+        end += 1;
+        while tokens.get(end).is_some_and(|t| t.kind() == SyntaxKind::DOT) && word(end + 1) {
+            end += 2;
+        }
+        if tokens
+            .get(end)
+            .is_some_and(|t| t.kind() == SyntaxKind::COMMA)
+            && word(end + 1)
+        {
+            end += 1;
+            continue;
+        }
+        break;
+    }
+    let base = node.text_range().start();
+    let blank_from = usize::from(tokens[at].text_range().start() - base);
+    let blank_to = usize::from(tokens[end - 1].text_range().end() - base);
+    let mut sql = node.text().to_string();
+    let blanks = " ".repeat(blank_to - blank_from);
+    sql.replace_range(blank_from..blank_to, &blanks);
+    Some(sql)
+}
+
 /// The kind number of `SOURCE_FILE`, every tree's root.
 pub const SOURCE_FILE_KIND: u32 = SyntaxKind::SOURCE_FILE as u32;
 
@@ -88,6 +188,10 @@ pub fn kind_names() -> KindNames {
 struct Builder {
     nodes: Vec<RawNode>,
     errors: Vec<SyntaxError>,
+    /// File ranges of PL/pgSQL statements with `INTO` that the body parser
+    /// rejected and [`into_statement`] recovered: their body errors are
+    /// dropped.
+    recovered: Vec<TextRange>,
 }
 
 type Map<'a> = &'a dyn Fn(TextRange) -> TextRange;
@@ -108,6 +212,30 @@ impl Builder {
     }
 
     fn add(&mut self, node: &SyntaxNode, parent: u32, map: Map<'_>, depth: u32) {
+        if let Some(sql) = into_statement(node) {
+            // What PostgreSQL does: the SQL without its INTO clause goes to
+            // the SQL parser. The blanked clause keeps every offset.
+            let range = map(node.text_range());
+            let me = self.push(SyntaxKind::PLPGSQL_EXEC_SQL_STMT, range, parent, false);
+            let parse = SourceFile::parse(&sql);
+            let start = node.text_range().start();
+            let inner = |r: TextRange| map(r + start);
+            if parse.errors().is_empty() {
+                self.recovered.push(range);
+            }
+            for error in parse.errors() {
+                let range = inner(error.range());
+                self.errors.push(SyntaxError {
+                    message: format!("in PL/pgSQL body: {}", error.message()),
+                    start: u32::from(range.start()),
+                    end: u32::from(range.end()),
+                });
+            }
+            for statement in parse.syntax_node().children() {
+                self.add(&statement, me, &inner, depth);
+            }
+            return;
+        }
         let me = self.push(node.kind(), map(node.text_range()), parent, false);
         for child in node.children_with_tokens() {
             match child {
@@ -128,16 +256,19 @@ impl Builder {
             .or_else(|| ast::CreateFunction::cast(node.clone()).and_then(|f| f.plpgsql()))
             .or_else(|| ast::CreateProcedure::cast(node.clone()).and_then(|p| p.plpgsql()));
         if let Some(body) = body {
+            let inner = |r: TextRange| map(body.source_range(r));
+            self.add(&body.syntax(), me, &inner, depth + 1);
             for error in body.errors() {
                 let range = map(error.range());
+                if self.recovered.iter().any(|r| r.contains_range(range)) {
+                    continue;
+                }
                 self.errors.push(SyntaxError {
                     message: format!("in PL/pgSQL body: {}", error.message()),
                     start: u32::from(range.start()),
                     end: u32::from(range.end()),
                 });
             }
-            let inner = |r: TextRange| map(body.source_range(r));
-            self.add(&body.syntax(), me, &inner, depth + 1);
         }
         // A constant EXECUTE string is SQL too.
         if node.kind() == SyntaxKind::PLPGSQL_DYN_EXECUTE_STMT
@@ -358,6 +489,48 @@ mod tests {
             "{:?}",
             create.node.text(sql)
         );
+    }
+
+    /// squawk's PL/pgSQL grammar rejects statements with `INTO` (valid
+    /// PostgreSQL, common in `DO` blocks); the SQL without the INTO clause
+    /// is parsed in place, as PostgreSQL does, so rules see them.
+    #[test]
+    fn plpgsql_statements_with_into_are_parsed_as_sql() {
+        let sql = "DO $$ DECLARE n int; r record; BEGIN\n  SELECT count(*) INTO n FROM pg_class;\n  SELECT INTO STRICT r.a, n relname FROM pg_class LIMIT 1;\n  WITH c AS (SELECT 1 AS x) SELECT x INTO n FROM c;\n  UPDATE users SET name = 'x' RETURNING id INTO n;\n  DELETE FROM sessions RETURNING id INTO n;\n  INSERT INTO t (a) VALUES ((SELECT 1)) RETURNING a INTO n;\nEND $$;\n";
+        let tree = parse(sql);
+        assert!(tree.errors().is_empty(), "{:?}", tree.errors());
+        let found: Vec<(String, String)> = statements(sql)
+            .into_iter()
+            .map(|(kind, text, _)| (kind, text))
+            .collect();
+        let expect = [
+            ("DO", "DO $$ DECLARE"),
+            ("SELECT", "SELECT count(*) INTO"),
+            ("SELECT", "SELECT INTO STRICT"),
+            ("SELECT", "WITH c AS"),
+            ("UPDATE", "UPDATE users SET"),
+            ("DELETE", "DELETE FROM sessions"),
+            ("INSERT", "INSERT INTO t"),
+        ];
+        let expect: Vec<(String, String)> = expect
+            .iter()
+            .map(|(k, t)| ((*k).to_owned(), (*t).to_owned()))
+            .collect();
+        assert_eq!(found, expect);
+        // Nested like any other PL/pgSQL SQL statement, at the file's offsets.
+        let delete = tree.statements().find(|s| s.kind() == "DELETE").unwrap();
+        assert!(delete.is_nested());
+        assert_eq!(
+            delete.node.text(sql),
+            "DELETE FROM sessions RETURNING id INTO n;"
+        );
+        assert!(delete.node.find("WHERE_CLAUSE").is_none());
+        // The selected column, not an INTO target.
+        let select = tree.statements().nth(2).unwrap();
+        assert!(select.has("NAME_REF"), "{select:?}");
+        // A statement with INTO that is broken anyway still reports an error.
+        let broken = parse("DO $$ BEGIN SELECT INTO n FROM (; END $$;");
+        assert!(!broken.errors().is_empty());
     }
 
     #[test]
