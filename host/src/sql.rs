@@ -1,36 +1,33 @@
 //! The SQL layer: every `.sql` file an SQL-reading rule wants is parsed once
 //! per run, natively, and the same tree is handed to each such rule.
 //!
-//! Parsing is the SDK's (`drift_sdk::sql::parse`, squawk's tolerant
-//! PostgreSQL parser with PL/pgSQL and `EXECUTE` strings spliced in), so
-//! rules see in production exactly the trees their native unit tests see.
+//! Parsing is the SDK's (`drift_sdk::sql::parse_packed`, squawk's tolerant
+//! PostgreSQL parser with PL/pgSQL and `EXECUTE` strings spliced in, in the
+//! wire form), so rules see in production exactly the trees their native
+//! unit tests get from `drift_sdk::sql::parse`.
 
 use crate::plugin::wire;
 
 /// Parses `text`; a parser panic becomes an error instead of taking the run
 /// down (the parser is tolerant by design, so this is a last line of defence).
 pub fn parse(text: &str) -> Result<wire::SqlTree, String> {
-    let tree = std::panic::catch_unwind(|| drift_sdk::sql::parse(text)).map_err(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        format!("the SQL parser failed on this file ({what}); please report it")
-    })?;
+    let (nodes, errors) =
+        std::panic::catch_unwind(|| drift_sdk::sql::parse_packed(text)).map_err(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            format!("the SQL parser failed on this file ({what}); please report it")
+        })?;
     Ok(wire::SqlTree {
         // Four numbers per node, the kind numbers indexing the parser's one
         // table (`drift_sdk::sql::kind_names`): one copy into the sandbox.
-        nodes: tree
-            .raw_nodes()
-            .iter()
-            .flat_map(drift_sdk::sql::RawNode::pack)
-            .collect(),
-        errors: tree
-            .errors()
-            .iter()
+        nodes,
+        errors: errors
+            .into_iter()
             .map(|e| wire::SqlError {
-                message: e.message.clone(),
+                message: e.message,
                 start: e.start,
                 end: e.end,
             })

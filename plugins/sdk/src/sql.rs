@@ -636,7 +636,7 @@ mod tests {
 #[cfg(feature = "parser")]
 mod parser;
 #[cfg(feature = "parser")]
-pub use parser::{MAX_NESTING, SOURCE_FILE_KIND, kind_names, parse};
+pub use parser::{MAX_NESTING, SOURCE_FILE_KIND, kind_names, parse, parse_packed};
 
 /// Parses PostgreSQL text. In a plugin (a wasm build without the `parser`
 /// feature) the host parses it natively, with the same parser and splicing

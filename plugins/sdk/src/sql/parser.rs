@@ -36,6 +36,22 @@ pub const MAX_NESTING: usize = 256;
 /// be spliced) is not handed to the parser: its tree is the bare
 /// `SOURCE_FILE` with one error saying why.
 pub fn parse(text: &str) -> SqlTree {
+    let built = build(text);
+    SqlTree::new(kind_names(), built.nodes, built.errors)
+}
+
+/// [`parse`] in the wire form (four numbers per node, [`RawNode::pack`]):
+/// what the host sends to plugins, without building the navigable tree it
+/// would only pack again (the lift is the plugin's, on first navigation).
+pub fn parse_packed(text: &str) -> (Vec<u32>, Vec<SyntaxError>) {
+    let built = build(text);
+    (
+        built.nodes.iter().flat_map(RawNode::pack).collect(),
+        built.errors,
+    )
+}
+
+fn build(text: &str) -> Builder {
     let mut builder = Builder::default();
     if let Some(at) = too_deep(text, MAX_NESTING) {
         let end = u32::try_from(text.len()).unwrap_or(u32::MAX);
@@ -53,7 +69,7 @@ pub fn parse(text: &str) -> SqlTree {
             start: at,
             end: at,
         });
-        return SqlTree::new(kind_names(), builder.nodes, builder.errors);
+        return builder;
     }
     let parse = SourceFile::parse(text);
     for error in parse.errors() {
@@ -65,7 +81,7 @@ pub fn parse(text: &str) -> SqlTree {
         });
     }
     builder.add(&parse.syntax_node(), 0, &|r| r, 0);
-    SqlTree::new(kind_names(), builder.nodes, builder.errors)
+    builder
 }
 
 /// The SQL of a PL/pgSQL statement with `INTO` that squawk's body parser
@@ -491,6 +507,24 @@ mod tests {
         );
     }
 
+    /// The host's wire form is exactly the packed nodes of the tree rules
+    /// navigate in their unit tests (DO bodies, EXECUTE strings, the INTO
+    /// recovery and errors included).
+    #[test]
+    fn packed_parse_is_the_tree_packed() {
+        for sql in [
+            "CREATE TABLE a (b int);",
+            "DO $$ DECLARE n int; BEGIN SELECT 1 INTO n; EXECUTE 'DROP TABLE x'; END $$;",
+            "SELECT (1;\nDO $$ BEGIN IF THEN END IF; END $$;",
+            &"(".repeat(MAX_NESTING + 1),
+        ] {
+            let tree = parse(sql);
+            let (nodes, errors) = parse_packed(sql);
+            let packed: Vec<u32> = tree.raw_nodes().iter().flat_map(RawNode::pack).collect();
+            assert_eq!((nodes, errors.as_slice()), (packed, tree.errors()), "{sql}");
+        }
+    }
+
     /// squawk's PL/pgSQL grammar rejects statements with `INTO` (valid
     /// PostgreSQL, common in `DO` blocks); the SQL without the INTO clause
     /// is parsed in place, as PostgreSQL does, so rules see them.
@@ -499,24 +533,20 @@ mod tests {
         let sql = "DO $$ DECLARE n int; r record; BEGIN\n  SELECT count(*) INTO n FROM pg_class;\n  SELECT INTO STRICT r.a, n relname FROM pg_class LIMIT 1;\n  WITH c AS (SELECT 1 AS x) SELECT x INTO n FROM c;\n  UPDATE users SET name = 'x' RETURNING id INTO n;\n  DELETE FROM sessions RETURNING id INTO n;\n  INSERT INTO t (a) VALUES ((SELECT 1)) RETURNING a INTO n;\nEND $$;\n";
         let tree = parse(sql);
         assert!(tree.errors().is_empty(), "{:?}", tree.errors());
-        let found: Vec<(String, String)> = statements(sql)
-            .into_iter()
-            .map(|(kind, text, _)| (kind, text))
-            .collect();
-        let expect = [
-            ("DO", "DO $$ DECLARE"),
-            ("SELECT", "SELECT count(*) INTO"),
-            ("SELECT", "SELECT INTO STRICT"),
-            ("SELECT", "WITH c AS"),
-            ("UPDATE", "UPDATE users SET"),
-            ("DELETE", "DELETE FROM sessions"),
-            ("INSERT", "INSERT INTO t"),
-        ];
-        let expect: Vec<(String, String)> = expect
-            .iter()
-            .map(|(k, t)| ((*k).to_owned(), (*t).to_owned()))
-            .collect();
-        assert_eq!(found, expect);
+        let found = statements(sql);
+        let found: Vec<(&str, &str)> = found.iter().map(|s| (&*s.0, &*s.1)).collect();
+        assert_eq!(
+            found,
+            [
+                ("DO", "DO $$ DECLARE"),
+                ("SELECT", "SELECT count(*) INTO"),
+                ("SELECT", "SELECT INTO STRICT"),
+                ("SELECT", "WITH c AS"),
+                ("UPDATE", "UPDATE users SET"),
+                ("DELETE", "DELETE FROM sessions"),
+                ("INSERT", "INSERT INTO t"),
+            ]
+        );
         // Nested like any other PL/pgSQL SQL statement, at the file's offsets.
         let delete = tree.statements().find(|s| s.kind() == "DELETE").unwrap();
         assert!(delete.is_nested());
