@@ -66,7 +66,7 @@ pub mod testing;
 mod text;
 mod types;
 
-pub use text::{LineIndex, Span};
+pub use text::{LineIndex, Span, SplitAscii};
 
 /// Plugins allocate through [`alloc::SizeClasses`] unless they turn off the
 /// `allocator` feature (to install their own `#[global_allocator]`).

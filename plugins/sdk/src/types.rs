@@ -186,8 +186,8 @@ impl Paths {
     }
 
     /// The paths, in order.
-    pub fn iter(&self) -> std::str::SplitTerminator<'_, char> {
-        self.joined.split_terminator('\0')
+    pub fn iter(&self) -> crate::SplitAscii<'_> {
+        crate::text::split_ascii_terminated(&self.joined, 0)
     }
 
     pub fn len(&self) -> usize {
@@ -222,7 +222,7 @@ impl Paths {
 
 impl<'a> IntoIterator for &'a Paths {
     type Item = &'a str;
-    type IntoIter = std::str::SplitTerminator<'a, char>;
+    type IntoIter = crate::SplitAscii<'a>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }
