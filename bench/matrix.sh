@@ -10,7 +10,8 @@
 #   c. 10,000 migrations + 100,000 other files: drift-host warm;
 #   d. WASM vs native: the rules phase of idempotency + destructive-sql
 #      (`--timings`) vs the same rule logic compiled natively
-#      (host/examples/native_sql_rules), on b's files.
+#      (host/examples/native_sql_rules), on b's files; natively also with
+#      the trees in their wire form, lifted by the SDK as in a plugin.
 #
 #   bench/matrix.sh [SCALE]      # SCALE multiplies every count (default 1)
 #
@@ -114,6 +115,7 @@ flush
 D="d. WASM vs native (rules phase, idempotency + destructive-sql, b's files)"
 "$bin" run "$work/b" --config "$work/sql-only.toml" >/dev/null 2>&1 || true
 measure --scenario "$D" --tool "native rule logic (examples/native_sql_rules), 1 thread" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules --baseline -- "$native" "$work/b"
+measure --scenario "$D" --tool "native rule logic + the SDK's tree lift (--packed), 1 thread" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules -- "$native" "$work/b" --packed
 measure --scenario "$D" --tool "WASM rules, --threads 1" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules -- "$bin" run "$work/b" --config "$work/sql-only.toml" --threads 1 --timings
 measure --scenario "$D" --tool "WASM rules, --threads 2" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules -- "$bin" run "$work/b" --config "$work/sql-only.toml" --threads 2 --timings
 flush

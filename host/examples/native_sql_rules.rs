@@ -4,7 +4,14 @@
 //! time of each phase as `timing <phase> <ms> ms` (the format of
 //! `drift-host run --timings`).
 //!
-//!     cargo run --release -p drift-host --example native_sql_rules -- DIR
+//!     cargo run --release -p drift-host --example native_sql_rules -- DIR [--packed]
+//!
+//! By default the rules get navigable trees, as their unit tests do: the
+//! rule logic alone. With `--packed` they get each tree in the form it
+//! crosses into the sandbox (`drift_sdk::sql::parse_packed`), which the
+//! SDK lifts on first use as it does in a plugin: that splits the WASM
+//! path's extra cost into the lift, which native code pays too, and the
+//! rest (copies into the sandbox, instances, code generation).
 
 use std::time::Instant;
 
@@ -16,7 +23,13 @@ use drift_sdk::testing::InputBuilder;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| ".".to_owned());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let packed = args.iter().any(|a| a == "--packed");
+    let dir = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
+        .unwrap_or_else(|| ".".to_owned());
     let started = Instant::now();
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
@@ -34,9 +47,25 @@ fn main() {
     let parse_start = Instant::now();
     let mut builder = InputBuilder::new();
     for (path, text) in &files {
-        builder = builder.sql_file(path, text);
+        builder = if packed {
+            builder.file(path, text)
+        } else {
+            builder.sql_file(path, text)
+        };
     }
-    let input = builder.build();
+    let mut input = builder.build();
+    if packed {
+        for file in &mut input.files {
+            if let drift_sdk::Content::Text(text) = &file.content {
+                let (nodes, errors) = drift_sdk::sql::parse_packed(text);
+                file.sql = Some(drift_sdk::sql::SqlTree::packed(
+                    nodes,
+                    drift_sdk::sql::kind_names,
+                    errors,
+                ));
+            }
+        }
+    }
     let parse = parse_start.elapsed();
     let rules_start = Instant::now();
     let mut findings = 0;
