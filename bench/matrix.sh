@@ -11,7 +11,9 @@
 #   d. WASM vs native: the rules phase of idempotency + destructive-sql
 #      (`--timings`) vs the same rule logic compiled natively
 #      (host/examples/native_sql_rules), on b's files; natively also with
-#      the trees in their wire form, lifted by the SDK as in a plugin.
+#      the trees in their wire form, lifted by the SDK as in a plugin; and
+#      a WASM rule that reads nothing (bench/noop-rule), the cost of
+#      handing the files to one sandboxed rule.
 #
 #   bench/matrix.sh [SCALE]      # SCALE multiplies every count (default 1)
 #
@@ -114,9 +116,18 @@ flush
 # --- d. WASM vs native, same rule logic ---------------------------------------
 D="d. WASM vs native (rules phase, idempotency + destructive-sql, b's files)"
 "$bin" run "$work/b" --config "$work/sql-only.toml" >/dev/null 2>&1 || true
+# A rule handed what idempotency is handed that reads none of it: what
+# crossing into the sandbox costs one rule, without rule logic.
+nice -n 10 cargo build --profile plugin -q --target wasm32-wasip2 -p bench-noop-rule --target-dir "$target/wasm-plugins"
+cp "$target/wasm-plugins/wasm32-wasip2/plugin/bench_noop_rule.wasm" "$work/noop.wasm"
+{
+  printf '[rules.%s]\nenabled = false\n' numbering idempotency destructive-sql agent-guidance schema-drift
+  printf '[plugins.bench-noop-rule]\npath = "noop.wasm"\nsha256 = "%s"\n' "$(sha256sum "$work/noop.wasm" | cut -d' ' -f1)"
+} > "$work/noop.toml"
 measure --scenario "$D" --tool "native rule logic (examples/native_sql_rules), 1 thread" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules --baseline -- "$native" "$work/b"
 measure --scenario "$D" --tool "native rule logic + the SDK's tree lift (--packed), 1 thread" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules -- "$native" "$work/b" --packed
 measure --scenario "$D" --tool "WASM rules, --threads 1" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules -- "$bin" run "$work/b" --config "$work/sql-only.toml" --threads 1 --timings
+measure --scenario "$D" --tool "WASM, one rule that reads nothing (bench/noop-rule), --threads 1" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules -- "$bin" run "$work/b" --config "$work/noop.toml" --threads 1 --timings
 measure --scenario "$D" --tool "WASM rules, --threads 2" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules -- "$bin" run "$work/b" --config "$work/sql-only.toml" --threads 2 --timings
 flush
 
