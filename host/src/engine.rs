@@ -157,6 +157,13 @@ pub fn run(
         .map(|&i| snapshot.paths[i].clone())
         .collect();
     let sources = snapshot.read(&wanted);
+    // Each wanted file's content, looked up once and indexed like
+    // `Snapshot::paths`: parsing, the host's findings and the sandbox
+    // records below all need it, and a lookup hashes a long path.
+    let mut contents: Vec<Option<&Content>> = vec![None; snapshot.paths.len()];
+    for (&index, path) in wanted_index.iter().zip(&wanted) {
+        contents[index] = sources.get(path).map(AsRef::as_ref);
+    }
     let read_done = std::time::Instant::now();
     let changed_base: Vec<String> = snapshot
         .changes
@@ -177,15 +184,11 @@ pub fn run(
         .collect();
     let parsed: Vec<(usize, Result<wire::SqlTree, String>)> = sql_wanted
         .into_par_iter()
-        .filter_map(|i| match sources.get(&snapshot.paths[i])?.as_ref() {
+        .filter_map(|i| match contents[i]? {
             Content::Text(text) => Some((i, crate::sql::parse(text))),
             _ => None,
         })
         .collect();
-    // Shared, not copied, with every rule that reads the file; indexed like
-    // `Snapshot::paths`.
-    let mut trees: Vec<Option<Arc<wire::SqlTree>>> = Vec::new();
-    trees.resize_with(snapshot.paths.len(), || None);
     // The base versions of changed SQL files, for rules that rebuild the
     // base state (schema drift introduced by a change).
     let any_sql_rule = rules.iter().any(|r| r.plugin.meta.sql);
@@ -205,7 +208,26 @@ pub fn run(
         rules: rules.iter().map(|r| r.plugin.meta.clone()).collect(),
         ..Report::default()
     };
-    host_findings(&wanted, &sources, &mut report);
+    host_findings(
+        wanted_index
+            .iter()
+            .zip(&wanted)
+            .filter_map(|(&index, path)| Some((path, contents[index]?))),
+        &mut report,
+    );
+
+    // Each wanted file as it crosses into the sandbox, resolved once here
+    // rather than once per rule in the tasks (two hash lookups of a long
+    // path per file and rule were a tenth of the rules phase on 2,000
+    // small migrations); the path is shared, not copied per rule, and so is
+    // the tree, set below for SQL files.
+    let mut prepared: Vec<Option<Prepared>> = Vec::new();
+    prepared.resize_with(snapshot.paths.len(), || None);
+    for (&index, path) in wanted_index.iter().zip(&wanted) {
+        prepared[index] = contents[index]
+            .and_then(|content| input_file(path, content))
+            .map(|file| Prepared { file, tree: None });
+    }
     for (index, tree) in parsed {
         match tree {
             Ok(tree) => {
@@ -213,14 +235,14 @@ pub fn run(
                 // The earliest error: those of spliced bodies (`DO`,
                 // `EXECUTE`) come after the file's own in the list.
                 let first = tree.errors.iter().min_by_key(|e| (e.start, e.end));
-                if let (Some(finding), Some(Content::Text(text))) =
-                    (first, sources.get(path).map(AsRef::as_ref))
-                {
+                if let (Some(finding), Some(Content::Text(text))) = (first, contents[index]) {
                     report
                         .findings
                         .push(syntax_finding(path, text, finding, tree.errors.len()));
                 }
-                trees[index] = Some(Arc::new(tree));
+                if let Some(prepared) = &mut prepared[index] {
+                    prepared.tree = Some(Arc::new(tree));
+                }
             }
             Err(message) => report.errors.push(RunError {
                 kind: "sql",
@@ -229,24 +251,6 @@ pub fn run(
             }),
         }
     }
-
-    // Each wanted file as it crosses into the sandbox, looked up once here
-    // rather than once per rule in the tasks (two hash lookups of a long
-    // path per file and rule were a tenth of the rules phase on 2,000
-    // small migrations); the path is shared, not copied per rule.
-    let prepared: Vec<Option<Prepared>> = {
-        let mut prepared: Vec<Option<Prepared>> = Vec::new();
-        prepared.resize_with(snapshot.paths.len(), || None);
-        for (&index, path) in wanted_index.iter().zip(&wanted) {
-            prepared[index] = sources.get(path).and_then(|content| {
-                Some(Prepared {
-                    file: input_file(path, content)?,
-                    tree: trees[index].take(),
-                })
-            });
-        }
-        prepared
-    };
 
     let mut tasks = Vec::new();
     for (index, rule) in rules.iter().enumerate() {
@@ -465,12 +469,9 @@ fn input_file(path: &str, content: &Content) -> Option<input::File> {
 
 /// Files a rule asked for that are not text: a warning finding (rules skip
 /// them), or an error when they could not be read at all.
-fn host_findings(wanted: &[String], sources: &HashMap<String, Arc<Content>>, report: &mut Report) {
-    for path in wanted {
-        let Some(content) = sources.get(path) else {
-            continue;
-        };
-        let (check, message, help) = match content.as_ref() {
+fn host_findings<'a>(files: impl Iterator<Item = (&'a String, &'a Content)>, report: &mut Report) {
+    for (path, content) in files {
+        let (check, message, help) = match content {
             Content::Text(_) => continue,
             Content::Unreadable(e) => {
                 report.errors.push(RunError {
