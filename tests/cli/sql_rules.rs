@@ -15,8 +15,11 @@ fn pg_regress_corpus_runs_without_failures() {
         "db/schema.prisma",
         "datasource db {\n  provider = \"postgresql\"\n}\n",
     );
+    let Some(corpus) = drift_sdk::testing::pg_regress_files() else {
+        return;
+    };
     let mut n = 0;
-    for (_, path) in drift_sdk::testing::pg_regress_files() {
+    for (_, path) in corpus {
         n += 1;
         let name = path
             .file_stem()

@@ -572,7 +572,9 @@ DROP TABLE Staging;
     /// knows, plenty of drops, and not a single panic.
     #[test]
     fn the_postgres_regression_suite() {
-        let files = drift_sdk::testing::pg_regress_files();
+        let Some(files) = drift_sdk::testing::pg_regress_files() else {
+            return;
+        };
         let builder = files.iter().fold(InputBuilder::new(), |b, (rel, path)| {
             let bytes = std::fs::read(path).unwrap();
             b.sql_file(rel, &String::from_utf8_lossy(&bytes))

@@ -373,7 +373,9 @@ pub(crate) mod tests {
     /// finding must point into its file.
     #[test]
     fn the_postgres_regression_suite_does_not_panic() {
-        let files = drift_sdk::testing::pg_regress_files();
+        let Some(files) = drift_sdk::testing::pg_regress_files() else {
+            return;
+        };
         let mut builder = InputBuilder::new();
         let mut line_counts = std::collections::BTreeMap::new();
         for (i, (_, path)) in files.iter().enumerate() {

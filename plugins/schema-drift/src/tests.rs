@@ -386,7 +386,9 @@ CREATE TABLE audit.log (id int);
 /// finding about a migration must point into its file.
 #[test]
 fn the_postgres_regression_suite_does_not_panic() {
-    let files = drift_sdk::testing::pg_regress_files();
+    let Some(files) = drift_sdk::testing::pg_regress_files() else {
+        return;
+    };
     let schema = "enum mood {\n  sad\n  ok\n  happy\n}\nmodel tenk1 {\n  unique1 Int @id\n  stringu1 String\n}\n";
     let mut builder = InputBuilder::new().file("db/schema.prisma", schema);
     let mut line_counts = std::collections::BTreeMap::new();
