@@ -10,7 +10,7 @@
 #   c. 10,000 migrations + 100,000 other files: drift-host warm;
 #   d. WASM vs native: the rules phase of idempotency + destructive-sql
 #      (`--timings`) vs the same rule logic compiled natively
-#      (host/examples/native_sql_rules), on b's files; natively also with
+#      (bench/native-rules), on b's files; natively also with
 #      the trees in their wire form, lifted by the SDK as in a plugin; and
 #      a WASM rule that reads nothing (bench/noop-rule), the cost of
 #      handing the files to one sandboxed rule.
@@ -30,9 +30,9 @@ scale=${1:-1}
 runs=${RUNS:-5}
 target=${CARGO_TARGET_DIR:-$root/target}
 
-nice -n 10 cargo build --release -q -p drift-host --example native_sql_rules
+nice -n 10 cargo build --release -q -p bench-native-rules
 bin=$target/release/drift-host
-native=$target/release/examples/native_sql_rules
+native=$target/release/native_sql_rules
 
 if ! command -v squawk >/dev/null 2>&1; then
   pip install -q squawk-cli
@@ -124,7 +124,7 @@ cp "$target/wasm-plugins/wasm32-wasip2/plugin/bench_noop_rule.wasm" "$work/noop.
   printf '[rules.%s]\nenabled = false\n' numbering idempotency destructive-sql agent-guidance schema-drift
   printf '[plugins.bench-noop-rule]\npath = "noop.wasm"\nsha256 = "%s"\n' "$(sha256sum "$work/noop.wasm" | cut -d' ' -f1)"
 } > "$work/noop.toml"
-measure --scenario "$D" --tool "native rule logic (examples/native_sql_rules), 1 thread" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules --baseline -- "$native" "$work/b"
+measure --scenario "$D" --tool "native rule logic (bench/native-rules), 1 thread" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules --baseline -- "$native" "$work/b"
 measure --scenario "$D" --tool "native rule logic + the SDK's tree lift (--packed), 1 thread" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules -- "$native" "$work/b" --packed
 measure --scenario "$D" --tool "WASM rules, --threads 1" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules -- "$bin" run "$work/b" --config "$work/sql-only.toml" --threads 1 --timings
 measure --scenario "$D" --tool "WASM, one rule that reads nothing (bench/noop-rule), --threads 1" --files "$fb" --bytes "$bb" --runs "$runs" --warmup 1 --phase rules -- "$bin" run "$work/b" --config "$work/noop.toml" --threads 1 --timings

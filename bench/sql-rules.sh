@@ -2,7 +2,7 @@
 # Throughput of the SQL rules (idempotency + destructive-sql) over
 # PostgreSQL's regression suite, three ways in one run:
 #   - drift-host's WASM path (host parses once, rules run as components),
-#   - the same rule logic compiled natively (host/examples/native_sql_rules),
+#   - the same rule logic compiled natively (bench/native-rules),
 #   - squawk, a peer PostgreSQL migration linter (`pip install squawk-cli`),
 #     on the same files, if it is on PATH.
 # Medians of N runs; compare ratios within one run only (shared machines).
@@ -13,9 +13,9 @@ cd "$(dirname "$0")/.."
 corpus=${1:-../shared/corpora/pg-regress}
 n=${2:-5}
 
-cargo build --release -q -p drift-host --example native_sql_rules
+cargo build --release -q -p bench-native-rules
 bin=target/release/drift-host
-native=target/release/examples/native_sql_rules
+native=target/release/native_sql_rules
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -58,6 +58,8 @@ fn main() {
         "Cargo.lock",
         ".cargo/config.toml",
         "host/src/plugin/engine_config.rs",
+        "plugins/syntax/Cargo.toml",
+        "plugins/syntax/src",
         "plugins/sdk/Cargo.toml",
         "plugins/sdk/src",
         "plugins/sdk/wit",

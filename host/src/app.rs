@@ -683,7 +683,7 @@ pub fn guard(
     let overridden = guard::override_reason(args.override_reason.as_deref());
     let here = std::env::current_dir().context("cannot read the working directory")?;
     let Some(Hook::ClaudeCode) = args.hook else {
-        let command = drift_sdk::shell::join(&args.command);
+        let command = drift_syntax::shell::join(&args.command);
         let root = match &args.path {
             Some(path) => resolve_root(path)?,
             None => guard::find_root(&here),

@@ -26,7 +26,7 @@ impl Severity {
 }
 
 /// 1-based inclusive span: the SDK's, so rules and host agree on one type.
-pub use drift_sdk::Span;
+pub use drift_syntax::Span;
 
 /// One resolved finding.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -124,14 +124,14 @@ pub fn run(
         })
         .collect();
     // The path lists as they cross into the sandbox (interface 0.4.0: one
-    // NUL-terminated string, see `drift_sdk::Paths`), built once per rule
+    // NUL-terminated string, see `drift_syntax::Paths`), built once per rule
     // rather than once per chunk.
     let matched_joined: Vec<Arc<str>> = matched
         .iter()
         .map(|m| {
             m.iter()
                 .map(|&i| &snapshot.paths[i])
-                .collect::<drift_sdk::Paths>()
+                .collect::<drift_syntax::Paths>()
                 .into_joined()
                 .into()
         })
@@ -143,7 +143,7 @@ pub fn run(
                 .base_paths
                 .iter()
                 .filter(|p| g.is_match(p.as_str()))
-                .collect::<drift_sdk::Paths>()
+                .collect::<drift_syntax::Paths>()
                 .into_joined()
                 .into()
         })

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use drift_sdk::shell;
+use drift_syntax::shell;
 use rayon::prelude::*;
 
 use crate::config::{Config, GuardPattern};
@@ -356,14 +356,17 @@ fn needed_files(root: &Path, paths: &[String]) -> Vec<wire::File> {
             if !meta.is_file() {
                 return None;
             }
+            use drift_syntax::files::Content as Plain;
+            // Classified as the snapshot classifies files, so a command
+            // check and a file check see the same text.
             let content = if meta.len() > MAX_NEEDED_FILE {
                 wire::Content::TooLarge(meta.len())
             } else {
-                let bytes = std::fs::read(&full).ok()?;
-                match String::from_utf8(bytes) {
-                    Ok(text) if text.contains('\0') => wire::Content::Binary,
-                    Ok(text) => wire::Content::Text(text),
-                    Err(e) => wire::Content::InvalidUtf8(e.utf8_error().valid_up_to() as u64),
+                match Plain::classify(std::fs::read(&full).ok()?, MAX_NEEDED_FILE) {
+                    Plain::Text(text) => wire::Content::Text(text),
+                    Plain::Binary => wire::Content::Binary,
+                    Plain::InvalidUtf8(at) => wire::Content::InvalidUtf8(at),
+                    Plain::TooLarge(size) => wire::Content::TooLarge(size),
                 }
             };
             Some(wire::File {

@@ -1,18 +1,18 @@
 //! The SQL layer: every `.sql` file an SQL-reading rule wants is parsed once
 //! per run, natively, and the same tree is handed to each such rule.
 //!
-//! Parsing is the SDK's (`drift_sdk::sql::parse_packed`, squawk's tolerant
+//! Parsing is the SDK's (`drift_syntax::sql::parse_packed`, squawk's tolerant
 //! PostgreSQL parser with PL/pgSQL and `EXECUTE` strings spliced in, in the
 //! wire form), so rules see in production exactly the trees their native
-//! unit tests get from `drift_sdk::sql::parse`.
+//! unit tests get from `drift_syntax::sql::parse`.
 
 use crate::plugin::wire;
 
 /// Parses `text`; a parser panic becomes an error instead of taking the run
 /// down (the parser is tolerant by design, so this is a last line of defence).
 pub fn parse(text: &str) -> Result<wire::SqlTree, String> {
-    let (nodes, errors) =
-        std::panic::catch_unwind(|| drift_sdk::sql::parse_packed(text)).map_err(|panic| {
+    let (nodes, errors) = std::panic::catch_unwind(|| drift_syntax::sql::parse_packed(text))
+        .map_err(|panic| {
             let what = panic
                 .downcast_ref::<&str>()
                 .map(|s| (*s).to_owned())
@@ -22,7 +22,7 @@ pub fn parse(text: &str) -> Result<wire::SqlTree, String> {
         })?;
     Ok(wire::SqlTree {
         // Four numbers per node, the kind numbers indexing the parser's one
-        // table (`drift_sdk::sql::kind_names`): one copy into the sandbox.
+        // table (`drift_syntax::sql::kind_names`): one copy into the sandbox.
         nodes,
         errors: errors
             .into_iter()
@@ -44,8 +44,8 @@ mod tests {
     fn parses_the_pg_regress_corpus() {
         let mut files = 0;
         let mut nodes = 0;
-        let names = drift_sdk::sql::kind_names();
-        let Some(corpus) = drift_sdk::testing::pg_regress_files() else {
+        let names = drift_syntax::sql::kind_names();
+        let Some(corpus) = drift_syntax::testdata::pg_regress_files() else {
             return;
         };
         for (rel, path) in corpus {
@@ -53,7 +53,7 @@ mod tests {
             let text = String::from_utf8_lossy(&bytes);
             let tree = super::parse(&text).unwrap_or_else(|e| panic!("{rel}: {e}"));
             assert_eq!(tree.nodes.len() % 4, 0, "four numbers per node");
-            for node in drift_sdk::sql::RawNode::unpack(&tree.nodes) {
+            for node in drift_syntax::sql::RawNode::unpack(&tree.nodes) {
                 assert!(
                     names
                         .get(usize::from(node.kind))

@@ -11,7 +11,7 @@ use crate::harness::Repo;
 /// Also returns the fewest findings the repository must produce (the
 /// regression suite has far more to find than our fixtures).
 fn sql_corpus() -> (Vec<(String, Vec<u8>)>, usize) {
-    if let Some(files) = drift_sdk::testing::pg_regress_files() {
+    if let Some(files) = drift_syntax::testdata::pg_regress_files() {
         let files = files
             .into_iter()
             .map(|(_, path)| (stem(&path), std::fs::read(&path).expect("read")))

@@ -38,7 +38,9 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     let sarif = run.json();
     // Validated against the official schema where the shared data has it;
     // the snapshot and the checks below run everywhere.
-    if let Some(schema_path) = drift_sdk::testing::shared_data("schemas/sarif-schema-2.1.0.json") {
+    if let Some(schema_path) =
+        drift_syntax::testdata::shared_data("schemas/sarif-schema-2.1.0.json")
+    {
         let schema: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(&schema_path)
                 .unwrap_or_else(|e| panic!("{}: {e}", schema_path.display())),

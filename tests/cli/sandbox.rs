@@ -271,7 +271,7 @@ fn interface_0_3_plugins_get_their_own_kind_tables_and_path_lists() {
     assert!(run.errors().is_empty(), "{run:?}");
     // The number of distinct kinds, from the SDK's own parse of the file.
     let distinct = |text: &str| {
-        let tree = drift_sdk::sql::parse(text);
+        let tree = drift_syntax::sql::parse(text);
         let kinds: std::collections::BTreeSet<&str> = tree.nodes().map(|n| n.kind()).collect();
         kinds.len()
     };

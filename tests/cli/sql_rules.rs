@@ -15,7 +15,7 @@ fn pg_regress_corpus_runs_without_failures() {
         "db/schema.prisma",
         "datasource db {\n  provider = \"postgresql\"\n}\n",
     );
-    let Some(corpus) = drift_sdk::testing::pg_regress_files() else {
+    let Some(corpus) = drift_syntax::testdata::pg_regress_files() else {
         return;
     };
     let mut n = 0;

@@ -8,7 +8,7 @@
 #           (beside the repository; cut into chunks of about 2 KB at
 #           statement ends outside dollar quotes, so DO bodies stay whole),
 #           the fixtures' .sql files, and the edge cases in seeds/sql/
-#   prisma  plugins/sdk/tests/fixtures/**/*.prisma and seeds/prisma/
+#   prisma  plugins/syntax/tests/fixtures/**/*.prisma and seeds/prisma/
 #   config  rules.toml, host/src/config/default.toml, the fixtures'
 #           rules.toml, the TOML string literals of the configuration tests
 #           (host/src/config/tests.rs, tests/cli/config.rs,
@@ -61,7 +61,7 @@ for f in sorted((root / "tests/fixtures").rglob("*.sql")):
     add("sql", f.read_bytes())
 
 # prisma
-for f in sorted((root / "plugins/sdk/tests/fixtures").rglob("*.prisma")):
+for f in sorted((root / "plugins/syntax/tests/fixtures").rglob("*.prisma")):
     add("prisma", f.read_bytes())
 
 # config

@@ -142,7 +142,7 @@ pub mod v1 {
 /// A path list as older versions take it (`list<string>`), from the wire
 /// form of 0.4.0 (the SDK's `Paths` defines it).
 fn split_paths(joined: &str) -> Vec<String> {
-    drift_sdk::Paths::from_joined(joined.to_owned()).to_vec()
+    drift_syntax::Paths::from_joined(joined.to_owned()).to_vec()
 }
 
 /// A tree's errors in an older version's record (the same fields in 0.2.0
@@ -164,7 +164,7 @@ macro_rules! sql_errors_to {
 /// that table (what 0.2.0 and 0.3.0 trees carry): the kinds in order of
 /// first use, as the host's parser produced them before 0.4.0.
 pub fn local_kinds(nodes: &[u32]) -> (Vec<String>, Vec<u32>) {
-    let names = drift_sdk::sql::kind_names();
+    let names = drift_syntax::sql::kind_names();
     let mut local = vec![u32::MAX; names.len()];
     let mut kinds = Vec::new();
     let mut renumbered = Vec::with_capacity(nodes.len());
@@ -173,7 +173,7 @@ pub fn local_kinds(nodes: &[u32]) -> (Vec<String>, Vec<u32>) {
             renumbered.push(n);
             continue;
         }
-        let token = n & drift_sdk::sql::RawNode::TOKEN_BIT;
+        let token = n & drift_syntax::sql::RawNode::TOKEN_BIT;
         let global = (n & 0xffff) as usize;
         let k = match local.get_mut(global) {
             Some(k) if *k != u32::MAX => *k,
@@ -204,7 +204,7 @@ pub mod v2 {
                 let (kinds, nodes) = super::local_kinds(&tree.nodes);
                 old::SqlTree {
                     kinds,
-                    nodes: drift_sdk::sql::RawNode::unpack(&nodes)
+                    nodes: drift_syntax::sql::RawNode::unpack(&nodes)
                         .map(|n| old::SqlNode {
                             kind: n.kind,
                             token: n.token,
@@ -295,7 +295,7 @@ pub mod v4 {
 
 #[cfg(test)]
 mod tests {
-    use drift_sdk::sql::RawNode;
+    use drift_syntax::sql::RawNode;
 
     /// Renumbering keeps every node's kind name and token bit, and the
     /// table holds exactly the kinds the tree uses, in order of first use.
@@ -303,7 +303,7 @@ mod tests {
     fn local_kinds_name_every_node_as_the_shared_table_does() {
         let text = "DO $$ BEGIN EXECUTE 'DROP TABLE t'; END $$;\nCREATE TABLE a (id int);";
         let tree = crate::sql::parse(text).expect("parses");
-        let names = drift_sdk::sql::kind_names();
+        let names = drift_syntax::sql::kind_names();
         let (kinds, nodes) = super::local_kinds(&tree.nodes);
         let global: Vec<RawNode> = RawNode::unpack(&tree.nodes).collect();
         let local: Vec<RawNode> = RawNode::unpack(&nodes).collect();
@@ -337,7 +337,7 @@ mod tests {
             vec!["a.sql".to_owned()],
             vec!["a b/c.sql".to_owned(), "d".to_owned()],
         ] {
-            let joined = paths.iter().collect::<drift_sdk::Paths>().into_joined();
+            let joined = paths.iter().collect::<drift_syntax::Paths>().into_joined();
             assert_eq!(super::split_paths(&joined), paths);
         }
     }

@@ -110,7 +110,7 @@ impl super::bindings::v0_4_0::drift::rule::host::Host for State {
 
     fn sql_kind_names(&mut self) -> String {
         static JOINED: std::sync::LazyLock<String> =
-            std::sync::LazyLock::new(|| drift_sdk::sql::kind_names().join("\n"));
+            std::sync::LazyLock::new(|| drift_syntax::sql::kind_names().join("\n"));
         JOINED.clone()
     }
 }
@@ -125,7 +125,7 @@ impl super::bindings::v0_3_0::drift::rule::host::Host for State {
 fn parse_sql(text: &str) -> super::wire::SqlTree {
     // A bare root, as the parser gives for text it refuses.
     let failed = |message: String| super::wire::SqlTree {
-        nodes: vec![drift_sdk::sql::SOURCE_FILE_KIND, 0, 0, 0],
+        nodes: vec![drift_syntax::sql::SOURCE_FILE_KIND, 0, 0, 0],
         errors: vec![super::wire::SqlError {
             message,
             start: 0,

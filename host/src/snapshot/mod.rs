@@ -33,20 +33,8 @@ pub enum Source {
     Base(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
-    Added,
-    Modified,
-    Deleted,
-    Renamed,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub kind: ChangeKind,
-    pub path: String,
-    pub old_path: Option<String>,
-}
+/// The changes of a diff: the same types the rules receive.
+pub use drift_syntax::files::{Change, ChangeKind};
 
 /// A file's content as classified by the host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,23 +53,21 @@ pub enum Content {
 }
 
 impl Content {
-    /// Classifies raw bytes.
+    /// Classifies raw bytes as every file rules see is classified
+    /// (`drift_syntax::files::Content::classify`).
     pub fn classify(bytes: Vec<u8>, max_size: u64) -> Content {
-        let len = bytes.len() as u64;
-        if len > max_size {
-            return Content::TooLarge(len);
-        }
-        if bytes[..bytes.len().min(8192)].contains(&0) {
-            return Content::Binary;
-        }
-        match String::from_utf8(bytes) {
-            Ok(mut text) => {
-                if text.starts_with('\u{feff}') {
-                    text.drain(..3);
-                }
-                Content::Text(Arc::new(text))
-            }
-            Err(e) => Content::InvalidUtf8(e.utf8_error().valid_up_to() as u64),
+        drift_syntax::files::Content::classify(bytes, max_size).into()
+    }
+}
+
+impl From<drift_syntax::files::Content> for Content {
+    fn from(content: drift_syntax::files::Content) -> Self {
+        use drift_syntax::files::Content as Plain;
+        match content {
+            Plain::Text(text) => Content::Text(Arc::new(text)),
+            Plain::Binary => Content::Binary,
+            Plain::InvalidUtf8(at) => Content::InvalidUtf8(at),
+            Plain::TooLarge(size) => Content::TooLarge(size),
         }
     }
 }
@@ -297,24 +283,6 @@ fn read_disk(path: &Path, max: u64) -> Content {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn classify() {
-        assert_eq!(
-            Content::classify(b"ab".to_vec(), 10),
-            Content::Text(Arc::new("ab".to_owned()))
-        );
-        assert_eq!(
-            Content::classify(b"\xef\xbb\xbfab".to_vec(), 10),
-            Content::Text(Arc::new("ab".to_owned()))
-        );
-        assert_eq!(Content::classify(b"a\0b".to_vec(), 10), Content::Binary);
-        assert_eq!(
-            Content::classify(b"ab\xff".to_vec(), 10),
-            Content::InvalidUtf8(2)
-        );
-        assert_eq!(Content::classify(b"abc".to_vec(), 2), Content::TooLarge(3));
-    }
 
     #[test]
     fn filter_skips_default_folders_and_excludes() {

@@ -186,7 +186,7 @@ fn kind_names() -> crate::sql::KindNames {
                 // Leaked: the instance, and its memory, ends with the call.
                 let joined: &'static str =
                     Box::leak(bindings::drift::rule::host::sql_kind_names().into_boxed_str());
-                crate::text::split_ascii(joined, b'\n').collect()
+                drift_syntax::text::split_ascii(joined, b'\n').collect()
             })
             .clone()
     }

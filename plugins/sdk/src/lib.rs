@@ -54,19 +54,29 @@
 //! ```
 
 pub mod alloc;
-#[doc(hidden)]
-pub mod fuzzing;
 mod glue;
-pub mod migrations;
-pub mod paths;
-pub mod prisma;
-pub mod shell;
-pub mod sql;
 pub mod testing;
-mod text;
 mod types;
 
-pub use text::{LineIndex, Span, SplitAscii};
+// The parsers and project knowledge rules reason with are drift-syntax's,
+// shared with the host; re-exported so a rule depends on one crate.
+pub use drift_syntax::{LineIndex, Span, SplitAscii};
+pub use drift_syntax::{files, migrations, paths, prisma, shell};
+
+/// PostgreSQL syntax trees (`drift_syntax::sql`), and [`sql::parse`]
+/// wherever a rule runs.
+pub mod sql {
+    pub use drift_syntax::sql::*;
+
+    /// Parses PostgreSQL text. In a plugin (a wasm build without the
+    /// `parser` feature) the host parses it natively, with the same parser
+    /// and splicing as `.sql` files, so the component stays small; text over
+    /// 1 MiB comes back as a bare root with one error.
+    #[cfg(all(target_family = "wasm", not(feature = "parser")))]
+    pub fn parse(text: &str) -> SqlTree {
+        crate::glue::host_parse_sql(text)
+    }
+}
 
 /// Plugins allocate through [`alloc::SizeClasses`] unless they turn off the
 /// `allocator` feature (to install their own `#[global_allocator]`).

@@ -1,6 +1,9 @@
 //! Plain Rust mirrors of the WIT types, so rule logic and its tests never
 //! touch generated bindings.
 
+pub use drift_syntax::Paths;
+pub use drift_syntax::files::{Change, ChangeKind, Content};
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -102,15 +105,6 @@ pub enum Mode {
     Base,
 }
 
-/// A file's content as the host could read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Content {
-    Text(String),
-    Binary,
-    InvalidUtf8(u64),
-    TooLarge(u64),
-}
-
 /// One file of the snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
@@ -131,22 +125,6 @@ impl File {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
-    Added,
-    Modified,
-    Deleted,
-    Renamed,
-}
-
-/// One changed path between the base and the snapshot.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub kind: ChangeKind,
-    pub path: String,
-    pub old_path: Option<String>,
-}
-
 /// What one `check` call sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
@@ -162,80 +140,6 @@ pub struct Input {
     pub base_paths: Paths,
     /// The base versions of changed files, sorted by path.
     pub base_files: Vec<File>,
-}
-
-/// A sorted list of repository paths ([`Input::paths`]), kept as the one
-/// string it crosses into the sandbox as (each path followed by a NUL) and
-/// split as it is iterated. Every chunk of a per-file rule receives every
-/// matching path, and most never look at them: splitting them into owned
-/// strings up front cost more per call than the rest of the call on
-/// 2,000 small migrations.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Paths {
-    joined: String,
-}
-
-impl Paths {
-    /// From the wire form: each path followed by a NUL (a missing last
-    /// terminator is forgiven).
-    pub fn from_joined(mut joined: String) -> Self {
-        if !joined.is_empty() && !joined.ends_with('\0') {
-            joined.push('\0');
-        }
-        Self { joined }
-    }
-
-    /// The paths, in order.
-    pub fn iter(&self) -> crate::SplitAscii<'_> {
-        crate::text::split_ascii_terminated(&self.joined, 0)
-    }
-
-    pub fn len(&self) -> usize {
-        memchr::memchr_iter(0, self.joined.as_bytes()).count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.joined.is_empty()
-    }
-
-    pub fn contains(&self, path: &str) -> bool {
-        self.iter().any(|p| p == path)
-    }
-
-    /// Appends a path (keep the list sorted: the host's always is).
-    pub fn push(&mut self, path: &str) {
-        self.joined.push_str(path);
-        self.joined.push('\0');
-    }
-
-    /// The paths as owned strings.
-    pub fn to_vec(&self) -> Vec<String> {
-        self.iter().map(str::to_owned).collect()
-    }
-
-    /// The wire form (`input.paths` of interface 0.4.0): what the host
-    /// sends, built with [`FromIterator`].
-    pub fn into_joined(self) -> String {
-        self.joined
-    }
-}
-
-impl<'a> IntoIterator for &'a Paths {
-    type Item = &'a str;
-    type IntoIter = crate::SplitAscii<'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
-
-impl<S: AsRef<str>> FromIterator<S> for Paths {
-    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
-        let mut paths = Paths::default();
-        for path in iter {
-            paths.push(path.as_ref());
-        }
-        paths
-    }
 }
 
 impl Input {
@@ -277,7 +181,7 @@ fn by_path<'f>(files: &'f [File], path: &str) -> Option<&'f File> {
 }
 
 /// 1-based position range, see [`crate::Span`].
-pub use crate::text::Span;
+pub use drift_syntax::Span;
 
 /// One problem found by a rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -436,29 +340,6 @@ impl CommandFinding {
 
 #[cfg(test)]
 mod tests {
-    use super::Paths;
-
-    #[test]
-    fn paths_split_as_they_are_read() {
-        let paths = Paths::from_joined("a.sql\0b c/d.sql\0".to_owned());
-        assert_eq!(paths.iter().collect::<Vec<_>>(), ["a.sql", "b c/d.sql"]);
-        assert_eq!((paths.len(), paths.is_empty()), (2, false));
-        assert!(paths.contains("b c/d.sql") && !paths.contains("b c"));
-        // A missing last terminator is forgiven; nothing is nothing.
-        assert_eq!(Paths::from_joined("a\0b".to_owned()).to_vec(), ["a", "b"]);
-        let empty = Paths::from_joined(String::new());
-        assert_eq!(
-            (empty.len(), empty.is_empty(), empty.iter().count()),
-            (0, true, 0)
-        );
-        // Built from strings, it equals the wire form.
-        let mut built: Paths = ["a.sql"].into_iter().collect();
-        built.push("b c/d.sql");
-        assert_eq!(built, paths);
-        assert_eq!((&built).into_iter().next_back(), Some("b c/d.sql"));
-        assert_eq!(built.into_joined(), "a.sql\0b c/d.sql\0");
-    }
-
     /// Files and base files are found by path in their sorted lists,
     /// whatever order they were added in.
     #[test]

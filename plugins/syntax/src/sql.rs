@@ -637,12 +637,3 @@ mod tests {
 mod parser;
 #[cfg(feature = "parser")]
 pub use parser::{MAX_NESTING, SOURCE_FILE_KIND, kind_names, parse, parse_packed};
-
-/// Parses PostgreSQL text. In a plugin (a wasm build without the `parser`
-/// feature) the host parses it natively, with the same parser and splicing
-/// as `.sql` files, so the component stays small; text over 1 MiB comes
-/// back as a bare root with one error.
-#[cfg(all(target_family = "wasm", not(feature = "parser")))]
-pub fn parse(text: &str) -> SqlTree {
-    crate::glue::host_parse_sql(text)
-}

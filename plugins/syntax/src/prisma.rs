@@ -30,7 +30,7 @@
 //! Prisma 7 schema parses without errors.
 //!
 //! ```
-//! let schema = drift_sdk::prisma::parse(
+//! let schema = drift_syntax::prisma::parse(
 //!     "model User {\n  id    Int    @id @default(autoincrement())\n  email String @unique @map(\"e_mail\")\n\n  @@map(\"users\")\n}\n",
 //! );
 //! assert!(schema.errors.is_empty());

@@ -1,4 +1,4 @@
-//! Checks `drift_sdk::prisma` against Prisma's own schema parser.
+//! Checks `drift_syntax::prisma` against Prisma's own schema parser.
 //!
 //! Every folder under `tests/fixtures/prisma/` (except `broken`) holds a
 //! schema (`schema.prisma`, or a `schema/` folder of `.prisma` files) and a
@@ -16,7 +16,7 @@
 //! npm install \
 //!   psw6@npm:@prisma/prisma-schema-wasm@7.1.1-3.c2990dca591cba766e3b7ef5d9e8a84796e47ab7 \
 //!   psw7@npm:@prisma/prisma-schema-wasm@8.1.0-2.59be4fda12412a79eeb9c2ae727b6aa723593323
-//! node gen.js <repo>/plugins/sdk/tests/fixtures/prisma
+//! node gen.js <repo>/plugins/syntax/tests/fixtures/prisma
 //! ```
 //!
 //! `psw6` is the engine of Prisma 6.19.3 (`@prisma/engines-version` of
@@ -40,7 +40,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use drift_sdk::prisma::{self, Arity, Expr, FieldKind, IndexKind, Model, Schema};
+use drift_syntax::prisma::{self, Arity, Expr, FieldKind, IndexKind, Model, Schema};
 use serde_json::{Value, json};
 
 fn fixtures_root() -> PathBuf {

@@ -1,5 +1,5 @@
 //! Native parsing into the flattened tree (feature `parser`): the host's
-//! SQL layer and the SDK's test helpers share this one implementation.
+//! SQL layer and rules' native unit tests share this one implementation.
 //!
 //! The squawk parser is tolerant: any input yields a tree plus errors. On
 //! top of its tree we splice PL/pgSQL bodies (`DO`, plpgsql functions and

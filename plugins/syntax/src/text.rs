@@ -81,7 +81,7 @@ impl LineIndex {
 /// for each separator with a fresh scalar search, which in WASM made
 /// splitting the host's 2,000-name kind table (once per instance) a
 /// twentieth of the SQL rules phase on 2,000 small migrations.
-pub(crate) fn split_ascii(text: &str, sep: u8) -> SplitAscii<'_> {
+pub fn split_ascii(text: &str, sep: u8) -> SplitAscii<'_> {
     debug_assert!(sep.is_ascii());
     SplitAscii {
         text,
@@ -94,7 +94,7 @@ pub(crate) fn split_ascii(text: &str, sep: u8) -> SplitAscii<'_> {
 
 /// Like [`split_ascii`], but a `sep` ending `text` ends the last piece
 /// rather than starting an empty one (`str::split_terminator`).
-pub(crate) fn split_ascii_terminated(text: &str, sep: u8) -> SplitAscii<'_> {
+pub fn split_ascii_terminated(text: &str, sep: u8) -> SplitAscii<'_> {
     let mut split = split_ascii(text.strip_suffix(char::from(sep)).unwrap_or(text), sep);
     split.done = text.is_empty();
     split

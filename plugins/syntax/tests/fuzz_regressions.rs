@@ -2,7 +2,7 @@
 //!
 //! Every file under `tests/fuzz/regressions/<target>/` (a minimised input
 //! that once crashed the target, or broke an invariant) goes through the
-//! same checks as the fuzz target, `drift_sdk::fuzzing::check_sql` or
+//! same checks as the fuzz target, `drift_syntax::fuzzing::check_sql` or
 //! `check_prisma`, with plain `cargo test`: no nightly, no libFuzzer. The
 //! edge cases below are seeds worth keeping whether or not they ever
 //! crashed: empty input, lone dollar quotes, deep nesting, splices in
@@ -62,7 +62,7 @@ fn sql_edge_cases() -> Vec<(String, String)> {
     // `MAX_NESTING` the file is refused (an error, no statements); below
     // it, it parses. Both sides must hold on a 2 MiB test thread in a
     // debug build.
-    let limit = drift_sdk::sql::MAX_NESTING;
+    let limit = drift_syntax::sql::MAX_NESTING;
     for depth in [limit - 8, 50_000] {
         for (name, text) in nested_sql(depth) {
             cases.push((format!("{name} x{depth}"), text));
@@ -125,7 +125,7 @@ fn nesting_past_the_limit_is_refused_not_parsed() {
         if name == "do-in-execute" {
             continue;
         }
-        let tree = drift_sdk::sql::parse(&text);
+        let tree = drift_syntax::sql::parse(&text);
         assert_eq!(tree.len(), 1, "{name}");
         assert!(
             tree.errors()[0].message.contains("nested more than"),
@@ -133,8 +133,8 @@ fn nesting_past_the_limit_is_refused_not_parsed() {
             tree.errors()
         );
     }
-    for (name, text) in nested_sql(drift_sdk::sql::MAX_NESTING - 8) {
-        let tree = drift_sdk::sql::parse(&text);
+    for (name, text) in nested_sql(drift_syntax::sql::MAX_NESTING - 8) {
+        let tree = drift_syntax::sql::parse(&text);
         assert!(
             tree.errors()
                 .iter()
@@ -148,7 +148,7 @@ fn nesting_past_the_limit_is_refused_not_parsed() {
 /// Nesting is counted, not the number of constructs that could nest.
 #[test]
 fn long_flat_files_are_not_too_deep() {
-    let limit = drift_sdk::sql::MAX_NESTING;
+    let limit = drift_syntax::sql::MAX_NESTING;
     for (name, text) in [
         ("if-not-exists", "CREATE TABLE IF NOT EXISTS t (a int);\nDROP TABLE IF EXISTS u;\n".repeat(limit)),
         ("transactions", "BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nEND;\n".repeat(limit)),
@@ -159,7 +159,7 @@ fn long_flat_files_are_not_too_deep() {
         ),
         ("prose", format!("COMMENT ON TABLE t IS '{}';", "if this happens, what if? (see below) ".repeat(limit * 2))),
     ] {
-        let tree = drift_sdk::sql::parse(&text);
+        let tree = drift_syntax::sql::parse(&text);
         assert!(
             tree.errors().iter().all(|e| !e.message.contains("nested more than")),
             "{name}: {:?}",
@@ -172,12 +172,12 @@ fn long_flat_files_are_not_too_deep() {
 /// files (`shared/corpora`, beside the repository) all parse.
 #[test]
 fn the_pg_regress_corpus_is_never_too_deep() {
-    let Some(corpus) = drift_sdk::testing::pg_regress_files() else {
+    let Some(corpus) = drift_syntax::testdata::pg_regress_files() else {
         return;
     };
     for (_, path) in corpus {
         let text = String::from_utf8_lossy(&std::fs::read(&path).expect("read")).into_owned();
-        let tree = drift_sdk::sql::parse(&text);
+        let tree = drift_syntax::sql::parse(&text);
         assert!(
             tree.errors()
                 .iter()
@@ -195,7 +195,7 @@ fn the_pg_regress_corpus_is_never_too_deep() {
 fn sql_regressions_and_edge_cases_keep_the_invariants() {
     let mut failures = Vec::new();
     for (name, text) in regressions("sql").into_iter().chain(sql_edge_cases()) {
-        if let Err(broken) = drift_sdk::fuzzing::check_sql(&text) {
+        if let Err(broken) = drift_syntax::fuzzing::check_sql(&text) {
             failures.push(format!("{name}: {broken}"));
         }
     }
@@ -242,7 +242,7 @@ fn prisma_regressions_and_edge_cases_keep_the_invariants() {
     ));
     let mut failures = Vec::new();
     for (name, text) in cases {
-        if let Err(broken) = drift_sdk::fuzzing::check_prisma(&text) {
+        if let Err(broken) = drift_syntax::fuzzing::check_prisma(&text) {
             failures.push(format!("{name}: {broken}"));
         }
     }

@@ -1,5 +1,5 @@
 //! Invariant checks shared by the fuzz targets (`tests/fuzz/`) and their
-//! regression tests (`tests/fuzz_regressions.rs`). Not part of the SDK's
+//! regression tests (`tests/fuzz_regressions.rs`). Not part of this crate's
 //! API: each function parses `text` the way the host or a rule does, walks
 //! the result through the accessors rules call, and returns the first
 //! broken invariant as an error (a panic inside the parser is a failure

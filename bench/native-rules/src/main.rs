@@ -4,7 +4,7 @@
 //! time of each phase as `timing <phase> <ms> ms` (the format of
 //! `drift-host run --timings`).
 //!
-//!     cargo run --release -p drift-host --example native_sql_rules -- DIR [--packed]
+//!     cargo run --release -p bench-native-rules -- DIR [--packed]
 //!
 //! By default the rules get navigable trees, as their unit tests do: the
 //! rule logic alone. With `--packed` they get each tree in the form it
