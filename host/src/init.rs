@@ -12,15 +12,6 @@ use anyhow::{Context, Result, bail};
 
 use crate::snapshot::{Filter, Snapshot, Source};
 
-/// Files AI coding agents read their instructions from.
-const AGENT_FILES: &[&str] = &[
-    "CLAUDE.md",
-    "AGENTS.md",
-    "GEMINI.md",
-    ".cursorrules",
-    ".github/copilot-instructions.md",
-];
-
 /// What `init` found in the repository.
 #[derive(Debug, Default)]
 pub struct Survey {
@@ -31,45 +22,37 @@ pub struct Survey {
     pub agent_files: Vec<String>,
 }
 
+/// Finds the schemas, their migrations and the agent instruction files the
+/// way the rules will (`drift_syntax::project`).
 pub fn survey(root: &Path) -> Result<Survey> {
+    use drift_syntax::project;
     let filter = Filter::new(&[], &[])?;
     let snapshot = Snapshot::take(root, &Source::WorkingTree, &filter, u64::MAX)?;
     let mut survey = Survey::default();
-    for path in &snapshot.paths {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-        let is_schema =
-            name == "schema.prisma" || (dir.ends_with("schema") && name.ends_with(".prisma"));
-        let schema = if name == "schema.prisma" {
-            path.as_str()
-        } else {
-            dir
-        };
-        if is_schema && !survey.schemas.iter().any(|s| s == schema) {
-            survey.schemas.push(schema.to_owned());
+    for found in project::discover(&snapshot.paths, None) {
+        if let Some(schema) = found.schema {
+            survey.schemas.push(schema.path);
         }
-        if let Some(at) = path.find("migrations/") {
-            let migrations = &path[..at + "migrations".len()];
-            if !survey.migration_dirs.iter().any(|d| d == migrations) {
-                survey.migration_dirs.push(migrations.to_owned());
+        for dir in found.dirs {
+            let contents = project::scan(&snapshot.paths, &dir);
+            if contents.is_empty {
+                continue;
             }
-            let rest = &path[at + "migrations/".len()..];
-            if rest.ends_with("/migration.sql") {
-                survey.prisma_migrations += 1;
-            } else if !rest.contains('/')
-                && rest.ends_with(".sql")
-                && rest.starts_with(|c: char| c.is_ascii_digit())
-            {
-                survey.handwritten += 1;
-            }
-        }
-        if AGENT_FILES.contains(&name)
-            || AGENT_FILES.contains(&path.as_str())
-            || path.starts_with(".cursor/rules/")
-        {
-            survey.agent_files.push(path.clone());
+            survey.handwritten += contents.forward().count();
+            survey.prisma_migrations += contents
+                .prisma
+                .iter()
+                .filter(|f| f.has_migration_sql())
+                .count();
+            survey.migration_dirs.push(dir);
         }
     }
+    survey.agent_files = snapshot
+        .paths
+        .iter()
+        .filter(|p| project::agent_of(p).is_some())
+        .cloned()
+        .collect();
     Ok(survey)
 }
 

@@ -5,39 +5,11 @@
 use drift_sdk::Input;
 use drift_sdk::paths::file_name;
 
-/// The agent (family) that reads an instruction file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Agent {
-    /// `CLAUDE.md`, at any depth.
-    Claude,
-    /// `AGENTS.md`, at any depth (Codex, Jules, Amp, ...).
-    Agents,
-    /// `.github/copilot-instructions.md`.
-    Copilot,
-    /// `.cursor/rules/*` and `.cursorrules`.
-    Cursor,
-    /// `GEMINI.md`, at any depth.
-    Gemini,
-}
-
-/// The agent that reads `path`, when it is an instruction file.
-pub fn agent_of(path: &str) -> Option<Agent> {
-    match file_name(path) {
-        "CLAUDE.md" => Some(Agent::Claude),
-        "AGENTS.md" => Some(Agent::Agents),
-        "GEMINI.md" => Some(Agent::Gemini),
-        _ if path == ".github/copilot-instructions.md" => Some(Agent::Copilot),
-        _ if path == ".cursorrules" || path.starts_with(".cursor/rules/") => Some(Agent::Cursor),
-        _ => None,
-    }
-}
+pub use drift_sdk::project::{Agent, agent_of};
 
 /// True when the repository has a Prisma schema or SQL migrations.
 pub fn has_database(input: &Input) -> bool {
-    input.paths.iter().any(|p| {
-        p.ends_with(".prisma")
-            || (p.ends_with(".sql") && (p.starts_with("migrations/") || p.contains("/migrations/")))
-    })
+    drift_sdk::project::has_database(input.paths.iter())
 }
 
 /// True when `path` is selected by the `files` option: an entry equal to

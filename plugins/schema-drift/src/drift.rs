@@ -3,9 +3,9 @@
 use drift_sdk::Finding;
 
 use crate::catalog::Catalog;
-use crate::layout::{self, Order};
 use crate::snapshot::Snapshot;
 use crate::{MigrationOrder, Options, compare, expected};
+use drift_sdk::project::{self, Order};
 
 /// A finding and the schema it is about (its first file).
 #[derive(Debug, Clone)]
@@ -31,14 +31,16 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
         MigrationOrder::HandwrittenFirst => Order::HandwrittenFirst,
     };
     let mut out = Vec::new();
-    for project in layout::projects(&snapshot.paths) {
-        let schema_path = project.schema_files.first().cloned().unwrap_or_default();
-        let texts: Vec<(&str, &str)> = project
-            .schema_files
+    for project in project::discover(&snapshot.paths, None) {
+        let Some(schema_files) = project.schema.map(|s| s.files) else {
+            continue;
+        };
+        let schema_path = schema_files.first().cloned().unwrap_or_default();
+        let texts: Vec<(&str, &str)> = schema_files
             .iter()
             .filter_map(|p| snapshot.text(p).map(|t| (p.as_str(), t)))
             .collect();
-        if texts.len() != project.schema_files.len() {
+        if texts.len() != schema_files.len() {
             if complete {
                 return None;
             }
@@ -55,7 +57,7 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
                 );
             }
         } else if is_postgres(&schema) {
-            let migrations = layout::migrations(&snapshot.paths, &project.migration_dirs, order);
+            let migrations = project::run_order(&snapshot.paths, &project.dirs, order);
             if !migrations.is_empty() {
                 let mut catalog = Catalog::default();
                 for path in &migrations {

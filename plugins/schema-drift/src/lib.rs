@@ -147,7 +147,6 @@ mod compare;
 mod diff;
 mod drift;
 mod expected;
-mod layout;
 mod snapshot;
 
 use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity};

@@ -61,7 +61,7 @@ mod types;
 // The parsers and project knowledge rules reason with are drift-syntax's,
 // shared with the host; re-exported so a rule depends on one crate.
 pub use drift_syntax::{LineIndex, Span, SplitAscii};
-pub use drift_syntax::{files, migrations, paths, prisma, shell};
+pub use drift_syntax::{files, migrations, paths, prisma, project, shell};
 
 /// PostgreSQL syntax trees (`drift_syntax::sql`), and [`sql::parse`]
 /// wherever a rule runs.

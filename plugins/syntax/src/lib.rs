@@ -21,6 +21,7 @@ pub mod fuzzing;
 pub mod migrations;
 pub mod paths;
 pub mod prisma;
+pub mod project;
 pub mod shell;
 pub mod sql;
 pub mod testdata;

@@ -109,3 +109,56 @@ pub fn parse_handwritten(path: &str, file: &str) -> Option<HandWritten> {
         direction,
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_handwritten_names() {
+        let h = parse_handwritten("m/07_add_users.sql", "07_add_users.sql").unwrap();
+        assert_eq!(
+            (h.number, h.suffix, h.name.as_str()),
+            (7, None, "add_users")
+        );
+        assert_eq!(h.direction, Direction::Forward);
+        let h = parse_handwritten("", "17B_x-y.sql").unwrap();
+        assert_eq!((h.number, h.suffix, h.label()), (17, Some('b'), "17B"));
+        for rollback in [
+            "3_x_rollback.sql",
+            "3_x.down.sql",
+            "3_x_down.sql",
+            "03_rollback.sql",
+        ] {
+            let h = parse_handwritten("", rollback).unwrap();
+            assert_eq!(h.direction, Direction::Rollback, "{rollback}");
+            assert_eq!(h.number, 3);
+        }
+        assert_eq!(parse_handwritten("", "3_x.down.sql").unwrap().name, "x");
+        for bad in [
+            "x.sql",
+            "07.sql",
+            "07_.sql",
+            "07-x.sql",
+            "07ab_x.sql",
+            "07_a b.sql",
+            "07_x.SQL",
+            "99999999999999999999999_x.sql",
+        ] {
+            assert!(parse_handwritten("", bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn splits_prisma_names() {
+        assert_eq!(
+            split_prisma_name("20240101120000_init"),
+            Some(("20240101120000", "init"))
+        );
+        assert_eq!(split_prisma_name("2024010112000_init"), None);
+        assert_eq!(split_prisma_name("20240101120000_"), None);
+        assert_eq!(split_prisma_name("20240101120000-init"), None);
+        assert_eq!(split_prisma_name("2024010112000é_x"), None);
+    }
+}

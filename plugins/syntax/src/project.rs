@@ -1,0 +1,512 @@
+//! Project discovery: which Prisma schemas a repository has, which
+//! migrations folders build each one's database, what each path in those
+//! folders is, and the order the migrations run in.
+//!
+//! One implementation for the host (`drift-host init`, the guard) and every
+//! rule (numbering checks the folders, schema-drift replays them), so two
+//! parts of drift-host never disagree about where the migrations are.
+//!
+//! It works on sorted path lists only, so the same code classifies the
+//! current snapshot and the base of a diff. What a schema file and a
+//! hand-written migration are called is [`crate::migrations`]'.
+
+use std::collections::BTreeMap;
+
+use crate::migrations::{
+    Direction, HandWritten, is_schema_file, parse_handwritten, split_prisma_name,
+};
+use crate::paths::{file_name, is_within, join, parent};
+
+/// A Prisma schema: one `schema.prisma`, or a `schema/` folder of
+/// `.prisma` files (one of them holds the `datasource`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schema {
+    /// Where schema-level findings are reported: the file, or the folder.
+    pub path: String,
+    /// Every `.prisma` file of the schema, sorted.
+    pub files: Vec<String>,
+}
+
+/// A schema and the migrations folders that build its database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    /// `None` for a configured folder with no schema beside it.
+    pub schema: Option<Schema>,
+    /// The migrations folders: those that hold files, else the one Prisma
+    /// would create. A folder belongs to the first schema that claims it.
+    pub dirs: Vec<String>,
+    /// The folders came from configuration rather than discovery.
+    pub configured: bool,
+}
+
+/// Finds the projects of a repository: every schema with the `migrations`
+/// folder beside it (a multi-file `schema/` folder's may also be inside
+/// it), or, with `configured`, those folders and the schema next to each.
+/// Multi-file schemas come first, so `X/schema/schema.prisma` is part of
+/// its folder rather than a schema of its own.
+pub fn discover(paths: &[String], configured: Option<&[String]>) -> Vec<Project> {
+    if let Some(dirs) = configured {
+        return dirs
+            .iter()
+            .map(|d| normalize_dir(d))
+            .map(|dir| Project {
+                schema: schema_beside(paths, &dir),
+                dirs: vec![dir],
+                configured: true,
+            })
+            .collect();
+    }
+    let mut out: Vec<Project> = Vec::new();
+    let mut claim = |schema: Schema, candidates: Vec<String>| {
+        let taken = |dir: &String| out.iter().any(|p| p.dirs.contains(dir));
+        let existing: Vec<String> = candidates
+            .iter()
+            .filter(|d| has_files(paths, d))
+            .cloned()
+            .collect();
+        let dirs: Vec<String> = if existing.is_empty() {
+            candidates.into_iter().take(1).collect()
+        } else {
+            existing
+        };
+        let dirs: Vec<String> = dirs.into_iter().filter(|d| !taken(d)).collect();
+        if !dirs.is_empty() {
+            out.push(Project {
+                schema: Some(schema),
+                dirs,
+                configured: false,
+            });
+        }
+    };
+    let mut multi: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for path in paths.iter().filter(|p| is_schema_file(p)) {
+        let dir = parent(path);
+        if file_name(dir) == "schema" {
+            multi.entry(dir).or_default().push(path.clone());
+        }
+    }
+    for (folder, files) in multi {
+        let schema = Schema {
+            path: folder.to_owned(),
+            files,
+        };
+        claim(
+            schema,
+            vec![
+                join(parent(folder), "migrations"),
+                join(folder, "migrations"),
+            ],
+        );
+    }
+    for path in paths.iter().filter(|p| is_schema_file(p)) {
+        let dir = parent(path);
+        if file_name(path) == "schema.prisma" && file_name(dir) != "schema" {
+            let schema = Schema {
+                path: path.clone(),
+                files: vec![path.clone()],
+            };
+            claim(schema, vec![join(dir, "migrations")]);
+        }
+    }
+    out
+}
+
+/// Accepts `./a/b/`, `a\b` and friends for a configured folder.
+fn normalize_dir(dir: &str) -> String {
+    let dir = dir.trim().replace('\\', "/");
+    let dir = dir.trim_start_matches("./").trim_matches('/');
+    dir.to_owned()
+}
+
+/// The schema next to a configured migrations folder `dir`: a
+/// `schema.prisma` beside it, a `schema/` folder beside it, or another
+/// `.prisma` file beside it.
+fn schema_beside(paths: &[String], dir: &str) -> Option<Schema> {
+    let up = parent(dir);
+    let single = join(up, "schema.prisma");
+    if paths.contains(&single) {
+        return Some(Schema {
+            files: vec![single.clone()],
+            path: single,
+        });
+    }
+    for folder in [join(up, "schema"), up.to_owned()] {
+        let files: Vec<String> = paths
+            .iter()
+            .filter(|p| parent(p) == folder && is_schema_file(p))
+            .cloned()
+            .collect();
+        if let Some(first) = files.first() {
+            // A folder named `schema` is a multi-file schema; otherwise a
+            // custom-named schema file sits next to the migrations.
+            let path = if file_name(&folder) == "schema" {
+                folder.clone()
+            } else {
+                first.clone()
+            };
+            return Some(Schema { path, files });
+        }
+    }
+    None
+}
+
+fn has_files(paths: &[String], dir: &str) -> bool {
+    paths.iter().any(|p| is_within(p, dir))
+}
+
+/// A subfolder of a migrations folder: a Prisma migration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrismaFolder {
+    pub path: String,
+    pub name: String,
+    /// The 14-digit prefix when the name has the `<timestamp>_<name>` shape.
+    pub timestamp: Option<String>,
+    /// The part after the timestamp, when the name has that shape.
+    pub slug: Option<String>,
+    /// Files directly inside the folder (full paths).
+    pub files: Vec<String>,
+}
+
+impl PrismaFolder {
+    pub fn migration_sql(&self) -> String {
+        join(&self.path, "migration.sql")
+    }
+
+    /// Whether Prisma applies it: it has a `migration.sql`.
+    pub fn has_migration_sql(&self) -> bool {
+        let sql = self.migration_sql();
+        self.files.contains(&sql)
+    }
+}
+
+/// A path in a migrations folder that no migration runner will pick up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stray {
+    pub path: String,
+    /// True for a `.sql` file nested below a Prisma folder.
+    pub nested: bool,
+}
+
+/// Everything found in one migrations folder.
+#[derive(Debug, Clone, Default)]
+pub struct Contents {
+    pub handwritten: Vec<HandWritten>,
+    /// Sorted by name, the order Prisma applies them in.
+    pub prisma: Vec<PrismaFolder>,
+    pub strays: Vec<Stray>,
+    pub lock: Option<String>,
+    pub is_empty: bool,
+}
+
+impl Contents {
+    /// The hand-written migrations that move forward (not rollbacks).
+    pub fn forward(&self) -> impl Iterator<Item = &HandWritten> {
+        self.handwritten
+            .iter()
+            .filter(|h| h.direction == Direction::Forward)
+    }
+}
+
+/// Files that live in migrations folders without being migrations.
+fn is_ignored(name: &str) -> bool {
+    name == "migration_lock.toml" || name.starts_with("README") || name.starts_with('.')
+}
+
+/// Sorts the paths inside `dir` into hand-written files, Prisma folders and
+/// strays.
+pub fn scan(paths: &[String], dir: &str) -> Contents {
+    let mut contents = Contents {
+        is_empty: true,
+        ..Contents::default()
+    };
+    let mut folders: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for path in paths.iter().filter(|p| is_within(p, dir)) {
+        contents.is_empty = false;
+        let rest = if dir.is_empty() {
+            path.as_str()
+        } else {
+            path.get(dir.len() + 1..).unwrap_or_default()
+        };
+        let parts: Vec<&str> = rest.split('/').collect();
+        match parts.as_slice() {
+            [name] if *name == "migration_lock.toml" => contents.lock = Some(path.clone()),
+            [name] if is_ignored(name) => {}
+            [name] => match parse_handwritten(path, name) {
+                Some(h) => contents.handwritten.push(h),
+                None => contents.strays.push(Stray {
+                    path: path.clone(),
+                    nested: false,
+                }),
+            },
+            [folder, _] => folders.entry(folder).or_default().push(path.clone()),
+            _ if path.ends_with(".sql") => contents.strays.push(Stray {
+                path: path.clone(),
+                nested: true,
+            }),
+            _ => {}
+        }
+    }
+    contents.prisma = folders
+        .into_iter()
+        .map(|(name, files)| {
+            let (timestamp, slug) = match split_prisma_name(name) {
+                Some((ts, slug)) => (Some(ts.to_owned()), Some(slug.to_owned())),
+                None => (None, None),
+            };
+            PrismaFolder {
+                path: join(dir, name),
+                name: name.to_owned(),
+                timestamp,
+                slug,
+                files,
+            }
+        })
+        .collect();
+    contents
+}
+
+/// Which kind of migration runs first when a folder has both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    PrismaFirst,
+    HandwrittenFirst,
+}
+
+/// The forward migrations in `dirs`, in the order they run: Prisma's
+/// folders that have a `migration.sql` in name order (baselines such as
+/// `0_init` included, as Prisma applies them), the hand-written files in
+/// number order, one kind before the other.
+pub fn run_order(paths: &[String], dirs: &[String], order: Order) -> Vec<String> {
+    let mut prisma: Vec<(String, String)> = Vec::new();
+    let mut handwritten: Vec<((u64, String), String)> = Vec::new();
+    for dir in dirs {
+        let contents = scan(paths, dir);
+        for folder in contents.prisma.iter().filter(|f| f.has_migration_sql()) {
+            prisma.push((folder.name.clone(), folder.migration_sql()));
+        }
+        for h in contents.forward() {
+            handwritten.push(((h.number, h.file_name.clone()), h.path.clone()));
+        }
+    }
+    prisma.sort();
+    handwritten.sort();
+    let prisma = prisma.into_iter().map(|(_, p)| p);
+    let handwritten = handwritten.into_iter().map(|(_, p)| p);
+    match order {
+        Order::PrismaFirst => prisma.chain(handwritten).collect(),
+        Order::HandwrittenFirst => handwritten.chain(prisma).collect(),
+    }
+}
+
+/// True when the repository has a database for drift-host to look at: a
+/// Prisma schema, or SQL files in a `migrations` folder.
+pub fn has_database<'a>(paths: impl IntoIterator<Item = &'a str>) -> bool {
+    paths.into_iter().any(|p| {
+        is_schema_file(p)
+            || (p.ends_with(".sql") && (p.starts_with("migrations/") || p.contains("/migrations/")))
+    })
+}
+
+/// The agent (family) that reads an instruction file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Agent {
+    /// `CLAUDE.md`, at any depth.
+    Claude,
+    /// `AGENTS.md`, at any depth (Codex, Jules, Amp, ...).
+    Agents,
+    /// `.github/copilot-instructions.md`.
+    Copilot,
+    /// `.cursor/rules/*` and `.cursorrules`.
+    Cursor,
+    /// `GEMINI.md`, at any depth.
+    Gemini,
+}
+
+/// The agent that reads `path`, when it is an instruction file.
+pub fn agent_of(path: &str) -> Option<Agent> {
+    match file_name(path) {
+        "CLAUDE.md" => Some(Agent::Claude),
+        "AGENTS.md" => Some(Agent::Agents),
+        "GEMINI.md" => Some(Agent::Gemini),
+        _ if path == ".github/copilot-instructions.md" => Some(Agent::Copilot),
+        _ if path == ".cursorrules" || path.starts_with(".cursor/rules/") => Some(Agent::Cursor),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(list: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn discovers_single_and_multi_file_schemas() {
+        let p = paths(&[
+            "a/schema.prisma",
+            "a/migrations/01_x.sql",
+            "b/prisma/schema/models.prisma",
+            "b/prisma/schema/main.prisma",
+            "b/prisma/migrations/01_x.sql",
+            "c/schema/base.prisma",
+            "c/schema/migrations/01_x.sql",
+            "d/schema/base.prisma",
+            "e/schema/base.prisma",
+            "e/migrations/01_x.sql",
+            "e/schema/migrations/01_x.sql",
+            "node_modules/.prisma/client/schema.prisma",
+        ]);
+        let found: Vec<(Vec<String>, String)> = discover(&p, None)
+            .into_iter()
+            .map(|p| (p.dirs, p.schema.unwrap().path))
+            .collect();
+        let expect: Vec<(Vec<String>, String)> = [
+            (&["b/prisma/migrations"][..], "b/prisma/schema"),
+            (&["c/schema/migrations"], "c/schema"),
+            (&["d/migrations"], "d/schema"),
+            (&["e/migrations", "e/schema/migrations"], "e/schema"),
+            (&["a/migrations"], "a/schema.prisma"),
+        ]
+        .iter()
+        .map(|(dirs, s)| {
+            (
+                dirs.iter().map(|d| (*d).to_owned()).collect(),
+                (*s).to_owned(),
+            )
+        })
+        .collect();
+        assert_eq!(found, expect);
+    }
+
+    #[test]
+    fn a_folder_belongs_to_one_schema() {
+        let p = paths(&[
+            "a/schema.prisma",
+            "a/schema/x.prisma",
+            "a/migrations/01_x.sql",
+        ]);
+        let found = discover(&p, None);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].schema.as_ref().unwrap().path, "a/schema");
+    }
+
+    #[test]
+    fn configured_dirs_find_their_schema() {
+        let p = paths(&[
+            "x/schema.prisma",
+            "y/app.prisma",
+            "z/schema/one.prisma",
+            "w/schema/one.prisma",
+        ]);
+        let dirs: Vec<String> = [
+            "./x/migrations/",
+            "y/sql",
+            "z/schema/migrations",
+            "w/migrations",
+            "v/m",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let found: Vec<(String, Option<String>, bool)> = discover(&p, Some(&dirs))
+            .into_iter()
+            .map(|p| (p.dirs.join(","), p.schema.map(|s| s.path), p.configured))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("x/migrations".into(), Some("x/schema.prisma".into()), true),
+                ("y/sql".into(), Some("y/app.prisma".into()), true),
+                ("z/schema/migrations".into(), Some("z/schema".into()), true),
+                ("w/migrations".into(), Some("w/schema".into()), true),
+                ("v/m".into(), None, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn scan_sorts_paths_by_kind() {
+        let p = paths(&[
+            "m/01_a.sql",
+            "m/01_a_rollback.sql",
+            "m/migration_lock.toml",
+            "m/README.md",
+            "m/.gitkeep",
+            "m/notes.txt",
+            "m/20240101120000_init/migration.sql",
+            "m/20240101120000_init/deep/x.sql",
+            "m/20240101120000_init/deep/x.txt",
+            "other/01_b.sql",
+        ]);
+        let c = scan(&p, "m");
+        assert_eq!(c.handwritten.len(), 2);
+        assert_eq!(c.forward().count(), 1);
+        assert_eq!(c.lock.as_deref(), Some("m/migration_lock.toml"));
+        assert_eq!(c.prisma.len(), 1);
+        assert_eq!(c.prisma[0].timestamp.as_deref(), Some("20240101120000"));
+        assert!(c.prisma[0].has_migration_sql());
+        let strays: Vec<(&str, bool)> = c
+            .strays
+            .iter()
+            .map(|s| (s.path.as_str(), s.nested))
+            .collect();
+        assert_eq!(
+            strays,
+            vec![
+                ("m/20240101120000_init/deep/x.sql", true),
+                ("m/notes.txt", false)
+            ]
+        );
+        assert!(scan(&p, "nothing").is_empty);
+    }
+
+    #[test]
+    fn migrations_run_in_order() {
+        let paths: Vec<String> = paths(&[
+            "prisma/migrations/02_seed.sql",
+            "prisma/migrations/02_seed_rollback.sql",
+            "prisma/migrations/10_more.sql",
+            "prisma/migrations/1_first.down.sql",
+            "prisma/migrations/20240201000000_b/migration.sql",
+            "prisma/migrations/20240101000000_a/migration.sql",
+            "prisma/migrations/0_init/migration.sql",
+            "prisma/migrations/0_init/notes.md",
+            "prisma/migrations/30000101000000_empty/notes.md",
+            "prisma/migrations/migration_lock.toml",
+            "prisma/schema.prisma",
+        ]);
+        let projects = discover(&paths, None);
+        assert_eq!(projects.len(), 1);
+        let dirs = &projects[0].dirs;
+        assert_eq!(
+            run_order(&paths, dirs, Order::PrismaFirst),
+            [
+                "prisma/migrations/0_init/migration.sql",
+                "prisma/migrations/20240101000000_a/migration.sql",
+                "prisma/migrations/20240201000000_b/migration.sql",
+                "prisma/migrations/02_seed.sql",
+                "prisma/migrations/10_more.sql",
+            ]
+        );
+        assert_eq!(
+            run_order(&paths, dirs, Order::HandwrittenFirst)[0],
+            "prisma/migrations/02_seed.sql"
+        );
+    }
+
+    #[test]
+    fn databases_and_agent_files() {
+        assert!(has_database(["prisma/schema.prisma"]));
+        assert!(has_database(["server/prisma/migrations/01_x.sql"]));
+        assert!(has_database(["migrations/20240101_init/migration.sql"]));
+        assert!(!has_database(["prisma/migrations/migration_lock.toml"]));
+        assert!(!has_database(["node_modules/.prisma/client/schema.prisma"]));
+        assert_eq!(agent_of("a/b/CLAUDE.md"), Some(Agent::Claude));
+        assert_eq!(agent_of(".cursor/rules/db.mdc"), Some(Agent::Cursor));
+        assert_eq!(agent_of("prisma/schema.prisma"), None);
+    }
+}
