@@ -19,8 +19,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{Finding, Severity};
-use crate::engine::HOST_RULE;
+use crate::diagnostic::{Finding, HOST_RULE, Severity};
 use crate::snapshot::Content;
 
 /// Default file name, at the repository root.

@@ -1,8 +1,11 @@
-//! Command-line interface definitions (clap). Behaviour lives in `app`.
+//! Command-line interface definitions (clap). Behaviour lives in
+//! `commands`, one module per subcommand.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::output::Format;
 
 /// Stops database schema drift and unsafe migrations before they reach
 /// production.
@@ -69,20 +72,6 @@ pub struct ExplainArgs {
     /// Configuration file.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// rustc-style diagnostics for people.
-    Text,
-    /// One JSON object (wire format version 1, docs/output-format.md).
-    Json,
-    /// SARIF 2.1.0 (GitHub code scanning).
-    Sarif,
-    /// GitHub Actions workflow commands (annotations on the diff).
-    Github,
-    /// JUnit XML (CI test reports).
-    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use drift_host::app::{self, exit};
 use drift_host::cli::{Cli, Command};
+use drift_host::commands::{self, exit};
 
 /// mimalloc rather than glibc's malloc: the run is thousands of small
 /// allocations on several threads (paths, texts, syntax trees), where
@@ -22,15 +22,17 @@ fn main() -> ExitCode {
     // thousands of findings render as one buffered stream instead.
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let result = match &cli.command {
-        Command::Run(args) => app::run(args, &mut stdout),
-        Command::Rules(args) => app::rules(args, &mut stdout),
-        Command::Explain(args) => app::explain(args, &mut stdout),
-        Command::Schema => app::schema(&mut stdout),
-        Command::NewRule(args) => app::new_rule(args, &mut stdout),
-        Command::Pin(args) => app::pin(args, &mut stdout),
-        Command::Baseline(args) => app::baseline(args, &mut stdout),
-        Command::Init(args) => app::init(args, &mut stdout),
-        Command::Guard(args) => app::guard(args, &mut std::io::stdin().lock(), &mut stdout),
+        Command::Run(args) => commands::run::run(args, &mut stdout),
+        Command::Rules(args) => commands::rules::rules(args, &mut stdout),
+        Command::Explain(args) => commands::explain::explain(args, &mut stdout),
+        Command::Schema => commands::schema::schema(&mut stdout),
+        Command::NewRule(args) => commands::new_rule::new_rule(args, &mut stdout),
+        Command::Pin(args) => commands::pin::pin(args, &mut stdout),
+        Command::Baseline(args) => commands::baseline::baseline(args, &mut stdout),
+        Command::Init(args) => commands::init::init(args, &mut stdout),
+        Command::Guard(args) => {
+            commands::guard::guard(args, &mut std::io::stdin().lock(), &mut stdout)
+        }
     };
     let flushed = std::io::Write::flush(&mut stdout);
     let result = result.and_then(|code| {

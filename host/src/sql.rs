@@ -6,7 +6,7 @@
 //! wire form), so rules see in production exactly the trees their native
 //! unit tests get from `drift_syntax::sql::parse`.
 
-use crate::plugin::wire;
+use crate::wire;
 
 /// Parses `text`; a parser panic becomes an error instead of taking the run
 /// down (the parser is tolerant by design, so this is a last line of defence).

@@ -22,8 +22,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use crate::diagnostic::{Finding, Severity, Span};
-use crate::engine::HOST_RULE;
+use crate::diagnostic::{Finding, HOST_RULE, Severity, Span};
 use crate::snapshot::Content;
 
 const COMMENT_STARTS: &[&str] = &["--", "#", "//", "/*", "<!--"];

@@ -44,7 +44,7 @@ fn pre_commit_hook_blocks_a_bad_commit() {
     let hook = repo.path().join(".git/hooks/pre-commit");
     assert_eq!(
         std::fs::read_to_string(&hook).expect("hook"),
-        drift_host::init::HOOK
+        drift_host::commands::init::HOOK
     );
 
     // The hook finds drift-host on PATH, like an installed binary.

@@ -9,6 +9,7 @@
 
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod guard;
 mod locate;
 pub mod schema;
 
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use guard::{GuardPattern, GuardSettings};
 pub use locate::Locator;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -69,22 +71,6 @@ impl Default for Limits {
             memory_mib: DEFAULT_MEMORY_MIB,
         }
     }
-}
-
-/// `[guard]`: command patterns `drift-host guard` always blocks or always
-/// lets through, whatever the rules say.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct GuardSettings {
-    pub allow: Vec<GuardPattern>,
-    pub deny: Vec<GuardPattern>,
-}
-
-/// One `[guard]` pattern, with its position for messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GuardPattern {
-    pub pattern: String,
-    /// `rules.toml:LINE:COLUMN` of the pattern.
-    pub at: String,
 }
 
 /// How one rule is configured.
@@ -454,7 +440,7 @@ impl Parser<'_> {
             };
             for item in items.iter() {
                 match item.get_ref() {
-                    DeValue::String(s) if crate::guard::Pattern::parse(s).is_some() => {
+                    DeValue::String(s) if guard::Pattern::parse(s).is_some() => {
                         let (line, column) = self.locator.position(item.span().start);
                         list.push(GuardPattern {
                             pattern: s.to_string(),

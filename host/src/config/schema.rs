@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::plugin::RuleMeta;
+use crate::diagnostic::RuleMeta;
 
 fn severity() -> Value {
     json!({ "type": "string", "enum": ["error", "warning", "info", "off"] })

@@ -7,8 +7,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::diagnostic::counts;
 use crate::diagnostic::{RunError, Severity};
-use crate::engine::{Report, counts};
+use crate::engine::Report;
 
 pub const VERSION: u32 = 1;
 

@@ -9,9 +9,24 @@ pub(crate) mod text;
 use std::io::Write;
 
 use anyhow::Result;
+use clap::ValueEnum;
 
-use crate::cli::Format;
 use crate::engine::Report;
+
+/// The output formats, one renderer each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics for people.
+    Text,
+    /// One JSON object (wire format version 1, docs/output-format.md).
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the diff).
+    Github,
+    /// JUnit XML (CI test reports).
+    Junit,
+}
 
 /// Presentation options that apply to the text format.
 #[derive(Debug, Clone, Copy, Default)]

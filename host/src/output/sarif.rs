@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 
 use crate::builtins::is_builtin;
 use crate::diagnostic::{Finding, Severity};
-use crate::engine::{HOST_CHECKS, HOST_RULE, Report};
+use crate::diagnostic::{HOST_CHECKS, HOST_RULE};
+use crate::engine::Report;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 

@@ -12,8 +12,9 @@
 use std::io::Write;
 
 use super::Style;
+use crate::diagnostic::counts;
 use crate::diagnostic::{Finding, Severity};
-use crate::engine::{Report, counts};
+use crate::engine::Report;
 use crate::snapshot::Content;
 
 /// Excerpts show at most this many lines of a multi-line span.

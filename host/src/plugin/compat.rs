@@ -7,14 +7,12 @@
 //! same field for field, so the conversions that do not differ between
 //! versions are written once, in `shared!`, and stamped out per version.
 
-use super::wire;
-
 /// Conversions whose shape is the same in every older version.
 macro_rules! shared {
     // `$sql`: whether the version's metadata asks for SQL trees.
     ($types:path, $sql:expr) => {
-        use super::super::input::{ContentRef, FileParts, Input};
-        use super::wire;
+        use crate::wire;
+        use crate::wire::input::{ContentRef, FileParts, Input};
         use $types as old;
 
         pub fn metadata_from(m: old::RuleMetadata) -> wire::RuleMetadata {
@@ -127,7 +125,7 @@ macro_rules! shared {
 
 /// 0.1.0: no SQL trees.
 pub mod v1 {
-    shared!(super::super::bindings::v0_1_0::drift::rule::types, |_| {
+    shared!(crate::wire::bindings::v0_1_0::drift::rule::types, |_| {
         false
     });
 
@@ -193,8 +191,7 @@ pub fn local_kinds(nodes: &[u32]) -> (Vec<String>, Vec<u32>) {
 
 /// 0.2.0: syntax-tree nodes are records, not packed numbers.
 pub mod v2 {
-    shared!(super::super::bindings::v0_2_0::drift::rule::types, |m| m
-        .sql);
+    shared!(crate::wire::bindings::v0_2_0::drift::rule::types, |m| m.sql);
 
     fn file_to(f: &impl FileParts) -> old::File {
         old::File {
@@ -222,10 +219,9 @@ pub mod v2 {
 
 /// 0.3.0: every syntax tree carries its own kind-name table.
 pub mod v3 {
-    shared!(super::super::bindings::v0_3_0::drift::rule::types, |m| m
-        .sql);
-    use super::super::bindings::v0_3_0::exports::drift::rule::command_check as old_command;
-    use super::super::command_wire;
+    shared!(crate::wire::bindings::v0_3_0::drift::rule::types, |m| m.sql);
+    use crate::wire::bindings::v0_3_0::exports::drift::rule::command_check as old_command;
+    use crate::wire::command as command_wire;
 
     fn file_to(f: &impl FileParts) -> old::File {
         old::File {
@@ -282,7 +278,7 @@ pub mod v3 {
 /// modules, so the plugin runtime calls every version the same way (except
 /// `check`, whose input the host lowers from its own types: `input.rs`).
 pub mod v4 {
-    use super::wire;
+    use crate::wire;
 
     pub fn metadata_from(m: wire::RuleMetadata) -> wire::RuleMetadata {
         m

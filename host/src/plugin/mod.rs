@@ -8,11 +8,9 @@
 //! epoch deadline as the time budget, and every failure turned into a
 //! [`PluginError`] that names the plugin.
 
-mod bindings;
 pub mod cache;
 mod compat;
 mod engine_config;
-pub mod input;
 #[cfg(unix)]
 mod memory;
 mod sandbox;
@@ -28,15 +26,12 @@ use wasmtime::component::{Component, ComponentExportIndex, Linker};
 use wasmtime::{Engine, Trap};
 
 use crate::builtins::Builtin;
-use crate::diagnostic::Severity;
-use bindings::v0_1_0 as v1;
-use bindings::v0_2_0 as v2;
-use bindings::v0_3_0 as v3;
-use bindings::v0_4_0 as v4;
-/// The newest interface's types: what the engine works with.
-pub use bindings::v0_4_0::drift::rule::types as wire;
-/// The newest interface's command-check types (`drift-host guard`).
-pub use bindings::v0_4_0::exports::drift::rule::command_check as command_wire;
+use crate::diagnostic::{CheckMeta, RuleMeta, RunError, Severity};
+use crate::wire::bindings::v0_1_0 as v1;
+use crate::wire::bindings::v0_2_0 as v2;
+use crate::wire::bindings::v0_3_0 as v3;
+use crate::wire::bindings::v0_4_0 as v4;
+use crate::wire::{self, command as command_wire, input};
 use sandbox::State;
 
 /// The interface versions this host can load, newest first.
@@ -59,30 +54,20 @@ pub struct PluginError {
     pub message: String,
 }
 
+impl From<PluginError> for RunError {
+    fn from(e: PluginError) -> Self {
+        Self {
+            kind: "plugin",
+            subject: e.plugin,
+            message: e.message,
+        }
+    }
+}
+
 impl std::fmt::Display for PluginError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "plugin `{}`: {}", self.plugin, self.message)
     }
-}
-
-/// Static description of a loaded rule (host-side copy of the WIT record).
-#[derive(Debug, Clone)]
-pub struct RuleMeta {
-    pub id: String,
-    pub summary: String,
-    pub default_severity: Severity,
-    pub include: Vec<String>,
-    pub checks: Vec<CheckMeta>,
-    pub per_file: bool,
-    /// Wants parsed SQL trees (interface 0.2.0 and later).
-    pub sql: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct CheckMeta {
-    pub id: String,
-    pub summary: String,
-    pub default_severity: Severity,
 }
 
 /// The wasmtime engine, linker and epoch ticker shared by all plugins.

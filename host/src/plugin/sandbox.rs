@@ -103,8 +103,8 @@ pub fn store(engine: &wasmtime::Engine, memory_mib: u64, ticks: u64) -> Store<St
 /// budget, so its size is bounded here.
 const MAX_PARSE_SQL: usize = 1024 * 1024;
 
-impl super::bindings::v0_4_0::drift::rule::host::Host for State {
-    fn parse_sql(&mut self, text: String) -> super::wire::SqlTree {
+impl crate::wire::bindings::v0_4_0::drift::rule::host::Host for State {
+    fn parse_sql(&mut self, text: String) -> crate::wire::SqlTree {
         parse_sql(&text)
     }
 
@@ -116,17 +116,20 @@ impl super::bindings::v0_4_0::drift::rule::host::Host for State {
 }
 
 /// 0.3.0 plugins: the same parse, with the tree's own kind-name table.
-impl super::bindings::v0_3_0::drift::rule::host::Host for State {
-    fn parse_sql(&mut self, text: String) -> super::bindings::v0_3_0::drift::rule::types::SqlTree {
+impl crate::wire::bindings::v0_3_0::drift::rule::host::Host for State {
+    fn parse_sql(
+        &mut self,
+        text: String,
+    ) -> crate::wire::bindings::v0_3_0::drift::rule::types::SqlTree {
         super::compat::v3::tree_to(&parse_sql(&text))
     }
 }
 
-fn parse_sql(text: &str) -> super::wire::SqlTree {
+fn parse_sql(text: &str) -> crate::wire::SqlTree {
     // A bare root, as the parser gives for text it refuses.
-    let failed = |message: String| super::wire::SqlTree {
+    let failed = |message: String| crate::wire::SqlTree {
         nodes: vec![drift_syntax::sql::SOURCE_FILE_KIND, 0, 0, 0],
-        errors: vec![super::wire::SqlError {
+        errors: vec![crate::wire::SqlError {
             message,
             start: 0,
             end: 0,

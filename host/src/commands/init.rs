@@ -10,7 +10,43 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use super::exit;
+use crate::cli::InitArgs;
+use crate::setup::resolve_root;
 use crate::snapshot::{Filter, Snapshot, Source};
+
+/// `drift-host init`.
+pub fn init(args: &InitArgs, stdout: &mut dyn std::io::Write) -> Result<u8> {
+    let root = resolve_root(&args.path)?;
+    let survey = survey(&root)?;
+    let config_path = root.join(crate::config::FILE_NAME);
+    if config_path.exists() && !args.force && args.hook {
+        writeln!(
+            stdout,
+            "drift-host: keeping the existing {}",
+            config_path.display()
+        )?;
+    } else {
+        let path = write_config(&root, &starter_config(&survey), args.force)?;
+        writeln!(
+            stdout,
+            "drift-host: wrote {} ({} schema(s), {} migrations folder(s), {} agent instruction file(s) found)",
+            path.display(),
+            survey.schemas.len(),
+            survey.migration_dirs.len(),
+            survey.agent_files.len()
+        )?;
+    }
+    if args.hook {
+        let hook = install_hook(&root, args.force)?;
+        writeln!(
+            stdout,
+            "drift-host: installed {} (runs `drift-host run --staged`)",
+            hook.display()
+        )?;
+    }
+    Ok(exit::CLEAN)
+}
 
 /// What `init` found in the repository.
 #[derive(Debug, Default)]

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use wasmtime::component::{ComponentType, Lower};
 
-use super::wire;
+use crate::wire;
 
 /// `drift:rule/types.input`.
 #[derive(Debug, Clone, ComponentType, Lower)]

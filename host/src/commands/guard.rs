@@ -1,0 +1,75 @@
+//! `drift-host guard`: a command line judged before it runs, from the
+//! command line (`guard -- <argv...>`) or as a Claude Code hook.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::{exit, use_color};
+use crate::cli::{GuardArgs, Hook};
+use crate::guard;
+use crate::setup::{load_config, resolve_root};
+
+/// `drift-host guard`.
+pub fn guard(
+    args: &GuardArgs,
+    stdin: &mut dyn std::io::Read,
+    stdout: &mut dyn Write,
+) -> Result<u8> {
+    let overridden = guard::override_reason(args.override_reason.as_deref());
+    let here = std::env::current_dir().context("cannot read the working directory")?;
+    let Some(Hook::ClaudeCode) = args.hook else {
+        let command = drift_syntax::shell::join(&args.command);
+        let root = match &args.path {
+            Some(path) => resolve_root(path)?,
+            None => guard::find_root(&here),
+        };
+        let config = load_config(args.config.as_deref(), &root)?;
+        let verdict = guard::judge(&root, &here, &config, &command, overridden)?;
+        let color = use_color(args.color, {
+            use std::io::IsTerminal;
+            std::io::stderr().is_terminal()
+        });
+        guard::render_text(&verdict, color, &mut std::io::stderr().lock())?;
+        return Ok(if verdict.allows() {
+            exit::CLEAN
+        } else if verdict.errors.is_empty() {
+            exit::FINDINGS
+        } else {
+            exit::FAILURE
+        });
+    };
+    // Hook mode always answers in the hook's protocol: a failure to check
+    // becomes a "deny" with the reason, never a crash the agent reads as
+    // "no objection".
+    let answer = match hook_verdict(args, stdin, &here, overridden) {
+        Ok(verdict) => guard::claude_code_answer(verdict.as_ref(), None),
+        Err(e) => guard::claude_code_answer(None, Some(&format!("{e:#}"))),
+    };
+    if let Some(answer) = answer {
+        writeln!(stdout, "{answer}")?;
+    }
+    Ok(exit::CLEAN)
+}
+
+/// Reads the hook event and judges its command (`None`: not a command).
+fn hook_verdict(
+    args: &GuardArgs,
+    stdin: &mut dyn std::io::Read,
+    here: &Path,
+    overridden: Option<String>,
+) -> Result<Option<guard::Verdict>> {
+    let guard::HookEvent::Command { command, cwd } = guard::read_hook_event(stdin)? else {
+        return Ok(None);
+    };
+    let cwd = cwd
+        .filter(|c| c.is_dir())
+        .unwrap_or_else(|| here.to_path_buf());
+    let root = match &args.path {
+        Some(path) => resolve_root(path)?,
+        None => guard::find_root(&cwd),
+    };
+    let config = load_config(args.config.as_deref(), &root)?;
+    guard::judge(&root, &cwd, &config, &command, overridden).map(Some)
+}

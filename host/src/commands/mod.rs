@@ -1,0 +1,112 @@
+//! The subcommands, one module each, and what they share: the exit codes,
+//! the run every checking command makes, and the rules the describing
+//! commands load.
+//!
+//! The top of the host's layers: commands call everything below them, and
+//! nothing below calls back into a command.
+
+pub mod baseline;
+pub mod explain;
+pub mod guard;
+pub mod init;
+pub mod new_rule;
+pub mod pin;
+pub mod rules;
+pub mod run;
+mod scaffold;
+pub mod schema;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+
+use crate::cli::Color;
+use crate::config::Config;
+use crate::diagnostic::RunError;
+use crate::engine::{self, Report};
+use crate::plugin::{Plugin, Runtime};
+use crate::setup::{all_plugins, configure, load_config, load_plugins, resolve_root};
+use crate::snapshot::{Filter, Snapshot, Source};
+
+/// Process exit codes (a public contract, documented in README.md).
+pub mod exit {
+    /// No error-severity finding.
+    pub const CLEAN: u8 = 0;
+    /// At least one error-severity finding.
+    pub const FINDINGS: u8 = 1;
+    /// Usage, configuration, plugin or I/O failure.
+    pub const FAILURE: u8 = 2;
+}
+
+/// Loads plugins, takes the snapshot and runs the rules: everything a
+/// report needs, shared by `run` and `baseline`.
+pub(crate) fn check(
+    root: &Path,
+    config: &Config,
+    source: &Source,
+    threads: Option<usize>,
+    no_cache: bool,
+) -> Result<Report> {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+    let cache_dir = if no_cache {
+        None
+    } else {
+        crate::plugin::cache::default_dir()
+    };
+    let runtime = Runtime::new(cache_dir)?;
+    let limits = config.limits;
+    pool.install(|| -> Result<Report> {
+        let started = std::time::Instant::now();
+        // Loading plugins (mapping compiled code) and walking the tree are
+        // independent: overlapped, the shorter one is free.
+        let (loaded, snapshot) = rayon::join(
+            || {
+                let (plugins, mut load_errors) = load_plugins(&runtime, config, limits);
+                configure(config, &plugins, &mut load_errors, limits)
+                    .map(|rules| (rules, load_errors))
+            },
+            || {
+                let filter = Filter::new(&config.include, &config.exclude)?;
+                Snapshot::take(root, source, &filter, config.max_file_size)
+            },
+        );
+        let (rules, load_errors) = loaded?;
+        let snapshot = snapshot?;
+        let prepared = started.elapsed();
+        let mut report = engine::run(&snapshot, &rules, limits, threads);
+        report.timings.insert(0, ("load+snapshot", prepared));
+        report
+            .errors
+            .extend(load_errors.into_iter().map(RunError::from));
+        report.errors.sort();
+        Ok(report)
+    })
+}
+
+/// Loads the configuration and every plugin it names, for the commands that
+/// describe rules rather than run them. Plugin failures are fatal here.
+pub(crate) fn loaded_rules(
+    path: &Path,
+    config: Option<&Path>,
+) -> Result<(Config, Vec<Arc<Plugin>>)> {
+    let root = resolve_root(path)?;
+    let config = load_config(config, &root)?;
+    let plugins = all_plugins(&config)?;
+    Ok((config, plugins))
+}
+
+/// Whether to colour output written to a stream: `auto` colours a
+/// terminal unless `NO_COLOR` is set.
+pub(crate) fn use_color(choice: Color, is_terminal: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}

@@ -1,0 +1,258 @@
+//! Judging one command line: each enabled rule's command check, its
+//! findings resolved like file findings, then `[guard]` from rules.toml
+//! (a `deny` pattern blocks whatever the rules say; findings inside a
+//! simple command an `allow` pattern matches are dropped and listed).
+
+use std::path::Path;
+
+use anyhow::Result;
+use drift_syntax::shell;
+use rayon::prelude::*;
+
+use super::{COMMAND_PATH, Verdict};
+use crate::config::guard::Pattern;
+use crate::config::{Config, GuardPattern};
+use crate::diagnostic::{Finding, HOST_RULE, RunError, Severity, Span, truncate};
+use crate::setup::ActiveRule;
+use crate::wire::{self, command as command_wire};
+
+/// Largest file handed to a command check.
+const MAX_NEEDED_FILE: u64 = 1024 * 1024;
+
+/// Judges `command` with the configuration of the repository at `root`,
+/// from the working directory `cwd`.
+pub fn judge(
+    root: &Path,
+    cwd: &Path,
+    config: &Config,
+    command: &str,
+    overridden: Option<String>,
+) -> Result<Verdict> {
+    let cache_dir = crate::plugin::cache::default_dir();
+    let runtime = crate::plugin::Runtime::new(cache_dir)?;
+    let limits = config.limits;
+    let (plugins, mut load_errors) = crate::setup::load_plugins(&runtime, config, limits);
+    let rules = crate::setup::configure(config, &plugins, &mut load_errors, limits)?;
+    let rel_cwd = cwd
+        .strip_prefix(root)
+        .ok()
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .unwrap_or_default();
+
+    let results: Vec<_> = rules
+        .par_iter()
+        .filter(|rule| rule.plugin.has_command_checks())
+        .map(|rule| {
+            let needs = rule.plugin.command_needs(limits, &rule.options_json)?;
+            let input = command_wire::CommandInput {
+                command: command.to_owned(),
+                cwd: rel_cwd.clone(),
+                env: needed_env(&needs.env),
+                files: needed_files(root, &needs.files),
+                options: rule.options_json.to_string(),
+            };
+            let found = rule.plugin.check_command(limits, &input)?;
+            Ok::<_, crate::plugin::PluginError>((rule, found))
+        })
+        .collect();
+
+    let mut findings = Vec::new();
+    let mut errors: Vec<RunError> = load_errors.into_iter().map(RunError::from).collect();
+    for result in results {
+        match result {
+            Ok((rule, found)) => {
+                for f in found {
+                    match resolve(rule, command, f) {
+                        Ok(Some(found)) => findings.push(found),
+                        Ok(None) => {}
+                        Err(message) => {
+                            errors.push(RunError {
+                                kind: "plugin",
+                                subject: rule.plugin.meta.id.clone(),
+                                message,
+                            });
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(e) => errors.push(RunError::from(e)),
+        }
+    }
+    errors.sort();
+    errors.dedup();
+
+    let commands = shell::commands(command);
+    let allow = compile(&config.guard.allow);
+    let mut allowed = Vec::new();
+    let mut findings: Vec<Finding> = findings
+        .into_iter()
+        .filter_map(
+            |(finding, range)| match allowing(&allow, &commands, &range) {
+                Some(pattern) => {
+                    allowed.push((finding, pattern.at.clone()));
+                    None
+                }
+                None => Some(finding),
+            },
+        )
+        .collect();
+    let deny = compile(&config.guard.deny);
+    for simple in &commands {
+        if let Some((_, at)) = deny.iter().find(|(p, _)| p.matches(simple)) {
+            findings.push(Finding {
+                rule: HOST_RULE.to_owned(),
+                check: "guard-deny".to_owned(),
+                severity: Severity::Error,
+                path: COMMAND_PATH.to_owned(),
+                span: Some(Span::of_range(command, simple.range.clone())),
+                message: format!(
+                    "`{}` matches the deny pattern `{}` ({})",
+                    one_line(command.get(simple.range.clone()).unwrap_or("")),
+                    at.pattern,
+                    at.at
+                ),
+                help: Some(
+                    "this command is forbidden by the repository's rules.toml; ask a human"
+                        .to_owned(),
+                ),
+            });
+        }
+    }
+    crate::diagnostic::sort_findings(&mut findings);
+    Ok(Verdict {
+        command: command.to_owned(),
+        findings,
+        allowed,
+        errors,
+        overridden,
+    })
+}
+
+fn compile(patterns: &[GuardPattern]) -> Vec<(Pattern, &GuardPattern)> {
+    patterns
+        .iter()
+        .filter_map(|p| Pattern::parse(&p.pattern).map(|compiled| (compiled, p)))
+        .collect()
+}
+
+/// The `allow` pattern that covers a finding at `range`: one matching the
+/// innermost simple command the range starts in.
+fn allowing<'a>(
+    patterns: &'a [(Pattern, &'a GuardPattern)],
+    commands: &[shell::Command],
+    range: &std::ops::Range<usize>,
+) -> Option<&'a GuardPattern> {
+    let command = commands
+        .iter()
+        .filter(|c| c.range.start <= range.start && range.start <= c.range.end)
+        .min_by_key(|c| c.range.end - c.range.start)?;
+    patterns
+        .iter()
+        .find(|(pattern, _)| pattern.matches(command))
+        .map(|(_, at)| *at)
+}
+
+/// Validates a plugin's command finding and applies configuration; the
+/// finding comes back with its byte range.
+fn resolve(
+    rule: &ActiveRule,
+    command: &str,
+    finding: command_wire::CommandFinding,
+) -> Result<Option<(Finding, std::ops::Range<usize>)>, String> {
+    let meta = &rule.plugin.meta;
+    let check = meta.check(&finding.check)?;
+    let (start, end) = (finding.start as usize, finding.end as usize);
+    if start > end
+        || end > command.len()
+        || !command.is_char_boundary(start)
+        || !command.is_char_boundary(end)
+    {
+        return Err(format!(
+            "returned a command finding with an invalid range {start}..{end} (the command is \
+             {} bytes)",
+            command.len()
+        ));
+    }
+    let Some(severity) = rule.severity(check, finding.severity) else {
+        return Ok(None);
+    };
+    let cut = |mut text: String| {
+        truncate(&mut text);
+        text
+    };
+    Ok(Some((
+        Finding {
+            rule: meta.id.clone(),
+            check: check.id.clone(),
+            severity,
+            path: COMMAND_PATH.to_owned(),
+            span: Some(Span::of_range(command, start..end)),
+            message: cut(finding.message),
+            help: finding.help.map(cut),
+        },
+        start..end,
+    )))
+}
+
+fn needed_env(names: &[String]) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = names
+        .iter()
+        .filter_map(|name| Some((name.clone(), std::env::var(name).ok()?)))
+        .collect();
+    env.sort();
+    env.dedup();
+    env
+}
+
+/// Reads the declared files from the working tree. Paths must stay inside
+/// the repository: absolute paths and `..` are refused (skipped), so a
+/// plugin cannot read outside what the repository holds.
+fn needed_files(root: &Path, paths: &[String]) -> Vec<wire::File> {
+    let mut files: Vec<wire::File> = paths
+        .iter()
+        .filter(|p| {
+            !p.is_empty()
+                && !p.starts_with('/')
+                && !p.contains('\\')
+                && p.split('/').all(|c| !c.is_empty() && c != "..")
+        })
+        .filter_map(|p| {
+            let full = root.join(p);
+            let meta = std::fs::symlink_metadata(&full).ok()?;
+            if !meta.is_file() {
+                return None;
+            }
+            use drift_syntax::files::Content as Plain;
+            // Classified as the snapshot classifies files, so a command
+            // check and a file check see the same text.
+            let content = if meta.len() > MAX_NEEDED_FILE {
+                wire::Content::TooLarge(meta.len())
+            } else {
+                match Plain::classify(std::fs::read(&full).ok()?, MAX_NEEDED_FILE) {
+                    Plain::Text(text) => wire::Content::Text(text),
+                    Plain::Binary => wire::Content::Binary,
+                    Plain::InvalidUtf8(at) => wire::Content::InvalidUtf8(at),
+                    Plain::TooLarge(size) => wire::Content::TooLarge(size),
+                }
+            };
+            Some(wire::File {
+                path: p.clone(),
+                content,
+                sql: None,
+            })
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    files
+}
+
+pub(super) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
