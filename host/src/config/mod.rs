@@ -389,25 +389,32 @@ impl Parser<'_> {
         level
     }
 
-    fn globs(&mut self, key: &Key<'_>, value: &Value<'_>) -> Vec<String> {
+    /// An array of strings, each checked by `accept` (whose `Err` is the
+    /// message at that string); returns the accepted ones with their
+    /// offsets. `what` names the strings in type errors ("glob").
+    fn strings(
+        &mut self,
+        key: &Key<'_>,
+        value: &Value<'_>,
+        what: &str,
+        accept: impl Fn(&str) -> Result<(), String>,
+    ) -> Vec<(String, usize)> {
         let DeValue::Array(items) = value.get_ref() else {
-            self.type_error(key, value, "an array of glob strings");
+            self.type_error(key, value, &format!("an array of {what} strings"));
             return Vec::new();
         };
         let mut out = Vec::new();
         for item in items.iter() {
+            let start = item.span().start;
             match item.get_ref() {
-                DeValue::String(s) => match globset::Glob::new(s) {
-                    Ok(_) => out.push(s.to_string()),
-                    Err(e) => self.error_at(
-                        item.span().start,
-                        format!("invalid glob `{s}` in `{}`: {}", key.get_ref(), e.kind()),
-                    ),
+                DeValue::String(s) => match accept(s) {
+                    Ok(()) => out.push((s.to_string(), start)),
+                    Err(message) => self.error_at(start, message),
                 },
                 other => self.error_at(
-                    item.span().start,
+                    start,
                     format!(
-                        "`{}` must contain glob strings, found {}",
+                        "`{}` must contain {what} strings, found {}",
                         key.get_ref(),
                         other.type_str()
                     ),
@@ -417,13 +424,26 @@ impl Parser<'_> {
         out
     }
 
+    fn globs(&mut self, key: &Key<'_>, value: &Value<'_>) -> Vec<String> {
+        let name = key.get_ref().to_string();
+        self.strings(key, value, "glob", |s| {
+            globset::Glob::new(s)
+                .map(drop)
+                .map_err(|e| format!("invalid glob `{s}` in `{name}`: {}", e.kind()))
+        })
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect()
+    }
+
     fn guard(&mut self, key: &Key<'_>, value: &Value<'_>) -> GuardSettings {
         let mut guard = GuardSettings::default();
         let Some(table) = self.table(key, value) else {
             return guard;
         };
         for (key, value) in table {
-            let list = match key.get_ref().as_ref() {
+            let name = key.get_ref().to_string();
+            let list = match name.as_str() {
                 "allow" => &mut guard.allow,
                 "deny" => &mut guard.deny,
                 other => {
@@ -434,36 +454,20 @@ impl Parser<'_> {
                     continue;
                 }
             };
-            let DeValue::Array(items) = value.get_ref() else {
-                self.type_error(key, value, "an array of command patterns");
-                continue;
-            };
-            for item in items.iter() {
-                match item.get_ref() {
-                    DeValue::String(s) if guard::Pattern::parse(s).is_some() => {
-                        let (line, column) = self.locator.position(item.span().start);
-                        list.push(GuardPattern {
-                            pattern: s.to_string(),
-                            at: format!("{}:{line}:{column}", self.locator.origin()),
-                        });
-                    }
-                    DeValue::String(s) => self.error_at(
-                        item.span().start,
-                        format!(
-                            "`{s}` in `{}` is not a command pattern: give the program and its \
-                             leading words, e.g. \"prisma migrate reset\"",
-                            key.get_ref()
-                        ),
-                    ),
-                    other => self.error_at(
-                        item.span().start,
-                        format!(
-                            "`{}` must contain command strings, found {}",
-                            key.get_ref(),
-                            other.type_str()
-                        ),
-                    ),
-                }
+            let patterns =
+                self.strings(key, value, "command", |s| match guard::Pattern::parse(s) {
+                    Some(_) => Ok(()),
+                    None => Err(format!(
+                        "`{s}` in `{name}` is not a command pattern: give the program and its \
+                     leading words, e.g. \"prisma migrate reset\""
+                    )),
+                });
+            for (pattern, start) in patterns {
+                let (line, column) = self.locator.position(start);
+                list.push(GuardPattern {
+                    pattern,
+                    at: format!("{}:{line}:{column}", self.locator.origin()),
+                });
             }
         }
         guard

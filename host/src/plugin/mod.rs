@@ -633,33 +633,22 @@ trait Instantiate {
     fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<Self::Instance>;
 }
 
-impl Instantiate for v1::PluginPre<State> {
-    type Instance = v1::Plugin;
-    fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<v1::Plugin> {
-        v1::PluginPre::instantiate(self, store)
-    }
+/// The bindings' pre-instantiated components, one per interface version.
+macro_rules! instantiate_bindings {
+    ($($version:ident),*) => {$(
+        impl Instantiate for $version::PluginPre<State> {
+            type Instance = $version::Plugin;
+            fn instantiate(
+                &self,
+                store: &mut wasmtime::Store<State>,
+            ) -> wasmtime::Result<$version::Plugin> {
+                $version::PluginPre::instantiate(self, store)
+            }
+        }
+    )*};
 }
 
-impl Instantiate for v2::PluginPre<State> {
-    type Instance = v2::Plugin;
-    fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<v2::Plugin> {
-        v2::PluginPre::instantiate(self, store)
-    }
-}
-
-impl Instantiate for v3::PluginPre<State> {
-    type Instance = v3::Plugin;
-    fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<v3::Plugin> {
-        v3::PluginPre::instantiate(self, store)
-    }
-}
-
-impl Instantiate for v4::PluginPre<State> {
-    type Instance = v4::Plugin;
-    fn instantiate(&self, store: &mut wasmtime::Store<State>) -> wasmtime::Result<v4::Plugin> {
-        v4::PluginPre::instantiate(self, store)
-    }
-}
+instantiate_bindings!(v1, v2, v3, v4);
 
 /// A component instantiated without bindings, for calls the host types
 /// itself.

@@ -474,18 +474,19 @@ impl Parser<'_> {
         matches!(self.kind(), None | Some(Tok::RBrace)) || self.at_block_header()
     }
 
-    // ----- models, views, composite types -----
+    // ----- block bodies -----
 
-    fn model(&mut self, doc: Option<String>) {
-        let Some(header) = self.header() else {
-            return;
-        };
-        let kind = match header.keyword.as_str() {
-            "view" => ModelKind::View,
-            "type" => ModelKind::CompositeType,
-            _ => ModelKind::Model,
-        };
-        let mut fields = Vec::new();
+    /// The lines of a block up to its closing brace: blank lines, comment
+    /// runs (the doc of the next item), `@@` attributes, and items read by
+    /// `item` from a line that starts with a name. An item that fails has
+    /// been reported (and its line skipped) by `item`; any other line is
+    /// `invalid`.
+    fn block_body<T>(
+        &mut self,
+        invalid: &str,
+        mut item: impl FnMut(&mut Self, Option<String>) -> PResult<T>,
+    ) -> (Vec<T>, Vec<Attribute>) {
+        let mut items = Vec::new();
         let mut attributes = Vec::new();
         let mut pending: Option<String> = None;
         while !self.at_body_end() {
@@ -497,13 +498,31 @@ impl Parser<'_> {
                 Some(Tok::AtAt) => self.block_attribute(&mut attributes),
                 Some(Tok::Ident) => {
                     let doc = pending.take();
-                    if let Ok(field) = self.field(doc) {
-                        fields.push(field);
+                    if let Ok(found) = item(self, doc) {
+                        items.push(found);
                     }
                 }
-                _ => self.invalid_line("This line is not a valid field or attribute definition."),
+                _ => self.invalid_line(invalid),
             }
         }
+        (items, attributes)
+    }
+
+    // ----- models, views, composite types -----
+
+    fn model(&mut self, doc: Option<String>) {
+        let Some(header) = self.header() else {
+            return;
+        };
+        let kind = match header.keyword.as_str() {
+            "view" => ModelKind::View,
+            "type" => ModelKind::CompositeType,
+            _ => ModelKind::Model,
+        };
+        let (fields, attributes) = self.block_body(
+            "This line is not a valid field or attribute definition.",
+            |p, doc| p.field(doc),
+        );
         let span = self.close_block(&header);
         let db_name = block_map(&attributes);
         let model = Model {
@@ -638,26 +657,14 @@ impl Parser<'_> {
         let Some(header) = self.header() else {
             return;
         };
-        let mut values = Vec::new();
-        let mut attributes = Vec::new();
-        let mut pending: Option<String> = None;
-        while !self.at_body_end() {
-            match self.kind() {
-                Some(Tok::Newline) => {
-                    self.bump();
+        let (values, attributes) =
+            self.block_body("This line is not an enum value definition.", |p, doc| {
+                let value = p.enum_value(doc);
+                if value.is_err() {
+                    p.skip_to_line_end();
                 }
-                Some(k) if k.is_comment() => pending = self.comment_run(),
-                Some(Tok::AtAt) => self.block_attribute(&mut attributes),
-                Some(Tok::Ident) => {
-                    let doc = pending.take();
-                    match self.enum_value(doc) {
-                        Ok(value) => values.push(value),
-                        Err(Reported) => self.skip_to_line_end(),
-                    }
-                }
-                _ => self.invalid_line("This line is not an enum value definition."),
-            }
-        }
+                value
+            });
         let span = self.close_block(&header);
         let db_name = block_map(&attributes);
         self.schema.enums.push(Enum {

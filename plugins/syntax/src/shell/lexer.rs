@@ -100,6 +100,15 @@ enum Ctx {
     Backtick,
 }
 
+/// The construct a `$` at `i` opens: `$(` or `${`.
+fn dollar_opens(b: &[u8], i: usize) -> Option<Ctx> {
+    match b.get(i + 1) {
+        Some(b'(') => Some(Ctx::Paren),
+        Some(b'{') => Some(Ctx::Brace),
+        _ => None,
+    }
+}
+
 /// Index of the byte closing the constructs in `init` (innermost last), for
 /// content starting at `start`: the `)` of `$(`, the `}` of `${`. Quotes,
 /// nested substitutions and comments are skipped. Iterative, linear. Returns
@@ -118,17 +127,12 @@ fn find_close(b: &[u8], start: usize, init: &[Ctx]) -> usize {
                     stack.pop();
                 }
                 b'`' => stack.push(Ctx::Backtick),
-                b'$' => match b.get(i + 1) {
-                    Some(b'(') => {
-                        stack.push(Ctx::Paren);
+                b'$' => {
+                    if let Some(opened) = dollar_opens(b, i) {
+                        stack.push(opened);
                         i += 1;
                     }
-                    Some(b'{') => {
-                        stack.push(Ctx::Brace);
-                        i += 1;
-                    }
-                    _ => {}
-                },
+                }
                 _ => {}
             },
             Ctx::Backtick => match c {
@@ -143,16 +147,12 @@ fn find_close(b: &[u8], start: usize, init: &[Ctx]) -> usize {
                 b'\'' => i = find_byte(b, b'\'', i + 1),
                 b'"' => stack.push(Ctx::DQuote),
                 b'`' => stack.push(Ctx::Backtick),
-                b'$' => match b.get(i + 1) {
-                    Some(b'(') => {
-                        stack.push(Ctx::Paren);
+                b'$' => match (dollar_opens(b, i), b.get(i + 1)) {
+                    (Some(opened), _) => {
+                        stack.push(opened);
                         i += 1;
                     }
-                    Some(b'{') => {
-                        stack.push(Ctx::Brace);
-                        i += 1;
-                    }
-                    Some(b'\'') => {
+                    (None, Some(b'\'')) => {
                         let mut j = i + 2;
                         while let Some(&d) = b.get(j) {
                             match d {
