@@ -17,7 +17,8 @@
 #
 #   bench/matrix.sh [SCALE]      # SCALE multiplies every count (default 1)
 #
-# Environment: RUNS (repetitions, default 5; scenario c uses 3), WORK (keep
+# Environment: RUNS (repetitions, default 5; scenario c uses 3), BIN (the
+# drift-host binary to measure, default this workspace's release build), WORK (keep
 # the generated repositories there instead of a temporary folder),
 # CARGO_TARGET_DIR. Wall time: median of RUNS, with the runs of a
 # scenario's configurations interleaved (run 1 of each, then run 2, ...);
@@ -30,8 +31,10 @@ scale=${1:-1}
 runs=${RUNS:-5}
 target=${CARGO_TARGET_DIR:-$root/target}
 
-nice -n 10 cargo build --release -q -p bench-native-rules
-bin=$target/release/drift-host
+nice -n 10 cargo build --release -q -p drift-host -p bench-native-rules
+# BIN measures another build of drift-host (a baseline, say) on the same
+# generated repositories.
+bin=${BIN:-$target/release/drift-host}
 native=$target/release/native_sql_rules
 
 if ! command -v squawk >/dev/null 2>&1; then
