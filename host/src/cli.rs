@@ -54,9 +54,19 @@ pub struct RulesArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Output format (text or json).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format: the list is text or JSON (the report formats describe
+    /// findings, not rules).
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// The formats `drift-host rules` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// One line per check, grouped by rule.
+    Text,
+    /// `{"version": 1, "checks": [...]}`.
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -190,7 +190,7 @@ pub fn configure(
     plugins: &[Arc<Plugin>],
     load_errors: &mut Vec<PluginError>,
     limits: CallLimits,
-) -> Result<Vec<ActiveRule>> {
+) -> Result<Configured> {
     let mut known: BTreeMap<String, Vec<String>> = plugins
         .iter()
         .map(|p| {
@@ -224,10 +224,26 @@ pub fn configure(
             }
             let options_json = serde_json::Value::Object(settings.options.clone()).to_string();
             let result = plugin.validate_options(limits, &options_json);
-            Some((plugin.clone(), settings, options_json, result))
+            let deprecated = match &result {
+                Ok(problems) if problems.is_empty() => {
+                    deprecated_levels(plugin, limits, &settings.options)
+                }
+                _ => Vec::new(),
+            };
+            Some((plugin.clone(), settings, options_json, result, deprecated))
         })
         .collect();
-    for (plugin, settings, options_json, result) in validations {
+    let mut notes = Vec::new();
+    for (plugin, settings, options_json, result, deprecated) in validations {
+        for (path, text, canonical) in deprecated {
+            let mut at = settings.options_path.clone();
+            at.extend(path);
+            notes.push(
+                config
+                    .locator
+                    .error(&at, config::deprecated_level_note(&text, canonical)),
+            );
+        }
         match result {
             Ok(problems) if problems.is_empty() => rules.push(ActiveRule {
                 plugin,
@@ -267,7 +283,71 @@ pub fn configure(
         return Err(ConfigErrors(errors).into());
     }
     rules.sort_by(|a, b| a.plugin.meta.id.cmp(&b.plugin.meta.id));
-    Ok(rules)
+    notes.sort_by_key(|e| (e.line, e.column));
+    Ok(Configured { rules, notes })
+}
+
+/// The rules of a run, and notes about their options.
+#[derive(Debug)]
+pub struct Configured {
+    /// Sorted by id.
+    pub rules: Vec<ActiveRule>,
+    /// Deprecated level spellings in the rules' options, with positions.
+    pub notes: Vec<ConfigError>,
+}
+
+/// The option values of `plugin` that are deprecated level spellings
+/// (`warn`, `allow`): key path, text, canonical spelling. Rules do not say
+/// which options are levels, so the plugin is asked: a value is a level
+/// when the rule accepts it spelled canonically and refuses a word that is
+/// no level at all in its place. A free-form string option accepts both,
+/// and a custom rule whose own `"allow"` means something else refuses
+/// `"off"`: neither gets a note.
+fn deprecated_levels(
+    plugin: &Plugin,
+    limits: CallLimits,
+    options: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<(Vec<String>, String, &'static str)> {
+    fn walk(
+        value: &mut serde_json::Value,
+        path: &mut Vec<String>,
+        out: &mut Vec<(Vec<String>, String, &'static str)>,
+    ) {
+        match value {
+            serde_json::Value::String(text) => {
+                if let Some(canonical) = config::deprecated_level(text) {
+                    out.push((path.clone(), text.clone(), canonical));
+                    *text = canonical.to_owned();
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    path.push(key.clone());
+                    walk(value, path, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let accepts = |options: &serde_json::Value| matches!(plugin.validate_options(limits, &options.to_string()), Ok(p) if p.is_empty());
+    let mut canonical = serde_json::Value::Object(options.clone());
+    let mut found = Vec::new();
+    walk(&mut canonical, &mut Vec::new(), &mut found);
+    if found.is_empty() || !accepts(&canonical) {
+        return Vec::new();
+    }
+    found
+        .into_iter()
+        .filter(|(path, _, _)| {
+            let mut probe = canonical.clone();
+            let slot = path.iter().try_fold(&mut probe, |v, key| v.get_mut(key));
+            if let Some(slot) = slot {
+                *slot = serde_json::Value::String("\u{1}not a level".to_owned());
+            }
+            !accepts(&probe)
+        })
+        .collect()
 }
 
 /// Every plugin `config` names (built-ins included), sorted by id; the

@@ -126,3 +126,31 @@ fn bad_paths_exit_2() {
     let run = repo.run(&["run", "--staged", "--base", "main"]);
     assert_eq!(run.code, 2, "clap usage errors exit 2: {run:?}");
 }
+
+/// `warn` and `allow` still work wherever a level is written, in
+/// rules.toml's own keys and in a rule's options, each with a note naming
+/// its position; a free-form string option that happens to say `allow`
+/// gets none.
+#[test]
+fn deprecated_level_spellings_are_accepted_with_a_note() {
+    let repo = Repo::fixture("numbering-clean");
+    crate::harness::with_probe(
+        &repo,
+        "ok\", label = \"allow",
+        "[rules.numbering]\nseverity = \"warn\"\nletter-suffix = \"allow\"\nchecks = { gap = \"allow\" }\n",
+    );
+    repo.write("prisma/migrations/03b_fix.sql", "SELECT 1;\n");
+    let run = repo.run(&["run", "--format", "json"]);
+    assert!(run.errors().is_empty(), "{run:?}");
+    let notes: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("note: "))
+        .collect();
+    insta::assert_snapshot!(notes.join("\n"));
+    // `letter-suffix = "allow"` is `off`: no letter-suffix finding.
+    assert!(
+        !run.checks().iter().any(|c| c == "numbering/letter-suffix"),
+        "{run:?}"
+    );
+}

@@ -85,7 +85,7 @@ fn letter_suffix_and_rollback_policies_are_configurable() {
     assert_eq!(run.code, 0);
     repo.write(
         "rules.toml",
-        "[rules.numbering]\nletter-suffix = \"allow\"\nrollback = \"error\"\n",
+        "[rules.numbering]\nletter-suffix = \"off\"\nrollback = \"error\"\n",
     );
     let run = repo.run(&["run", "--format", "json"]);
     assert_eq!(

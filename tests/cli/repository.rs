@@ -119,6 +119,17 @@ fn rules_and_explain() {
     assert_eq!(find("duplicate-number")["origin"], "built-in");
     let run = repo.run(&["rules"]);
     assert!(run.stdout.contains("numbering/gap"), "{run:?}");
+    // The report formats describe findings: refused, not printed as text.
+    for format in ["sarif", "github", "junit"] {
+        let run = repo.run(&["rules", "--format", format]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(run.stdout.is_empty(), "{run:?}");
+        assert!(
+            run.stderr.contains("invalid value")
+                && run.stderr.contains("[possible values: text, json]"),
+            "{run:?}"
+        );
+    }
     let run = repo.run(&["explain", "numbering/gap"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(

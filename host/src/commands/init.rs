@@ -152,11 +152,11 @@ pub fn starter_config(survey: &Survey) -> String {
     }
     let _ = writeln!(
         out,
-        "# letter-suffix = \"warn\"    # 17b_fix.sql: allow | warn | error"
+        "# letter-suffix = \"warning\" # 17b_fix.sql: off | info | warning | error"
     );
     let _ = writeln!(
         out,
-        "# rollback = \"allow\"        # 17_x_rollback.sql: allow | warn | error"
+        "# rollback = \"off\"          # 17_x_rollback.sql: off | info | warning | error"
     );
     let _ = writeln!(out, "# checks = {{ gap = \"off\" }}");
     out

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 
 use crate::cli::Color;
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::diagnostic::RunError;
 use crate::engine::{self, Report};
 use crate::plugin::{Plugin, Runtime};
@@ -76,7 +76,9 @@ pub(crate) fn check(
                 Snapshot::take(root, source, &filter, config.max_file_size)
             },
         );
-        let (rules, load_errors) = loaded?;
+        let (configured, load_errors) = loaded?;
+        print_notes(config.notes.iter().chain(&configured.notes));
+        let rules = configured.rules;
         let snapshot = snapshot?;
         let prepared = started.elapsed();
         let mut report = engine::run(&snapshot, &rules, limits, threads);
@@ -87,6 +89,17 @@ pub(crate) fn check(
         report.errors.sort();
         Ok(report)
     })
+}
+
+/// Prints configuration notes (deprecated spellings) on stderr, where they
+/// never change the output or the exit code.
+fn print_notes<'a>(notes: impl Iterator<Item = &'a ConfigError>) {
+    let mut notes: Vec<&ConfigError> = notes.collect();
+    notes.sort_by_key(|n| (n.line, n.column));
+    #[allow(clippy::print_stderr)]
+    for note in notes {
+        eprintln!("note: {note}");
+    }
 }
 
 /// Loads the configuration and every plugin it names, for the commands that

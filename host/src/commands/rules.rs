@@ -5,9 +5,8 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::{exit, loaded_rules};
-use crate::cli::RulesArgs;
+use crate::cli::{ListFormat, RulesArgs};
 use crate::config::Level;
-use crate::output::Format;
 use crate::plugin::Origin;
 
 /// `drift-host rules`.
@@ -45,7 +44,7 @@ pub fn rules(args: &RulesArgs, stdout: &mut dyn Write) -> Result<u8> {
             }));
         }
     }
-    if args.format == Format::Json {
+    if args.format == ListFormat::Json {
         serde_json::to_writer_pretty(
             &mut *stdout,
             &serde_json::json!({ "version": 1, "checks": rows }),

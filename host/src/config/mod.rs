@@ -46,15 +46,35 @@ pub enum Level {
 }
 
 impl Level {
+    /// `off | info | warning | error`, and the deprecated `warn` and
+    /// `allow` (the configuration notes them, see [`deprecated_level`]).
     fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "error" => Level::Error,
-            "warning" => Level::Warning,
+            "warning" | "warn" => Level::Warning,
             "info" => Level::Info,
-            "off" => Level::Off,
+            "off" | "allow" => Level::Off,
             _ => return None,
         })
     }
+}
+
+/// The canonical spelling of a deprecated level (`warn`, `allow`), which
+/// rules.toml and rule options still accept.
+pub fn deprecated_level(text: &str) -> Option<&'static str> {
+    match text {
+        "warn" => Some("warning"),
+        "allow" => Some("off"),
+        _ => None,
+    }
+}
+
+/// The note for a deprecated level.
+pub fn deprecated_level_note(text: &str, canonical: &str) -> String {
+    format!(
+        "`{text}` is a deprecated spelling of `{canonical}`: levels are off, info, warning \
+         or error everywhere in rules.toml"
+    )
 }
 
 /// Resource budget for each plugin call.
@@ -110,6 +130,9 @@ pub struct Config {
     pub plugins: Vec<PluginSpec>,
     pub guard: GuardSettings,
     pub locator: Locator,
+    /// What is accepted but deserves a word (deprecated spellings), with
+    /// positions; commands print them as notes on stderr.
+    pub notes: Vec<ConfigError>,
 }
 
 /// A problem in the configuration, with its position.
@@ -184,6 +207,7 @@ impl Config {
         let mut p = Parser {
             locator: &locator,
             errors: Vec::new(),
+            notes: Vec::new(),
         };
         let mut config = Config {
             origin: origin.to_owned(),
@@ -195,6 +219,7 @@ impl Config {
             plugins: Vec::new(),
             guard: GuardSettings::default(),
             locator: locator.clone(),
+            notes: Vec::new(),
         };
         // `plugins` last: its tables may only add settings for ids that
         // [rules] does not configure, which needs [rules] parsed first.
@@ -240,6 +265,8 @@ impl Config {
             }
         }
         if p.errors.is_empty() {
+            p.notes.sort_by_key(|e| (e.line, e.column));
+            config.notes = p.notes;
             Ok(config)
         } else {
             p.errors.sort_by_key(|e| (e.line, e.column));
@@ -298,6 +325,7 @@ impl Config {
 struct Parser<'a> {
     locator: &'a Locator,
     errors: Vec<ConfigError>,
+    notes: Vec<ConfigError>,
 }
 
 type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
@@ -377,6 +405,15 @@ impl Parser<'_> {
     fn level(&mut self, key: &Key<'_>, value: &Value<'_>) -> Option<Level> {
         let s = self.string(key, value)?;
         let level = Level::parse(&s);
+        if let Some(canonical) = deprecated_level(&s) {
+            let (line, column) = self.locator.position(value.span().start);
+            self.notes.push(ConfigError {
+                file: self.locator.origin().to_owned(),
+                line,
+                column,
+                message: deprecated_level_note(&s, canonical),
+            });
+        }
         if level.is_none() {
             self.error_at(
                 value.span().start,

@@ -32,7 +32,7 @@ pub fn judge(
     let runtime = crate::plugin::Runtime::new(cache_dir)?;
     let limits = config.limits;
     let (plugins, mut load_errors) = crate::setup::load_plugins(&runtime, config, limits);
-    let rules = crate::setup::configure(config, &plugins, &mut load_errors, limits)?;
+    let rules = crate::setup::configure(config, &plugins, &mut load_errors, limits)?.rules;
     let rel_cwd = cwd
         .strip_prefix(root)
         .ok()

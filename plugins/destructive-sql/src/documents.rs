@@ -4,13 +4,13 @@
 //! Makefiles and justfiles run (the `scripts` option, an error by default).
 
 use drift_sdk::paths::{file_name, parent};
-use drift_sdk::{Finding, LineIndex, Severity};
+use drift_sdk::{Finding, LineIndex};
 
+use crate::Options;
 use crate::commands::{Hit, scan};
 use crate::markdown::{Fences, forbidden};
 use crate::package_json::scripts;
 use crate::shell::comment_start;
-use crate::{Level, Options};
 
 /// How a file is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,17 +50,6 @@ pub fn kind(path: &str) -> Option<Kind> {
         return Some(Kind::Script);
     }
     (name == "package.json").then_some(Kind::PackageJson)
-}
-
-impl Level {
-    /// The severity a finding gets at this level (`None`: no finding).
-    pub fn severity(self) -> Option<Severity> {
-        match self {
-            Level::Off => None,
-            Level::Warn => Some(Severity::Warning),
-            Level::Error => Some(Severity::Error),
-        }
-    }
 }
 
 /// The words `scan` looks for.

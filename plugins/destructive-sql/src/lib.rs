@@ -122,9 +122,9 @@
 //!
 //! ```toml
 //! [rules.destructive-sql]
-//! # Commands in Markdown: "warn" (default), "error" or "off".
-//! docs = "warn"
-//! # Commands in scripts, package.json and CI configuration: "warn", "error" (default) or "off".
+//! # Commands in Markdown: "off", "info", "warning" (default) or "error".
+//! docs = "warning"
+//! # Commands in scripts, package.json and CI configuration: "off", "info", "warning" or "error" (default).
 //! scripts = "error"
 //! # drift-host guard: database hosts that count as local, besides localhost,
 //! # *.localhost and Unix sockets.
@@ -180,8 +180,8 @@ mod shell;
 mod sql;
 
 use drift_sdk::{
-    CheckMeta, CommandFinding, CommandInput, CommandNeeds, Finding, Input, Metadata, Rule, Scope,
-    Severity,
+    CheckMeta, CommandFinding, CommandInput, CommandNeeds, Finding, Input, Level, Metadata, Rule,
+    Scope, Severity,
 };
 use serde::Deserialize;
 
@@ -210,7 +210,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            docs: Level::Warn,
+            docs: Level::Warning,
             scripts: Level::Error,
             local_hosts: ["127.0.0.1", "::1", "0.0.0.0", "host.docker.internal"]
                 .map(str::to_owned)
@@ -226,15 +226,6 @@ impl Default for Options {
             .to_vec(),
         }
     }
-}
-
-/// How loudly commands in one kind of file are reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Off,
-    Warn,
-    Error,
 }
 
 /// Every check: id, default severity, summary (the order of the docs).
@@ -389,16 +380,16 @@ mod tests {
     #[test]
     fn options_are_parsed_strictly() {
         let options: Options =
-            drift_sdk::parse_options(r#"{"docs": "off", "scripts": "warn"}"#).unwrap();
+            drift_sdk::parse_options(r#"{"docs": "off", "scripts": "warning"}"#).unwrap();
         assert_eq!(options.docs, Level::Off);
-        assert_eq!(options.scripts, Level::Warn);
+        assert_eq!(options.scripts, Level::Warning);
         assert_eq!(
             drift_sdk::parse_options::<Options>("").unwrap(),
             Options::default()
         );
         let unknown = drift_sdk::parse_options::<Options>(r#"{"doc": "off"}"#).unwrap_err();
         assert!(unknown[0].message.contains("unknown field"), "{unknown:?}");
-        let bad = drift_sdk::parse_options::<Options>(r#"{"scripts": "warning"}"#).unwrap_err();
+        let bad = drift_sdk::parse_options::<Options>(r#"{"scripts": "sometimes"}"#).unwrap_err();
         assert_eq!(bad[0].key, "scripts");
     }
 
@@ -465,7 +456,7 @@ mod tests {
         let quiet = run(
             &DestructiveSql,
             &input,
-            r#"{"docs": "off", "scripts": "warn"}"#,
+            r#"{"docs": "off", "scripts": "warning"}"#,
         )
         .unwrap();
         let severities: Vec<(&str, Option<Severity>)> = quiet

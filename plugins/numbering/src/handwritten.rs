@@ -4,12 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use drift_sdk::Finding;
 use drift_sdk::paths::{file_name, join};
-use drift_sdk::{Finding, Severity};
 
+use crate::Options;
 use crate::layout::{Contents, Direction, HandWritten, Stray, list, slugify};
 use crate::prisma::next_second;
-use crate::{Level, Options};
 
 /// Hands out free numbers after the highest one, so that suggestions never
 /// collide with each other, and every finding about one file suggests the
@@ -315,17 +315,6 @@ fn unrecognized(
     );
 }
 
-impl Level {
-    /// The severity a finding gets at this level (`None`: no finding).
-    pub fn severity(self) -> Option<Severity> {
-        match self {
-            Level::Allow => None,
-            Level::Warn => Some(Severity::Warning),
-            Level::Error => Some(Severity::Error),
-        }
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -402,7 +391,7 @@ mod tests {
         insta::assert_snapshot!(check(&files, "{}"));
         let allowed = check(
             &["17_a.sql", "17b_x.sql", "18_c.sql"],
-            r#"{"letter-suffix": "allow"}"#,
+            r#"{"letter-suffix": "off"}"#,
         );
         assert_eq!(allowed, "");
         let error = check(&["17_a.sql", "17b_x.sql"], r#"{"letter-suffix": "error"}"#);
@@ -416,7 +405,7 @@ mod tests {
             "{}"
         ));
         let letters = ["3_a.sql", "4_b.sql", "4b_c.sql", "5_d.sql"];
-        assert_eq!(check(&letters, r#"{"letter-suffix": "allow"}"#), "");
+        assert_eq!(check(&letters, r#"{"letter-suffix": "off"}"#), "");
         let timestamps = ["20240101_a.sql", "20240305_b.sql"];
         assert_eq!(check(&timestamps, "{}"), "");
     }
@@ -431,7 +420,7 @@ mod tests {
             "02_b_down.sql",
         ];
         assert_eq!(check(&files, "{}"), "");
-        insta::assert_snapshot!(check(&files, r#"{"rollback": "warn"}"#));
+        insta::assert_snapshot!(check(&files, r#"{"rollback": "warning"}"#));
         let error = check(
             &["01_a.sql", "01_a_rollback.sql"],
             r#"{"rollback": "error"}"#,

@@ -316,7 +316,7 @@ mod tests {
             )
             .build();
         insta::assert_snapshot!(show(
-            &run(&Numbering, &input, r#"{"letter-suffix": "allow"}"#).unwrap()
+            &run(&Numbering, &input, r#"{"letter-suffix": "off"}"#).unwrap()
         ));
     }
 

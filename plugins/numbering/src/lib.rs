@@ -66,10 +66,10 @@
 //! # Check these migrations folders instead of discovering the `migrations`
 //! # folder next to each schema. The schema is looked up next to each folder.
 //! migration-dirs = ["server/prisma/migrations"]
-//! # Letter insertions like `17b_name.sql`: "allow", "warn" (default) or "error".
-//! letter-suffix = "warn"
-//! # Rollback scripts in the migrations folder: "allow" (default), "warn" or "error".
-//! rollback = "allow"
+//! # Letter insertions like `17b_name.sql`: "off", "info", "warning" (default) or "error".
+//! letter-suffix = "warning"
+//! # Rollback scripts in the migrations folder: "off" (default), "info", "warning" or "error".
+//! rollback = "off"
 //! ```
 //!
 //! ## Checks
@@ -116,7 +116,7 @@ mod structure;
 
 use std::collections::BTreeSet;
 
-use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity};
+use drift_sdk::{CheckMeta, Finding, Input, Level, Metadata, Rule, Scope, Severity};
 use serde::Deserialize;
 
 /// The `numbering` rule.
@@ -137,19 +137,10 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             migration_dirs: None,
-            letter_suffix: Level::Warn,
-            rollback: Level::Allow,
+            letter_suffix: Level::Warning,
+            rollback: Level::Off,
         }
     }
-}
-
-/// Whether an optional check reports, and how loudly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Allow,
-    Warn,
-    Error,
 }
 
 /// Every check: id, default severity, summary (the order of the docs).
@@ -284,7 +275,7 @@ pub(crate) mod tests {
             Some(vec!["a/migrations".to_owned()])
         );
         assert_eq!(options.letter_suffix, Level::Error);
-        assert_eq!(options.rollback, Level::Warn);
+        assert_eq!(options.rollback, Level::Warning);
         assert_eq!(
             drift_sdk::parse_options::<Options>("").unwrap(),
             Options::default()

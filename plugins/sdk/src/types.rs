@@ -12,6 +12,58 @@ pub enum Severity {
     Info,
 }
 
+/// A severity a user writes in a rule's options (`letter-suffix =
+/// "warning"`): the vocabulary of rules.toml's own `severity` and
+/// `checks`, `off | info | warning | error`. `warn` and `allow` are
+/// accepted as the deprecated spellings of `warning` and `off` (drift-host
+/// prints a note where a rule's options use them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    /// The severity findings get at this level; `None` for `off`.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Info => Some(Severity::Info),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+
+    /// The canonical spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Level {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(match text.as_str() {
+            "off" | "allow" => Level::Off,
+            "info" => Level::Info,
+            "warning" | "warn" => Level::Warning,
+            "error" => Level::Error,
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "unknown level `{other}`, expected one of: off, info, warning, error"
+                )));
+            }
+        })
+    }
+}
+
 /// How the host may split a rule's work (see the WIT `scope`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -363,5 +415,25 @@ mod tests {
             );
         }
         assert!(input.file("m/03_c.sql").is_none() && input.base_file("m").is_none());
+    }
+
+    /// One vocabulary, and the deprecated spellings still read.
+    #[test]
+    fn levels_read_every_spelling() {
+        let read = |text: &str| serde_json::from_value::<super::Level>(serde_json::json!(text));
+        for (text, level) in [
+            ("off", super::Level::Off),
+            ("info", super::Level::Info),
+            ("warning", super::Level::Warning),
+            ("error", super::Level::Error),
+            ("warn", super::Level::Warning),
+            ("allow", super::Level::Off),
+        ] {
+            assert_eq!(read(text).unwrap(), level, "{text}");
+        }
+        let error = read("fatal").unwrap_err().to_string();
+        assert!(error.contains("expected one of: off, info, warning, error"), "{error}");
+        assert_eq!(super::Level::Warning.severity(), Some(super::Severity::Warning));
+        assert_eq!(super::Level::Off.severity(), None);
     }
 }

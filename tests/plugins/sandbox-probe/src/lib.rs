@@ -25,6 +25,9 @@ struct Probe;
 struct Options {
     mode: Mode,
     count: u32,
+    /// A free-form string the probe ignores: any value is valid.
+    #[allow(dead_code)]
+    label: String,
 }
 
 #[derive(Default, serde::Deserialize)]
