@@ -90,9 +90,10 @@ fn colour_quiet_and_deny_warnings() {
     let run = repo.run(&["run", "--deny", "warnings"]);
     assert_eq!(run.code, 1, "--deny warnings fails on warnings: {run:?}");
     let run = repo.run(&["run", "--color", "always"]);
+    // Bold yellow, as rustc and cargo colour a warning's header.
     assert!(
         run.stdout
-            .contains("\x1b[1;33mwarning[numbering/letter-suffix]"),
+            .contains("\x1b[1m\x1b[33mwarning[numbering/letter-suffix]"),
         "{run:?}"
     );
     let run = repo.run(&["run", "--quiet"]);

@@ -1,4 +1,6 @@
-//! `--format text`: rustc-style diagnostics.
+//! `--format text`: rustc-style diagnostics, drawn by annotate-snippets
+//! (the renderer rustc and cargo use), so multi-line spans, tabs, wide
+//! characters and colour look as Rust users know them.
 //!
 //! ```text
 //! error[numbering/provider-mismatch]: lock file provider `mysql` differs from the schema's `postgresql`
@@ -6,19 +8,24 @@
 //!   |
 //! 3 | provider = "mysql"
 //!   |            ^^^^^^^
+//!   |
 //!   = help: set provider = "postgresql"
 //! ```
+//!
+//! A help text longer than a line goes below the snippet as a `help:`
+//! section of its own. Only the lines a span covers are handed to the
+//! renderer, so a file with thousands of findings is not re-read for
+//! each.
 
 use std::io::Write;
 
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
 use super::Style;
 use crate::diagnostic::counts;
-use crate::diagnostic::{Finding, Severity};
+use crate::diagnostic::{Finding, Severity, Span};
 use crate::engine::Report;
 use crate::snapshot::Content;
-
-/// Excerpts show at most this many lines of a multi-line span.
-const MAX_EXCERPT_LINES: usize = 6;
 
 /// ANSI styling, a no-op when colour is off.
 #[derive(Clone, Copy)]
@@ -42,10 +49,6 @@ impl Paint {
         self.paint(code, text)
     }
 
-    fn gutter(self, text: &str) -> String {
-        self.paint("1;34", text)
-    }
-
     fn bold(self, text: &str) -> String {
         self.paint("1", text)
     }
@@ -53,6 +56,11 @@ impl Paint {
 
 pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
     let paint = Paint(style.color);
+    let renderer = if style.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     // Findings are sorted by path: split each file into lines once, not
     // once per finding (a file with thousands of findings made rendering
     // quadratic in its size).
@@ -73,7 +81,7 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Re
             cached = Some((finding.path.as_str(), lines));
         }
         let lines = cached.as_ref().map_or(&[][..], |(_, l)| l.as_slice());
-        render_finding(finding, lines, paint, out)?;
+        render_finding(finding, lines, &renderer, out)?;
         writeln!(out)?;
     }
     for error in &report.errors {
@@ -132,78 +140,178 @@ fn summary(report: &Report) -> String {
     }
 }
 
+/// A help text that reads as one line stays in the snippet (`= help:`); a
+/// longer one (a whole CLAUDE.md section) goes below it as a note of its
+/// own, where its lines keep their shape.
+const MAX_INLINE_HELP: usize = 160;
+
 fn render_finding(
     f: &Finding,
     lines: &[&str],
-    paint: Paint,
+    renderer: &Renderer,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let header = format!("{}[{}/{}]", f.severity.as_str(), f.rule, f.check);
-    let message = format!(": {}", f.message);
-    writeln!(
-        out,
-        "{}{}",
-        paint.severity(f.severity, &header),
-        paint.bold(&message)
-    )?;
-    let Some(span) = f.span else {
-        writeln!(out, " {} {}", paint.gutter("-->"), f.path)?;
-        if let Some(help) = &f.help {
-            writeln!(out, "  {} {help}", paint.gutter("= help:"))?;
-        }
-        return Ok(());
+    let level = match f.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
     };
-    let first = span.line as usize;
-    let last = (span.end_line as usize).min(first + MAX_EXCERPT_LINES - 1);
-    let width = last.to_string().len();
-    let pad = " ".repeat(width);
-    let arrow = paint.gutter("-->");
-    writeln!(out, "{pad}{arrow} {}:{}:{}", f.path, span.line, span.column)?;
-    let bar = paint.gutter("|");
-    if first <= lines.len() {
-        writeln!(out, "{pad} {bar}")?;
-        for number in first..=last.min(lines.len()) {
-            let line = expand_tabs(lines[number - 1]);
-            let gutter = paint.gutter(&format!("{number:>width$} |"));
-            writeln!(out, "{gutter} {}", line.trim_end())?;
-            let (start, end) = underline(lines[number - 1], number, span);
-            if end > start {
-                let carets = paint.severity(f.severity, &"^".repeat(end - start));
-                writeln!(out, "{pad} {bar} {}{carets}", " ".repeat(start))?;
+    let id = format!("{}/{}", f.rule, f.check);
+    let title = level.primary_title(f.message.as_str()).id(id);
+    let mut group = match f.span.and_then(|span| excerpt(lines, span)) {
+        Some((source, range, line_start)) => title.element(
+            Snippet::source(source)
+                .line_start(line_start)
+                .path(f.path.as_str())
+                .fold(true)
+                .annotation(AnnotationKind::Primary.span(range)),
+        ),
+        None => {
+            let mut origin = Origin::path(f.path.as_str());
+            if let Some(span) = f.span {
+                origin = origin
+                    .line(span.line as usize)
+                    .char_column(span.column as usize);
             }
+            title.element(origin)
+        }
+    };
+    let long_help = f
+        .help
+        .as_deref()
+        .filter(|h| h.contains('\n') || h.chars().count() > MAX_INLINE_HELP);
+    if let Some(help) = f.help.as_deref().filter(|_| long_help.is_none()) {
+        group = group.element(Level::HELP.message(help));
+    }
+    let mut report = vec![group];
+    if let Some(help) = long_help {
+        report.push(Group::with_title(Level::HELP.secondary_title(help)));
+    }
+    writeln!(out, "{}", renderer.render(&report))
+}
+
+/// The lines a span covers, the span's byte range in them, and the first
+/// line's number; `None` when the span is not in the text (a file that
+/// changed since, or no text at all).
+fn excerpt(lines: &[&str], span: Span) -> Option<(String, std::ops::Range<usize>, usize)> {
+    let first = span.line as usize;
+    let last = (span.end_line as usize).max(first);
+    if first == 0 || last > lines.len() {
+        return None;
+    }
+    let chosen = &lines[first - 1..last];
+    let byte_at = |line: &str, column: u32| -> usize {
+        line.char_indices()
+            .nth((column as usize).saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i)
+    };
+    let start = byte_at(chosen[0], span.column);
+    let mut offset = 0;
+    for line in &chosen[..chosen.len() - 1] {
+        offset += line.len() + 1;
+    }
+    let last_line = chosen[chosen.len() - 1];
+    // The end column is inclusive: the span ends after its character. An
+    // empty or inverted span still marks one character where there is one.
+    let end = offset + byte_at(last_line, span.end_column.saturating_add(1));
+    let end = if end > start {
+        end
+    } else {
+        let text_end = offset + last_line.len();
+        (start + 1..=text_end)
+            .find(|&i| i == text_end || chosen.join("\n").is_char_boundary(i))
+            .unwrap_or(start)
+    };
+    Some((chosen.join("\n"), start..end, first))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn finding(check: &str, path: &str, span: Option<Span>, help: Option<&str>) -> Finding {
+        Finding {
+            rule: "demo".to_owned(),
+            check: check.to_owned(),
+            severity: Severity::Warning,
+            path: path.to_owned(),
+            span,
+            message: format!("a {check} finding"),
+            help: help.map(str::to_owned),
         }
     }
-    if let Some(help) = &f.help {
-        writeln!(out, "{pad} {} {help}", paint.gutter("= help:"))?;
+
+    /// Every shape a finding takes in text: one line (with a tab and a
+    /// multi-byte character before the span), several lines, no span, no
+    /// source text, a span past the end of the file, and a help text too
+    /// long for one line.
+    #[test]
+    fn renders_single_line_multi_line_and_sourceless_findings() {
+        let sql = "\tSELECT 'é', x FROM t;\nCREATE TABLE a (\n  id int,\n  name text\n);\n";
+        let mut report = Report::default();
+        report.sources.insert(
+            "m/01_a.sql".to_owned(),
+            Arc::new(Content::Text(Arc::new(sql.to_owned()))),
+        );
+        report.findings = vec![
+            finding(
+                "single-line",
+                "m/01_a.sql",
+                Some(Span::line(1, 14, 14)),
+                Some("short help"),
+            ),
+            finding(
+                "multi-line",
+                "m/01_a.sql",
+                Some(Span {
+                    line: 2,
+                    column: 1,
+                    end_line: 5,
+                    end_column: 2,
+                }),
+                Some("also short"),
+            ),
+            finding(
+                "whole-file",
+                "m/01_a.sql",
+                None,
+                Some("nothing to point at"),
+            ),
+            finding(
+                "no-source",
+                "elsewhere/b.sql",
+                Some(Span::line(3, 2, 4)),
+                None,
+            ),
+            finding(
+                "past-the-end",
+                "m/01_a.sql",
+                Some(Span::line(40, 1, 1)),
+                None,
+            ),
+            finding(
+                "long-help",
+                "CLAUDE.md",
+                None,
+                Some(
+                    "# Agent instructions\n\n## When Modifying Database Schema\n\n- Create a migration.",
+                ),
+            ),
+        ];
+        report.files_checked = 2;
+        report.rules_run = 1;
+        let mut out = Vec::new();
+        render(
+            &report,
+            Style {
+                color: false,
+                quiet: false,
+            },
+            &mut out,
+        )
+        .unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
     }
-    Ok(())
-}
-
-fn expand_tabs(line: &str) -> String {
-    line.replace('\t', "    ")
-}
-
-/// Display columns [start, end) to underline on `line` (1-based `number`).
-fn underline(line: &str, number: usize, span: crate::diagnostic::Span) -> (usize, usize) {
-    let chars: Vec<char> = line.chars().collect();
-    let from = if number == span.line as usize {
-        span.column as usize - 1
-    } else {
-        0
-    };
-    let to = if number == span.end_line as usize {
-        (span.end_column as usize).min(chars.len().max(from + 1))
-    } else {
-        chars.len()
-    };
-    let display = |n: usize| -> usize {
-        chars
-            .iter()
-            .take(n)
-            .map(|&c| if c == '\t' { 4 } else { 1 })
-            .sum()
-    };
-    let start = display(from.min(chars.len()));
-    let end = display(to.min(chars.len())).max(start + 1);
-    (start, end)
 }

@@ -432,8 +432,14 @@ mod tests {
             assert_eq!(read(text).unwrap(), level, "{text}");
         }
         let error = read("fatal").unwrap_err().to_string();
-        assert!(error.contains("expected one of: off, info, warning, error"), "{error}");
-        assert_eq!(super::Level::Warning.severity(), Some(super::Severity::Warning));
+        assert!(
+            error.contains("expected one of: off, info, warning, error"),
+            "{error}"
+        );
+        assert_eq!(
+            super::Level::Warning.severity(),
+            Some(super::Severity::Warning)
+        );
         assert_eq!(super::Level::Off.severity(), None);
     }
 }
