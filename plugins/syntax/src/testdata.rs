@@ -6,6 +6,8 @@
 //! skipped and passes, while CI (`.ci/run` sets [`REQUIRE_SHARED_ENV`])
 //! fails when the data is missing.
 
+use std::io::Write as _;
+
 /// The environment variable that makes data from `../shared` mandatory:
 /// `.ci/run` sets it, so a missing corpus fails there instead of skipping.
 pub const REQUIRE_SHARED_ENV: &str = "DRIFT_REQUIRE_SHARED";
@@ -28,13 +30,14 @@ pub fn shared_data(rel: &str) -> Option<std::path::PathBuf> {
         "{REQUIRE_SHARED_ENV} is set but the shared test data {} is missing",
         path.display()
     );
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!(
-            "skipped: needs ../shared/{rel} beside the workspace (not in a plain clone; \
-             {REQUIRE_SHARED_ENV}=1 makes it mandatory)"
-        );
-    }
+    // Written to the stream itself, not through `eprintln!`, which the test
+    // harness captures and shows only for failing tests: a skip must be
+    // seen.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: needs ../shared/{rel} beside the workspace (not in a plain clone; \
+         {REQUIRE_SHARED_ENV}=1 makes it mandatory)"
+    );
     None
 }
 
