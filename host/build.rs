@@ -23,22 +23,15 @@ use sha2::{Digest, Sha256};
 #[path = "src/plugin/engine_config.rs"]
 mod engine_config;
 
-/// (rule id, crate folder under plugins/, package name)
-const BUILTINS: &[(&str, &str, &str)] = &[
-    ("numbering", "numbering", "drift-rule-numbering"),
-    ("idempotency", "idempotency", "drift-rule-idempotency"),
-    (
-        "destructive-sql",
-        "destructive-sql",
-        "drift-rule-destructive-sql",
-    ),
-    (
-        "agent-guidance",
-        "agent-guidance",
-        "drift-rule-agent-guidance",
-    ),
-    ("schema-drift", "schema-drift", "drift-rule-schema-drift"),
-];
+/// The built-in rules, `(rule id, crate folder under plugins/, package
+/// name)`, from plugins/builtins.rs: the list the conformance suite runs
+/// over too.
+macro_rules! builtins {
+    ($($id:literal => $dir:literal, $package:literal, $rule:path;)*) => {
+        const BUILTINS: &[(&str, &str, &str)] = &[$(($id, $dir, $package)),*];
+    };
+}
+include!("../plugins/builtins.rs");
 
 const TARGET: &str = "wasm32-wasip2";
 
@@ -56,6 +49,7 @@ fn main() {
     for input in [
         "Cargo.toml",
         "Cargo.lock",
+        "plugins/builtins.rs",
         ".cargo/config.toml",
         "host/src/plugin/engine_config.rs",
         "plugins/syntax/Cargo.toml",
@@ -160,15 +154,15 @@ fn main() {
     }
     code.push_str("];\n\n");
     code.push_str(
-        "/// Each built-in rule's documentation (its crate README, the single source \
-         of docs/rules/<id>.md).\npub const RULE_DOCS: &[(&str, &str)] = &[\n",
+        "/// Each built-in rule's page, docs/rules/<id>.md (generated from the rule's \
+         code and checked current by plugins/conformance).\npub const RULE_DOCS: &[(&str, &str)] = &[\n",
     );
-    for (id, dir, _) in BUILTINS {
-        let readme = workspace.join("plugins").join(dir).join("README.md");
-        println!("cargo:rerun-if-changed={}", readme.display());
+    for (id, _, _) in BUILTINS {
+        let page = workspace.join("docs/rules").join(format!("{id}.md"));
+        println!("cargo:rerun-if-changed={}", page.display());
         code.push_str(&format!(
             "    ({id:?}, include_str!({:?})),\n",
-            readme.display().to_string()
+            page.display().to_string()
         ));
     }
     code.push_str("];\n");

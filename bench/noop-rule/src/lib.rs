@@ -4,7 +4,7 @@
 //! trees into each and the SDK's unpacking of the call's input, without
 //! any rule logic or tree lift (bench/matrix.sh, scenario d).
 
-use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity};
+use drift_sdk::{Finding, Input, Metadata, Rule, Scope};
 
 #[derive(Default)]
 struct Noop;
@@ -13,15 +13,23 @@ struct Noop;
 #[serde(deny_unknown_fields)]
 struct Options {}
 
+drift_sdk::checks! {
+    /// The checks of this rule.
+    pub enum Check {
+        /// Never reported.
+        Never = ("never", Info, "never reported"),
+    }
+}
+
 impl Rule for Noop {
     type Options = Options;
+    type Check = Check;
 
     fn metadata(&self) -> Metadata {
         Metadata::new("bench-noop-rule", "reads nothing (benchmark)")
             .include(["**/migrations/*.sql", "**/migrations/*/migration.sql"])
             .scope(Scope::PerFile)
             .sql(true)
-            .check(CheckMeta::new("never", "never reported", Severity::Info))
     }
 
     fn check(&self, _input: &Input, _options: &Options) -> Vec<Finding> {

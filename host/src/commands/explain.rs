@@ -33,10 +33,19 @@ pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<u8> {
         };
         writeln!(
             stdout,
-            "{rule}/{check} ({}): {}\n",
+            "{rule}/{check} ({}): {}",
             meta.default_severity.as_str(),
             meta.summary
         )?;
+        // A built-in's page has a section per check; a custom rule's
+        // documentation lives with the rule.
+        if let Some(section) =
+            crate::builtins::doc(rule).and_then(|page| check_section(page, check))
+        {
+            writeln!(stdout, "\n{}", section.trim_end())?;
+            writeln!(stdout, "\nThe whole page: `drift-host explain {rule}`.")?;
+        }
+        return Ok(exit::CLEAN);
     }
     match crate::builtins::doc(rule) {
         Some(doc) => write!(stdout, "{doc}")?,
@@ -54,6 +63,24 @@ pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<u8> {
         }
     }
     Ok(exit::CLEAN)
+}
+
+/// The section of check `id` in a rule page: the lines after its
+/// ``### `id` (severity)`` heading, up to the next heading.
+fn check_section<'p>(page: &'p str, id: &str) -> Option<&'p str> {
+    let heading = format!("### `{id}` (");
+    let start = page
+        .match_indices(&heading)
+        .find(|(at, _)| *at == 0 || page.as_bytes()[at - 1] == b'\n')?
+        .0;
+    let body = &page[start..];
+    let body = &body[body.find('\n').map_or(body.len(), |n| n + 1)..];
+    let end = body
+        .match_indices("\n#")
+        .map(|(at, _)| at + 1)
+        .next()
+        .unwrap_or(body.len());
+    Some(body[..end].trim_matches('\n'))
 }
 
 /// `drift-host explain drift-host[/check]`: the checks the host itself
@@ -80,4 +107,35 @@ fn explain_host(check: Option<&str>, stdout: &mut dyn Write) -> Result<u8> {
         writeln!(stdout, "- `{id}` (warning): {summary}")?;
     }
     Ok(exit::CLEAN)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_check_section_ends_at_the_next_heading() {
+        let page =
+            "# r\n\n## Checks\n\n### `a` (error)\n\nA.\n\nMore.\n\n### `ab` (warning)\n\nAB.\n";
+        assert_eq!(super::check_section(page, "a"), Some("A.\n\nMore."));
+        assert_eq!(super::check_section(page, "ab"), Some("AB."));
+        assert_eq!(super::check_section(page, "b"), None);
+    }
+
+    /// Every check of every built-in has its section.
+    #[test]
+    fn every_built_in_check_has_a_section() {
+        for (rule, page) in crate::builtins::RULE_DOCS {
+            let ids: Vec<&str> = page
+                .lines()
+                .filter_map(|l| l.strip_prefix("### `"))
+                .filter_map(|l| l.split_once('`').map(|(id, _)| id))
+                .collect();
+            assert!(ids.len() >= 4, "{rule}: {ids:?}");
+            for id in ids {
+                assert!(
+                    super::check_section(page, id).is_some_and(|s| !s.is_empty()),
+                    "{rule}/{id}"
+                );
+            }
+        }
+    }
 }

@@ -136,7 +136,7 @@ pub fn check(path: &str, text: &str, doc: &Doc, out: &mut Vec<Finding>) {
             let cmd = text.get(range.clone()).unwrap_or(command.pattern);
             out.push(
                 Finding::new(
-                    "destructive-instruction",
+                    crate::Check::DestructiveInstruction,
                     path,
                     format!(
                         "tells AI agents to run `{cmd}`, which {}, and nothing here says never or asks for the user's consent",

@@ -112,7 +112,7 @@ pub fn check(files: &[&Instructions<'_>], options: &Options, out: &mut Vec<Findi
             let first_line = file.text.lines().next().map_or(0, str::len);
             out.push(
                 Finding::new(
-                    "missing-section",
+                    crate::Check::MissingSection,
                     file.path,
                     format!(
                         "no \"{}\" section: AI agents reading {} are not told how to change the database schema safely",
@@ -138,7 +138,7 @@ pub fn check(files: &[&Instructions<'_>], options: &Options, out: &mut Vec<Findi
             .map_or_else(|| format!("point `{id}`"), |(_, _, m)| (*m).to_owned());
         out.push(
             Finding::new(
-                "missing-point",
+                crate::Check::MissingPoint,
                 file.path,
                 format!(
                     "the \"{}\" section does not tell AI agents {what} (none of {})",
@@ -165,7 +165,7 @@ pub fn no_instructions(options: &Options) -> Finding {
         .and_then(|f| f.iter().find(|p| !p.ends_with('/')))
         .map_or("CLAUDE.md", String::as_str);
     Finding::new(
-        "no-instructions",
+        crate::Check::NoInstructions,
         path,
         format!(
             "the repository has a database but no AI agent instruction file: create {path} so agents are told the database rules"

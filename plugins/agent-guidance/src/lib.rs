@@ -114,13 +114,6 @@
 //! ```
 //!
 //! The globs are fixed: `files` can only narrow them.
-//!
-//! ## Checks
-//!
-//! - `no-instructions` (warning): the repository has a database but no instruction file (or none selected by `files`); reported at `CLAUDE.md` (or the first file entry of `files`), the file to create, with its content as help.
-//! - `missing-section` (error): no instruction file of an agent has a section under an accepted heading; reported at line 1 of the group's shallowest file, with the section as help.
-//! - `missing-point` (error): the section does not cover a point; one finding per point, at the section's heading, with the bullet to add as help.
-//! - `destructive-instruction` (error): the guidance tells agents to run a data-destroying command without forbidding it; reported at the command.
 
 mod destructive;
 mod guidance;
@@ -128,7 +121,7 @@ mod markdown;
 mod options;
 mod repo;
 
-use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity};
+use drift_sdk::{Finding, Input, Metadata, Rule, Scope};
 
 use crate::guidance::Instructions;
 use crate::markdown::Doc;
@@ -139,37 +132,46 @@ use crate::repo::{agent_of, has_database, selected};
 #[derive(Debug, Default)]
 pub struct AgentGuidance;
 
-/// Every check: id, default severity, summary (the order of the docs).
-#[rustfmt::skip]
-const CHECKS: &[(&str, Severity, &str)] = &[
-    ("no-instructions", Severity::Warning, "a database but no AI agent instruction file"),
-    ("missing-section", Severity::Error, "no \"When Modifying Database Schema\" section for an agent"),
-    ("missing-point", Severity::Error, "the section misses a required point"),
-    ("destructive-instruction", Severity::Error, "guidance tells agents to run a data-destroying command"),
-];
+drift_sdk::checks! {
+    /// Every check of the rule, in the order of its page.
+    pub enum Check {
+        /// The repository has a database but no instruction file (or none selected
+        /// by `files`); reported at `CLAUDE.md` (or the first file entry of
+        /// `files`), the file to create, with its content as help.
+        NoInstructions = ("no-instructions", Warning, "a database but no AI agent instruction file"),
+        /// No instruction file of an agent has a section under an accepted heading;
+        /// reported at line 1 of the group's shallowest file, with the section as
+        /// help.
+        MissingSection = ("missing-section", Error, "no \"When Modifying Database Schema\" section for an agent"),
+        /// The section does not cover a point; one finding per point, at the
+        /// section's heading, with the bullet to add as help.
+        MissingPoint = ("missing-point", Error, "the section misses a required point"),
+        /// The guidance tells agents to run a data-destroying command without
+        /// forbidding it; reported at the command.
+        DestructiveInstruction = ("destructive-instruction", Error, "guidance tells agents to run a data-destroying command"),
+    }
+}
 
 impl Rule for AgentGuidance {
     type Options = Options;
+    type Check = Check;
 
     fn metadata(&self) -> Metadata {
-        CHECKS.iter().fold(
-            Metadata::new(
-                "agent-guidance",
-                "AI coding agents are told the database rules, and never told to break them",
-            )
-            .scope(Scope::Repository)
-            .include([
-                "**/CLAUDE.md",
-                "**/AGENTS.md",
-                ".github/copilot-instructions.md",
-                ".cursor/rules/*",
-                ".cursorrules",
-                "**/GEMINI.md",
-                "**/*.prisma",
-                "**/migrations/**",
-            ]),
-            |meta, (id, severity, summary)| meta.check(CheckMeta::new(id, summary, *severity)),
+        Metadata::new(
+            "agent-guidance",
+            "AI coding agents are told the database rules, and never told to break them",
         )
+        .scope(Scope::Repository)
+        .include([
+            "**/CLAUDE.md",
+            "**/AGENTS.md",
+            ".github/copilot-instructions.md",
+            ".cursor/rules/*",
+            ".cursorrules",
+            "**/GEMINI.md",
+            "**/*.prisma",
+            "**/migrations/**",
+        ])
     }
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {

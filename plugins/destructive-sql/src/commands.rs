@@ -18,7 +18,7 @@ use crate::shell::{Word, command_words};
 /// line), and what to say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
-    pub check: &'static str,
+    pub check: crate::Check,
     pub range: Range<usize>,
     pub message: String,
     pub help: &'static str,
@@ -59,7 +59,7 @@ pub fn scan(line: &str) -> Vec<Hit> {
         if !claimed.contains(&at) {
             let range = at..at + "--accept-data-loss".len();
             hits.push(Hit {
-                check: "accept-data-loss",
+                check: crate::Check::AcceptDataLoss,
                 range,
                 message: "`--accept-data-loss` lets Prisma drop columns and tables that hold data without asking".to_owned(),
                 help: DATA_LOSS_HELP,
@@ -72,7 +72,7 @@ pub fn scan(line: &str) -> Vec<Hit> {
     for at in occurrences(line, "psql", false) {
         psql_command(line, at, &mut hits);
     }
-    hits.sort_by_key(|h| (h.range.start, h.check));
+    hits.sort_by_key(|h| (h.range.start, drift_sdk::Check::id(h.check)));
     hits
 }
 
@@ -211,7 +211,7 @@ fn prisma(line: &str, at: usize, hits: &mut Vec<Hit>, claimed: &mut Vec<usize>) 
     if let Some(reset) = follows("migrate", "reset") {
         let range = start..end_with_flags(line, &words, reset);
         hits.push(Hit {
-            check: "migrate-reset",
+            check: crate::Check::MigrateReset,
             message: format!(
                 "`{}` drops the database and recreates it from the migrations: all data is lost",
                 shown(line, &range)
@@ -226,7 +226,7 @@ fn prisma(line: &str, at: usize, hits: &mut Vec<Hit>, claimed: &mut Vec<usize>) 
     {
         let range = start..end_with_flags(line, &words, force);
         hits.push(Hit {
-            check: "db-push-force-reset",
+            check: crate::Check::DbPushForceReset,
             message: format!(
                 "`{}` drops every table and recreates the schema: all data is lost",
                 shown(line, &range)
@@ -241,7 +241,7 @@ fn prisma(line: &str, at: usize, hits: &mut Vec<Hit>, claimed: &mut Vec<usize>) 
         claimed.push(word.range.start);
         let range = start..end_with_flags(line, &words, loss);
         hits.push(Hit {
-            check: "accept-data-loss",
+            check: crate::Check::AcceptDataLoss,
             message: format!(
                 "`{}` lets Prisma drop columns and tables that hold data without asking",
                 shown(line, &range)
@@ -269,7 +269,7 @@ fn dropdb(line: &str, at: usize, hits: &mut Vec<Hit>) {
     }
     let range = at..end;
     hits.push(Hit {
-        check: "dropdb",
+        check: crate::Check::Dropdb,
         message: format!(
             "`{}` drops a whole database with all its data",
             shown(line, &range)
@@ -307,7 +307,7 @@ fn psql_command(line: &str, at: usize, hits: &mut Vec<Hit>) {
             .find(|f| !f.is_warning())
         {
             hits.push(Hit {
-                check: "psql-destructive",
+                check: crate::Check::PsqlDestructive,
                 range: at..end,
                 message: format!(
                     "psql runs `{}`, destroying data outside any migration",

@@ -44,7 +44,10 @@ const FILES: &[&str] = &[
 
 /// Checks only commands can trigger (files run no migrations of their own).
 #[cfg(test)]
-pub const COMMAND_ONLY: &[&str] = &["db-execute-destructive", "remote-migrate"];
+pub const COMMAND_ONLY: &[crate::Check] = &[
+    crate::Check::DbExecuteDestructive,
+    crate::Check::RemoteMigrate,
+];
 
 /// How deep `npm run a` → script `a` → `npm run b` → ... is followed.
 const MAX_SCRIPT_DEPTH: usize = 4;
@@ -104,7 +107,7 @@ fn check_line(
             "prisma" => prisma(input, line, &commands, command, options, &mut out),
             "dropdb" => out.push(
                 CommandFinding::new(
-                    "dropdb",
+                    crate::Check::Dropdb,
                     command.range.clone(),
                     format!(
                         "`{}` drops a whole database with all its data",
@@ -115,7 +118,7 @@ fn check_line(
             ),
             "psql" => {
                 for (sql, range) in psql_sql(&commands, command) {
-                    destructive_sql(&sql, range, "psql-destructive", "psql", &mut out);
+                    destructive_sql(&sql, range, crate::Check::PsqlDestructive, "psql", &mut out);
                 }
             }
             _ => {}
@@ -177,7 +180,7 @@ fn prisma(
     match positional.as_slice() {
         ["migrate", "reset", ..] => out.push(
             CommandFinding::new(
-                "migrate-reset",
+                crate::Check::MigrateReset,
                 range.clone(),
                 format!("`{written}` drops the database and recreates it: all data is lost"),
             )
@@ -185,7 +188,7 @@ fn prisma(
         ),
         ["db", "push", ..] if flag("--force-reset").is_some() => out.push(
             CommandFinding::new(
-                "db-push-force-reset",
+                crate::Check::DbPushForceReset,
                 range.clone(),
                 format!("`{written}` drops every table and recreates the schema: all data is lost"),
             )
@@ -196,7 +199,7 @@ fn prisma(
                 Remote::No => {}
                 Remote::Yes(problem) => out.push(
                     CommandFinding::new(
-                        "remote-migrate",
+                        crate::Check::RemoteMigrate,
                         range.clone(),
                         format!("`prisma migrate {sub}` would change {problem}"),
                     )
@@ -204,7 +207,7 @@ fn prisma(
                 ),
                 Remote::Unseen(variable) => out.push(
                     CommandFinding::new(
-                        "remote-migrate",
+                        crate::Check::RemoteMigrate,
                         range.clone(),
                         format!(
                             "the schema reads the database URL from `{variable}`, which the guard \
@@ -226,7 +229,7 @@ fn prisma(
                     destructive_sql(
                         &sql,
                         range,
-                        "db-execute-destructive",
+                        crate::Check::DbExecuteDestructive,
                         "prisma db execute",
                         out,
                     );
@@ -238,7 +241,7 @@ fn prisma(
     if let Some(loss) = flag("--accept-data-loss") {
         out.push(
             CommandFinding::new(
-                "accept-data-loss",
+                crate::Check::AcceptDataLoss,
                 loss.range.clone(),
                 format!(
                     "`{written}` lets Prisma drop columns and tables that hold data without asking"
@@ -313,7 +316,7 @@ fn stdin_sql(commands: &[Command], command: &Command) -> Vec<(String, Range<usiz
 fn destructive_sql(
     sql: &str,
     range: Range<usize>,
-    check: &str,
+    check: crate::Check,
     runner: &str,
     out: &mut Vec<CommandFinding>,
 ) {
@@ -565,12 +568,11 @@ mod tests {
             .concat()
             .join("\n")
         );
-        for id in COMMAND_ONLY {
-            assert!(
-                crate::CHECKS.iter().any(|(check, _, _)| check == id),
-                "{id}"
-            );
-        }
+        assert!(
+            COMMAND_ONLY
+                .iter()
+                .all(|c| <crate::Check as drift_sdk::Check>::ALL.contains(c))
+        );
     }
 
     #[test]

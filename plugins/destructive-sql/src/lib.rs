@@ -138,35 +138,6 @@
 //! a per-check severity in `checks = { ... }` still wins over them. The
 //! SQL checks have no options: set their severity with `checks`.
 //!
-//! ## Checks
-//!
-//! SQL files:
-//!
-//! - `drop-table` (error): `DROP TABLE` destroys a table and all its rows.
-//! - `drop-database` (error): `DROP DATABASE` destroys a whole database.
-//! - `drop-schema` (error): `DROP SCHEMA` destroys a schema.
-//! - `drop-column` (error): `ALTER TABLE ... DROP COLUMN` destroys a column's data.
-//! - `drop-type` (warning): `DROP TYPE` destroys a type (an enum's values, a composite type).
-//! - `truncate` (error): `TRUNCATE` deletes every row of a table.
-//! - `delete-without-where` (error): `DELETE` without `WHERE` deletes every row.
-//! - `update-without-where` (error): `UPDATE` without `WHERE` changes every row.
-//! - `alter-column-type` (warning): `ALTER COLUMN ... TYPE` rewrites every row and may lose data that does not convert.
-//! - `cascade` (error): `DROP ... CASCADE` (or `TRUNCATE ... CASCADE`) also destroys every dependent object.
-//!
-//! Documentation and scripts (warnings in Markdown, errors elsewhere; see
-//! the options):
-//!
-//! - `migrate-reset` (error): `prisma migrate reset` drops the database and recreates it.
-//! - `db-push-force-reset` (error): `prisma db push --force-reset` drops every table.
-//! - `accept-data-loss` (error): `--accept-data-loss` lets Prisma drop data without asking.
-//! - `dropdb` (error): the `dropdb` command drops a whole database.
-//! - `psql-destructive` (error): `psql -c` runs destructive SQL outside any migration.
-//!
-//! Commands only (`drift-host guard`):
-//!
-//! - `db-execute-destructive` (error): `prisma db execute` runs destructive SQL outside any migration.
-//! - `remote-migrate` (error): `prisma migrate dev` or `migrate deploy` would change a database that is not local.
-//!
 //! In the guard, SQL whose check is a warning in files (`drop-type`,
 //! `alter-column-type`, statements in function bodies) is a warning too:
 //! shown, not blocked.
@@ -180,8 +151,7 @@ mod shell;
 mod sql;
 
 use drift_sdk::{
-    CheckMeta, CommandFinding, CommandInput, CommandNeeds, Finding, Input, Level, Metadata, Rule,
-    Scope, Severity,
+    CommandFinding, CommandInput, CommandNeeds, Finding, Input, Level, Metadata, Rule, Scope,
 };
 use serde::Deserialize;
 
@@ -228,59 +198,78 @@ impl Default for Options {
     }
 }
 
-/// Every check: id, default severity, summary (the order of the docs).
-#[rustfmt::skip]
-const CHECKS: &[(&str, Severity, &str)] = &[
-    ("drop-table", Severity::Error, "DROP TABLE destroys a table and its rows"),
-    ("drop-database", Severity::Error, "DROP DATABASE destroys a database"),
-    ("drop-schema", Severity::Error, "DROP SCHEMA destroys a schema"),
-    ("drop-column", Severity::Error, "ALTER TABLE ... DROP COLUMN destroys a column's data"),
-    ("drop-type", Severity::Warning, "DROP TYPE destroys a type"),
-    ("truncate", Severity::Error, "TRUNCATE deletes every row"),
-    ("delete-without-where", Severity::Error, "DELETE without WHERE deletes every row"),
-    ("update-without-where", Severity::Error, "UPDATE without WHERE changes every row"),
-    ("alter-column-type", Severity::Warning, "ALTER COLUMN ... TYPE may lose data that does not convert"),
-    ("cascade", Severity::Error, "DROP ... CASCADE also destroys dependent objects"),
-    ("migrate-reset", Severity::Error, "prisma migrate reset drops the database"),
-    ("db-push-force-reset", Severity::Error, "prisma db push --force-reset drops every table"),
-    ("accept-data-loss", Severity::Error, "--accept-data-loss lets Prisma drop data"),
-    ("dropdb", Severity::Error, "dropdb drops a database"),
-    ("psql-destructive", Severity::Error, "psql -c runs destructive SQL"),
-    ("db-execute-destructive", Severity::Error, "prisma db execute runs destructive SQL"),
-    ("remote-migrate", Severity::Error, "prisma migrate dev/deploy against a database that is not local"),
-];
+drift_sdk::checks! {
+    /// Every check of the rule, in the order of its page.
+    pub enum Check {
+        /// `DROP TABLE` destroys a table and all its rows.
+        DropTable = ("drop-table", Error, "DROP TABLE destroys a table and its rows"),
+        /// `DROP DATABASE` destroys a whole database.
+        DropDatabase = ("drop-database", Error, "DROP DATABASE destroys a database"),
+        /// `DROP SCHEMA` destroys a schema.
+        DropSchema = ("drop-schema", Error, "DROP SCHEMA destroys a schema"),
+        /// `ALTER TABLE ... DROP COLUMN` destroys a column's data.
+        DropColumn = ("drop-column", Error, "ALTER TABLE ... DROP COLUMN destroys a column's data"),
+        /// `DROP TYPE` destroys a type (an enum's values, a composite type).
+        DropType = ("drop-type", Warning, "DROP TYPE destroys a type"),
+        /// `TRUNCATE` deletes every row of a table.
+        Truncate = ("truncate", Error, "TRUNCATE deletes every row"),
+        /// `DELETE` without `WHERE` deletes every row.
+        DeleteWithoutWhere = ("delete-without-where", Error, "DELETE without WHERE deletes every row"),
+        /// `UPDATE` without `WHERE` changes every row.
+        UpdateWithoutWhere = ("update-without-where", Error, "UPDATE without WHERE changes every row"),
+        /// `ALTER COLUMN ... TYPE` rewrites every row and may lose data that does
+        /// not convert.
+        AlterColumnType = ("alter-column-type", Warning, "ALTER COLUMN ... TYPE may lose data that does not convert"),
+        /// `DROP ... CASCADE` (or `TRUNCATE ... CASCADE`) also destroys every
+        /// dependent object.
+        Cascade = ("cascade", Error, "DROP ... CASCADE also destroys dependent objects"),
+        /// `prisma migrate reset` drops the database and recreates it.
+        MigrateReset = ("migrate-reset", Error, "prisma migrate reset drops the database"),
+        /// `prisma db push --force-reset` drops every table.
+        DbPushForceReset = ("db-push-force-reset", Error, "prisma db push --force-reset drops every table"),
+        /// `--accept-data-loss` lets Prisma drop data without asking.
+        AcceptDataLoss = ("accept-data-loss", Error, "--accept-data-loss lets Prisma drop data"),
+        /// The `dropdb` command drops a whole database.
+        Dropdb = ("dropdb", Error, "dropdb drops a database"),
+        /// `psql -c` runs destructive SQL outside any migration.
+        PsqlDestructive = ("psql-destructive", Error, "psql -c runs destructive SQL"),
+        /// `prisma db execute` runs destructive SQL outside any migration.
+        DbExecuteDestructive = ("db-execute-destructive", Error, "prisma db execute runs destructive SQL"),
+        /// `prisma migrate dev` or `migrate deploy` would change a database that is
+        /// not local.
+        RemoteMigrate = ("remote-migrate", Error, "prisma migrate dev/deploy against a database that is not local"),
+    }
+}
 
 impl Rule for DestructiveSql {
     type Options = Options;
+    type Check = Check;
 
     fn metadata(&self) -> Metadata {
-        CHECKS.iter().fold(
-            Metadata::new(
-                "destructive-sql",
-                "Data-destroying SQL and commands are deliberate, never accidental",
-            )
-            .scope(Scope::PerFile)
-            .sql(true)
-            .include([
-                "**/*.sql",
-                "**/*.md",
-                "**/*.mdx",
-                "**/*.sh",
-                "**/*.bash",
-                "**/package.json",
-                ".github/workflows/*.yml",
-                ".github/workflows/*.yaml",
-                ".gitlab-ci.yml",
-                "**/.circleci/config.yml",
-                "**/Makefile",
-                "**/makefile",
-                "**/GNUmakefile",
-                "**/justfile",
-                "**/Justfile",
-                "**/.justfile",
-            ]),
-            |meta, (id, severity, summary)| meta.check(CheckMeta::new(id, summary, *severity)),
+        Metadata::new(
+            "destructive-sql",
+            "Data-destroying SQL and commands are deliberate, never accidental",
         )
+        .scope(Scope::PerFile)
+        .sql(true)
+        .include([
+            "**/*.sql",
+            "**/*.md",
+            "**/*.mdx",
+            "**/*.sh",
+            "**/*.bash",
+            "**/package.json",
+            ".github/workflows/*.yml",
+            ".github/workflows/*.yaml",
+            ".gitlab-ci.yml",
+            "**/.circleci/config.yml",
+            "**/Makefile",
+            "**/makefile",
+            "**/GNUmakefile",
+            "**/justfile",
+            "**/Justfile",
+            "**/.justfile",
+        ])
     }
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {
@@ -346,35 +335,23 @@ mod tests {
 
     /// The checks files can trigger (the others judge commands only and
     /// are tested in `guard.rs`).
-    fn check_ids() -> Vec<&'static str> {
-        CHECKS
+    fn file_checks() -> impl Iterator<Item = Check> {
+        <Check as drift_sdk::Check>::ALL
             .iter()
-            .map(|(id, _, _)| *id)
-            .filter(|id| !guard::COMMAND_ONLY.contains(id))
-            .collect()
+            .copied()
+            .filter(|c| !guard::COMMAND_ONLY.contains(c))
     }
 
-    #[test]
-    fn metadata_lists_every_check_once() {
-        let meta = DestructiveSql.metadata();
-        assert_eq!(meta.id, "destructive-sql");
-        assert_eq!(meta.scope, Scope::PerFile);
-        assert!(meta.sql);
-        let mut ids: Vec<&str> = meta.checks.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids.len(), 17);
-        ids.sort_unstable();
-        ids.dedup();
-        assert_eq!(ids.len(), 17);
-    }
-
-    /// The README is the crate doc, and the doc lists every check.
-    #[test]
-    fn documented() {
-        drift_sdk::testing::assert_documented(
-            &DestructiveSql,
-            include_str!("lib.rs"),
-            include_str!("../README.md"),
-        );
+    /// The findings of `tests/checks/<check>/<name>`.
+    fn check_fixture(check: Check, name: &str) -> (Vec<String>, Vec<Finding>) {
+        use drift_sdk::Check as _;
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/checks")
+            .join(check.id())
+            .join(name);
+        let files = InputBuilder::new().dir(&dir).build().paths.to_vec();
+        let findings = drift_sdk::testing::conformance::fixture_findings::<DestructiveSql>(&dir);
+        (files, findings)
     }
 
     #[test]
@@ -393,38 +370,37 @@ mod tests {
         assert_eq!(bad[0].key, "scripts");
     }
 
-    /// Every file of the repository `tests/fixtures/fires/<check>/`
-    /// reports `<check>`, and every check has such a repository; the
-    /// findings are pinned in a snapshot.
+    /// Every file of the firing fixture `tests/checks/<check>/fires/`
+    /// reports `<check>`; the findings are pinned in a snapshot.
     #[test]
     fn every_check_fires() {
         let mut shown = String::new();
-        for id in check_ids() {
-            let input = fixture(&format!("fires/{id}"));
-            assert!(!input.files.is_empty(), "no fixture for {id}");
-            let findings = run(&DestructiveSql, &input, "{}").unwrap();
-            for file in &input.paths {
+        for check in file_checks() {
+            let (files, findings) = check_fixture(check, "fires");
+            assert!(!files.is_empty(), "no fixture for {check}");
+            for file in &files {
                 assert!(
-                    findings.iter().any(|f| f.path == file && f.check == id),
-                    "fires/{id}/{file} does not report {id}:\n{}",
+                    findings
+                        .iter()
+                        .any(|f| f.path == *file && f.check == check.to_string()),
+                    "fires/{check}/{file} does not report {check}:\n{}",
                     render(&findings)
                 );
             }
-            shown.push_str(&format!("## fires/{id}\n{}\n", show(&findings)));
+            shown.push_str(&format!("## fires/{check}\n{}\n", show(&findings)));
         }
         insta::assert_snapshot!(shown);
     }
 
-    /// The repository `tests/fixtures/silent/<check>/` holds near misses of
-    /// `<check>` (comments, strings, guidance, look-alikes) and reports
+    /// The silent fixture `tests/checks/<check>/silent/` holds near misses
+    /// of `<check>` (comments, strings, guidance, look-alikes) and reports
     /// nothing at all.
     #[test]
     fn near_misses_stay_silent() {
-        for id in check_ids() {
-            let input = fixture(&format!("silent/{id}"));
-            assert!(!input.files.is_empty(), "no near-miss fixture for {id}");
-            let findings = run(&DestructiveSql, &input, "{}").unwrap();
-            assert_eq!(render(&findings), "", "silent/{id}");
+        for check in file_checks() {
+            let (files, findings) = check_fixture(check, "silent");
+            assert!(!files.is_empty(), "no near-miss fixture for {check}");
+            assert_eq!(render(&findings), "", "silent/{check}");
         }
     }
 
@@ -459,6 +435,7 @@ mod tests {
             r#"{"docs": "off", "scripts": "warning"}"#,
         )
         .unwrap();
+        use drift_sdk::Severity;
         let severities: Vec<(&str, Option<Severity>)> = quiet
             .iter()
             .map(|f| (f.path.as_str(), f.severity))
@@ -607,10 +584,10 @@ DROP TABLE Staging;
             findings.len()
         );
         // No command check can fire on SQL.
-        assert!(
-            findings
+        assert!(findings.iter().all(|f| {
+            <Check as drift_sdk::Check>::ALL[..10]
                 .iter()
-                .all(|f| CHECKS[..10].iter().any(|(id, _, _)| *id == f.check))
-        );
+                .any(|c| c.to_string() == f.check)
+        }));
     }
 }

@@ -170,7 +170,7 @@ impl Created {
 
 /// One finding before its severity and span are settled.
 struct Found {
-    check: &'static str,
+    check: crate::Check,
     range: std::ops::Range<usize>,
     message: String,
     help: &'static str,
@@ -179,7 +179,7 @@ struct Found {
 /// A destructive statement found in a tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Destructive {
-    pub check: &'static str,
+    pub check: crate::Check,
     /// Bytes of the source (the statement's head, up to the names).
     pub range: std::ops::Range<usize>,
     /// Bytes of the whole statement (or clause) that destroys.
@@ -200,10 +200,8 @@ impl Destructive {
     /// Reported as a warning rather than an error: a check that is a
     /// warning by default, or a statement that runs later.
     pub fn is_warning(&self) -> bool {
-        self.later.is_some()
-            || crate::CHECKS
-                .iter()
-                .any(|(id, severity, _)| *id == self.check && *severity != Severity::Error)
+        use drift_sdk::Check as _;
+        self.later.is_some() || self.check.default_severity() != Severity::Error
     }
 }
 
@@ -252,8 +250,10 @@ pub fn scan(source: &str, tree: &SqlTree) -> Vec<Destructive> {
     for node in tree.nodes().filter(|n| !n.is_token()) {
         let found = match node.kind() {
             "DROP_TABLE" => drop_table(node, source, &created),
-            "DROP_DATABASE" => drop_object(node, source, "DATABASE_REF", "drop-database"),
-            "DROP_SCHEMA" => drop_object(node, source, "SCHEMA_REF", "drop-schema"),
+            "DROP_DATABASE" => {
+                drop_object(node, source, "DATABASE_REF", crate::Check::DropDatabase)
+            }
+            "DROP_SCHEMA" => drop_object(node, source, "SCHEMA_REF", crate::Check::DropSchema),
             "DROP_TYPE" => drop_type(node, source, &created),
             "TRUNCATE" => truncate(node, source, &created),
             "DELETE" | "UPDATE" => without_where(node, source, &created),
@@ -330,19 +330,19 @@ fn drop_table(node: Node<'_>, source: &str, created: &Created) -> Vec<Found> {
         "the tables and all their rows"
     };
     vec![Found {
-        check: "drop-table",
+        check: crate::Check::DropTable,
         range: head(node, &names),
         message: format!("DROP TABLE {} destroys {what}", list(&existing, source)),
         help: DROP_TABLE_HELP,
     }]
 }
 
-fn drop_object(node: Node<'_>, source: &str, kind: &str, check: &'static str) -> Vec<Found> {
+fn drop_object(node: Node<'_>, source: &str, kind: &str, check: crate::Check) -> Vec<Found> {
     let names = names(node, kind, source);
     if names.is_empty() {
         return Vec::new();
     }
-    let (keyword, what, help) = if check == "drop-database" {
+    let (keyword, what, help) = if check == crate::Check::DropDatabase {
         ("DATABASE", "the whole database", DROP_DATABASE_HELP)
     } else if names.len() == 1 {
         ("SCHEMA", "the schema", DROP_SCHEMA_HELP)
@@ -373,7 +373,7 @@ fn drop_type(node: Node<'_>, source: &str, created: &Created) -> Vec<Found> {
         "the types"
     };
     vec![Found {
-        check: "drop-type",
+        check: crate::Check::DropType,
         range: head(node, &names),
         message: format!("DROP TYPE {} destroys {what}", list(&existing, source)),
         help: DROP_TYPE_HELP,
@@ -403,7 +403,7 @@ fn truncate(node: Node<'_>, source: &str, created: &Created) -> Vec<Found> {
         "every row of the tables"
     };
     vec![Found {
-        check: "truncate",
+        check: crate::Check::Truncate,
         range: head(node, &names),
         message: format!("TRUNCATE {} deletes {what}", list(&existing, source)),
         help: TRUNCATE_HELP,
@@ -427,14 +427,14 @@ fn without_where(node: Node<'_>, source: &str, created: &Created) -> Vec<Found> 
     let name_text = one_line(name.text(source));
     let found = if node.kind() == "DELETE" {
         Found {
-            check: "delete-without-where",
+            check: crate::Check::DeleteWithoutWhere,
             range: node.start()..relation.end(),
             message: format!("DELETE FROM {name_text} without WHERE deletes every row"),
             help: DELETE_HELP,
         }
     } else {
         Found {
-            check: "update-without-where",
+            check: crate::Check::UpdateWithoutWhere,
             range: node.start()..relation.end(),
             message: format!("UPDATE {name_text} without WHERE changes every row"),
             help: UPDATE_HELP,
@@ -461,7 +461,7 @@ fn alter_table(node: Node<'_>, source: &str, created: &Created) -> Vec<Found> {
         let column_text = column.map_or_else(String::new, |c| one_line(c.text(source)));
         match action.kind() {
             "DROP_COLUMN" => found.push(Found {
-                check: "drop-column",
+                check: crate::Check::DropColumn,
                 range: action.start()..column.map_or(action.end(), |c| c.end()),
                 message: format!(
                     "DROP COLUMN {column_text} destroys the column's data in every row of {table_text}"
@@ -478,7 +478,7 @@ fn alter_table(node: Node<'_>, source: &str, created: &Created) -> Vec<Found> {
                     .map_or(set_type.end(), |u| u.start());
                 let change = one_line(source.get(set_type.start()..end).unwrap_or(""));
                 found.push(Found {
-                    check: "alter-column-type",
+                    check: crate::Check::AlterColumnType,
                     range: action.start()..end,
                     message: format!(
                         "ALTER COLUMN {column_text} {change} on {table_text} rewrites every row and may lose data that does not convert"
@@ -511,7 +511,7 @@ fn cascade(node: Node<'_>, source: &str) -> Vec<Found> {
         _ => return Vec::new(),
     };
     vec![Found {
-        check: "cascade",
+        check: crate::Check::Cascade,
         range: parent.start()..node.end(),
         message,
         help: CASCADE_HELP,

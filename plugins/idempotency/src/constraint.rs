@@ -10,8 +10,8 @@ use drift_sdk::sql::Node;
 use crate::create::identifier;
 use crate::migration::{Migration, Rerun, bare_name, same_name};
 
-const CHECK: &str = "add-constraint-unguarded";
-const TRAP: &str = "unique-index-trap";
+const CHECK: crate::Check = crate::Check::AddConstraintUnguarded;
+const TRAP: crate::Check = crate::Check::UniqueIndexTrap;
 
 /// A constraint dropped earlier in the file.
 struct Dropped {

@@ -8,10 +8,10 @@ use drift_sdk::sql::{Node, Statement};
 
 use crate::migration::{Migration, Rerun, bare_name, first_operand, literal};
 
-const CREATE: &str = "create-without-if-not-exists";
-const ADD_COLUMN: &str = "add-column-without-if-not-exists";
-const CREATE_TYPE: &str = "create-type-unguarded";
-const ADD_VALUE: &str = "add-enum-value-without-if-not-exists";
+const CREATE: crate::Check = crate::Check::CreateWithoutIfNotExists;
+const ADD_COLUMN: crate::Check = crate::Check::AddColumnWithoutIfNotExists;
+const CREATE_TYPE: crate::Check = crate::Check::CreateTypeUnguarded;
+const ADD_VALUE: crate::Check = crate::Check::AddEnumValueWithoutIfNotExists;
 
 pub fn check(m: &Migration<'_>, out: &mut Vec<Finding>) {
     for statement in &m.statements {

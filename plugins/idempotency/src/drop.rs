@@ -7,7 +7,7 @@ use drift_sdk::sql::Node;
 
 use crate::migration::{Migration, Rerun, first_operand};
 
-const CHECK: &str = "drop-without-if-exists";
+const CHECK: crate::Check = crate::Check::DropWithoutIfExists;
 
 pub fn check(m: &Migration<'_>, out: &mut Vec<Finding>) {
     for statement in &m.statements {

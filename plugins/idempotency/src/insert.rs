@@ -6,7 +6,7 @@ use drift_sdk::sql::Node;
 
 use crate::migration::{Migration, Rerun, same_name};
 
-const CHECK: &str = "insert-without-conflict-handling";
+const CHECK: crate::Check = crate::Check::InsertWithoutConflictHandling;
 
 pub fn check(m: &Migration<'_>, out: &mut Vec<Finding>) {
     // A temporary table starts empty in every session.

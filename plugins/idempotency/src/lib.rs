@@ -88,20 +88,6 @@
 //! # `CREATE INDEX CONCURRENTLY` fails in any of them.
 //! transactional = false
 //! ```
-//!
-//! ## Checks
-//!
-//! - `create-without-if-not-exists` (error): `CREATE TABLE`, `INDEX`, `SCHEMA`, `EXTENSION`, `SEQUENCE` or `MATERIALIZED VIEW` without `IF NOT EXISTS` (or an index without a name), `CREATE VIEW`, `FUNCTION` or `PROCEDURE` without `OR REPLACE`.
-//! - `add-column-without-if-not-exists` (error): `ALTER TABLE ... ADD COLUMN` without `IF NOT EXISTS`.
-//! - `drop-without-if-exists` (error): a `DROP` statement, or an `ALTER` action that drops a column, constraint, attribute, identity or generation expression, without `IF EXISTS`.
-//! - `create-type-unguarded` (error): `CREATE TYPE` or `CREATE DOMAIN` outside a guarded `DO` block.
-//! - `policy-or-trigger-unguarded` (error): `CREATE POLICY` or `CREATE TRIGGER` with no `DROP POLICY` / `DROP TRIGGER` of the same name and table earlier in the file, no `OR REPLACE` and no guard.
-//! - `add-constraint-unguarded` (error): `ADD CONSTRAINT` with no `DROP CONSTRAINT` of the same name and table earlier in the file (or in the same statement) and no guard; an unnamed constraint is added again under a new name.
-//! - `unique-index-trap` (warning): `DROP CONSTRAINT IF EXISTS x` then `ADD CONSTRAINT x UNIQUE` after a `CREATE UNIQUE INDEX x` earlier in the file: dropping the constraint leaves the index, so the constraint cannot be created.
-//! - `add-enum-value-without-if-not-exists` (error): `ALTER TYPE ... ADD VALUE` without `IF NOT EXISTS`.
-//! - `rename-unguarded` (error): a rename (`RENAME TO`, `RENAME COLUMN`, `RENAME CONSTRAINT`, `RENAME VALUE`, ...) outside a guard, so the second run cannot find the old name.
-//! - `insert-without-conflict-handling` (error): `INSERT` without `ON CONFLICT`, without `WHERE NOT EXISTS` (or `NOT IN`, `EXCEPT`) and without a guard.
-//! - `concurrently-in-transaction` (warning): `CREATE INDEX`, `DROP INDEX` or `REINDEX` `CONCURRENTLY` in a transaction: after `BEGIN`, in a `DO` block, in a Prisma migration with other statements, or in any hand-written migration with `transactional = true`.
 
 mod constraint;
 mod create;
@@ -112,7 +98,7 @@ mod rename;
 mod replace;
 mod transaction;
 
-use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity};
+use drift_sdk::{Finding, Input, Metadata, Rule, Scope};
 use serde::Deserialize;
 
 use crate::migration::{Migration, Origin};
@@ -131,38 +117,64 @@ pub struct Options {
     pub transactional: bool,
 }
 
-/// Every check: id, default severity, summary (the order of the docs).
-#[rustfmt::skip]
-const CHECKS: &[(&str, Severity, &str)] = &[
-    ("create-without-if-not-exists", Severity::Error, "CREATE without IF NOT EXISTS or OR REPLACE"),
-    ("add-column-without-if-not-exists", Severity::Error, "ADD COLUMN without IF NOT EXISTS"),
-    ("drop-without-if-exists", Severity::Error, "DROP without IF EXISTS"),
-    ("create-type-unguarded", Severity::Error, "CREATE TYPE or DOMAIN outside a guarded DO block"),
-    ("policy-or-trigger-unguarded", Severity::Error, "CREATE POLICY or TRIGGER not dropped first"),
-    ("add-constraint-unguarded", Severity::Error, "ADD CONSTRAINT not dropped first or guarded"),
-    ("unique-index-trap", Severity::Warning, "DROP CONSTRAINT IF EXISTS does not drop a unique index of that name"),
-    ("add-enum-value-without-if-not-exists", Severity::Error, "ALTER TYPE ADD VALUE without IF NOT EXISTS"),
-    ("rename-unguarded", Severity::Error, "a rename that fails once the old name is gone"),
-    ("insert-without-conflict-handling", Severity::Error, "INSERT that adds its rows again"),
-    ("concurrently-in-transaction", Severity::Warning, "CONCURRENTLY inside a transaction block"),
-];
+drift_sdk::checks! {
+    /// Every check of the rule, in the order of its page.
+    pub enum Check {
+        /// `CREATE TABLE`, `INDEX`, `SCHEMA`, `EXTENSION`, `SEQUENCE` or
+        /// `MATERIALIZED VIEW` without `IF NOT EXISTS` (or an index without a
+        /// name), `CREATE VIEW`, `FUNCTION` or `PROCEDURE` without `OR REPLACE`.
+        CreateWithoutIfNotExists = ("create-without-if-not-exists", Error, "CREATE without IF NOT EXISTS or OR REPLACE"),
+        /// `ALTER TABLE ... ADD COLUMN` without `IF NOT EXISTS`.
+        AddColumnWithoutIfNotExists = ("add-column-without-if-not-exists", Error, "ADD COLUMN without IF NOT EXISTS"),
+        /// A `DROP` statement, or an `ALTER` action that drops a column,
+        /// constraint, attribute, identity or generation expression, without `IF
+        /// EXISTS`.
+        DropWithoutIfExists = ("drop-without-if-exists", Error, "DROP without IF EXISTS"),
+        /// `CREATE TYPE` or `CREATE DOMAIN` outside a guarded `DO` block.
+        CreateTypeUnguarded = ("create-type-unguarded", Error, "CREATE TYPE or DOMAIN outside a guarded DO block"),
+        /// `CREATE POLICY` or `CREATE TRIGGER` with no `DROP POLICY` / `DROP
+        /// TRIGGER` of the same name and table earlier in the file, no `OR REPLACE`
+        /// and no guard.
+        PolicyOrTriggerUnguarded = ("policy-or-trigger-unguarded", Error, "CREATE POLICY or TRIGGER not dropped first"),
+        /// `ADD CONSTRAINT` with no `DROP CONSTRAINT` of the same name and table
+        /// earlier in the file (or in the same statement) and no guard; an unnamed
+        /// constraint is added again under a new name.
+        AddConstraintUnguarded = ("add-constraint-unguarded", Error, "ADD CONSTRAINT not dropped first or guarded"),
+        /// `DROP CONSTRAINT IF EXISTS x` then `ADD CONSTRAINT x UNIQUE` after a
+        /// `CREATE UNIQUE INDEX x` earlier in the file: dropping the constraint
+        /// leaves the index, so the constraint cannot be created.
+        UniqueIndexTrap = ("unique-index-trap", Warning, "DROP CONSTRAINT IF EXISTS does not drop a unique index of that name"),
+        /// `ALTER TYPE ... ADD VALUE` without `IF NOT EXISTS`.
+        AddEnumValueWithoutIfNotExists = ("add-enum-value-without-if-not-exists", Error, "ALTER TYPE ADD VALUE without IF NOT EXISTS"),
+        /// A rename (`RENAME TO`, `RENAME COLUMN`, `RENAME CONSTRAINT`, `RENAME
+        /// VALUE`, ...) outside a guard, so the second run cannot find the old
+        /// name.
+        RenameUnguarded = ("rename-unguarded", Error, "a rename that fails once the old name is gone"),
+        /// `INSERT` without `ON CONFLICT`, without `WHERE NOT EXISTS` (or `NOT IN`,
+        /// `EXCEPT`) and without a guard.
+        InsertWithoutConflictHandling = ("insert-without-conflict-handling", Error, "INSERT that adds its rows again"),
+        /// `CREATE INDEX`, `DROP INDEX` or `REINDEX` `CONCURRENTLY` in a
+        /// transaction: after `BEGIN`, in a `DO` block, in a Prisma migration with
+        /// other statements, or in any hand-written migration with `transactional =
+        /// true`.
+        ConcurrentlyInTransaction = ("concurrently-in-transaction", Warning, "CONCURRENTLY inside a transaction block"),
+    }
+}
 
 impl Rule for Idempotency {
     type Options = Options;
+    type Check = Check;
 
     fn metadata(&self) -> Metadata {
-        CHECKS.iter().fold(
-            Metadata::new(
-                "idempotency",
-                "Hand-written migrations can run twice without failing or changing the result",
-            )
-            .scope(Scope::PerFile)
-            .sql(true)
-            // Globs cannot say "starts with a digit" portably; `Origin::of`
-            // sorts out what these match.
-            .include(["**/migrations/*.sql", "**/migrations/*/migration.sql"]),
-            |meta, (id, severity, summary)| meta.check(CheckMeta::new(id, summary, *severity)),
+        Metadata::new(
+            "idempotency",
+            "Hand-written migrations can run twice without failing or changing the result",
         )
+        .scope(Scope::PerFile)
+        .sql(true)
+        // Globs cannot say "starts with a digit" portably; `Origin::of`
+        // sorts out what these match.
+        .include(["**/migrations/*.sql", "**/migrations/*/migration.sql"])
     }
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {
@@ -223,29 +235,6 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn metadata_lists_every_check_once() {
-        let meta = Idempotency.metadata();
-        assert_eq!(meta.id, "idempotency");
-        assert_eq!(meta.scope, Scope::PerFile);
-        assert!(meta.sql);
-        let mut ids: Vec<&str> = meta.checks.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids.len(), CHECKS.len());
-        ids.sort_unstable();
-        ids.dedup();
-        assert_eq!(ids.len(), CHECKS.len());
-    }
-
-    /// The README is the crate doc, and the doc lists every check.
-    #[test]
-    fn documented() {
-        drift_sdk::testing::assert_documented(
-            &Idempotency,
-            include_str!("lib.rs"),
-            include_str!("../README.md"),
-        );
-    }
-
-    #[test]
     fn options_are_parsed_strictly() {
         let options: Options =
             drift_sdk::parse_options(r#"{"prisma": true, "transactional": true}"#).unwrap();
@@ -260,38 +249,29 @@ pub(crate) mod tests {
         assert_eq!(bad[0].key, "prisma");
     }
 
-    /// Every check has a fixture folder `checks/<check>/migrations/` with a
-    /// file that fires only that check and one that stays silent.
+    /// Each check's firing fixture (`tests/checks/<check>/fires/`) fires
+    /// that check and no other; the messages are pinned in snapshots.
     #[test]
-    fn each_check_fires_and_stays_silent() {
-        for (id, _, _) in CHECKS {
-            let input = fixture(&format!("checks/{id}"));
-            let options = if *id == "concurrently-in-transaction" {
-                r#"{"prisma": true}"#
-            } else {
-                "{}"
-            };
-            let findings = run(&Idempotency, &input, options).unwrap();
-            let (fires, silent): (Vec<_>, Vec<_>) =
-                findings.iter().partition(|f| f.path.contains("_fires"));
-            assert!(
-                silent.is_empty(),
-                "{id}: silent files fired:\n{}",
-                show(&findings)
-            );
-            assert!(!fires.is_empty(), "{id}: nothing fired");
-            let others: Vec<Finding> = fires
+    fn each_check_fires_alone() {
+        use drift_sdk::Check as _;
+        for &check in <Check as drift_sdk::Check>::ALL {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/checks")
+                .join(check.id())
+                .join("fires");
+            let findings = drift_sdk::testing::conformance::fixture_findings::<Idempotency>(&dir);
+            assert!(!findings.is_empty(), "{check}: nothing fired");
+            let others: Vec<Finding> = findings
                 .iter()
-                .filter(|f| f.check != *id)
-                .cloned()
+                .filter(|f| f.check != check.id())
                 .cloned()
                 .collect();
             assert!(
                 others.is_empty(),
-                "{id}: other checks fired:\n{}",
+                "{check}: other checks fired:\n{}",
                 show(&others)
             );
-            insta::assert_snapshot!(format!("fires_{id}"), show(&findings));
+            insta::assert_snapshot!(format!("fires_{check}"), show(&findings));
         }
     }
 
@@ -400,10 +380,6 @@ pub(crate) mod tests {
         .unwrap();
         assert!(findings.len() > 1000, "only {} findings", findings.len());
         for finding in &findings {
-            assert!(
-                CHECKS.iter().any(|(id, _, _)| *id == finding.check),
-                "{finding:?}"
-            );
             let lines = line_counts[&finding.path];
             let span = finding.span.unwrap();
             assert!(

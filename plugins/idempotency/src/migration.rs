@@ -154,7 +154,7 @@ impl<'a> Migration<'a> {
     /// A finding of `check` at `node`.
     pub fn finding(
         &self,
-        check: &str,
+        check: crate::Check,
         node: Node<'_>,
         message: String,
         help: impl Into<String>,

@@ -8,7 +8,7 @@ use drift_sdk::sql::{Node, Statement};
 
 use crate::migration::{Migration, Rerun, first_operand, literal, name_parts};
 
-const CHECK: &str = "rename-unguarded";
+const CHECK: crate::Check = crate::Check::RenameUnguarded;
 
 pub fn check(m: &Migration<'_>, out: &mut Vec<Finding>) {
     for statement in &m.statements {

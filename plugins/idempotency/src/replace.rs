@@ -7,7 +7,7 @@ use drift_sdk::sql::Node;
 
 use crate::migration::{Migration, Rerun, same_name};
 
-const CHECK: &str = "policy-or-trigger-unguarded";
+const CHECK: crate::Check = crate::Check::PolicyOrTriggerUnguarded;
 
 /// A policy or trigger dropped earlier in the file.
 struct Dropped {

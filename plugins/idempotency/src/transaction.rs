@@ -9,7 +9,7 @@ use drift_sdk::sql::{Node, Statement};
 use crate::Options;
 use crate::migration::{Migration, Origin};
 
-const CHECK: &str = "concurrently-in-transaction";
+const CHECK: crate::Check = crate::Check::ConcurrentlyInTransaction;
 
 pub fn check(m: &Migration<'_>, options: &Options, out: &mut Vec<Finding>) {
     // The line of the BEGIN whose transaction is open, if one is.

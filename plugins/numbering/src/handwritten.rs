@@ -105,7 +105,7 @@ fn duplicates(
             };
             out.push(
                 Finding::new(
-                    "duplicate-number",
+                    crate::Check::DuplicateNumber,
                     &h.path,
                     format!("migration number {} is also used by {others}", h.label()),
                 )
@@ -137,7 +137,7 @@ fn gaps(contents: &Contents, out: &mut Vec<Finding>) {
         };
         out.push(
             Finding::new(
-                "gap",
+                crate::Check::Gap,
                 &after.path,
                 format!(
                     "{missing} between `{}` and `{}`",
@@ -170,7 +170,7 @@ fn inconsistent_width(contents: &Contents, out: &mut Vec<Finding>) {
                 );
                 out.push(
                     Finding::new(
-                        "inconsistent-width",
+                        crate::Check::InconsistentWidth,
                         &h.path,
                         format!(
                             "`{}` sorts after `{}` by name but has a lower number",
@@ -201,7 +201,7 @@ fn letter_suffix(
     };
     out.push(
         Finding::new(
-            "letter-suffix",
+            crate::Check::LetterSuffix,
             &h.path,
             format!(
                 "`{}` uses a letter suffix to insert a migration after {}",
@@ -228,7 +228,7 @@ fn rollback(
     if let Some(severity) = options.rollback.severity() {
         out.push(
             Finding::new(
-                "rollback-file",
+                crate::Check::RollbackFile,
                 &h.path,
                 format!("`{}` is a rollback script in the migrations folder", h.file_name),
             )
@@ -251,7 +251,7 @@ fn rollback(
     };
     out.push(
         Finding::new(
-            "orphan-rollback",
+            crate::Check::OrphanRollback,
             &h.path,
             format!(
                 "rollback `{}` has no forward migration numbered {}",
@@ -274,7 +274,7 @@ fn unrecognized(
     let Some(stem) = name.strip_suffix(".sql") else {
         out.push(
             Finding::new(
-                "unrecognized-name",
+                crate::Check::UnrecognizedName,
                 &stray.path,
                 format!("`{name}` is not a migration"),
             )
@@ -309,7 +309,7 @@ fn unrecognized(
         join(dir, &format!("{number}_{slug}.sql"))
     };
     out.push(
-        Finding::new("unrecognized-name", &stray.path, message).help(format!(
+        Finding::new(crate::Check::UnrecognizedName, &stray.path, message).help(format!(
             "move it to `{target}` or out of the migrations folder"
         )),
     );

@@ -28,7 +28,7 @@ pub fn check(input: &Input, projects: &[Project], out: &mut Vec<Finding>) {
             {
                 out.push(
                     Finding::new(
-                        "modified-applied",
+                        crate::Check::ModifiedApplied,
                         path,
                         format!("applied migration `{path}` was modified"),
                     )
@@ -42,7 +42,7 @@ pub fn check(input: &Input, projects: &[Project], out: &mut Vec<Finding>) {
                 if was_applied(old) {
                     out.push(
                         Finding::new(
-                            "renamed-applied",
+                            crate::Check::RenamedApplied,
                             path,
                             format!("applied migration `{old}` was renamed to `{path}`"),
                         )
@@ -52,7 +52,7 @@ pub fn check(input: &Input, projects: &[Project], out: &mut Vec<Finding>) {
             }
             ChangeKind::Deleted if was_applied(path) => out.push(
                 Finding::new(
-                    "deleted-applied",
+                    crate::Check::DeletedApplied,
                     path,
                     format!("applied migration `{path}` was deleted"),
                 )
@@ -158,7 +158,7 @@ fn out_of_order(input: &Input, base: &BTreeSet<&str>, dir: &str, out: &mut Vec<F
             };
             out.push(
                 Finding::new(
-                    "out-of-order",
+                    crate::Check::OutOfOrder,
                     &folder.path,
                     format!(
                         "new migration `{}` sorts before `{}`, the newest migration at the base",
@@ -175,7 +175,7 @@ fn out_of_order(input: &Input, base: &BTreeSet<&str>, dir: &str, out: &mut Vec<F
 
 fn late_handwritten(h: &HandWritten, newest: &HandWritten, next: &str) -> Finding {
     Finding::new(
-        "out-of-order",
+        crate::Check::OutOfOrder,
         &h.path,
         format!(
             "new migration `{}` sorts before `{}`, the newest migration at the base",

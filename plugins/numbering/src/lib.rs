@@ -71,42 +71,6 @@
 //! # Rollback scripts in the migrations folder: "off" (default), "info", "warning" or "error".
 //! rollback = "off"
 //! ```
-//!
-//! ## Checks
-//!
-//! Hand-written migrations:
-//!
-//! - `duplicate-number` (error): two forward migrations share a number (`7_a.sql` and `07_b.sql` collide).
-//! - `gap` (warning): a number is missing between the lowest and the highest migration.
-//! - `letter-suffix` (warning): a letter insertion like `17b_name.sql` (severity from the `letter-suffix` option).
-//! - `rollback-file` (warning): a rollback script in the migrations folder (off unless the `rollback` option is set).
-//! - `orphan-rollback` (warning): a rollback script whose forward migration does not exist.
-//! - `unrecognized-name` (warning): a file in the migrations folder that no tool will apply.
-//! - `inconsistent-width` (warning): mixed zero-padding makes name order differ from number order.
-//!
-//! Prisma migrations:
-//!
-//! - `prisma-folder-name` (error): a migration folder not named `<14-digit timestamp>_<name>`.
-//! - `invalid-timestamp` (error): a folder timestamp that is not a real date and time.
-//! - `missing-migration-sql` (error): a migration folder without `migration.sql`.
-//! - `unexpected-file` (warning): another `.sql` file in a migration folder, which Prisma ignores.
-//! - `duplicate-timestamp` (error): two migration folders share a timestamp.
-//! - `duplicate-name` (warning): two migration folders share a name.
-//! - `missing-lock-file` (error): Prisma migrations without `migration_lock.toml`.
-//! - `provider-mismatch` (error): the lock file's provider differs from the schema's datasource.
-//!
-//! Structure:
-//!
-//! - `empty-migration` (error): a migration with no SQL (a warning when it holds only comments).
-//! - `missing-migrations-folder` (error): a schema without migrations, or a configured folder without files.
-//! - `missing-schema` (error): a configured migrations folder with no schema next to it.
-//!
-//! History (only with `--base` or `--staged`):
-//!
-//! - `modified-applied` (error): an applied migration was edited (line-ending changes alone are fine).
-//! - `renamed-applied` (error): an applied migration was renamed or moved.
-//! - `deleted-applied` (error): an applied migration was deleted.
-//! - `out-of-order` (error): a new migration sorts before the newest applied one.
 
 mod handwritten;
 mod history;
@@ -116,7 +80,7 @@ mod structure;
 
 use std::collections::BTreeSet;
 
-use drift_sdk::{CheckMeta, Finding, Input, Level, Metadata, Rule, Scope, Severity};
+use drift_sdk::{Finding, Input, Level, Metadata, Rule, Scope};
 use serde::Deserialize;
 
 /// The `numbering` rule.
@@ -143,53 +107,89 @@ impl Default for Options {
     }
 }
 
-/// Every check: id, default severity, summary (the order of the docs).
-#[rustfmt::skip]
-const CHECKS: &[(&str, Severity, &str)] = &[
-    ("duplicate-number", Severity::Error, "two hand-written migrations share a number"),
-    ("gap", Severity::Warning, "a hand-written migration number is missing"),
-    ("letter-suffix", Severity::Warning, "a letter insertion like `17b_name.sql`"),
-    ("rollback-file", Severity::Warning, "a rollback script in the migrations folder"),
-    ("orphan-rollback", Severity::Warning, "a rollback script without its forward migration"),
-    ("unrecognized-name", Severity::Warning, "a file in the migrations folder that no tool applies"),
-    ("inconsistent-width", Severity::Warning, "mixed zero-padding makes name and number order differ"),
-    ("prisma-folder-name", Severity::Error, "a Prisma migration folder not named `<timestamp>_<name>`"),
-    ("invalid-timestamp", Severity::Error, "a Prisma folder timestamp that is not a real date-time"),
-    ("missing-migration-sql", Severity::Error, "a Prisma migration folder without migration.sql"),
-    ("unexpected-file", Severity::Warning, "an extra .sql file in a Prisma migration folder"),
-    ("duplicate-timestamp", Severity::Error, "two Prisma migration folders share a timestamp"),
-    ("duplicate-name", Severity::Warning, "two Prisma migration folders share a name"),
-    ("missing-lock-file", Severity::Error, "Prisma migrations without migration_lock.toml"),
-    ("provider-mismatch", Severity::Error, "migration_lock.toml and the schema disagree on the provider"),
-    ("empty-migration", Severity::Error, "a migration with no SQL"),
-    ("missing-migrations-folder", Severity::Error, "a schema without a migrations folder"),
-    ("missing-schema", Severity::Error, "a configured migrations folder without a schema"),
-    ("modified-applied", Severity::Error, "an applied migration was modified"),
-    ("renamed-applied", Severity::Error, "an applied migration was renamed"),
-    ("deleted-applied", Severity::Error, "an applied migration was deleted"),
-    ("out-of-order", Severity::Error, "a new migration sorts before the newest applied one"),
-];
+drift_sdk::checks! {
+    /// Every check of the rule, in the order of its page.
+    pub enum Check {
+        /// Two forward migrations share a number (`7_a.sql` and `07_b.sql`
+        /// collide).
+        DuplicateNumber = ("duplicate-number", Error, "two hand-written migrations share a number"),
+        /// A number is missing between the lowest and the highest migration.
+        Gap = ("gap", Warning, "a hand-written migration number is missing"),
+        /// A letter insertion like `17b_name.sql` (severity from the
+        /// `letter-suffix` option).
+        LetterSuffix = ("letter-suffix", Warning, "a letter insertion like `17b_name.sql`"),
+        /// A rollback script in the migrations folder (off unless the `rollback`
+        /// option is set).
+        RollbackFile = ("rollback-file", Warning, "a rollback script in the migrations folder"),
+        /// A rollback script whose forward migration does not exist.
+        OrphanRollback = ("orphan-rollback", Warning, "a rollback script without its forward migration"),
+        /// A file in the migrations folder that no tool will apply.
+        UnrecognizedName = ("unrecognized-name", Warning, "a file in the migrations folder that no tool applies"),
+        /// Mixed zero-padding makes name order differ from number order.
+        InconsistentWidth = ("inconsistent-width", Warning, "mixed zero-padding makes name and number order differ"),
+        /// A migration folder not named `<14-digit timestamp>_<name>`.
+        PrismaFolderName = ("prisma-folder-name", Error, "a Prisma migration folder not named `<timestamp>_<name>`"),
+        /// A folder timestamp that is not a real date and time.
+        InvalidTimestamp = ("invalid-timestamp", Error, "a Prisma folder timestamp that is not a real date-time"),
+        /// A migration folder without `migration.sql`.
+        MissingMigrationSql = ("missing-migration-sql", Error, "a Prisma migration folder without migration.sql"),
+        /// Another `.sql` file in a migration folder, which Prisma ignores.
+        UnexpectedFile = ("unexpected-file", Warning, "an extra .sql file in a Prisma migration folder"),
+        /// Two migration folders share a timestamp.
+        DuplicateTimestamp = ("duplicate-timestamp", Error, "two Prisma migration folders share a timestamp"),
+        /// Two migration folders share a name.
+        DuplicateName = ("duplicate-name", Warning, "two Prisma migration folders share a name"),
+        /// Prisma migrations without `migration_lock.toml`.
+        MissingLockFile = ("missing-lock-file", Error, "Prisma migrations without migration_lock.toml"),
+        /// The lock file's provider differs from the schema's datasource.
+        ProviderMismatch = ("provider-mismatch", Error, "migration_lock.toml and the schema disagree on the provider"),
+        /// A migration with no SQL (a warning when it holds only comments).
+        EmptyMigration = ("empty-migration", Error, "a migration with no SQL"),
+        /// A schema without migrations, or a configured folder without files.
+        MissingMigrationsFolder = ("missing-migrations-folder", Error, "a schema without a migrations folder"),
+        /// A configured migrations folder with no schema next to it.
+        MissingSchema = ("missing-schema", Error, "a configured migrations folder without a schema"),
+        /// An applied migration was edited (line-ending changes alone are fine).
+        ///
+        /// Only with `--base` or `--staged`: a migration present at the base
+        /// counts as applied.
+        ModifiedApplied = ("modified-applied", Error, "an applied migration was modified"),
+        /// An applied migration was renamed or moved.
+        ///
+        /// Only with `--base` or `--staged`: a migration present at the base
+        /// counts as applied.
+        RenamedApplied = ("renamed-applied", Error, "an applied migration was renamed"),
+        /// An applied migration was deleted.
+        ///
+        /// Only with `--base` or `--staged`: a migration present at the base
+        /// counts as applied.
+        DeletedApplied = ("deleted-applied", Error, "an applied migration was deleted"),
+        /// A new migration sorts before the newest applied one.
+        ///
+        /// Only with `--base` or `--staged`: a migration present at the base
+        /// counts as applied.
+        OutOfOrder = ("out-of-order", Error, "a new migration sorts before the newest applied one"),
+    }
+}
 
 impl Rule for Numbering {
     type Options = Options;
+    type Check = Check;
 
     fn metadata(&self) -> Metadata {
-        CHECKS.iter().fold(
-            Metadata::new(
-                "numbering",
-                "Migration files are numbered, named and ordered so every environment applies the same sequence",
-            )
-            .scope(Scope::Repository)
-            .include([
-                "**/schema.prisma",
-                "**/*.prisma",
-                "**/migrations/**",
-                "**/migration_lock.toml",
-                // Configured `migration-dirs` need not be called `migrations`.
-                "**/*.sql",
-            ]),
-            |meta, (id, severity, summary)| meta.check(CheckMeta::new(id, summary, *severity)),
+        Metadata::new(
+            "numbering",
+            "Migration files are numbered, named and ordered so every environment applies the same sequence",
         )
+        .scope(Scope::Repository)
+        .include([
+            "**/schema.prisma",
+            "**/*.prisma",
+            "**/migrations/**",
+            "**/migration_lock.toml",
+            // Configured `migration-dirs` need not be called `migrations`.
+            "**/*.sql",
+        ])
     }
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {
@@ -241,28 +241,6 @@ pub(crate) mod tests {
     }
 
     pub use drift_sdk::testing::render_with_help as show;
-
-    #[test]
-    fn metadata_lists_every_check_once() {
-        let meta = Numbering.metadata();
-        assert_eq!(meta.id, "numbering");
-        assert_eq!(meta.scope, Scope::Repository);
-        let mut ids: Vec<&str> = meta.checks.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids.len(), 22);
-        ids.sort_unstable();
-        ids.dedup();
-        assert_eq!(ids.len(), 22);
-    }
-
-    /// The README is the crate doc, and the doc lists every check.
-    #[test]
-    fn documented() {
-        drift_sdk::testing::assert_documented(
-            &Numbering,
-            include_str!("lib.rs"),
-            include_str!("../README.md"),
-        );
-    }
 
     #[test]
     fn options_are_parsed_strictly() {

@@ -42,7 +42,7 @@ pub fn check(
             let provider = schema_provider.as_deref().unwrap_or("postgresql");
             out.push(
                 Finding::new(
-                    "missing-lock-file",
+                    crate::Check::MissingLockFile,
                     &project.dir,
                     format!(
                         "`{}` holds Prisma migrations but no migration_lock.toml",
@@ -68,7 +68,7 @@ fn check_folder(folder: &PrismaFolder, out: &mut Vec<Finding>) {
     match &folder.timestamp {
         None => out.push(
             Finding::new(
-                "prisma-folder-name",
+                crate::Check::PrismaFolderName,
                 &folder.path,
                 format!(
                     "migration folder `{}` is not named `<14-digit timestamp>_<name>`",
@@ -82,7 +82,7 @@ fn check_folder(folder: &PrismaFolder, out: &mut Vec<Finding>) {
         ),
         Some(ts) if parse_timestamp(ts).is_none() => out.push(
             Finding::new(
-                "invalid-timestamp",
+                crate::Check::InvalidTimestamp,
                 &folder.path,
                 format!(
                     "`{ts}` in `{}` is not a valid YYYYMMDDHHMMSS date-time",
@@ -97,7 +97,7 @@ fn check_folder(folder: &PrismaFolder, out: &mut Vec<Finding>) {
     if !folder.files.contains(&sql) {
         out.push(
             Finding::new(
-                "missing-migration-sql",
+                crate::Check::MissingMigrationSql,
                 &folder.path,
                 format!("migration folder `{}` has no migration.sql", folder.name),
             )
@@ -110,7 +110,7 @@ fn check_folder(folder: &PrismaFolder, out: &mut Vec<Finding>) {
         if file.ends_with(".sql") && *file != sql {
             out.push(
                 Finding::new(
-                    "unexpected-file",
+                    crate::Check::UnexpectedFile,
                     file,
                     format!(
                         "`{}` is never run: Prisma only applies migration.sql",
@@ -165,7 +165,7 @@ fn duplicate_timestamps(
             };
             out.push(
                 Finding::new(
-                    "duplicate-timestamp",
+                    crate::Check::DuplicateTimestamp,
                     &folder.path,
                     format!("timestamp {ts} is also used by {others}"),
                 )
@@ -191,7 +191,7 @@ fn duplicate_names(contents: &Contents, out: &mut Vec<Finding>) {
                 let ts = folder.timestamp.as_deref().unwrap_or_default();
                 out.push(
                     Finding::new(
-                        "duplicate-name",
+                        crate::Check::DuplicateName,
                         &folder.path,
                         format!(
                             "migration name `{slug}` is already used by `{}`",
@@ -217,7 +217,7 @@ fn provider_mismatch(lock: &str, text: &str, expected: &str, out: &mut Vec<Findi
     let span = LineIndex::new(text).span(text, range);
     out.push(
         Finding::new(
-            "provider-mismatch",
+            crate::Check::ProviderMismatch,
             lock,
             format!(
                 "migration_lock.toml records provider \"{provider}\" but the schema's datasource uses \"{expected}\""

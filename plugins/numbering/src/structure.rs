@@ -11,7 +11,7 @@ pub fn check(input: &Input, project: &Project, contents: &Contents, out: &mut Ve
     if project.schema.is_none() {
         out.push(
             Finding::new(
-                "missing-schema",
+                crate::Check::MissingSchema,
                 dir,
                 format!("no Prisma schema next to migrations folder `{dir}`"),
             )
@@ -40,7 +40,7 @@ pub fn check(input: &Input, project: &Project, contents: &Contents, out: &mut Ve
                 ),
             )
         };
-        out.push(Finding::new("missing-migrations-folder", at, message).help(help));
+        out.push(Finding::new(crate::Check::MissingMigrationsFolder, at, message).help(help));
     }
     let sql_files = contents
         .forward()
@@ -60,7 +60,7 @@ pub fn check(input: &Input, project: &Project, contents: &Contents, out: &mut Ve
             SqlContent::Statements => {}
             SqlContent::Empty => out.push(
                 Finding::new(
-                    "empty-migration",
+                    crate::Check::EmptyMigration,
                     &path,
                     format!("migration `{name}` is empty"),
                 )
@@ -70,7 +70,7 @@ pub fn check(input: &Input, project: &Project, contents: &Contents, out: &mut Ve
             ),
             SqlContent::CommentsOnly => out.push(
                 Finding::new(
-                    "empty-migration",
+                    crate::Check::EmptyMigration,
                     &path,
                     format!("migration `{name}` contains only comments"),
                 )

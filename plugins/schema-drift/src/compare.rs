@@ -86,7 +86,7 @@ pub fn compare(
         let Some(actual) = catalog.table(&table.name) else {
             out.push(
                 Finding::new(
-                    "missing-table",
+                    crate::Check::MissingTable,
                     &table.path,
                     if table.join {
                         format!(
@@ -127,7 +127,7 @@ pub fn compare(
         }
         out.push(
             Finding::new(
-                "extra-table",
+                crate::Check::ExtraTable,
                 &actual.origin.path,
                 format!(
                     "the migrations create table `{}`, which no model of the schema maps to",
@@ -143,7 +143,7 @@ pub fn compare(
             let values: Vec<String> = e.values.iter().map(|v| format!("'{}'", v.name)).collect();
             out.push(
                 Finding::new(
-                    "missing-enum",
+                    crate::Check::MissingEnum,
                     &e.path,
                     format!(
                         "enum type `{}` is in the schema but no migration creates it",
@@ -163,7 +163,7 @@ pub fn compare(
             if !actual.values.iter().any(|v| v.name == value.name) {
                 out.push(
                     Finding::new(
-                        "enum-value-missing",
+                        crate::Check::EnumValueMissing,
                         &e.path,
                         format!(
                             "enum value `{}` of `{}` is in the schema but no migration adds it",
@@ -182,7 +182,7 @@ pub fn compare(
             if !e.values.iter().any(|v| v.name == value.name) {
                 out.push(
                     Finding::new(
-                        "extra-enum-value",
+                        crate::Check::ExtraEnumValue,
                         &value.origin.path,
                         format!(
                             "the migrations give enum `{}` the value `{}`, which the schema does not list",
@@ -219,7 +219,7 @@ fn compare_columns(
                 .unwrap_or_default();
             out.push(
                 Finding::new(
-                    "missing-column",
+                    crate::Check::MissingColumn,
                     &column.path,
                     format!(
                         "column `{}`.`{}` is in the schema but no migration creates it",
@@ -244,7 +244,7 @@ fn compare_columns(
             };
             out.push(
                 Finding::new(
-                    "nullability-mismatch",
+                    crate::Check::NullabilityMismatch,
                     &column.path,
                     format!(
                         "`{}`.`{}` is {said} in the schema but {built} in the database the migrations build",
@@ -264,7 +264,7 @@ fn compare_columns(
             let array = |a: bool| if a { "[]" } else { "" };
             out.push(
                 Finding::new(
-                    "column-type-mismatch",
+                    crate::Check::ColumnTypeMismatch,
                     &column.path,
                     format!(
                         "`{}`.`{}` is {}{} in the schema but the migrations make it `{}{}`",
@@ -291,7 +291,7 @@ fn compare_columns(
         if !table.columns.iter().any(|c| c.name == found.name) {
             out.push(
                 Finding::new(
-                    "extra-column",
+                    crate::Check::ExtraColumn,
                     &found.origin.path,
                     format!(
                         "the migrations create column `{}`.`{}`, which the schema does not have",
@@ -322,7 +322,7 @@ fn compare_keys(table: &expected::Table, actual: &catalog::Table, out: &mut Vec<
                 }
                 out.push(
                     Finding::new(
-                        "missing-primary-key",
+                        crate::Check::MissingPrimaryKey,
                         &table.path,
                         format!(
                             "the schema's primary key ({list}) of `{}` is not the primary key the migrations build",
@@ -346,7 +346,7 @@ fn compare_keys(table: &expected::Table, actual: &catalog::Table, out: &mut Vec<
                 }
                 out.push(
                     Finding::new(
-                        "missing-unique",
+                        crate::Check::MissingUnique,
                         &table.path,
                         format!(
                             "the unique constraint on ({list}) of `{}` is not created by any migration",
@@ -372,7 +372,7 @@ fn compare_keys(table: &expected::Table, actual: &catalog::Table, out: &mut Vec<
                 }
                 out.push(
                     Finding::new(
-                        "missing-index",
+                        crate::Check::MissingIndex,
                         &table.path,
                         format!(
                             "the index on ({list}) of `{}` is not created by any migration",

@@ -31,7 +31,7 @@ pub fn introduced(now: Vec<Drift>, before: &[Drift]) -> Vec<Finding> {
         };
         out.push(
             Finding::new(
-                "pre-existing-drift",
+                crate::Check::PreExistingDrift,
                 &schema,
                 format!(
                     "{count} {noun} between this schema and its migrations existed before this change and {verb} not reported"

@@ -51,7 +51,7 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
         if !schema.errors.is_empty() {
             for error in &schema.errors {
                 findings.push(
-                    Finding::new("schema-syntax", &error.path, &error.message)
+                    Finding::new(crate::Check::SchemaSyntax, &error.path, &error.message)
                         .span(error.span)
                         .help("fix the schema (`prisma validate`); it is not compared with the migrations until it parses"),
                 );

@@ -124,23 +124,6 @@
 //! Guards around statements in `DO` blocks are not evaluated: a guarded
 //! statement counts as having run. SQL built at run time (`EXECUTE
 //! format(...)`), `CREATE TABLE ... AS` and `LIKE` are not replayed.
-//!
-//! ## Checks
-//!
-//! - `schema-syntax` (error): the schema has a syntax error, so it is not compared.
-//! - `missing-table` (error): a model's table is not created by any migration.
-//! - `missing-column` (error): a field's column is not created by any migration.
-//! - `extra-table` (warning): the migrations create a table no model maps to.
-//! - `extra-column` (warning): the migrations create a column the model does not have.
-//! - `nullability-mismatch` (error): a field is required but its column nullable, or optional but its column `NOT NULL`.
-//! - `column-type-mismatch` (warning): a column's type is of another family than the field's (`String`, `Int`, `BigInt`, `Boolean`, `DateTime`, `Json`, `Float`, `Decimal`, `Bytes`, or an enum).
-//! - `missing-primary-key` (error): the model's `@id` / `@@id` is not the table's primary key.
-//! - `missing-unique` (error): a `@unique` / `@@unique` has no unique constraint or index on its columns.
-//! - `missing-index` (warning): an `@@index` has no index on its columns.
-//! - `missing-enum` (error): an enum's type is not created by any migration.
-//! - `enum-value-missing` (error): an enum value is not added by any migration.
-//! - `extra-enum-value` (warning): the migrations give an enum a value the schema does not list.
-//! - `pre-existing-drift` (info): in diff mode, the number of differences that existed before the change.
 
 mod catalog;
 mod compare;
@@ -149,7 +132,7 @@ mod drift;
 mod expected;
 mod snapshot;
 
-use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity};
+use drift_sdk::{Finding, Input, Metadata, Rule, Scope};
 use serde::Deserialize;
 
 use crate::snapshot::Snapshot;
@@ -184,39 +167,56 @@ impl Default for Options {
     }
 }
 
-/// Every check: id, default severity, summary (the order of the docs).
-#[rustfmt::skip]
-const CHECKS: &[(&str, Severity, &str)] = &[
-    ("schema-syntax", Severity::Error, "the schema has a syntax error"),
-    ("missing-table", Severity::Error, "a model's table is not created by any migration"),
-    ("missing-column", Severity::Error, "a field's column is not created by any migration"),
-    ("extra-table", Severity::Warning, "the migrations create a table no model maps to"),
-    ("extra-column", Severity::Warning, "the migrations create a column the model does not have"),
-    ("nullability-mismatch", Severity::Error, "a column's nullability differs from the field's"),
-    ("column-type-mismatch", Severity::Warning, "a column's type family differs from the field's"),
-    ("missing-primary-key", Severity::Error, "the model's primary key is not the table's"),
-    ("missing-unique", Severity::Error, "a unique constraint is not created by any migration"),
-    ("missing-index", Severity::Warning, "an index is not created by any migration"),
-    ("missing-enum", Severity::Error, "an enum type is not created by any migration"),
-    ("enum-value-missing", Severity::Error, "an enum value is not added by any migration"),
-    ("extra-enum-value", Severity::Warning, "the migrations add an enum value the schema does not list"),
-    ("pre-existing-drift", Severity::Info, "drift that existed before the change (diff mode)"),
-];
+drift_sdk::checks! {
+    /// Every check of the rule, in the order of its page.
+    pub enum Check {
+        /// The schema has a syntax error, so it is not compared.
+        SchemaSyntax = ("schema-syntax", Error, "the schema has a syntax error"),
+        /// A model's table is not created by any migration.
+        MissingTable = ("missing-table", Error, "a model's table is not created by any migration"),
+        /// A field's column is not created by any migration.
+        MissingColumn = ("missing-column", Error, "a field's column is not created by any migration"),
+        /// The migrations create a table no model maps to.
+        ExtraTable = ("extra-table", Warning, "the migrations create a table no model maps to"),
+        /// The migrations create a column the model does not have.
+        ExtraColumn = ("extra-column", Warning, "the migrations create a column the model does not have"),
+        /// A field is required but its column nullable, or optional but its column
+        /// `NOT NULL`.
+        NullabilityMismatch = ("nullability-mismatch", Error, "a column's nullability differs from the field's"),
+        /// A column's type is of another family than the field's (`String`, `Int`,
+        /// `BigInt`, `Boolean`, `DateTime`, `Json`, `Float`, `Decimal`, `Bytes`, or
+        /// an enum).
+        ColumnTypeMismatch = ("column-type-mismatch", Warning, "a column's type family differs from the field's"),
+        /// The model's `@id` / `@@id` is not the table's primary key.
+        MissingPrimaryKey = ("missing-primary-key", Error, "the model's primary key is not the table's"),
+        /// A `@unique` / `@@unique` has no unique constraint or index on its
+        /// columns.
+        MissingUnique = ("missing-unique", Error, "a unique constraint is not created by any migration"),
+        /// An `@@index` has no index on its columns.
+        MissingIndex = ("missing-index", Warning, "an index is not created by any migration"),
+        /// An enum's type is not created by any migration.
+        MissingEnum = ("missing-enum", Error, "an enum type is not created by any migration"),
+        /// An enum value is not added by any migration.
+        EnumValueMissing = ("enum-value-missing", Error, "an enum value is not added by any migration"),
+        /// The migrations give an enum a value the schema does not list.
+        ExtraEnumValue = ("extra-enum-value", Warning, "the migrations add an enum value the schema does not list"),
+        /// In diff mode, the number of differences that existed before the change.
+        PreExistingDrift = ("pre-existing-drift", Info, "drift that existed before the change (diff mode)"),
+    }
+}
 
 impl Rule for SchemaDrift {
     type Options = Options;
+    type Check = Check;
 
     fn metadata(&self) -> Metadata {
-        CHECKS.iter().fold(
-            Metadata::new(
-                "schema-drift",
-                "The database the migrations build matches schema.prisma",
-            )
-            .scope(Scope::Repository)
-            .sql(true)
-            .include(["**/*.prisma", "**/migrations/**"]),
-            |meta, (id, severity, summary)| meta.check(CheckMeta::new(id, summary, *severity)),
+        Metadata::new(
+            "schema-drift",
+            "The database the migrations build matches schema.prisma",
         )
+        .scope(Scope::Repository)
+        .sql(true)
+        .include(["**/*.prisma", "**/migrations/**"])
     }
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {

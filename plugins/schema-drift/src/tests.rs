@@ -25,29 +25,6 @@ fn check(name: &str) -> String {
 }
 
 #[test]
-fn metadata_lists_every_check_once() {
-    let meta = SchemaDrift.metadata();
-    assert_eq!(meta.id, "schema-drift");
-    assert_eq!(meta.scope, Scope::Repository);
-    assert!(meta.sql);
-    let mut ids: Vec<&str> = meta.checks.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids.len(), CHECKS.len());
-    ids.sort_unstable();
-    ids.dedup();
-    assert_eq!(ids.len(), CHECKS.len());
-}
-
-/// The README is the crate doc, and the doc lists every check.
-#[test]
-fn documented() {
-    drift_sdk::testing::assert_documented(
-        &SchemaDrift,
-        include_str!("lib.rs"),
-        include_str!("../README.md"),
-    );
-}
-
-#[test]
 fn options_are_parsed_strictly() {
     let options: Options = drift_sdk::parse_options(
         r#"{"order": "handwritten-first", "ignore-tables": ["audit_log"]}"#,

@@ -24,7 +24,7 @@ use bindings::drift::rule::types as wire;
 use bindings::exports::drift::rule::command_check as command_wire;
 
 pub fn metadata<R: Rule>() -> wire::RuleMetadata {
-    let meta: Metadata = R::default().metadata();
+    let meta: Metadata = crate::metadata(&R::default());
     wire::RuleMetadata {
         id: meta.id,
         summary: meta.summary,

@@ -12,7 +12,14 @@
 //! the `.wasm` build.
 //!
 //! ```
-//! use drift_sdk::{CheckMeta, Finding, Input, Metadata, Rule, Scope, Severity};
+//! use drift_sdk::{Finding, Input, Metadata, Rule, Scope};
+//!
+//! drift_sdk::checks! {
+//!     pub enum Check {
+//!         /// A tab character indents a line of SQL.
+//!         Tab = ("tab", Warning, "a tab character"),
+//!     }
+//! }
 //!
 //! #[derive(Default)]
 //! struct NoTabs;
@@ -23,12 +30,12 @@
 //!
 //! impl Rule for NoTabs {
 //!     type Options = Options;
+//!     type Check = Check;
 //!
 //!     fn metadata(&self) -> Metadata {
 //!         Metadata::new("no-tabs", "SQL migrations are indented with spaces")
 //!             .include(["**/*.sql"])
 //!             .scope(Scope::PerFile)
-//!             .check(CheckMeta::new("tab", "a tab character", Severity::Warning))
 //!     }
 //!
 //!     fn check(&self, input: &Input, _options: &Options) -> Vec<Finding> {
@@ -37,7 +44,7 @@
 //!             for (offset, _) in text.match_indices('\t') {
 //!                 let span = drift_sdk::Span::of_range(text, offset..offset + 1);
 //!                 findings.push(
-//!                     Finding::new("tab", &file.path, "tab character")
+//!                     Finding::new(Check::Tab, &file.path, "tab character")
 //!                         .span(span)
 //!                         .help("indent with spaces"),
 //!                 );
@@ -51,15 +58,18 @@
 //! let input = drift_sdk::testing::InputBuilder::new().file("01_a.sql", "\tSELECT 1;").build();
 //! let findings = drift_sdk::testing::run(&NoTabs, &input, "{}").unwrap();
 //! assert_eq!(findings[0].span.unwrap().line, 1);
+//! assert_eq!(drift_sdk::metadata(&NoTabs).checks[0].id, "tab");
 //! ```
 
 pub mod alloc;
+pub mod check;
 mod glue;
 pub mod testing;
 mod types;
 
 // The parsers and project knowledge rules reason with are drift-syntax's,
 // shared with the host; re-exported so a rule depends on one crate.
+pub use check::Check;
 pub use drift_syntax::{LineIndex, Span, SplitAscii};
 pub use drift_syntax::{files, migrations, paths, prisma, project, shell};
 
@@ -99,7 +109,12 @@ pub trait Rule: Default {
     /// keys are reported to the user instead of being ignored.
     type Options: serde::de::DeserializeOwned + Default;
 
-    /// Static description of the rule.
+    /// The rule's checks, declared with [`checks!`]; every finding names
+    /// one of them, and the host receives them all with the metadata.
+    type Check: Check;
+
+    /// Static description of the rule (its checks come from
+    /// [`Rule::Check`]; [`metadata`] puts the two together).
     fn metadata(&self) -> Metadata;
 
     /// Checks one batch of files.
@@ -119,6 +134,14 @@ pub trait Rule: Default {
         let _ = (input, options);
         Vec::new()
     }
+}
+
+/// A rule's whole metadata, as the host receives it: [`Rule::metadata`]
+/// with every check of [`Rule::Check`].
+pub fn metadata<R: Rule>(rule: &R) -> Metadata {
+    let mut meta = rule.metadata();
+    meta.checks = <R::Check as Check>::ALL.iter().map(|c| c.meta()).collect();
+    meta
 }
 
 /// Parses a rule's options the way the host-facing glue does: an empty or

@@ -142,11 +142,6 @@ impl Metadata {
         self.default_severity = severity;
         self
     }
-
-    pub fn check(mut self, check: CheckMeta) -> Self {
-        self.checks.push(check);
-        self
-    }
 }
 
 /// Where the snapshot came from.
@@ -247,10 +242,11 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding about the whole file `path`, with the check's severity.
-    pub fn new(check: &str, path: &str, message: impl Into<String>) -> Self {
+    /// A finding of `check` about the whole file `path`, with the check's
+    /// severity.
+    pub fn new(check: impl crate::Check, path: &str, message: impl Into<String>) -> Self {
         Self {
-            check: check.to_owned(),
+            check: check.id().to_owned(),
             severity: None,
             path: path.to_owned(),
             span: None,
@@ -367,9 +363,13 @@ pub struct CommandFinding {
 }
 
 impl CommandFinding {
-    pub fn new(check: &str, range: std::ops::Range<usize>, message: impl Into<String>) -> Self {
+    pub fn new(
+        check: impl crate::Check,
+        range: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
-            check: check.to_owned(),
+            check: check.id().to_owned(),
             severity: None,
             range,
             message: message.into(),

@@ -12,7 +12,10 @@ use anyhow::{Context, Result, bail};
 const CARGO_TOML: &str = include_str!("Cargo.toml.tmpl");
 const LIB_RS: &str = include_str!("lib.rs.tmpl");
 const README: &str = include_str!("README.md.tmpl");
-const FIXTURE: &str = "CREATE TABLE IF NOT EXISTS t (id int);\n-- TODO: add the index\n";
+/// The firing and the silent fixture of the template's one check.
+const FIRES: &str = "CREATE TABLE IF NOT EXISTS t (id int);\n-- TODO: add the index\n";
+const SILENT: &str =
+    "CREATE TABLE IF NOT EXISTS t (id int);\nCREATE INDEX IF NOT EXISTS t_id ON t (id);\n";
 
 fn type_name(id: &str) -> String {
     id.split('-')
@@ -73,17 +76,32 @@ pub fn new_rule(id: &str, dir: Option<&Path>) -> Result<PathBuf> {
             .replace("{{type}}", &type_name(id))
             .replace("{{summary}}", "Migrations carry no TODO markers")
             .replace("{{sdk}}", &sdk_dependency(""))
-            .replace("{{sdk_dev}}", &sdk_dependency("\"parser\""))
+            .replace(
+                "{{sdk_dev}}",
+                &sdk_dependency("\"parser\", \"conformance\""),
+            )
     };
-    let fixture_dir = dir.join("tests/fixtures/repo/db/migrations");
-    std::fs::create_dir_all(dir.join("src"))
-        .and_then(|()| std::fs::create_dir_all(&fixture_dir))
-        .with_context(|| format!("cannot create {}", dir.display()))?;
+    let fixtures = dir.join("tests/checks/marker");
+    for folder in [
+        dir.join("src"),
+        fixtures.join("fires/db/migrations"),
+        fixtures.join("silent/db/migrations"),
+    ] {
+        std::fs::create_dir_all(&folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+    }
     for (path, text) in [
         (dir.join("Cargo.toml"), fill(CARGO_TOML)),
         (dir.join("src/lib.rs"), fill(LIB_RS)),
         (dir.join("README.md"), fill(README)),
-        (fixture_dir.join("01_init.sql"), FIXTURE.to_owned()),
+        (
+            fixtures.join("fires/db/migrations/01_init.sql"),
+            FIRES.to_owned(),
+        ),
+        (
+            fixtures.join("silent/db/migrations/01_init.sql"),
+            SILENT.to_owned(),
+        ),
     ] {
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }

@@ -33,14 +33,9 @@
 //! [plugins.no-force-push]
 //! options = { protected = ["main", "release/*"] }
 //! ```
-//!
-//! ## Checks
-//! - `force-push` (error): a force-push to a protected branch.
 
 use drift_sdk::shell;
-use drift_sdk::{
-    CheckMeta, CommandFinding, CommandInput, Finding, Input, Metadata, Rule, Severity,
-};
+use drift_sdk::{CommandFinding, CommandInput, Finding, Input, Metadata, Rule};
 
 /// The `no-force-push` rule.
 #[derive(Debug, Default)]
@@ -76,15 +71,20 @@ fn matches(pattern: &str, name: &str) -> bool {
     }
 }
 
+drift_sdk::checks! {
+    /// The checks of this rule.
+    pub enum Check {
+        /// A force-push to a protected branch.
+        ForcePush = ("force-push", Error, "a force-push to a protected branch"),
+    }
+}
+
 impl Rule for NoForcePush {
     type Options = Options;
+    type Check = Check;
 
     fn metadata(&self) -> Metadata {
-        Metadata::new("no-force-push", "No force-push to protected branches").check(CheckMeta::new(
-            "force-push",
-            "a force-push to a protected branch",
-            Severity::Error,
-        ))
+        Metadata::new("no-force-push", "No force-push to protected branches")
     }
 
     /// A command-only rule: no files.
@@ -124,7 +124,7 @@ impl Rule for NoForcePush {
             if hit {
                 out.push(
                     CommandFinding::new(
-                        "force-push",
+                        Check::ForcePush,
                         command.range.clone(),
                         format!(
                             "`{}` force-pushes a protected branch ({})",
@@ -170,12 +170,13 @@ mod tests {
         }
     }
 
+    /// The suite every built-in rule passes: documentation, strict
+    /// options, odd inputs, and the fixtures of `tests/checks/`.
     #[test]
-    fn documented() {
-        drift_sdk::testing::assert_documented(
-            &NoForcePush,
-            include_str!("lib.rs"),
-            include_str!("../README.md"),
-        );
+    fn conforms() {
+        let problems = drift_sdk::testing::conformance::check::<NoForcePush>(std::path::Path::new(
+            env!("CARGO_MANIFEST_DIR"),
+        ));
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }

@@ -34,18 +34,11 @@
 //! options = { column = "tenantId", except = ["Country"] }
 //! ```
 //!
-//! ## Checks
-//! - `missing-column` (error): a table or model without the tenant column.
-//! - `missing-index` (warning): the tenant column is not the first column
-//!   of any index.
-//!
 //! It shows the SDK's two parsers at work: the host-parsed SQL trees
 //! (`drift_sdk::sql`) for migrations, and `drift_sdk::prisma` for schemas.
 
 use drift_sdk::sql::object_name;
-use drift_sdk::{
-    ChangeKind, CheckMeta, Finding, Input, LineIndex, Metadata, Rule, Scope, Severity,
-};
+use drift_sdk::{ChangeKind, Finding, Input, LineIndex, Metadata, Rule, Scope};
 
 #[derive(Debug, Default)]
 pub struct RequireTenantColumn;
@@ -68,8 +61,20 @@ impl Default for Options {
     }
 }
 
+drift_sdk::checks! {
+    /// The checks of this rule.
+    pub enum Check {
+        /// A table or model without the tenant column.
+        MissingColumn = ("missing-column", Error, "a table without the tenant column"),
+        /// The tenant column is not the first column of any index, unique
+        /// constraint or primary key.
+        MissingIndex = ("missing-index", Warning, "the tenant column does not start any index"),
+    }
+}
+
 impl Rule for RequireTenantColumn {
     type Options = Options;
+    type Check = Check;
 
     fn metadata(&self) -> Metadata {
         Metadata::new(
@@ -79,16 +84,6 @@ impl Rule for RequireTenantColumn {
         .include(["**/*.prisma", "**/migrations/**/*.sql"])
         .scope(Scope::Repository)
         .sql(true)
-        .check(CheckMeta::new(
-            "missing-column",
-            "a table without the tenant column",
-            Severity::Error,
-        ))
-        .check(CheckMeta::new(
-            "missing-index",
-            "the tenant column does not start any index",
-            Severity::Warning,
-        ))
     }
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {
@@ -185,7 +180,7 @@ fn check_added_migrations(input: &Input, options: &Options) -> Vec<Finding> {
         if !table.columns.iter().any(|c| c == column) {
             findings.push(
                 Finding::new(
-                    "missing-column",
+                    Check::MissingColumn,
                     &table.path,
                     format!("table `{}` has no `{column}` column", table.table),
                 )
@@ -202,7 +197,7 @@ fn check_added_migrations(input: &Input, options: &Options) -> Vec<Finding> {
         {
             findings.push(
                 Finding::new(
-                    "missing-index",
+                    Check::MissingIndex,
                     &table.path,
                     format!("no index of table `{}` starts with `{column}`", table.table),
                 )
@@ -241,7 +236,7 @@ fn check_schemas(input: &Input, options: &Options) -> Vec<Finding> {
             let Some(field) = model.fields.iter().find(|f| f.column_name() == column) else {
                 findings.push(
                     Finding::new(
-                        "missing-column",
+                        Check::MissingColumn,
                         &model.path,
                         format!("model `{}` has no field mapped to `{column}`", model.name),
                     )
@@ -265,7 +260,7 @@ fn check_schemas(input: &Input, options: &Options) -> Vec<Finding> {
             if !leads {
                 findings.push(
                     Finding::new(
-                        "missing-index",
+                        Check::MissingIndex,
                         &model.path,
                         format!(
                             "no index of model `{}` starts with `{}`",
@@ -292,6 +287,16 @@ mod tests {
     use drift_sdk::{ChangeKind, Mode};
 
     use super::*;
+
+    /// The suite every built-in rule passes: documentation, strict
+    /// options, odd inputs, and the fixtures of `tests/checks/`.
+    #[test]
+    fn conforms() {
+        let problems = drift_sdk::testing::conformance::check::<RequireTenantColumn>(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        );
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
 
     const SCHEMA: &str = r#"model Tenant {
   id String @id

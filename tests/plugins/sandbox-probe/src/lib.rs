@@ -13,8 +13,7 @@
 //! and files, and the process environment (which the sandbox empties).
 
 use drift_sdk::{
-    CheckMeta, CommandFinding, CommandInput, CommandNeeds, Finding, Input, Metadata, Rule, Scope,
-    Severity, Span,
+    CommandFinding, CommandInput, CommandNeeds, Finding, Input, Metadata, Rule, Scope, Span,
 };
 
 #[derive(Default)]
@@ -104,23 +103,24 @@ fn recurse(n: u64) -> u64 {
     recurse(n + 1).wrapping_add(local[n as usize % 16])
 }
 
+drift_sdk::checks! {
+    /// The checks of this rule.
+    pub enum Check {
+        /// A .probe file was seen.
+        Seen = ("seen", Warning, "a .probe file was seen"),
+        /// What the sandbox let the plugin observe.
+        Observed = ("observed", Info, "what the sandbox let the plugin observe"),
+    }
+}
+
 impl Rule for Probe {
     type Options = Options;
+    type Check = Check;
 
     fn metadata(&self) -> Metadata {
         Metadata::new("sandbox-probe", "test plugin that misbehaves on request")
             .include(["**/*.probe"])
             .scope(Scope::PerFile)
-            .check(CheckMeta::new(
-                "seen",
-                "a .probe file was seen",
-                Severity::Warning,
-            ))
-            .check(CheckMeta::new(
-                "observed",
-                "what the sandbox let the plugin observe",
-                Severity::Info,
-            ))
     }
 
     fn command_needs(&self, _options: &Options) -> CommandNeeds {
@@ -139,7 +139,7 @@ impl Rule for Probe {
             },
             Mode::Panic => panic!("probe panicked on purpose"),
             Mode::BadSpan => vec![CommandFinding::new(
-                "seen",
+                Check::Seen,
                 0..input.command.len() + 10,
                 "x",
             )],
@@ -147,7 +147,7 @@ impl Rule for Probe {
                 let env: Vec<String> = input.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 let files: Vec<&str> = input.files.iter().map(|f| f.path.as_str()).collect();
                 vec![CommandFinding::new(
-                    "observed",
+                    Check::Observed,
                     all,
                     format!(
                         "env [{}], files [{}], {} process env vars",
@@ -185,7 +185,7 @@ impl Rule for Probe {
             }
             Mode::Recursion => {
                 let n = recurse(0);
-                findings.push(Finding::new("observed", &first, format!("{n}")));
+                findings.push(Finding::new(Check::Observed, &first, format!("{n}")));
             }
             Mode::Panic => panic!("probe panicked on purpose"),
             Mode::ReadFile => {
@@ -195,7 +195,7 @@ impl Rule for Probe {
                     Ok(_) => "read a file".to_owned(),
                     Err(e) => format!("file read denied: {}", e.kind()),
                 };
-                findings.push(Finding::new("observed", &first, message));
+                findings.push(Finding::new(Check::Observed, &first, message));
             }
             Mode::Network => {
                 // A TCP connection and a DNS lookup, both through WASI sockets.
@@ -208,7 +208,7 @@ impl Rule for Probe {
                     Err(e) => format!("denied ({:?})", e.kind()),
                 };
                 findings.push(Finding::new(
-                    "observed",
+                    Check::Observed,
                     &first,
                     format!("network: tcp {tcp}, dns {dns}"),
                 ));
@@ -217,7 +217,7 @@ impl Rule for Probe {
                 let vars = std::env::vars().count();
                 let args = std::env::args().count();
                 findings.push(Finding::new(
-                    "observed",
+                    Check::Observed,
                     &first,
                     format!("{vars} env vars, {args} args"),
                 ));
@@ -228,19 +228,23 @@ impl Rule for Probe {
                     .map(|d| d.as_secs())
                     .unwrap_or(u64::MAX);
                 findings.push(Finding::new(
-                    "observed",
+                    Check::Observed,
                     &first,
                     format!("clock reads {now}"),
                 ));
             }
-            Mode::UndeclaredCheck => findings.push(Finding::new("nope", &first, "x")),
+            // Typed checks make this impossible by accident: spelled out.
+            Mode::UndeclaredCheck => findings.push(Finding {
+                check: "nope".to_owned(),
+                ..Finding::new(Check::Seen, &first, "x")
+            }),
             Mode::BadSpan => {
-                findings.push(Finding::new("seen", &first, "x").span(Span::line(0, 0, 0)))
+                findings.push(Finding::new(Check::Seen, &first, "x").span(Span::line(0, 0, 0)))
             }
-            Mode::BadPath => findings.push(Finding::new("seen", "../outside", "x")),
+            Mode::BadPath => findings.push(Finding::new(Check::Seen, "../outside", "x")),
             Mode::HugeString => {
                 let huge = "x".repeat(100 * 1024 * 1024);
-                findings.push(Finding::new("seen", &first, huge));
+                findings.push(Finding::new(Check::Seen, &first, huge));
             }
             Mode::Residue => {
                 let paths: Vec<&str> = input.files.iter().map(|f| f.path.as_str()).collect();
@@ -248,7 +252,7 @@ impl Rule for Probe {
                     Ok(verdict) => findings.extend(
                         paths
                             .iter()
-                            .map(|p| Finding::new("observed", p, verdict.to_owned())),
+                            .map(|p| Finding::new(Check::Observed, p, verdict.to_owned())),
                     ),
                     Err(message) => panic!("{message}"),
                 }
@@ -256,14 +260,14 @@ impl Rule for Probe {
             }
             Mode::Flood => {
                 for i in 0..options.count {
-                    findings.push(Finding::new("seen", &first, format!("finding {i}")));
+                    findings.push(Finding::new(Check::Seen, &first, format!("finding {i}")));
                 }
             }
         }
         for (file, text) in input.text_files() {
             if let Some(at) = text.find("probe") {
                 findings.push(
-                    Finding::new("seen", &file.path, "probe file seen")
+                    Finding::new(Check::Seen, &file.path, "probe file seen")
                         .span(Span::of_range(text, at..at + 5))
                         .help("nothing to do: this is a test plugin"),
                 );

@@ -1,0 +1,1 @@
+npx prisma db execute --stdin <<< 'DELETE FROM "User"'

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Account" ADD CONSTRAINT "Account_pkey" PRIMARY KEY ("provider", "providerAccountId");
