@@ -12,7 +12,7 @@ use drift_host::commands::{self, exit};
 /// glibc's per-thread arenas grow their heaps a page at a time with
 /// `mprotect` (736 calls on 2,000 migrations) and each call takes the
 /// address-space lock. 0.85-0.91x the wall time for about 37 MB more peak
-/// memory on the largest benchmark: docs/performance.md ("Allocator").
+/// memory on the largest benchmark: bench/NOTEBOOK.md ("Allocator").
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -8,7 +8,7 @@
 //! zeroed by the kernel, and mapping and unmapping the reservation takes the
 //! address-space lock that the other threads' page faults wait on. On 2,000
 //! small migrations that was a fifth of the rules phase
-//! (docs/performance.md, "Profile and fixes").
+//! (bench/NOTEBOOK.md, "Profile and fixes").
 //!
 //! A memory handed back keeps its mapping: its accessible bytes are zeroed
 //! in place (memset, so the pages stay resident; pages the call never

@@ -11,7 +11,7 @@
 //! skipped, because reading a FIFO blocks.
 //!
 //! Walking in parallel was measured against the previous sequential walk
-//! (docs/performance.md); the order threads find files in does not matter,
+//! (bench/NOTEBOOK.md); the order threads find files in does not matter,
 //! because the result is sorted.
 
 use std::path::Path;
