@@ -132,6 +132,10 @@ pub const HOST_CHECKS: &[(&str, &str)] = &[
         "file-too-large",
         "a file a rule asked for exceeds max-file-size",
     ),
+    (
+        "unreadable-file",
+        "a file a rule asked for is not in this git clone",
+    ),
     ("sql-syntax", "a SQL file rules read has a syntax error"),
     (
         "suppression-without-reason",

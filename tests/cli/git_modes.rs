@@ -274,3 +274,75 @@ fn github_pull_requests_default_to_their_base_branch() {
         "{run:?}"
     );
 }
+
+/// `--base HEAD^` on a repository's first commit names a commit that
+/// cannot exist: the hint says so, instead of suggesting a fetch.
+#[test]
+fn the_parent_of_the_first_commit_gets_a_hint_that_fits() {
+    let repo = history_repo();
+    for base in ["main^", "main~1", "HEAD~"] {
+        let run = repo.run(&["run", "--base", base]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            run.stderr
+                .contains("the repository's first commit, which has none")
+                && !run.stderr.contains("Fetch it first"),
+            "{base}: {run:?}"
+        );
+    }
+    // A ref that is simply unknown still gets the fetch hint.
+    let run = repo.run(&["run", "--base", "origin/nope"]);
+    assert!(run.stderr.contains("Fetch it first"), "{run:?}");
+}
+
+/// A blob the clone lacks (a partial clone, a pruned object) is a warning
+/// about that one file: the others are still checked, the run does not
+/// fail, and a rename the diff cannot detect without it is reported as
+/// a note.
+#[test]
+fn a_missing_object_is_a_warning_about_its_file() {
+    let repo = history_repo();
+    repo.write("prisma/migrations/05_new.sql", "DROP TABLE b;\n")
+        .write(
+            "prisma/migrations/06_more.sql",
+            "CREATE TABLE d (id int);\n",
+        )
+        .commit_all("feature work");
+    let oid = repo
+        .git(&["rev-parse", "HEAD:prisma/migrations/06_more.sql"])
+        .trim()
+        .to_owned();
+    let object = repo
+        .path()
+        .join(".git/objects")
+        .join(&oid[..2])
+        .join(&oid[2..]);
+    std::fs::remove_file(&object).expect("the loose object");
+    let run = repo.run(&["run", "--base", "main", "--format", "json"]);
+    assert!(run.errors().is_empty(), "{run:?}");
+    let checks = run.checks();
+    assert!(
+        checks.contains(&"drift-host/unreadable-file".to_owned()),
+        "{run:?}"
+    );
+    // The readable new file is still checked.
+    assert!(
+        checks.contains(&"destructive-sql/drop-table".to_owned()),
+        "{run:?}"
+    );
+}
+
+/// A folder with no schema and no migrations says so, on stderr: it is not
+/// a finding, and `--deny warnings` still passes.
+#[test]
+fn nothing_to_check_is_a_notice_not_a_finding() {
+    let repo = Repo::new();
+    repo.write("src/main.ts", "export {};\n");
+    let run = repo.run(&["run", "--deny", "warnings"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("no Prisma schema and no SQL migrations under"),
+        "{run:?}"
+    );
+}

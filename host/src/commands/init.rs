@@ -63,7 +63,7 @@ pub struct Survey {
 pub fn survey(root: &Path) -> Result<Survey> {
     use drift_syntax::project;
     let filter = Filter::new(&[], &[])?;
-    let snapshot = Snapshot::take(root, &Source::WorkingTree, &filter, u64::MAX)?;
+    let snapshot = Snapshot::take(root, &Source::WorkingTree, &filter, u64::MAX, &[])?;
     let mut survey = Survey::default();
     for found in project::discover(&snapshot.paths, None) {
         if let Some(schema) = found.schema {

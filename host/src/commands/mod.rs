@@ -63,23 +63,39 @@ pub(crate) fn check(
     let limits = config.limits;
     pool.install(|| -> Result<Report> {
         let started = std::time::Instant::now();
-        // Loading plugins (mapping compiled code) and walking the tree are
-        // independent: overlapped, the shorter one is free.
-        let (loaded, snapshot) = rayon::join(
-            || {
-                let (plugins, mut load_errors) = load_plugins(&runtime, config, limits);
-                configure(config, &plugins, &mut load_errors, limits)
-                    .map(|rules| (rules, load_errors))
-            },
-            || {
-                let filter = Filter::new(&config.include, &config.exclude)?;
-                Snapshot::take(root, source, &filter, config.max_file_size)
-            },
-        );
+        let load = || {
+            let (plugins, mut load_errors) = load_plugins(&runtime, config, limits);
+            configure(config, &plugins, &mut load_errors, limits)
+                .map(|configured| (configured, load_errors))
+        };
+        let snapshot = |wanted: &[String]| {
+            let filter = Filter::new(&config.include, &config.exclude)?;
+            Snapshot::take(root, source, &filter, config.max_file_size, wanted)
+        };
+        let (loaded, snapshot) = if *source == Source::WorkingTree {
+            // Loading plugins (mapping compiled code) and walking the tree
+            // are independent: overlapped, the shorter one is free.
+            rayon::join(load, || snapshot(&[]))
+        } else {
+            // A diff looks only at the files the rules read (its rename
+            // detection reads blobs), so the rules come first.
+            let loaded = load();
+            let wanted: Vec<String> = match &loaded {
+                Ok((configured, _)) => configured
+                    .rules
+                    .iter()
+                    .flat_map(|r| r.plugin.meta.include.iter().cloned())
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+            let snapshot = snapshot(&wanted);
+            (loaded, snapshot)
+        };
         let (configured, load_errors) = loaded?;
         print_notes(config.notes.iter().chain(&configured.notes));
         let rules = configured.rules;
         let snapshot = snapshot?;
+        print_notices(&snapshot, root);
         let prepared = started.elapsed();
         let mut report = engine::run(&snapshot, &rules, limits, threads);
         report.timings.insert(0, ("load+snapshot", prepared));
@@ -89,6 +105,25 @@ pub(crate) fn check(
         report.errors.sort();
         Ok(report)
     })
+}
+
+/// What the user should know about the snapshot, on stderr, where it
+/// changes neither the output nor the exit code: what git could not do,
+/// and a repository with nothing for the database rules to look at.
+fn print_notices(snapshot: &Snapshot, root: &Path) {
+    #[allow(clippy::print_stderr)]
+    {
+        for note in &snapshot.notes {
+            eprintln!("note: {note}");
+        }
+        if !drift_syntax::project::has_database(snapshot.paths.iter().map(String::as_str)) {
+            eprintln!(
+                "note: no Prisma schema and no SQL migrations under {}: the database rules \
+                 have nothing to check here (point drift-host at the folder that holds them)",
+                root.display()
+            );
+        }
+    }
 }
 
 /// Prints configuration notes (deprecated spellings) on stderr, where they

@@ -125,7 +125,7 @@ pub(super) fn input_file(path: &str, content: &Content) -> Option<input::File> {
         Content::Binary => input::Content::Binary,
         Content::InvalidUtf8(at) => input::Content::InvalidUtf8(*at),
         Content::TooLarge(size) => input::Content::TooLarge(*size),
-        Content::Unreadable(_) => return None,
+        Content::Unreadable(_) | Content::Missing(_) => return None,
     };
     Some(input::File {
         path: path.into(),

@@ -70,6 +70,12 @@ impl Files {
                     });
                     continue;
                 }
+                Content::Missing(why) => (
+                    "unreadable-file",
+                    format!("{why}, so rules cannot check this file"),
+                    "fetch the full history (`git fetch --unshallow`, or `fetch-depth: 0` in \
+                     actions/checkout) or the missing objects, then run again",
+                ),
                 Content::Binary => (
                     "binary-file",
                     "file contains NUL bytes, so rules cannot check it as text".to_owned(),

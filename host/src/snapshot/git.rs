@@ -17,6 +17,9 @@ use super::{Change, ChangeKind, Content, Source};
 #[derive(Debug)]
 pub struct Tree {
     pub top: PathBuf,
+    /// What could not be done as usual (rename detection given up), for
+    /// the user to read.
+    pub notes: Vec<String>,
     /// (path, blob id) of the snapshot.
     pub files: Vec<(String, String)>,
     /// (path, blob id) at the base.
@@ -47,7 +50,10 @@ fn git_str(dir: &Path, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&git(dir, args)?).trim().to_owned())
 }
 
-pub fn read(root: &Path, source: &Source) -> Result<Tree> {
+/// The snapshot of `source`. `wanted` are the globs (relative to `root`)
+/// of the files any rule reads: the diff, and its rename detection, which
+/// reads blobs, look at those paths only.
+pub fn read(root: &Path, source: &Source, wanted: &[String]) -> Result<Tree> {
     let top = git_str(root, &["rev-parse", "--show-toplevel"]).map_err(|_| {
         anyhow::anyhow!(
             "{} is not inside a git repository: --staged and --base need git history \
@@ -59,6 +65,11 @@ pub fn read(root: &Path, source: &Source) -> Result<Tree> {
     // Paths are reported relative to the folder being checked.
     let prefix = git_str(root, &["rev-parse", "--show-prefix"])?;
     let has_head = git(root, &["rev-parse", "--verify", "-q", "HEAD^{commit}"]).is_ok();
+    let pathspecs: Vec<String> = wanted
+        .iter()
+        .map(|glob| format!(":(glob){prefix}{glob}"))
+        .collect();
+    let mut notes = Vec::new();
     let (files, base_files, changes) = match source {
         Source::WorkingTree => unreachable!("working tree snapshots are walked"),
         Source::Staged => {
@@ -76,10 +87,11 @@ pub fn read(root: &Path, source: &Source) -> Result<Tree> {
                         "--cached",
                         "--name-status",
                         "-z",
-                        "-M",
                         "--no-ext-diff",
                         "HEAD",
                     ],
+                    &pathspecs,
+                    &mut notes,
                 )?
             } else {
                 files
@@ -102,6 +114,13 @@ pub fn read(root: &Path, source: &Source) -> Result<Tree> {
             let shallow = git_str(&top, &["rev-parse", "--is-shallow-repository"])? == "true";
             let spec = format!("{reference}^{{commit}}");
             if git(&top, &["rev-parse", "--verify", "-q", &spec]).is_err() {
+                if let Some(first) = parent_of_root(&top, reference) {
+                    bail!(
+                        "base ref `{reference}` names the parent of `{first}`, the repository's \
+                         first commit, which has none: there is nothing before it to compare \
+                         with. Run without --base to check every file, or pick a later commit."
+                    );
+                }
                 let hint = if shallow {
                     " This is a shallow clone: fetch full history (actions/checkout: `fetch-depth: 0`) or fetch the base branch (`git fetch origin <branch>`)."
                 } else {
@@ -127,11 +146,12 @@ pub fn read(root: &Path, source: &Source) -> Result<Tree> {
                     "diff",
                     "--name-status",
                     "-z",
-                    "-M",
                     "--no-ext-diff",
                     &merge_base,
                     "HEAD",
                 ],
+                &pathspecs,
+                &mut notes,
             )?;
             (files, base_files, changes)
         }
@@ -150,6 +170,7 @@ pub fn read(root: &Path, source: &Source) -> Result<Tree> {
     };
     Ok(Tree {
         top,
+        notes,
         files: strip_pairs(files),
         base_files: strip_pairs(base_files),
         changes: changes
@@ -172,6 +193,19 @@ pub fn read(root: &Path, source: &Source) -> Result<Tree> {
             })
             .collect(),
     })
+}
+
+/// When `reference` is `X^`, `X~` or `X~1` for a commit `X` without
+/// parents, `X` as written: the base names a commit that cannot exist.
+fn parent_of_root<'r>(top: &Path, reference: &'r str) -> Option<&'r str> {
+    let stem = reference
+        .strip_suffix('^')
+        .or_else(|| reference.strip_suffix("~1"))
+        .or_else(|| reference.strip_suffix('~'))
+        .or_else(|| reference.strip_suffix("^1"))?;
+    let spec = format!("{stem}^{{commit}}");
+    let line = git_str(top, &["rev-list", "--parents", "-n", "1", &spec]).ok()?;
+    (line.split_whitespace().count() == 1).then_some(stem)
 }
 
 /// Regular files only: symlinks (120000) and submodules (160000) carry no
@@ -212,8 +246,39 @@ fn ls_tree(top: &Path, treeish: &str) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
-fn diff(top: &Path, args: &[&str]) -> Result<Vec<Change>> {
-    let out = git(top, args)?;
+/// The changes `args` (a `git diff --name-status -z` without pathspecs)
+/// lists under `pathspecs`, renames detected among them. Rename detection
+/// reads the blobs of added and deleted files: when that fails (an object a
+/// partial clone lacks), the changes are listed without it, and a note
+/// says so, rather than the run failing.
+fn diff(
+    top: &Path,
+    args: &[&str],
+    pathspecs: &[String],
+    notes: &mut Vec<String>,
+) -> Result<Vec<Change>> {
+    let with = |extra: &str| -> Vec<String> {
+        let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        all.insert(1, extra.to_owned());
+        if !pathspecs.is_empty() {
+            all.push("--".to_owned());
+            all.extend(pathspecs.iter().cloned());
+        }
+        all
+    };
+    let renames = with("-M");
+    let renames: Vec<&str> = renames.iter().map(String::as_str).collect();
+    let out = match git(top, &renames) {
+        Ok(out) => out,
+        Err(e) => {
+            notes.push(format!(
+                "rename detection failed ({e:#}): renamed files are seen as deleted and added"
+            ));
+            let plain = with("--no-renames");
+            let plain: Vec<&str> = plain.iter().map(String::as_str).collect();
+            git(top, &plain)?
+        }
+    };
     let mut fields = out
         .split(|&b| b == 0)
         .map(|f| String::from_utf8_lossy(f).into_owned());
@@ -296,8 +361,25 @@ pub fn cat_blobs<'a>(
         let mut header = String::new();
         reader.read_line(&mut header)?;
         let mut parts = header.split_whitespace();
-        let (Some(_), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next()) else {
-            bail!("git cat-file: object {oid} is missing ({})", header.trim());
+        let (Some(_), Some(kind)) = (parts.next(), parts.next()) else {
+            bail!(
+                "git cat-file: unexpected answer for {oid}: {}",
+                header.trim()
+            );
+        };
+        if kind == "missing" {
+            // A partial or shallow clone: that file cannot be read, the
+            // others can.
+            contents.push(Content::Missing(format!(
+                "git object {oid} is not in this clone (a partial or shallow clone?)"
+            )));
+            continue;
+        }
+        let Some(size) = parts.next() else {
+            bail!(
+                "git cat-file: unexpected answer for {oid}: {}",
+                header.trim()
+            );
         };
         let size: u64 = size.parse().context("git cat-file: bad size")?;
         if kind != "blob" {

@@ -50,6 +50,9 @@ pub enum Content {
     /// Could not be read at all (permissions, vanished): an error, not a
     /// finding, because the rule cannot check what it cannot see.
     Unreadable(String),
+    /// A git object this clone does not have (a partial or shallow clone):
+    /// a warning about that file, which every other file's checks survive.
+    Missing(String),
 }
 
 impl Content {
@@ -89,6 +92,8 @@ pub struct Snapshot {
     base_blobs: HashMap<String, String>,
     /// The git repository (for blob reads) in git modes.
     git_dir: Option<PathBuf>,
+    /// What the snapshot could not do as usual, for the user to read.
+    pub notes: Vec<String>,
     max_file_size: u64,
 }
 
@@ -149,8 +154,15 @@ pub fn glob_set(globs: &[String]) -> Result<GlobSet> {
 }
 
 impl Snapshot {
-    /// Takes the snapshot of `root` described by `source`.
-    pub fn take(root: &Path, source: &Source, filter: &Filter, max_file_size: u64) -> Result<Self> {
+    /// Takes the snapshot of `root` described by `source`. In git modes,
+    /// `wanted` (the globs of the files the rules read) limits the diff.
+    pub fn take(
+        root: &Path,
+        source: &Source,
+        filter: &Filter,
+        max_file_size: u64,
+        wanted: &[String],
+    ) -> Result<Self> {
         let mut snapshot = Snapshot {
             root: root.to_path_buf(),
             source: source.clone(),
@@ -161,6 +173,7 @@ impl Snapshot {
             base_blobs: HashMap::new(),
             git_dir: None,
             max_file_size,
+            notes: Vec::new(),
         };
         match source {
             Source::WorkingTree => {
@@ -170,7 +183,8 @@ impl Snapshot {
                 snapshot.paths = walk::walk(root, filter, threads)?;
             }
             Source::Staged | Source::Base(_) => {
-                let tree = git::read(root, source)?;
+                let tree = git::read(root, source, wanted)?;
+                snapshot.notes = tree.notes;
                 for (path, oid) in tree.files {
                     if filter.keeps(&path) {
                         snapshot.paths.push(path.clone());
