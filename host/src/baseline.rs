@@ -118,13 +118,14 @@ pub fn read(path: &Path) -> Result<Vec<Entry>> {
     Ok(file.findings)
 }
 
-/// Removes baselined findings; returns how many were baselined, and adds a
-/// warning for each stale entry.
+/// Removes baselined findings; returns how many were baselined, and, with
+/// `report_stale`, adds a warning for each stale entry.
 pub fn apply(
     findings: &mut Vec<Finding>,
     entries: &[Entry],
     sources: &HashMap<String, Arc<Content>>,
     baseline_name: &str,
+    report_stale: bool,
 ) -> usize {
     let mut remaining: HashMap<&str, usize> = HashMap::new();
     for e in entries {
@@ -142,6 +143,9 @@ pub fn apply(
         }
     });
     let baselined = before - findings.len();
+    if !report_stale {
+        return baselined;
+    }
     let mut stale_seen: HashMap<&str, usize> = HashMap::new();
     for e in entries {
         let left = remaining.get(e.fingerprint.as_str()).copied().unwrap_or(0);

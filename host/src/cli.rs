@@ -137,6 +137,11 @@ pub struct RunArgs {
     #[arg(long, short)]
     pub quiet: bool,
 
+    /// Also list the findings that do not fail the run: with --base or
+    /// --staged, those the base has too (by default only counted).
+    #[arg(long)]
+    pub all: bool,
+
     /// When to use colours in text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,

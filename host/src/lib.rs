@@ -11,7 +11,8 @@
 //!    index or base diff), `sql` (the SQL layer);
 //! 2. `plugin` (load, sandbox and call rule components);
 //! 3. `setup` (the rules of a run, loaded and configured), `suppress`
-//!    (`drift-ignore` comments), `baseline`;
+//!    (`drift-ignore` comments), `baseline`, `introduced` (what a change
+//!    introduces);
 //! 4. `engine` (the run's phases: select, read, parse, tasks, collect);
 //! 5. `output` (one renderer per format);
 //! 6. `guard` (judging a command line), `cli` (the clap definitions);
@@ -25,6 +26,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod guard;
+pub mod introduced;
 #[cfg(test)]
 mod layers;
 pub mod output;

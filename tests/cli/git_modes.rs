@@ -101,7 +101,16 @@ fn base_mode_is_silent_for_a_clean_branch() {
     repo.commit_all("clean work");
     let run = repo.run(&["run", "--base", "main", "--format", "json"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(run.checks(), ["schema-drift/pre-existing-drift"]);
+    assert!(run.checks().is_empty(), "{run:?}");
+    // What the base already had is counted, not reported.
+    let json = run.json();
+    assert_eq!(json["summary"]["preexisting"], 5, "{run:?}");
+    assert!(
+        json["preexisting"]
+            .as_array()
+            .is_some_and(|p| p.iter().all(|f| f["rule"] == "schema-drift")),
+        "{run:?}"
+    );
 }
 
 #[test]
@@ -125,12 +134,10 @@ fn staged_mode_checks_the_index() {
     repo.git(&["add", "prisma/migrations/01_init.sql"]);
     let run = repo.run(&["run", "--staged", "--format", "json"]);
     assert_eq!(run.code, 1, "{run:?}");
+    // The edited statement is a new one: its drift counts as the change's.
     assert_eq!(
         run.checks(),
-        [
-            "numbering/modified-applied",
-            "schema-drift/pre-existing-drift"
-        ]
+        ["numbering/modified-applied", "schema-drift/extra-table"]
     );
     // A staged file that was since deleted from disk is still checked.
     repo.write("prisma/migrations/03_dup.sql", "SELECT 1;\n");
@@ -257,10 +264,7 @@ fn github_pull_requests_default_to_their_base_branch() {
     let run = crate::harness::run_with_env(repo.path(), &["run", "--format", "json"], &env);
     assert_eq!(
         run.checks(),
-        [
-            "numbering/modified-applied",
-            "schema-drift/pre-existing-drift"
-        ],
+        ["numbering/modified-applied", "schema-drift/extra-table"],
         "{run:?}"
     );
     assert!(
@@ -343,6 +347,94 @@ fn nothing_to_check_is_a_notice_not_a_finding() {
     assert!(
         run.stderr
             .contains("no Prisma schema and no SQL migrations under"),
+        "{run:?}"
+    );
+}
+
+/// The principle of CI mode: a change fails only on what it introduces.
+/// The base has a destructive applied migration, a non-idempotent
+/// hand-written file and schema drift; a change that touches none of them
+/// passes with a one-line summary of them, and a change that adds its own
+/// DROP fails on that one alone.
+#[test]
+fn a_change_fails_only_on_what_it_introduces() {
+    let repo = Repo::new();
+    repo.with_agent_instructions();
+    repo.write(
+        "prisma/schema.prisma",
+        format!("{SCHEMA}\nmodel User {{\n  id   Int    @id\n  name String\n}}\n"),
+    )
+    .write("prisma/migrations/migration_lock.toml", "provider = \"postgresql\"\n")
+    .write(
+        "prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE \"User\" (\"id\" INTEGER NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\nCREATE TABLE \"Legacy\" (\"id\" INTEGER);\n",
+    )
+    .write(
+        "prisma/migrations/20240102000000_drop_legacy/migration.sql",
+        "DROP TABLE \"Legacy\";\n",
+    )
+    .write("prisma/migrations/01_seed.sql", "CREATE TABLE seed (id int);\n")
+    .init_git();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("src/app.ts", "export const x = 1;\n")
+        .commit_all("unrelated");
+    let run = repo.run(&["run", "--base", "main"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("pre-existing not shown")
+            && run.stdout.contains("destructive-sql: 1")
+            && run.stdout.contains("idempotency: 1"),
+        "{run:?}"
+    );
+    // `--all` lists them, and they still do not fail the run.
+    let run = repo.run(&["run", "--base", "main", "--all"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("error[destructive-sql/drop-table]"),
+        "{run:?}"
+    );
+    // A change with a destructive migration of its own fails on it alone.
+    repo.write(
+        "prisma/migrations/20240201000000_drop/migration.sql",
+        "DROP TABLE \"User\";\n",
+    )
+    .commit_all("drop users");
+    let run = repo.run(&["run", "--base", "main", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let new: Vec<String> = run.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["check"].as_str().unwrap_or(""),
+                f["path"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    // Its DROP, and the drift it causes (model `User` has no table now).
+    assert_eq!(
+        new,
+        [
+            "drop-table:prisma/migrations/20240201000000_drop/migration.sql",
+            "missing-table:prisma/schema.prisma"
+        ],
+        "{run:?}"
+    );
+    // SARIF says which is which, for code scanning's own comparison.
+    let run = repo.run(&["run", "--base", "main", "--format", "sarif"]);
+    let results = run.json()["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .clone();
+    assert!(
+        results.iter().any(|r| r["baselineState"] == "new"),
+        "{run:?}"
+    );
+    assert!(
+        results.iter().any(|r| r["baselineState"] == "unchanged"),
         "{run:?}"
     );
 }

@@ -99,12 +99,81 @@ pub(crate) fn check(
         let prepared = started.elapsed();
         let mut report = engine::run(&snapshot, &rules, limits, threads);
         report.timings.insert(0, ("load+snapshot", prepared));
+        if let Some(base) = snapshot.base_view() {
+            let started = std::time::Instant::now();
+            separate_preexisting(&snapshot, &base, &rules, limits, threads, &mut report);
+            report.timings.push(("base", started.elapsed()));
+        }
         report
             .errors
             .extend(load_errors.into_iter().map(RunError::from));
         report.errors.sort();
         Ok(report)
     })
+}
+
+/// Runs the rules on the base of a diff and moves the findings the base has
+/// too from `report.findings` to `report.preexisting`. A per-file rule's
+/// findings on a file the change did not touch are the same before and
+/// after, so per-file rules run on the touched files only. A rule that
+/// fails on the base cannot say what was there: its findings all count as
+/// new.
+fn separate_preexisting(
+    snapshot: &Snapshot,
+    base: &Snapshot,
+    rules: &[crate::setup::ActiveRule],
+    limits: crate::plugin::CallLimits,
+    threads: usize,
+    report: &mut Report,
+) {
+    use std::collections::{BTreeSet, HashMap};
+    let touched: BTreeSet<String> = snapshot
+        .changes
+        .iter()
+        .flat_map(|c| std::iter::once(c.path.clone()).chain(c.old_path.clone()))
+        .collect();
+    let at_base = engine::run_scoped(base, rules, limits, threads, Some(&touched));
+    let failed: BTreeSet<&str> = at_base
+        .errors
+        .iter()
+        .filter(|e| e.kind == "plugin")
+        .map(|e| e.subject.as_str())
+        .collect();
+    let per_file: BTreeSet<&str> = rules
+        .iter()
+        .filter(|r| r.plugin.meta.per_file)
+        .map(|r| r.plugin.meta.id.as_str())
+        .chain([crate::diagnostic::HOST_RULE])
+        .collect();
+    let renamed: HashMap<&str, &str> = snapshot
+        .changes
+        .iter()
+        .filter_map(|c| Some((c.path.as_str(), c.old_path.as_deref()?)))
+        .collect();
+    let (unknown, known): (Vec<_>, Vec<_>) = std::mem::take(&mut report.findings)
+        .into_iter()
+        .partition(|f| failed.contains(f.rule.as_str()));
+    let (settled, open): (Vec<_>, Vec<_>) = known
+        .into_iter()
+        .partition(|f| per_file.contains(f.rule.as_str()) && !touched.contains(&f.path));
+    let split = crate::introduced::split(
+        open,
+        &report.sources,
+        &at_base.findings,
+        &at_base.sources,
+        &|path| {
+            renamed
+                .get(path)
+                .map_or_else(|| path.to_owned(), |old| (*old).to_owned())
+        },
+    );
+    report.compared = true;
+    report.findings = split.new;
+    report.findings.extend(unknown);
+    report.preexisting = split.preexisting;
+    report.preexisting.extend(settled);
+    crate::diagnostic::sort_findings(&mut report.findings);
+    crate::diagnostic::sort_findings(&mut report.preexisting);
 }
 
 /// What the user should know about the snapshot, on stderr, where it

@@ -61,7 +61,16 @@ pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<u8> {
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        report.baselined = baseline::apply(&mut report.findings, &entries, &report.sources, &name);
+        // A baseline is about the whole repository: in a diff run, entries
+        // the change did not touch are not stale news.
+        let whole = source == Source::WorkingTree;
+        report.baselined = baseline::apply(
+            &mut report.findings,
+            &entries,
+            &report.sources,
+            &name,
+            whole,
+        );
         crate::diagnostic::sort_findings(&mut report.findings);
     }
 
@@ -71,6 +80,7 @@ pub fn run(args: &RunArgs, stdout: &mut dyn Write) -> Result<u8> {
             std::io::stdout().is_terminal()
         }),
         quiet: args.quiet,
+        all: args.all,
     };
     output::render(args.format, &report, style, stdout)?;
     Ok(exit_code(&report, args.deny == Some(Deny::Warnings)))

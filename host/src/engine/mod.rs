@@ -50,6 +50,11 @@ pub struct Report {
     pub suppressed: Vec<Finding>,
     /// Findings hidden by the baseline file.
     pub baselined: usize,
+    /// In `--base` and `--staged` runs, findings the base has too: counted,
+    /// listed with `--all`, never failing the run (see `introduced`).
+    pub preexisting: Vec<Finding>,
+    /// The findings were compared with the base's (`--base`, `--staged`).
+    pub compared: bool,
     /// Wall time of the engine's phases, for `--timings`.
     pub timings: Vec<(&'static str, std::time::Duration)>,
     /// Metadata of the rules that ran, sorted by id (for SARIF and docs).
@@ -64,8 +69,21 @@ pub fn run(
     limits: CallLimits,
     threads: usize,
 ) -> Report {
+    run_scoped(snapshot, rules, limits, threads, None)
+}
+
+/// [`run`], with per-file rules handed only the paths in `per_file` when
+/// given: on a base tree, the files a change touched (a per-file rule's
+/// findings on any other file are the same before and after).
+pub fn run_scoped(
+    snapshot: &Snapshot,
+    rules: &[ActiveRule],
+    limits: CallLimits,
+    threads: usize,
+    per_file: Option<&std::collections::BTreeSet<String>>,
+) -> Report {
     let started = Instant::now();
-    let selection = select::Selection::new(snapshot, rules);
+    let selection = select::Selection::new(snapshot, rules, per_file);
     let files = read::Files::read(snapshot, &selection);
     let read_done = Instant::now();
 

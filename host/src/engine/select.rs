@@ -35,12 +35,17 @@ pub(super) struct Selection {
 }
 
 impl Selection {
-    pub fn new(snapshot: &Snapshot, rules: &[ActiveRule]) -> Self {
+    /// `per_file`, when given, limits what per-file rules are handed.
+    pub fn new(
+        snapshot: &Snapshot,
+        rules: &[ActiveRule],
+        per_file: Option<&BTreeSet<String>>,
+    ) -> Self {
         let globs: Vec<GlobSet> = rules
             .iter()
             .map(|r| crate::snapshot::glob_set(&r.plugin.meta.include).unwrap_or_default())
             .collect();
-        let matched: Vec<Vec<usize>> = globs
+        let all: Vec<Vec<usize>> = globs
             .par_iter()
             .map(|g| {
                 (0..snapshot.paths.len())
@@ -48,7 +53,7 @@ impl Selection {
                     .collect()
             })
             .collect();
-        let matched_joined = matched
+        let matched_joined = all
             .iter()
             .map(|m| {
                 m.iter()
@@ -69,6 +74,21 @@ impl Selection {
                     .into_joined()
                     .into()
             })
+            .collect();
+        // Every matching path is listed to each rule; the files handed to a
+        // per-file rule are limited when asked.
+        let matched: Vec<Vec<usize>> = all
+            .into_iter()
+            .zip(rules)
+            .map(
+                |(paths, rule)| match per_file.filter(|_| rule.plugin.meta.per_file) {
+                    Some(only) => paths
+                        .into_iter()
+                        .filter(|&i| only.contains(&snapshot.paths[i]))
+                        .collect(),
+                    None => paths,
+                },
+            )
             .collect();
         let wanted: BTreeSet<usize> = matched.iter().flatten().copied().collect();
         let changed_base = snapshot

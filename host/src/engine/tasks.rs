@@ -70,7 +70,7 @@ pub(super) fn run(
     limits: CallLimits,
 ) -> Vec<TaskResult> {
     let mode = match snapshot.source {
-        Source::WorkingTree => wire::Mode::WorkingTree,
+        Source::WorkingTree | Source::BaseTree => wire::Mode::WorkingTree,
         Source::Staged => wire::Mode::Staged,
         Source::Base(_) => wire::Mode::Base,
     };

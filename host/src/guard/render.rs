@@ -21,7 +21,15 @@ pub fn render_text(verdict: &Verdict, color: bool, out: &mut dyn Write) -> std::
         COMMAND_PATH.to_owned(),
         Arc::new(Content::Text(Arc::new(verdict.command.clone()))),
     );
-    crate::output::text::render(&report, crate::output::Style { color, quiet: true }, out)?;
+    crate::output::text::render(
+        &report,
+        crate::output::Style {
+            color,
+            quiet: true,
+            all: false,
+        },
+        out,
+    )?;
     for error in &verdict.errors {
         writeln!(
             out,

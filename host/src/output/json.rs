@@ -8,7 +8,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::diagnostic::counts;
-use crate::diagnostic::{RunError, Severity};
+use crate::diagnostic::{Finding, RunError, Severity};
 use crate::engine::Report;
 
 pub const VERSION: u32 = 1;
@@ -19,6 +19,9 @@ struct Output<'a> {
     findings: Vec<JsonFinding<'a>>,
     errors: &'a [RunError],
     summary: Summary,
+    /// In `--base` and `--staged` runs, the findings the base has too
+    /// (they do not fail the run).
+    preexisting: Vec<JsonFinding<'a>>,
 }
 
 #[derive(Serialize)]
@@ -35,6 +38,23 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
 }
 
+impl<'a> JsonFinding<'a> {
+    fn of(f: &'a Finding) -> Self {
+        Self {
+            rule: &f.rule,
+            check: &f.check,
+            severity: f.severity,
+            path: &f.path,
+            line: f.span.map(|s| s.line),
+            column: f.span.map(|s| s.column),
+            end_line: f.span.map(|s| s.end_line),
+            end_column: f.span.map(|s| s.end_column),
+            message: &f.message,
+            help: f.help.as_deref(),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Summary {
     errors: usize,
@@ -44,28 +64,15 @@ struct Summary {
     rules_run: usize,
     suppressed: usize,
     baselined: usize,
+    preexisting: usize,
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let counts = counts(&report.findings);
     let output = Output {
         version: VERSION,
-        findings: report
-            .findings
-            .iter()
-            .map(|f| JsonFinding {
-                rule: &f.rule,
-                check: &f.check,
-                severity: f.severity,
-                path: &f.path,
-                line: f.span.map(|s| s.line),
-                column: f.span.map(|s| s.column),
-                end_line: f.span.map(|s| s.end_line),
-                end_column: f.span.map(|s| s.end_column),
-                message: &f.message,
-                help: f.help.as_deref(),
-            })
-            .collect(),
+        findings: report.findings.iter().map(JsonFinding::of).collect(),
+        preexisting: report.preexisting.iter().map(JsonFinding::of).collect(),
         errors: &report.errors,
         summary: Summary {
             errors: counts.get(&Severity::Error).copied().unwrap_or(0),
@@ -75,6 +82,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             rules_run: report.rules_run,
             suppressed: report.suppressed.len(),
             baselined: report.baselined,
+            preexisting: report.preexisting.len(),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;

@@ -35,6 +35,8 @@ pub struct Style {
     pub color: bool,
     /// Findings only: no summary line.
     pub quiet: bool,
+    /// Also list the findings that do not fail the run (pre-existing).
+    pub all: bool,
 }
 
 pub fn render(format: Format, report: &Report, style: Style, out: &mut dyn Write) -> Result<()> {

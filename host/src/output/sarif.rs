@@ -7,7 +7,9 @@
 //! Regions use SARIF's exclusive end column. Suppressed findings are
 //! included with an `inSource` suppression, as code scanning expects.
 //! Plugin and I/O failures are tool execution notifications, and make
-//! `executionSuccessful` false.
+//! `executionSuccessful` false. In `--base` and `--staged` runs, results
+//! carry `baselineState`: `new` for what the change introduced,
+//! `unchanged` for pre-existing findings (listed too).
 
 use std::io::Write;
 
@@ -69,7 +71,16 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         }));
         ids.push(id);
     }
-    let result = |f: &Finding, suppressed: bool| -> Value {
+    // In a diff run every result says whether the change introduced it
+    // (`new`) or the base had it too (`unchanged`): code scanning compares
+    // with the base branch's own analysis, and a pre-existing finding left
+    // out would read as fixed.
+    let state = |new: bool| -> Option<&'static str> {
+        report
+            .compared
+            .then_some(if new { "new" } else { "unchanged" })
+    };
+    let result = |f: &Finding, suppressed: bool, baseline: Option<&str>| -> Value {
         let id = format!("{}/{}", f.rule, f.check);
         let text = match &f.help {
             Some(help) => format!("{}\nhelp: {help}", f.message),
@@ -100,10 +111,23 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         if suppressed {
             result["suppressions"] = json!([{ "kind": "inSource" }]);
         }
+        if let Some(baseline) = baseline {
+            result["baselineState"] = json!(baseline);
+        }
         result
     };
-    let mut results: Vec<Value> = report.findings.iter().map(|f| result(f, false)).collect();
-    results.extend(report.suppressed.iter().map(|f| result(f, true)));
+    let mut results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| result(f, false, state(true)))
+        .collect();
+    results.extend(
+        report
+            .preexisting
+            .iter()
+            .map(|f| result(f, false, state(false))),
+    );
+    results.extend(report.suppressed.iter().map(|f| result(f, true, None)));
     let notifications: Vec<Value> = report
         .errors
         .iter()

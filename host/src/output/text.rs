@@ -61,11 +61,43 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Re
     } else {
         Renderer::plain()
     };
+    render_findings(&report.findings, report, &renderer, out)?;
+    if style.all && !report.preexisting.is_empty() {
+        writeln!(
+            out,
+            "{}\n",
+            paint.bold(&format!(
+                "drift-host: {} pre-existing (the base has them too; they do not fail the run):",
+                report.preexisting.len()
+            ))
+        )?;
+        render_findings(&report.preexisting, report, &renderer, out)?;
+    }
+    for error in &report.errors {
+        let label = paint.severity(Severity::Error, "error");
+        writeln!(
+            out,
+            "{label}: {} `{}`: {}",
+            error.kind, error.subject, error.message
+        )?;
+    }
+    if !style.quiet {
+        writeln!(out, "{}", paint.bold(&summary(report, style.all)))?;
+    }
+    Ok(())
+}
+
+fn render_findings(
+    findings: &[Finding],
+    report: &Report,
+    renderer: &Renderer,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     // Findings are sorted by path: split each file into lines once, not
     // once per finding (a file with thousands of findings made rendering
     // quadratic in its size).
     let mut cached: Option<(&str, Vec<&str>)> = None;
-    for finding in &report.findings {
+    for finding in findings {
         if cached
             .as_ref()
             .is_none_or(|(path, _)| *path != finding.path)
@@ -81,24 +113,13 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Re
             cached = Some((finding.path.as_str(), lines));
         }
         let lines = cached.as_ref().map_or(&[][..], |(_, l)| l.as_slice());
-        render_finding(finding, lines, &renderer, out)?;
+        render_finding(finding, lines, renderer, out)?;
         writeln!(out)?;
-    }
-    for error in &report.errors {
-        let label = paint.severity(Severity::Error, "error");
-        writeln!(
-            out,
-            "{label}: {} `{}`: {}",
-            error.kind, error.subject, error.message
-        )?;
-    }
-    if !style.quiet {
-        writeln!(out, "{}", paint.bold(&summary(report)))?;
     }
     Ok(())
 }
 
-fn summary(report: &Report) -> String {
+fn summary(report: &Report, all: bool) -> String {
     let counts = counts(&report.findings);
     let n = |s: Severity| counts.get(&s).copied().unwrap_or(0);
     let plural = |n: usize, word: &str| {
@@ -133,11 +154,43 @@ fn summary(report: &Report) -> String {
         plural(report.files_checked, "file"),
         plural(report.rules_run, "rule")
     );
-    if parts.is_empty() {
+    let line = if parts.is_empty() {
         format!("drift-host: no problems found ({scope})")
     } else {
         format!("drift-host: {} ({scope})", parts.join(", "))
+    };
+    match held_back(&report.preexisting) {
+        Some(by_rule) if all => format!(
+            "{line}\ndrift-host: {} pre-existing listed above ({by_rule}); they do not fail the run",
+            report.preexisting.len()
+        ),
+        Some(by_rule) => format!(
+            "{line}\ndrift-host: {} pre-existing not shown ({by_rule}; `--all` lists them): the \
+             base has them too, so they do not fail the run",
+            report.preexisting.len()
+        ),
+        None => line,
     }
+}
+
+/// `rule: count` per rule, by count then name; `None` when there is none.
+fn held_back(findings: &[Finding]) -> Option<String> {
+    if findings.is_empty() {
+        return None;
+    }
+    let mut by_rule: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in findings {
+        *by_rule.entry(f.rule.as_str()).or_default() += 1;
+    }
+    let mut counts: Vec<(&str, usize)> = by_rule.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    Some(
+        counts
+            .iter()
+            .map(|(rule, n)| format!("{rule}: {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
 }
 
 /// A help text that reads as one line stays in the snippet (`= help:`); a
@@ -308,6 +361,7 @@ mod tests {
             Style {
                 color: false,
                 quiet: false,
+                all: false,
             },
             &mut out,
         )

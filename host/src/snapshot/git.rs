@@ -71,7 +71,9 @@ pub fn read(root: &Path, source: &Source, wanted: &[String]) -> Result<Tree> {
         .collect();
     let mut notes = Vec::new();
     let (files, base_files, changes) = match source {
-        Source::WorkingTree => unreachable!("working tree snapshots are walked"),
+        Source::WorkingTree | Source::BaseTree => {
+            unreachable!("working trees are walked, base trees are views")
+        }
         Source::Staged => {
             let files = ls_files_stage(&top)?;
             let base_files = if has_head {

@@ -31,6 +31,10 @@ pub enum Source {
     WorkingTree,
     Staged,
     Base(String),
+    /// The base of a `--staged` or `--base` snapshot, checked as a whole
+    /// tree (no changes): what the rules said before the change. Only
+    /// [`Snapshot::base_view`] makes one.
+    BaseTree,
 }
 
 /// The changes of a diff: the same types the rules receive.
@@ -182,6 +186,7 @@ impl Snapshot {
                 let threads = rayon::current_num_threads();
                 snapshot.paths = walk::walk(root, filter, threads)?;
             }
+            Source::BaseTree => anyhow::bail!("a base tree is a view of a git snapshot"),
             Source::Staged | Source::Base(_) => {
                 let tree = git::read(root, source, wanted)?;
                 snapshot.notes = tree.notes;
@@ -211,6 +216,27 @@ impl Snapshot {
             }
         }
         Ok(snapshot)
+    }
+
+    /// The base of a git-mode snapshot as a snapshot of its own: every
+    /// base path, read from git, with no changes (`None` in the working
+    /// tree). Rules run on it say what was there before the change.
+    pub fn base_view(&self) -> Option<Snapshot> {
+        if matches!(self.source, Source::WorkingTree | Source::BaseTree) {
+            return None;
+        }
+        Some(Snapshot {
+            root: self.root.clone(),
+            source: Source::BaseTree,
+            paths: self.base_paths.clone(),
+            blobs: self.base_blobs.clone(),
+            changes: Vec::new(),
+            base_paths: Vec::new(),
+            base_blobs: HashMap::new(),
+            git_dir: self.git_dir.clone(),
+            max_file_size: self.max_file_size,
+            notes: Vec::new(),
+        })
     }
 
     /// Reads the current content of each of `paths` (deduplicated by the

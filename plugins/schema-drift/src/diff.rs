@@ -1,44 +1,28 @@
-//! Diff mode: in a `--base` / `--staged` run, only drift the change
-//! introduces is reported, as errors; drift that already existed at the
-//! base is summarised in one `pre-existing-drift` finding per schema.
+//! Diff mode: in a `--base` / `--staged` run, drift the change introduces
+//! is raised to an error (the seed's gate: a schema change without its
+//! migration fails the change), while drift the base already had keeps its
+//! check's severity. The host then counts the latter as pre-existing
+//! (it runs the rule on the base too), so only what the change did fails
+//! the run.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use drift_sdk::{Finding, Severity};
 
 use crate::drift::Drift;
 
-/// The drift of `now` that is not in `before`, and one summary per schema
-/// of the drift that is. Schema syntax errors are always reported.
+/// Every drift of `now`, those not in `before` raised to errors. Schema
+/// syntax errors are always the change's.
 pub fn introduced(now: Vec<Drift>, before: &[Drift]) -> Vec<Finding> {
     let known: BTreeSet<(&str, &str, &str)> = before.iter().map(Drift::key).collect();
-    let mut out = Vec::new();
-    let mut pre_existing: BTreeMap<String, usize> = BTreeMap::new();
-    for drift in now {
-        if drift.finding.check != "schema-syntax" && known.contains(&drift.key()) {
-            *pre_existing.entry(drift.schema).or_default() += 1;
-        } else {
-            // Drift the change introduces fails the change, whatever the
-            // check's default (a configured severity still wins).
-            out.push(drift.finding.severity(Severity::Error));
-        }
-    }
-    for (schema, count) in pre_existing {
-        let (noun, verb) = if count == 1 {
-            ("difference", "was")
-        } else {
-            ("differences", "were")
-        };
-        out.push(
-            Finding::new(
-                crate::Check::PreExistingDrift,
-                &schema,
-                format!(
-                    "{count} {noun} between this schema and its migrations existed before this change and {verb} not reported"
-                ),
-            )
-            .help("run drift-host without `--base` / `--staged` to see them"),
-        );
-    }
-    out
+    now.into_iter()
+        .map(|drift| {
+            if drift.finding.check != "schema-syntax" && known.contains(&drift.key()) {
+                drift.finding
+            } else {
+                // A configured severity still wins over this one.
+                drift.finding.severity(Severity::Error)
+            }
+        })
+        .collect()
 }

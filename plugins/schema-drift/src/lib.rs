@@ -106,15 +106,14 @@
 //! ## Diff mode
 //!
 //! In `--base` / `--staged` runs the rule also rebuilds the repository as
-//! it was at the base (its schema and its migrations) and reports only the
-//! drift the change introduces, as errors (a per-check severity in
-//! rules.toml still wins); drift that already existed is summarised in
-//! one `pre-existing-drift` finding per schema. A difference counts as the
-//! same when its check and message (which name the table, column, enum or
-//! value) are the same. Schema syntax errors are always reported. When the
-//! base cannot be rebuilt exactly (a base migration that differs from every
-//! current file, so no syntax tree is available for it), every drift is
-//! reported, as in a working-tree run.
+//! it was at the base (its schema and its migrations) and raises the drift
+//! the change introduces to an error (a per-check severity in rules.toml
+//! still wins); drift that already existed keeps its severity, and
+//! drift-host counts it as pre-existing, so it does not fail the run. A
+//! difference counts as the same when its check and message (which name
+//! the table, column, enum or value) are the same. Schema syntax errors are
+//! always the change's. When the base cannot be rebuilt exactly (a base
+//! migration without a syntax tree), nothing is raised.
 //!
 //! ## Limitations
 //!
@@ -200,8 +199,6 @@ drift_sdk::checks! {
         EnumValueMissing = ("enum-value-missing", Error, "an enum value is not added by any migration"),
         /// The migrations give an enum a value the schema does not list.
         ExtraEnumValue = ("extra-enum-value", Warning, "the migrations add an enum value the schema does not list"),
-        /// In diff mode, the number of differences that existed before the change.
-        PreExistingDrift = ("pre-existing-drift", Info, "drift that existed before the change (diff mode)"),
     }
 }
 
