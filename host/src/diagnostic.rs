@@ -102,6 +102,9 @@ pub struct CheckMeta {
     pub id: String,
     pub summary: String,
     pub default_severity: Severity,
+    /// Its findings in an applied migration are history: counted, not
+    /// reported (interface 0.5.0's `check-meta.applied`).
+    pub history: bool,
 }
 
 impl RuleMeta {
@@ -146,6 +149,10 @@ pub const HOST_CHECKS: &[(&str, &str)] = &[
         "a drift-ignore comment matches no finding",
     ),
 ];
+
+/// The host's checks whose findings in an applied migration are history
+/// (a syntax warning in a migration that never runs again).
+pub const HOST_HISTORY_CHECKS: &[&str] = &["sql-syntax"];
 
 /// Longest message or help kept, in bytes.
 pub const MAX_TEXT: usize = 4096;

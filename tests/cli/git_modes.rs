@@ -438,3 +438,77 @@ fn a_change_fails_only_on_what_it_introduces() {
         "{run:?}"
     );
 }
+
+/// A full scan separates history from what is new: a DROP in a migration
+/// the deployed branch already has cannot be fixed without editing that
+/// migration, so it is counted, not reported; the same DROP in a new
+/// migration is an error. Idempotency, whose hand-written files teams
+/// re-run, stays reported either way.
+#[test]
+fn a_full_scan_counts_applied_history_and_reports_new_migrations() {
+    let repo = Repo::new();
+    repo.with_agent_instructions();
+    repo.write("prisma/schema.prisma", SCHEMA)
+        .write(
+            "prisma/migrations/migration_lock.toml",
+            "provider = \"postgresql\"\n",
+        )
+        .write(
+            "prisma/migrations/20240101000000_init/migration.sql",
+            "CREATE TABLE \"Legacy\" (\"id\" INTEGER);\n",
+        )
+        .write(
+            "prisma/migrations/20240201000000_drop/migration.sql",
+            "DROP TABLE \"Legacy\";\n",
+        )
+        .write(
+            "prisma/migrations/01_seed.sql",
+            "CREATE TABLE seed (id int);\n",
+        )
+        .write("rules.toml", "[rules.schema-drift]\nenabled = false\n")
+        .init_git();
+    // Without a remote nothing is applied, and the run says so once.
+    let run = repo.run(&["run", "--format", "json"]);
+    assert!(run.stderr.contains("no applied ref"), "{run:?}");
+    assert!(
+        run.checks()
+            .contains(&"destructive-sql/drop-table".to_owned()),
+        "{run:?}"
+    );
+    // With the deployed branch known, the applied DROP is history.
+    repo.git(&["update-ref", "refs/remotes/origin/main", "main"]);
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(
+        run.checks(),
+        ["idempotency/create-without-if-not-exists"],
+        "{run:?}"
+    );
+    let json = run.json();
+    assert_eq!(json["summary"]["history"], 1, "{run:?}");
+    assert_eq!(json["history"][0]["check"], "drop-table", "{run:?}");
+    let run = repo.run(&["run"]);
+    assert!(
+        run.stdout
+            .contains("1 in applied migrations not shown (destructive-sql: 1; `--all` lists them)"),
+        "{run:?}"
+    );
+    // A new migration's DROP is the change's, and is reported.
+    repo.write(
+        "prisma/migrations/20240301000000_drop_seed/migration.sql",
+        "DROP TABLE seed;\n",
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    assert!(
+        run.checks()
+            .contains(&"destructive-sql/drop-table".to_owned()),
+        "{run:?}"
+    );
+    // An applied-ref that does not resolve is a configuration error.
+    repo.write(
+        "rules.toml",
+        "applied-ref = \"origin/nope\"\n[rules.schema-drift]\nenabled = false\n",
+    );
+    let run = repo.run(&["run"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("applied-ref `origin/nope`"), "{run:?}");
+}

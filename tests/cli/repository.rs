@@ -40,6 +40,10 @@ fn released_wit_is_frozen() {
             "plugins/sdk/wit/v0.4.0/rule.wit",
             "c1b460e25b31f2a52fa8f8b90e142ba1a8c71fb41a6920ace007d17f8333638f",
         ),
+        (
+            "plugins/sdk/wit/v0.5.0/rule.wit",
+            "6f0b6e6d9b855990c725495c52c6181a44e8ee5a3225a53fb681ba03a953f608",
+        ),
     ];
     for (path, expected) in frozen {
         let actual = sha256(&workspace_dir().join(path));

@@ -224,7 +224,7 @@ fn replace_all(bytes: &mut [u8], from: &[u8], to: &[u8]) {
 fn probe_with_version(repo: &Repo, version: &str) {
     let mut wasm = std::fs::read(build_plugin("sandbox-probe")).expect("read");
     for interface in ["rule", "types", "command-check"] {
-        let from = format!("drift:rule/{interface}@0.4.0");
+        let from = format!("drift:rule/{interface}@0.5.0");
         let to = format!("drift:rule/{interface}@{version}");
         replace_all(&mut wasm, from.as_bytes(), to.as_bytes());
     }
@@ -297,6 +297,35 @@ fn interface_0_3_plugins_get_their_own_kind_tables_and_path_lists() {
     );
 }
 
+/// A plugin built for 0.4.0 without the SDK (no `applied` in its check
+/// metadata; 0.5.0 added it): it loads, its checks report in applied
+/// migrations, trees index the host's one kind table, the path list is one
+/// string, and its command check's `host.parse-sql` answers in 0.4.0's
+/// records.
+#[test]
+fn interface_0_4_plugins_still_run() {
+    let repo = Repo::new();
+    repo.with_agent_instructions();
+    repo.write(
+        "db/migrations/01_users.sql",
+        "CREATE TABLE users (id int);\n",
+    );
+    let (run, messages) = run_test_plugin(&repo, "legacy-v0-4");
+    assert!(run.errors().is_empty(), "{run:?}");
+    assert_eq!(
+        messages,
+        [
+            r#"SOURCE_FILE > CREATE_TABLE `CREATE TABLE users (id int);`, paths ["db/migrations/01_users.sql"]"#
+        ],
+        "{run:?}"
+    );
+    let guard = crate::harness::run_in(repo.path(), &["guard", "--", "SELECT", "1"]);
+    assert!(
+        guard.stderr.contains("parsed as SOURCE_FILE > SELECT"),
+        "{guard:?}"
+    );
+}
+
 #[test]
 fn newer_interface_version_asks_to_upgrade_the_host() {
     let repo = repo_with_numbering_error();
@@ -305,7 +334,7 @@ fn newer_interface_version_asks_to_upgrade_the_host() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stdout.contains(
-            "built for rule interface 0.9.0, but this drift-host supports 0.4.0, 0.3.0, 0.2.0, 0.1.0: upgrade drift-host"
+            "built for rule interface 0.9.0, but this drift-host supports 0.5.0, 0.4.0, 0.3.0, 0.2.0, 0.1.0: upgrade drift-host"
         ),
         "{run:?}"
     );
@@ -323,7 +352,7 @@ fn older_interface_version_asks_to_rebuild_the_plugin() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stdout.contains(
-            "no longer supports (supported: 0.4.0, 0.3.0, 0.2.0, 0.1.0): rebuild the plugin against drift-sdk 0.4.0"
+            "no longer supports (supported: 0.5.0, 0.4.0, 0.3.0, 0.2.0, 0.1.0): rebuild the plugin against drift-sdk 0.5.0"
         ),
         "{run:?}"
     );

@@ -103,6 +103,8 @@ pub(crate) fn check(
             let started = std::time::Instant::now();
             separate_preexisting(&snapshot, &base, &rules, limits, threads, &mut report);
             report.timings.push(("base", started.elapsed()));
+        } else {
+            separate_history(root, config, &snapshot, &mut report)?;
         }
         report
             .errors
@@ -174,6 +176,60 @@ fn separate_preexisting(
     report.preexisting.extend(settled);
     crate::diagnostic::sort_findings(&mut report.findings);
     crate::diagnostic::sort_findings(&mut report.preexisting);
+}
+
+/// In a full scan, moves the findings of history checks in migrations the
+/// applied ref already has from `report.findings` to `report.history`:
+/// their only fix would be editing a migration that never runs again.
+fn separate_history(
+    root: &Path,
+    config: &Config,
+    snapshot: &Snapshot,
+    report: &mut Report,
+) -> Result<()> {
+    use crate::snapshot::Applied;
+    use drift_syntax::project;
+    let applied = match crate::snapshot::applied(root, config.applied_ref.as_deref())? {
+        Applied::At { paths, .. } => paths,
+        Applied::NoHistory => return Ok(()),
+        Applied::Unknown(why) => {
+            // Said once per run, and only where it matters: a repository
+            // with migrations.
+            if project::has_database(snapshot.paths.iter().map(String::as_str)) {
+                #[allow(clippy::print_stderr)]
+                {
+                    eprintln!("note: {why}");
+                }
+            }
+            return Ok(());
+        }
+    };
+    let applied: std::collections::HashSet<&str> = applied.iter().map(String::as_str).collect();
+    let migrations: std::collections::HashSet<String> = project::discover(&snapshot.paths, None)
+        .iter()
+        .flat_map(|p| project::run_order(&snapshot.paths, &p.dirs, project::Order::PrismaFirst))
+        .filter(|path| applied.contains(path.as_str()))
+        .collect();
+    if migrations.is_empty() {
+        return Ok(());
+    }
+    let history_check = |f: &crate::diagnostic::Finding| {
+        if f.rule == crate::diagnostic::HOST_RULE {
+            return crate::diagnostic::HOST_HISTORY_CHECKS.contains(&f.check.as_str());
+        }
+        report
+            .rules
+            .iter()
+            .find(|r| r.id == f.rule)
+            .and_then(|r| r.checks.iter().find(|c| c.id == f.check))
+            .is_some_and(|c| c.history)
+    };
+    let (history, findings): (Vec<_>, Vec<_>) = std::mem::take(&mut report.findings)
+        .into_iter()
+        .partition(|f| migrations.contains(&f.path) && history_check(f));
+    report.findings = findings;
+    report.history = history;
+    Ok(())
 }
 
 /// What the user should know about the snapshot, on stderr, where it

@@ -124,6 +124,9 @@ pub struct Config {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub max_file_size: u64,
+    /// The git ref whose migrations count as applied in full scans
+    /// (`applied-ref`); `None`: the remote's default branch.
+    pub applied_ref: Option<String>,
     pub limits: Limits,
     /// Settings by rule id (built-in and plugin rules alike).
     pub rules: BTreeMap<String, RuleSettings>,
@@ -214,6 +217,7 @@ impl Config {
             include: Vec::new(),
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            applied_ref: None,
             limits: Limits::default(),
             rules: BTreeMap::new(),
             plugins: Vec::new(),
@@ -235,6 +239,7 @@ impl Config {
                         config.max_file_size = n;
                     }
                 }
+                "applied-ref" => config.applied_ref = p.string(key, value),
                 "limits" => config.limits = p.limits(key, value),
                 "guard" => config.guard = p.guard(key, value),
                 "rules" => {
@@ -259,7 +264,7 @@ impl Config {
                     key.span().start,
                     format!(
                         "unknown key `{k}` (expected one of: include, exclude, max-file-size, \
-                         limits, rules, plugins, guard)"
+                         applied-ref, limits, rules, plugins, guard)"
                     ),
                 ),
             }
@@ -418,7 +423,7 @@ impl Parser<'_> {
             self.error_at(
                 value.span().start,
                 format!(
-                    "invalid severity `{s}` for `{}` (expected error, warning, info or off)",
+                    "invalid severity `{s}` for `{}` (expected off, info, warning or error)",
                     key.get_ref()
                 ),
             );

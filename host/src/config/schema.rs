@@ -61,6 +61,7 @@ pub fn generate(builtins: &[RuleMeta]) -> Value {
             "include": { "type": "array", "items": { "type": "string" }, "description": "only these paths are handed to rules" },
             "exclude": { "type": "array", "items": { "type": "string" }, "description": "paths never handed to rules" },
             "max-file-size": { "type": "integer", "minimum": 1, "description": "bytes; larger files are not read" },
+            "applied-ref": { "type": "string", "description": "git ref whose migrations are applied history in full scans (default: origin/HEAD, origin/main, origin/master)" },
             "limits": {
                 "type": "object",
                 "additionalProperties": false,

@@ -87,11 +87,11 @@ severity = \"fatal\"
 sha256 = \"nope\"
 ";
     insta::assert_snapshot!(errors(text), @r"
-    rules.toml:1:1: unknown key `unknown` (expected one of: include, exclude, max-file-size, limits, rules, plugins, guard)
+    rules.toml:1:1: unknown key `unknown` (expected one of: include, exclude, max-file-size, applied-ref, limits, rules, plugins, guard)
     rules.toml:2:17: `max-file-size` must be a positive integer
     rules.toml:4:11: `time-ms` must be a positive integer, found string
     rules.toml:6:11: `enabled` must be true or false, found string
-    rules.toml:7:12: invalid severity `fatal` for `severity` (expected error, warning, info or off)
+    rules.toml:7:12: invalid severity `fatal` for `severity` (expected off, info, warning or error)
     rules.toml:8:10: [plugins.x] needs `path` (the plugin's .wasm file)
     rules.toml:9:10: `sha256` must be 64 hexadecimal digits
     ");

@@ -55,6 +55,9 @@ pub struct Report {
     pub preexisting: Vec<Finding>,
     /// The findings were compared with the base's (`--base`, `--staged`).
     pub compared: bool,
+    /// In full scans, findings of history checks in migrations the applied
+    /// ref already has: counted, listed with `--all`, never failing the run.
+    pub history: Vec<Finding>,
     /// Wall time of the engine's phases, for `--timings`.
     pub timings: Vec<(&'static str, std::time::Duration)>,
     /// Metadata of the rules that ran, sorted by id (for SARIF and docs).

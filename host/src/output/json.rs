@@ -22,6 +22,9 @@ struct Output<'a> {
     /// In `--base` and `--staged` runs, the findings the base has too
     /// (they do not fail the run).
     preexisting: Vec<JsonFinding<'a>>,
+    /// In full scans, findings of history checks in applied migrations
+    /// (they do not fail the run).
+    history: Vec<JsonFinding<'a>>,
 }
 
 #[derive(Serialize)]
@@ -65,6 +68,7 @@ struct Summary {
     suppressed: usize,
     baselined: usize,
     preexisting: usize,
+    history: usize,
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -73,6 +77,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         version: VERSION,
         findings: report.findings.iter().map(JsonFinding::of).collect(),
         preexisting: report.preexisting.iter().map(JsonFinding::of).collect(),
+        history: report.history.iter().map(JsonFinding::of).collect(),
         errors: &report.errors,
         summary: Summary {
             errors: counts.get(&Severity::Error).copied().unwrap_or(0),
@@ -83,6 +88,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             suppressed: report.suppressed.len(),
             baselined: report.baselined,
             preexisting: report.preexisting.len(),
+            history: report.history.len(),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &output)?;

@@ -62,16 +62,20 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Re
         Renderer::plain()
     };
     render_findings(&report.findings, report, &renderer, out)?;
-    if style.all && !report.preexisting.is_empty() {
-        writeln!(
-            out,
-            "{}\n",
-            paint.bold(&format!(
-                "drift-host: {} pre-existing (the base has them too; they do not fail the run):",
-                report.preexisting.len()
-            ))
-        )?;
-        render_findings(&report.preexisting, report, &renderer, out)?;
+    for held in held_back(report) {
+        if style.all && !held.findings.is_empty() {
+            writeln!(
+                out,
+                "{}\n",
+                paint.bold(&format!(
+                    "drift-host: {} {} ({}; they do not fail the run):",
+                    held.findings.len(),
+                    held.what,
+                    held.why
+                ))
+            )?;
+            render_findings(held.findings, report, &renderer, out)?;
+        }
     }
     for error in &report.errors {
         let label = paint.severity(Severity::Error, "error");
@@ -159,22 +163,52 @@ fn summary(report: &Report, all: bool) -> String {
     } else {
         format!("drift-host: {} ({scope})", parts.join(", "))
     };
-    match held_back(&report.preexisting) {
-        Some(by_rule) if all => format!(
-            "{line}\ndrift-host: {} pre-existing listed above ({by_rule}); they do not fail the run",
-            report.preexisting.len()
-        ),
-        Some(by_rule) => format!(
-            "{line}\ndrift-host: {} pre-existing not shown ({by_rule}; `--all` lists them): the \
-             base has them too, so they do not fail the run",
-            report.preexisting.len()
-        ),
-        None => line,
+    let mut lines = vec![line];
+    for held in held_back(report) {
+        let Some(by_rule) = by_rule(held.findings) else {
+            continue;
+        };
+        let n = held.findings.len();
+        lines.push(if all {
+            format!(
+                "drift-host: {n} {} listed above ({by_rule}): {}, so they do not fail the run",
+                held.what, held.why
+            )
+        } else {
+            format!(
+                "drift-host: {n} {} not shown ({by_rule}; `--all` lists them): {}, so they do \
+                 not fail the run",
+                held.what, held.why
+            )
+        });
     }
+    lines.join("\n")
+}
+
+/// Findings that are counted rather than reported.
+struct Held<'r> {
+    findings: &'r [Finding],
+    what: &'static str,
+    why: &'static str,
+}
+
+fn held_back(report: &Report) -> [Held<'_>; 2] {
+    [
+        Held {
+            findings: &report.preexisting,
+            what: "pre-existing",
+            why: "the base has them too",
+        },
+        Held {
+            findings: &report.history,
+            what: "in applied migrations",
+            why: "their only fix would be editing migrations that never run again",
+        },
+    ]
 }
 
 /// `rule: count` per rule, by count then name; `None` when there is none.
-fn held_back(findings: &[Finding]) -> Option<String> {
+fn by_rule(findings: &[Finding]) -> Option<String> {
     if findings.is_empty() {
         return None;
     }

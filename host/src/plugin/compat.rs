@@ -1,7 +1,8 @@
 //! Adapters that let plugins built for older interface versions run on the
 //! newest engine types: inputs are narrowed (0.1.0 has no SQL trees, 0.2.0
 //! has node records instead of packed numbers, 0.2.0 and 0.3.0 want a
-//! kind-name table in every tree), results are widened.
+//! kind-name table in every tree), results are widened (checks before
+//! 0.5.0 report their findings in applied migrations).
 //!
 //! Each binding module has its own Rust types for records that are the
 //! same field for field, so the conversions that do not differ between
@@ -9,8 +10,9 @@
 
 /// Conversions whose shape is the same in every older version.
 macro_rules! shared {
-    // `$sql`: whether the version's metadata asks for SQL trees.
-    ($types:path, $sql:expr) => {
+    // `$sql`: whether the version's metadata asks for SQL trees; `$paths`:
+    // a path list in the version's form (a list before 0.4.0).
+    ($types:path, $sql:expr, $paths:expr) => {
         use crate::wire;
         use crate::wire::input::{ContentRef, FileParts, Input};
         use $types as old;
@@ -43,6 +45,8 @@ macro_rules! shared {
                     id: c.id,
                     summary: c.summary,
                     default_severity: severity_from(c.default_severity),
+                    // Before 0.5.0 a check could not say: reported.
+                    applied: wire::Applied::Report,
                 })
                 .collect()
         }
@@ -71,7 +75,7 @@ macro_rules! shared {
                     wire::Mode::Base => old::Mode::Base,
                 },
                 files: input.files.iter().map(file_to).collect(),
-                paths: super::split_paths(&input.paths),
+                paths: $paths(&input.paths),
                 changes: input
                     .changes
                     .iter()
@@ -86,7 +90,7 @@ macro_rules! shared {
                         old_path: c.old_path.clone(),
                     })
                     .collect(),
-                base_paths: super::split_paths(&input.base_paths),
+                base_paths: $paths(&input.base_paths),
                 base_files: input.base_files.iter().map(file_to).collect(),
                 options: input.options.to_string(),
             }
@@ -125,9 +129,11 @@ macro_rules! shared {
 
 /// 0.1.0: no SQL trees.
 pub mod v1 {
-    shared!(crate::wire::bindings::v0_1_0::drift::rule::types, |_| {
-        false
-    });
+    shared!(
+        crate::wire::bindings::v0_1_0::drift::rule::types,
+        |_| false,
+        super::split_paths
+    );
 
     fn file_to(f: &impl FileParts) -> old::File {
         old::File {
@@ -191,7 +197,11 @@ pub fn local_kinds(nodes: &[u32]) -> (Vec<String>, Vec<u32>) {
 
 /// 0.2.0: syntax-tree nodes are records, not packed numbers.
 pub mod v2 {
-    shared!(crate::wire::bindings::v0_2_0::drift::rule::types, |m| m.sql);
+    shared!(
+        crate::wire::bindings::v0_2_0::drift::rule::types,
+        |m| m.sql,
+        super::split_paths
+    );
 
     fn file_to(f: &impl FileParts) -> old::File {
         old::File {
@@ -219,7 +229,11 @@ pub mod v2 {
 
 /// 0.3.0: every syntax tree carries its own kind-name table.
 pub mod v3 {
-    shared!(crate::wire::bindings::v0_3_0::drift::rule::types, |m| m.sql);
+    shared!(
+        crate::wire::bindings::v0_3_0::drift::rule::types,
+        |m| m.sql,
+        super::split_paths
+    );
     use crate::wire::bindings::v0_3_0::exports::drift::rule::command_check as old_command;
     use crate::wire::command as command_wire;
 
@@ -274,10 +288,75 @@ pub mod v3 {
     }
 }
 
-/// 0.4.0, the newest: nothing to adapt. The same names as the older
+/// 0.4.0: the same records as 0.5.0 but for `check-meta.applied`. Its
+/// `check` input and results are lowered and lifted straight from the
+/// newest types (identical there); metadata, options and command checks go
+/// through its own bindings.
+pub mod v4 {
+    // `input_to` and `findings_from` go unused: 0.4.0's `check` is called
+    // with the newest types, which it shares.
+    #![allow(dead_code)]
+    shared!(
+        crate::wire::bindings::v0_4_0::drift::rule::types,
+        |m| m.sql,
+        |paths: &str| paths.to_owned()
+    );
+    use crate::wire::bindings::v0_4_0::exports::drift::rule::command_check as old_command;
+    use crate::wire::command as command_wire;
+
+    fn file_to(f: &impl FileParts) -> old::File {
+        old::File {
+            path: f.path().to_owned(),
+            content: content_to(f.content()),
+            sql: f.sql().map(tree_to),
+        }
+    }
+
+    pub fn tree_to(tree: &wire::SqlTree) -> old::SqlTree {
+        old::SqlTree {
+            nodes: tree.nodes.clone(),
+            errors: sql_errors_to!(tree.errors),
+        }
+    }
+
+    pub fn needs_from(needs: old_command::CommandNeeds) -> command_wire::CommandNeeds {
+        command_wire::CommandNeeds {
+            env: needs.env,
+            files: needs.files,
+        }
+    }
+
+    pub fn command_input_to(input: &command_wire::CommandInput) -> old_command::CommandInput {
+        old_command::CommandInput {
+            command: input.command.clone(),
+            cwd: input.cwd.clone(),
+            env: input.env.clone(),
+            files: input.files.iter().map(file_to).collect(),
+            options: input.options.clone(),
+        }
+    }
+
+    pub fn command_findings_from(
+        findings: Vec<old_command::CommandFinding>,
+    ) -> Vec<command_wire::CommandFinding> {
+        findings
+            .into_iter()
+            .map(|f| command_wire::CommandFinding {
+                check: f.check,
+                severity: f.severity.map(severity_from),
+                start: f.start,
+                end: f.end,
+                message: f.message,
+                help: f.help,
+            })
+            .collect()
+    }
+}
+
+/// 0.5.0, the newest: nothing to adapt. The same names as the older
 /// modules, so the plugin runtime calls every version the same way (except
 /// `check`, whose input the host lowers from its own types: `input.rs`).
-pub mod v4 {
+pub mod v5 {
     use crate::wire;
 
     pub fn metadata_from(m: wire::RuleMetadata) -> wire::RuleMetadata {

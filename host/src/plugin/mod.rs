@@ -31,11 +31,12 @@ use crate::wire::bindings::v0_1_0 as v1;
 use crate::wire::bindings::v0_2_0 as v2;
 use crate::wire::bindings::v0_3_0 as v3;
 use crate::wire::bindings::v0_4_0 as v4;
+use crate::wire::bindings::v0_5_0 as v5;
 use crate::wire::{self, command as command_wire, input};
 use sandbox::State;
 
 /// The interface versions this host can load, newest first.
-pub const SUPPORTED_VERSIONS: &[&str] = &["0.4.0", "0.3.0", "0.2.0", "0.1.0"];
+pub const SUPPORTED_VERSIONS: &[&str] = &["0.5.0", "0.4.0", "0.3.0", "0.2.0", "0.1.0"];
 
 /// How often the epoch advances: the granularity of time budgets.
 const TICK: Duration = Duration::from_millis(10);
@@ -110,7 +111,7 @@ pub struct Plugin {
 
 /// Runs `$body` for the plugin's interface version, with `$pre` its
 /// pre-instantiated component and `$adapt` the `compat` module that brings
-/// that version's inputs and results to the newest types (`compat::v4`
+/// that version's inputs and results to the newest types (`compat::v5`
 /// passes them through).
 macro_rules! each_version {
     ($plugin_pre:expr, |$adapt:ident, $pre:ident| $body:expr) => {
@@ -131,6 +132,10 @@ macro_rules! each_version {
                 use compat::v4 as $adapt;
                 $body
             }
+            Pre::V5($pre, _) => {
+                use compat::v5 as $adapt;
+                $body
+            }
         }
     };
 }
@@ -141,8 +146,10 @@ enum Pre {
     V2(v2::PluginPre<State>),
     V3(v3::PluginPre<State>),
     /// With the index of its `check` export, which the host calls with its
-    /// own input types (see [`input`]) rather than through the bindings.
+    /// own input types (see [`input`]) rather than through the bindings:
+    /// 0.4.0's `input` and `finding` are 0.5.0's.
     V4(v4::PluginPre<State>, ComponentExportIndex),
+    V5(v5::PluginPre<State>, ComponentExportIndex),
 }
 
 impl std::fmt::Debug for Plugin {
@@ -179,8 +186,13 @@ impl Runtime {
         let engine = Engine::new(&config).map_err(wt)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(wt)?;
-        // The `host` interface of 0.4.0 and 0.3.0 (pure functions); older
-        // plugins do not import it.
+        // The `host` interface of 0.5.0, 0.4.0 and 0.3.0 (pure functions);
+        // older plugins do not import it.
+        v5::drift::rule::host::add_to_linker::<State, wasmtime::component::HasSelf<State>>(
+            &mut linker,
+            |state| state,
+        )
+        .map_err(wt)?;
         v4::drift::rule::host::add_to_linker::<State, wasmtime::component::HasSelf<State>>(
             &mut linker,
             |state| state,
@@ -299,10 +311,14 @@ impl Runtime {
             "0.3.0" => Pre::V3(v3::PluginPre::new(instance_pre).map_err(mismatch)?),
             _ => {
                 let check = component
-                    .get_export_index(None, "drift:rule/rule@0.4.0")
+                    .get_export_index(None, format!("drift:rule/rule@{version}"))
                     .and_then(|rule| component.get_export_index(Some(&rule), "check"))
                     .ok_or_else(|| mismatch(wasmtime::format_err!("no `check` export")))?;
-                Pre::V4(v4::PluginPre::new(instance_pre).map_err(mismatch)?, check)
+                if version == "0.4.0" {
+                    Pre::V4(v4::PluginPre::new(instance_pre).map_err(mismatch)?, check)
+                } else {
+                    Pre::V5(v5::PluginPre::new(instance_pre).map_err(mismatch)?, check)
+                }
             }
         };
         let mut plugin = Plugin {
@@ -489,6 +505,7 @@ fn validate_metadata(meta: wire::RuleMetadata) -> Result<RuleMeta, String> {
                 id: c.id,
                 summary: c.summary,
                 default_severity: severity(c.default_severity),
+                history: c.applied == wire::Applied::History,
             })
             .collect(),
         per_file: meta.scope == wire::Scope::PerFile,
@@ -547,19 +564,21 @@ impl Plugin {
                 .map(compat::$version::findings_from)
             }};
         }
+        // The host's input as it is, lowered straight from its shared texts
+        // and trees into the sandbox (0.4.0's records are 0.5.0's).
+        let raw = |pre: &wasmtime::component::InstancePre<State>, check| {
+            self.call(id, limits, &Raw(pre), |instance, store| {
+                let func = instance
+                    .get_typed_func::<(&input::Input,), (Result<Vec<wire::Finding>, String>,)>(
+                        &mut *store,
+                        check,
+                    )?;
+                Ok(func.call(store, (input,))?.0)
+            })
+        };
         let result = match &self.pre {
-            // The newest version takes the host's input as it is: lowered
-            // straight from its shared texts and trees into the sandbox.
-            Pre::V4(pre, check) => {
-                self.call(id, limits, &Raw(pre.instance_pre()), |instance, store| {
-                    let func = instance
-                        .get_typed_func::<(&input::Input,), (Result<Vec<wire::Finding>, String>,)>(
-                            &mut *store,
-                            check,
-                        )?;
-                    Ok(func.call(store, (input,))?.0)
-                })?
-            }
+            Pre::V5(pre, check) => raw(pre.instance_pre(), check)?,
+            Pre::V4(pre, check) => raw(pre.instance_pre(), check)?,
             Pre::V1(pre) => older!(pre, v1),
             Pre::V2(pre) => older!(pre, v2),
             Pre::V3(pre) => older!(pre, v3),
@@ -574,7 +593,7 @@ impl Plugin {
 impl Plugin {
     /// Whether the plugin's interface has command checks (0.3.0 and later).
     pub fn has_command_checks(&self) -> bool {
-        matches!(self.pre, Pre::V3(_) | Pre::V4(..))
+        matches!(self.pre, Pre::V3(_) | Pre::V4(..) | Pre::V5(..))
     }
 
     /// What the plugin's command check wants to see (empty before 0.3.0).
@@ -589,7 +608,12 @@ impl Plugin {
                     p.drift_rule_command_check().call_needs(store, options)
                 })
                 .map(compat::v3::needs_from),
-            Pre::V4(pre, _) => self.call(&self.meta.id, limits, pre, |p, store| {
+            Pre::V4(pre, _) => self
+                .call(&self.meta.id, limits, pre, |p, store| {
+                    p.drift_rule_command_check().call_needs(store, options)
+                })
+                .map(compat::v4::needs_from),
+            Pre::V5(pre, _) => self.call(&self.meta.id, limits, pre, |p, store| {
                 p.drift_rule_command_check().call_needs(store, options)
             }),
             Pre::V1(_) | Pre::V2(_) => Ok(command_wire::CommandNeeds {
@@ -614,7 +638,15 @@ impl Plugin {
                 })?
                 .map(compat::v3::command_findings_from)
             }
-            Pre::V4(pre, _) => self.call(&self.meta.id, limits, pre, |p, store| {
+            Pre::V4(pre, _) => {
+                let input = compat::v4::command_input_to(input);
+                self.call(&self.meta.id, limits, pre, |p, store| {
+                    p.drift_rule_command_check()
+                        .call_check_command(store, &input)
+                })?
+                .map(compat::v4::command_findings_from)
+            }
+            Pre::V5(pre, _) => self.call(&self.meta.id, limits, pre, |p, store| {
                 p.drift_rule_command_check()
                     .call_check_command(store, input)
             })?,
@@ -648,7 +680,7 @@ macro_rules! instantiate_bindings {
     )*};
 }
 
-instantiate_bindings!(v1, v2, v3, v4);
+instantiate_bindings!(v1, v2, v3, v4, v5);
 
 /// A component instantiated without bindings, for calls the host types
 /// itself.

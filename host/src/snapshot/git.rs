@@ -403,3 +403,59 @@ pub fn cat_blobs<'a>(
     child.wait()?;
     Ok(contents)
 }
+
+/// The migrations a full scan counts as applied: the paths (relative to the
+/// checked folder) of the tree at the applied ref.
+#[derive(Debug)]
+pub enum Applied {
+    /// The ref resolved: its name as given or found, and its paths.
+    At { name: String, paths: Vec<String> },
+    /// Nothing resolved: the reason, to say once; nothing counts as applied.
+    Unknown(String),
+    /// Not a git repository: there is no history to have applied.
+    NoHistory,
+}
+
+/// The tree at `reference`, or, without one, at the remote's default
+/// branch (`origin/HEAD`, else `origin/main`, else `origin/master`). Never
+/// HEAD: that would hide a pull request's own new migrations as applied.
+pub fn applied(root: &Path, reference: Option<&str>) -> Result<Applied> {
+    let Ok(top) = git_str(root, &["rev-parse", "--show-toplevel"]) else {
+        return Ok(Applied::NoHistory);
+    };
+    let top = PathBuf::from(top);
+    let resolves = |r: &str| {
+        git(
+            &top,
+            &["rev-parse", "--verify", "-q", &format!("{r}^{{commit}}")],
+        )
+        .is_ok()
+    };
+    let name = match reference {
+        Some(r) if resolves(r) => r.to_owned(),
+        Some(r) => bail!(
+            "applied-ref `{r}` (rules.toml) does not name a commit here: fetch it \
+             (`git fetch origin <branch>`) or set `applied-ref` to the branch that is deployed"
+        ),
+        None => match ["origin/HEAD", "origin/main", "origin/master"]
+            .into_iter()
+            .find(|r| resolves(r))
+        {
+            Some(r) => r.to_owned(),
+            None => {
+                return Ok(Applied::Unknown(
+                    "no applied ref: origin/HEAD, origin/main and origin/master do not resolve, \
+                     so every migration is checked as new (set `applied-ref` in rules.toml to the \
+                     branch that is deployed)"
+                        .to_owned(),
+                ));
+            }
+        },
+    };
+    let prefix = git_str(root, &["rev-parse", "--show-prefix"])?;
+    let paths = ls_tree(&top, &name)?
+        .into_iter()
+        .filter_map(|(path, _)| path.strip_prefix(&prefix).map(str::to_owned))
+        .collect();
+    Ok(Applied::At { name, paths })
+}

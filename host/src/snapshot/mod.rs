@@ -15,6 +15,8 @@
 mod git;
 mod walk;
 
+pub use git::{Applied, applied};
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -40,3 +40,13 @@ pub mod v0_4_0 {
         world: "drift:rule/plugin",
     });
 }
+
+/// 0.5.0: each check says what its findings in applied migrations mean
+/// (`check-meta.applied`); 0.4.0 plugins' checks are all `report`.
+#[allow(missing_debug_implementations, unused_qualifications, clippy::all)]
+pub mod v0_5_0 {
+    wasmtime::component::bindgen!({
+        path: "../plugins/sdk/wit/v0.5.0",
+        world: "drift:rule/plugin",
+    });
+}

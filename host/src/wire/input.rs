@@ -1,4 +1,4 @@
-//! The input of one `check` call, as the host builds it: the 0.4.0 `input`
+//! The input of one `check` call, as the host builds it: the `input`
 //! record field for field, with the large parts shared rather than owned.
 //!
 //! The bindings' own `Input` owns every string and tree, so handing the same

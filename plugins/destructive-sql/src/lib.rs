@@ -202,27 +202,27 @@ drift_sdk::checks! {
     /// Every check of the rule, in the order of its page.
     pub enum Check {
         /// `DROP TABLE` destroys a table and all its rows.
-        DropTable = ("drop-table", Error, "DROP TABLE destroys a table and its rows"),
+        DropTable = ("drop-table", Error, "DROP TABLE destroys a table and its rows", history),
         /// `DROP DATABASE` destroys a whole database.
-        DropDatabase = ("drop-database", Error, "DROP DATABASE destroys a database"),
+        DropDatabase = ("drop-database", Error, "DROP DATABASE destroys a database", history),
         /// `DROP SCHEMA` destroys a schema.
-        DropSchema = ("drop-schema", Error, "DROP SCHEMA destroys a schema"),
+        DropSchema = ("drop-schema", Error, "DROP SCHEMA destroys a schema", history),
         /// `ALTER TABLE ... DROP COLUMN` destroys a column's data.
-        DropColumn = ("drop-column", Error, "ALTER TABLE ... DROP COLUMN destroys a column's data"),
+        DropColumn = ("drop-column", Error, "ALTER TABLE ... DROP COLUMN destroys a column's data", history),
         /// `DROP TYPE` destroys a type (an enum's values, a composite type).
-        DropType = ("drop-type", Warning, "DROP TYPE destroys a type"),
+        DropType = ("drop-type", Warning, "DROP TYPE destroys a type", history),
         /// `TRUNCATE` deletes every row of a table.
-        Truncate = ("truncate", Error, "TRUNCATE deletes every row"),
+        Truncate = ("truncate", Error, "TRUNCATE deletes every row", history),
         /// `DELETE` without `WHERE` deletes every row.
-        DeleteWithoutWhere = ("delete-without-where", Error, "DELETE without WHERE deletes every row"),
+        DeleteWithoutWhere = ("delete-without-where", Error, "DELETE without WHERE deletes every row", history),
         /// `UPDATE` without `WHERE` changes every row.
-        UpdateWithoutWhere = ("update-without-where", Error, "UPDATE without WHERE changes every row"),
+        UpdateWithoutWhere = ("update-without-where", Error, "UPDATE without WHERE changes every row", history),
         /// `ALTER COLUMN ... TYPE` rewrites every row and may lose data that does
         /// not convert.
-        AlterColumnType = ("alter-column-type", Warning, "ALTER COLUMN ... TYPE may lose data that does not convert"),
+        AlterColumnType = ("alter-column-type", Warning, "ALTER COLUMN ... TYPE may lose data that does not convert", history),
         /// `DROP ... CASCADE` (or `TRUNCATE ... CASCADE`) also destroys every
         /// dependent object.
-        Cascade = ("cascade", Error, "DROP ... CASCADE also destroys dependent objects"),
+        Cascade = ("cascade", Error, "DROP ... CASCADE also destroys dependent objects", history),
         /// `prisma migrate reset` drops the database and recreates it.
         MigrateReset = ("migrate-reset", Error, "prisma migrate reset drops the database"),
         /// `prisma db push --force-reset` drops every table.

@@ -37,7 +37,7 @@
 //! let finding = drift_sdk::Finding::new(Check::Tabs, "a.sql", "tab character");
 //! ```
 
-use crate::types::{CheckMeta, Severity};
+use crate::types::{Applied, CheckMeta, Severity};
 
 /// The checks of a rule: implemented by [`checks!`].
 pub trait Check: Copy + Eq + std::fmt::Debug + 'static {
@@ -57,9 +57,16 @@ pub trait Check: Copy + Eq + std::fmt::Debug + 'static {
     /// as doc comments have it); [`doc`] normalises it.
     fn raw_doc(self) -> &'static str;
 
+    /// What its findings in an applied migration mean: `history` in the
+    /// declaration makes them history.
+    fn applied(self) -> Applied;
+
     /// The declaration the host receives.
     fn meta(self) -> CheckMeta {
-        CheckMeta::new(self.id(), self.summary(), self.default_severity())
+        CheckMeta {
+            applied: self.applied(),
+            ..CheckMeta::new(self.id(), self.summary(), self.default_severity())
+        }
     }
 }
 
@@ -76,8 +83,9 @@ pub fn doc<C: Check>(check: C) -> String {
 
 /// Declares a rule's checks: an enum whose variants are the checks, each
 /// with its id, default severity (`Error`, `Warning`, `Info`) and one-line
-/// summary, and its documentation as the variant's doc comment. See the
-/// [module documentation](crate::check).
+/// summary, optionally `history` (its findings in applied migrations are
+/// history: see [`Applied`]), and its documentation as the variant's doc
+/// comment. See the [module documentation](crate::check).
 #[macro_export]
 macro_rules! checks {
     (
@@ -85,7 +93,7 @@ macro_rules! checks {
         $vis:vis enum $name:ident {
             $(
                 $(#[doc = $doc:literal])*
-                $variant:ident = ($id:literal, $severity:ident, $summary:literal)
+                $variant:ident = ($id:literal, $severity:ident, $summary:literal $(, $history:ident)?)
             ),+ $(,)?
         }
     ) => {
@@ -123,11 +131,30 @@ macro_rules! checks {
                 }
             }
 
+            fn applied(self) -> $crate::Applied {
+                match self {
+                    $($name::$variant => $crate::__applied!($($history)?),)+
+                }
+            }
+
             fn raw_doc(self) -> &'static str {
                 match self {
                     $($name::$variant => concat!($($doc, "\n",)*),)+
                 }
             }
         }
+    };
+}
+
+/// `history` → [`Applied::History`], nothing → [`Applied::Report`]: the
+/// optional last element of a [`checks!`] row.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __applied {
+    () => {
+        $crate::Applied::Report
+    };
+    (history) => {
+        $crate::Applied::History
     };
 }

@@ -5,15 +5,15 @@
 
 use crate::sql::SqlTree;
 use crate::types::{
-    Change, ChangeKind, CommandFinding, CommandInput, Content, File, Finding, Input, Metadata,
-    Mode, OptionError, Paths, Scope, Severity,
+    Applied, Change, ChangeKind, CommandFinding, CommandInput, Content, File, Finding, Input,
+    Metadata, Mode, OptionError, Paths, Scope, Severity,
 };
 use crate::{Rule, Span};
 
 #[allow(unsafe_code, missing_debug_implementations, clippy::all)]
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "wit/v0.4.0",
+        path: "wit/v0.5.0",
         world: "drift:rule/plugin",
         pub_export_macro: true,
         default_bindings_module: "drift_sdk::__private::bindings",
@@ -37,6 +37,10 @@ pub fn metadata<R: Rule>() -> wire::RuleMetadata {
                 id: c.id,
                 summary: c.summary,
                 default_severity: severity_to_wire(c.default_severity),
+                applied: match c.applied {
+                    Applied::Report => wire::Applied::Report,
+                    Applied::History => wire::Applied::History,
+                },
             })
             .collect(),
         scope: match meta.scope {

@@ -73,12 +73,27 @@ pub enum Scope {
     Repository,
 }
 
+/// What a finding of a check means in a migration the project has already
+/// applied (one committed at the applied ref; see the WIT's `applied`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Applied {
+    /// Still actionable: reported (an idempotency problem in a hand-written
+    /// file teams re-run, a duplicate number, drift).
+    #[default]
+    Report,
+    /// History: its only fix would be editing a migration that never runs
+    /// again (a `DROP` in a Prisma migration applied long ago): counted in
+    /// the summary, not failing the run.
+    History,
+}
+
 /// One specific check of a rule, addressed as `<rule>/<check>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckMeta {
     pub id: String,
     pub summary: String,
     pub default_severity: Severity,
+    pub applied: Applied,
 }
 
 impl CheckMeta {
@@ -87,6 +102,7 @@ impl CheckMeta {
             id: id.to_owned(),
             summary: summary.to_owned(),
             default_severity,
+            applied: Applied::Report,
         }
     }
 }

@@ -87,6 +87,14 @@ pub fn rule_page<R: Rule>(lib_rs: &str) -> String {
             check.id(),
             capitalise(check.summary())
         ));
+        if check.applied() == crate::Applied::History {
+            page.push_str(
+                "\nIn a migration the project has already applied, a finding of this \
+                 check is history: its only fix would be editing a migration that never \
+                 runs again, so a full scan counts it in the summary instead of failing \
+                 (`--all` lists it; see `applied-ref` in the configuration reference).\n",
+            );
+        }
         let doc = crate::check::doc(check);
         if !doc.is_empty() {
             page.push('\n');
