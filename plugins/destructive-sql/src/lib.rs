@@ -216,6 +216,16 @@ drift_sdk::checks! {
         /// `DELETE` without `WHERE` deletes every row.
         DeleteWithoutWhere = ("delete-without-where", Error, "DELETE without WHERE deletes every row", history),
         /// `UPDATE` without `WHERE` changes every row.
+        ///
+        /// A backfill is not reported: an `UPDATE` that sets only columns
+        /// added (`ALTER TABLE ... ADD COLUMN`, guarded or not) earlier in
+        /// the same file, or rows of a table created there, loses nothing.
+        ///
+        /// ```sql
+        /// ALTER TABLE "User" ADD COLUMN "slug" TEXT;
+        /// UPDATE "User" SET "slug" = lower("name");   -- a backfill: fine
+        /// UPDATE "User" SET "name" = upper("name");   -- update-without-where
+        /// ```
         UpdateWithoutWhere = ("update-without-where", Error, "UPDATE without WHERE changes every row", history),
         /// `ALTER COLUMN ... TYPE` rewrites every row and may lose data that does
         /// not convert.

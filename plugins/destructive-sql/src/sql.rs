@@ -120,6 +120,9 @@ fn normalize(name: &str) -> Vec<String> {
 struct Created {
     tables: Vec<(Vec<String>, usize)>,
     types: Vec<(Vec<String>, usize)>,
+    /// Columns added (`ALTER TABLE t ADD COLUMN c`): the table's name, the
+    /// column's, and where the statement ends.
+    columns: Vec<(Vec<String>, Vec<String>, usize)>,
 }
 
 impl Created {
@@ -127,6 +130,27 @@ impl Created {
         let mut created = Self::default();
         for statement in tree.statements() {
             let node = statement.node;
+            if statement.kind() == "ALTER_TABLE" && !statement.in_function_body() {
+                // A column added here has no data but what the migration
+                // puts in it, guarded (`IF NOT EXISTS`) or not: a backfill
+                // of it loses nothing.
+                let table = node
+                    .child("TABLE_RELATION_NAME")
+                    .or_else(|| node.child("RELATION_NAME"))
+                    .map(|t| normalize(t.text(source)));
+                if let Some(table) = table {
+                    for add in node.children().filter(|c| c.kind() == "ADD_COLUMN") {
+                        if let Some(column) = add.child("COLUMN_NAME") {
+                            created.columns.push((
+                                table.clone(),
+                                normalize(column.text(source)),
+                                node.end(),
+                            ));
+                        }
+                    }
+                }
+                continue;
+            }
             let (list, name) = match statement.kind() {
                 "CREATE_TABLE" | "CREATE_TABLE_AS" => {
                     (&mut created.tables, node.child("TABLE_NAME"))
@@ -165,6 +189,29 @@ impl Created {
 
     fn type_(&self, name: Node<'_>, source: &str) -> bool {
         Self::before(&self.types, name, source)
+    }
+
+    /// True when every column `update` sets on `table` was added earlier
+    /// in the file: a backfill, not a change to existing data.
+    fn backfill(&self, update: Node<'_>, table: Node<'_>, source: &str) -> bool {
+        let table = normalize(table.text(source));
+        let mut targets = update
+            .descendants()
+            .filter(|n| n.kind() == "COLUMN_TARGET")
+            .filter(|n| {
+                // The targets of this UPDATE, not of a nested one.
+                n.ancestors()
+                    .find(|a| a.kind() == "UPDATE")
+                    .is_some_and(|a| a.start() == update.start())
+            })
+            .peekable();
+        targets.peek().is_some()
+            && targets.all(|target| {
+                let column = normalize(target.text(source));
+                self.columns
+                    .iter()
+                    .any(|(t, c, end)| *end <= update.start() && *t == table && *c == column)
+            })
     }
 }
 
@@ -421,7 +468,9 @@ fn without_where(node: Node<'_>, source: &str, created: &Created) -> Vec<Found> 
     let Some(name) = relation.child("RELATION_NAME_REF") else {
         return Vec::new();
     };
-    if created.table(name, source) {
+    if created.table(name, source)
+        || (node.kind() == "UPDATE" && created.backfill(node, name, source))
+    {
         return Vec::new();
     }
     let name_text = one_line(name.text(source));
