@@ -23,7 +23,11 @@ OUT gets (no git; OUT must not exist or be empty):
   .gitignore (node_modules);
 - K other files, about B bytes each (.ts mostly, some .json and .md), in
   nested folders (src/module_17/feature_3/file_123.ts): the rest of a real
-  repository, which drift-host walks but mostly does not read.
+  repository, which drift-host walks but mostly does not read. With
+  --md-share F, a fraction F of them is Markdown written like a monorepo's
+  documentation: prose, fenced shell blocks of everyday commands (installs,
+  dev servers, `prisma generate`, `migrate dev`, `psql` reads), tables and
+  TypeScript snippets, the shape that makes document checks expensive.
 
 Deterministic for a given seed. Python 3.11, standard library only. Prints
 one line: files, MB.
@@ -390,6 +394,40 @@ MD_LINES = [
 ]
 
 
+# Documentation the way monorepos write it: setup guides with fenced shell
+# blocks of everyday commands, most of which mention no hazard at all, and a
+# few that name prisma or psql harmlessly.
+DOCS_LINES = [
+    "## {A} {B}",
+    "",
+    "The {a} package owns the {b} pipeline. Start it locally:",
+    "",
+    "```bash",
+    "pnpm install",
+    "pnpm --filter @acme/{a} dev",
+    "docker compose up -d postgres redis",
+    "```",
+    "",
+    "| option | default | meaning |",
+    "|---|---|---|",
+    "| `{a}.timeout` | {n} | seconds before the {b} call gives up |",
+    "",
+    "After changing `schema.prisma`, regenerate the client:",
+    "",
+    "```sh",
+    "npx prisma generate",
+    "npx prisma migrate dev --name add_{a}_{b}",
+    "```",
+    "",
+    "To look at the data, `psql $DATABASE_URL -c 'select count(*) from \"{A}\"'`.",
+    "See [the {b} guide](../{b}/README.md) for deployment.",
+    "",
+    "```ts",
+    "export const {a}Client = create{A}Client({{ retries: {n} }});",
+    "```",
+]
+
+
 def text_of(kind: str, size: int, rng: random.Random) -> str:
     a, b = rng.choice(WORDS), rng.choice(WORDS)
     fmt = {"a": a, "b": b, "A": a.capitalize(), "B": b.capitalize(), "n": rng.randrange(1000)}
@@ -400,7 +438,7 @@ def text_of(kind: str, size: int, rng: random.Random) -> str:
             obj["entries"].append({"key": f"{a}{len(obj['entries'])}", "value": b, "weight": len(s) % 97})
             s = json.dumps(obj, indent=2)
         return s + "\n"
-    lines = MD_LINES if kind == "md" else TS_LINES
+    lines = MD_LINES if kind == "md" else DOCS_LINES if kind == "docs" else TS_LINES
     out, total, i = [], 0, rng.randrange(len(lines))
     while total < size:
         line = lines[i % len(lines)].format(**fmt) + "\n"
@@ -445,6 +483,8 @@ def main() -> int:
     ap.add_argument("--other", type=int, default=100, help="other files")
     ap.add_argument("--models", type=int, default=20, help="models in schema.prisma")
     ap.add_argument("--other-bytes", type=int, default=4096, help="size of each other file")
+    ap.add_argument("--md-share", type=float, default=None,
+                    help="fraction of other files that are documentation-style Markdown")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     if args.models < 1:
@@ -486,9 +526,17 @@ def main() -> int:
     # folder, 8 features per module. One in ten is Markdown, one in ten JSON.
     # A few distinct bodies per kind, varied per file, keep generation fast.
     bodies = {k: [text_of(k, args.other_bytes, rng) for _ in range(16)] for k in ("ts", "md", "json")}
+    if args.md_share is not None:
+        bodies["md"] = [text_of("docs", args.other_bytes, rng) for _ in range(16)]
     for i in range(args.other):
         r = i % 10
-        kind = "md" if r == 3 else "json" if r == 7 else "ts"
+        if args.md_share is not None:
+            # Spread evenly: file i is Markdown when the running share falls
+            # behind F; the rest alternates TypeScript and JSON as usual.
+            md = int((i + 1) * args.md_share) > int(i * args.md_share)
+            kind = "md" if md else "json" if r == 7 else "ts"
+        else:
+            kind = "md" if r == 3 else "json" if r == 7 else "ts"
         folder = i // 40
         module, feature = divmod(folder, 8)
         body = bodies[kind][i % 16]

@@ -8,6 +8,7 @@ use drift_sdk::{Finding, LineIndex};
 
 use crate::Options;
 use crate::commands::{Hit, scan};
+use crate::hazards::may_hold_hazard;
 use crate::markdown::{Fences, forbidden};
 use crate::package_json::scripts;
 use crate::shell::comment_start;
@@ -52,20 +53,6 @@ pub fn kind(path: &str) -> Option<Kind> {
     (name == "package.json").then_some(Kind::PackageJson)
 }
 
-/// The words `scan` looks for.
-const COMMAND_WORDS: &[&str] = &["prisma", "dropdb", "psql", "--accept-data-loss"];
-
-/// True when `text` holds one of [`COMMAND_WORDS`]. memchr's substring
-/// search rather than `str::contains`: in WebAssembly the latter is a scalar
-/// Two-Way search, and these four searches over every document were a fifth
-/// of a warm run's CPU on a documentation-heavy repository; memchr uses WASM
-/// SIMD (enabled for the workspace's plugins in .cargo/config.toml).
-fn mentions_command_word(text: &str) -> bool {
-    COMMAND_WORDS
-        .iter()
-        .any(|word| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some())
-}
-
 /// Reports the destructive commands of one non-SQL file.
 pub fn check(path: &str, text: &str, kind: Kind, options: &Options, out: &mut Vec<Finding>) {
     let level = match kind {
@@ -76,10 +63,9 @@ pub fn check(path: &str, text: &str, kind: Kind, options: &Options, out: &mut Ve
     let Some(severity) = level.severity() else {
         return;
     };
-    // Every command this rule reports starts with one of these words
-    // (matched case-sensitively by `scan`): most documents hold none, and
-    // are done without being split into lines.
-    if !mentions_command_word(text) {
+    // Most documents cannot hold any command this rule reports, and are
+    // done without being split into lines.
+    if !may_hold_hazard(text) {
         return;
     }
     let index = LineIndex::new(text);
@@ -168,30 +154,6 @@ mod tests {
             ("Makefile.old", None),
         ] {
             assert_eq!(kind(path), expected, "{path}");
-        }
-    }
-
-    #[test]
-    fn the_pre_filter_finds_exactly_the_command_words() {
-        let contains = |text: &str| COMMAND_WORDS.iter().any(|word| text.contains(word));
-        for text in [
-            "",
-            "p",
-            "prism",
-            "prisma",
-            "npx prisma migrate reset",
-            "ps",
-            "psq psql",
-            "pdropd",
-            "xxdropdb",
-            "--accept-data-los",
-            "run with --accept-data-loss",
-            "Prisma PSQL DROPDB",
-            "é prisma",
-            "ppsql",
-            "dropd\nb",
-        ] {
-            assert_eq!(mentions_command_word(text), contains(text), "{text:?}");
         }
     }
 

@@ -145,6 +145,7 @@
 mod commands;
 mod documents;
 mod guard;
+mod hazards;
 mod markdown;
 mod package_json;
 mod shell;

@@ -252,16 +252,18 @@ impl Destructive {
     }
 }
 
+/// Every statement [`scan`] reports starts with one of these keywords, in
+/// any case (`CASCADE` only follows `DROP` or `TRUNCATE`); keywords cannot
+/// be quoted or escaped.
+pub const STATEMENT_KEYWORDS: &[&str] = &["drop", "truncate", "delete", "update", "alter"];
+
 /// The destructive statements of SQL found outside `.sql` files (a
 /// `psql -c` argument, a here-document): parsed like a migration (in the
 /// component, by the host) and judged by [`scan`].
 pub fn scan_text(sql: &str) -> Vec<Destructive> {
-    // Every statement `scan` reports starts with one of these keywords
-    // (`CASCADE` only follows `DROP` or `TRUNCATE`), and keywords cannot
-    // be quoted or escaped: SQL without any of them (most `psql -c`
-    // queries) needs no parse.
+    // SQL without any of these (most `psql -c` queries) needs no parse.
     let lower = sql.to_ascii_lowercase();
-    if !["drop", "truncate", "delete", "update", "alter"]
+    if !STATEMENT_KEYWORDS
         .iter()
         .any(|keyword| lower.contains(keyword))
     {
