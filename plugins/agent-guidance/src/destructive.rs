@@ -3,7 +3,9 @@
 //!
 //! A command counts in prose, inline code and code blocks alike (a shell
 //! block is an instruction too); the SQL ones (`DROP TABLE`,
-//! `DROP DATABASE`, `DROP SCHEMA`, `TRUNCATE`) only in code. It is a
+//! `DROP DATABASE`, `DROP SCHEMA`, `TRUNCATE`) only in code, and only
+//! when they name what they destroy: a list of SQL forms ("use
+//! `DROP TABLE IF EXISTS`", "`TRUNCATE …`") instructs nothing. It is a
 //! prohibition, not an instruction, when the words that forbid it
 //! ([`forbids`]) are in the same sentence (in a code block: the same line
 //! or the comment line above it), in the first block of an enclosing list
@@ -105,7 +107,7 @@ pub fn check(path: &str, text: &str, doc: &Doc, out: &mut Vec<Finding>) {
                 }
                 let in_code =
                     leaf.kind == LeafKind::Code || leaf.code.iter().any(|r| r.contains(&start));
-                if command.code_only && !in_code {
+                if command.code_only && (!in_code || names_no_object(text, leaf, end)) {
                     continue;
                 }
                 if command.pattern == "truncate"
@@ -151,6 +153,46 @@ pub fn check(path: &str, text: &str, doc: &Doc, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// True when the SQL keywords ending at `end` are a form rather than a
+/// statement: nothing names the object they would destroy before the code
+/// span or the line ends (`DROP TABLE IF EXISTS`, `TRUNCATE ... CASCADE`
+/// in a list of idempotent forms), or a placeholder does (`…`, `<name>`,
+/// `{table}`, `$1`).
+fn names_no_object(text: &str, leaf: &Leaf, end: usize) -> bool {
+    let limit = leaf
+        .code
+        .iter()
+        .find(|r| r.contains(&end) || r.end == end)
+        .map_or_else(
+            || {
+                text.get(end..)
+                    .and_then(|t| t.find('\n'))
+                    .map_or(text.len(), |i| end + i)
+            },
+            |r| r.end,
+        );
+    let rest = text.get(end..limit).unwrap_or("").trim_start();
+    let rest = rest.trim_start_matches('`');
+    let lower = rest.to_ascii_lowercase();
+    let mut rest = lower.as_str();
+    // `TRUNCATE TABLE ONLY x`, `DROP TABLE IF EXISTS x`.
+    for keyword in ["table", "if exists", "only"] {
+        if let Some(after) = rest.strip_prefix(keyword)
+            && after.starts_with(char::is_whitespace)
+        {
+            rest = after.trim_start();
+        }
+    }
+    let object = rest
+        .split(|c: char| c.is_whitespace() || c == ';' || c == '`' || c == ',')
+        .next()
+        .unwrap_or("");
+    object.is_empty()
+        || object.starts_with(['…', '<', '{', '[', '$', ':', '/', '('])
+        || object.starts_with("..")
+        || matches!(object, "cascade" | "if" | "table")
 }
 
 /// True when `start..end` is not part of a longer word.

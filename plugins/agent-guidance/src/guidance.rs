@@ -5,6 +5,8 @@
 
 use drift_sdk::{Finding, LineIndex, Span};
 
+use drift_sdk::paths::{is_within, parent};
+
 use crate::markdown::Doc;
 use crate::options::Options;
 
@@ -38,6 +40,47 @@ pub struct Instructions<'a> {
     pub path: &'a str,
     pub text: &'a str,
     pub doc: Doc,
+    /// Everything the file tells an agent, lowercase: the text of every
+    /// block (code spans and blocks included, front matter excluded).
+    pub body: String,
+    /// The files it imports (`@AGENTS.md`), resolved against its folder.
+    pub imports: Vec<String>,
+}
+
+impl<'a> Instructions<'a> {
+    pub fn new(path: &'a str, text: &'a str) -> Self {
+        let doc = Doc::parse(text);
+        let body = text_of(&doc.leaves);
+        let imports = imports(path, text, &doc);
+        Self {
+            path,
+            text,
+            doc,
+            body,
+            imports,
+        }
+    }
+
+    /// The folder whose files the agent reads this file for: its own, or
+    /// the repository for the files that live in tool folders
+    /// (`.claude/CLAUDE.md`, Cursor's rules, Copilot's instructions).
+    pub fn scope(&self) -> &'a str {
+        let path = self.path;
+        if path == ".cursorrules" || path.starts_with(".cursor/") || path.starts_with(".github/") {
+            return "";
+        }
+        let dir = parent(path);
+        match dir.strip_suffix(".claude") {
+            Some(rest) if rest.is_empty() || rest.ends_with('/') => rest.trim_end_matches('/'),
+            _ => dir,
+        }
+    }
+
+    /// True when an agent working in `location` reads this file.
+    pub fn applies_to(&self, location: &str) -> bool {
+        let scope = self.scope();
+        location == scope || is_within(location, scope)
+    }
 }
 
 /// The bullet for point `id`: the default one when it mentions one of the
@@ -63,53 +106,243 @@ pub fn section(options: &Options) -> String {
     out
 }
 
-/// Checks the instruction files one agent reads: one of them must have
-/// the section, and the most complete section must cover every point.
-/// `files` is sorted shallowest first.
-pub fn check(files: &[&Instructions<'_>], options: &Options, out: &mut Vec<Finding>) {
+/// The lowercase text of `leaves`, a line each, without Markdown quoted
+/// in code blocks (a template to copy tells this reader nothing).
+fn text_of(leaves: &[crate::markdown::Leaf]) -> String {
+    leaves
+        .iter()
+        .filter(|l| !l.quoted)
+        .map(|l| format!("{}\n", l.text.to_lowercase()))
+        .collect()
+}
+
+/// `@path` imports in the prose of a file (not in code, which Claude Code
+/// does not import from), resolved against the file's folder. Imports of
+/// the home folder (`@~/...`) and absolute paths are not the repository's.
+fn imports(path: &str, text: &str, doc: &Doc) -> Vec<String> {
+    let mut out = Vec::new();
+    for leaf in doc
+        .leaves
+        .iter()
+        .filter(|l| l.kind != crate::markdown::LeafKind::Code)
+    {
+        let Some(source) = text.get(leaf.range.clone()) else {
+            continue;
+        };
+        for (at, _) in source.match_indices('@') {
+            let start = leaf.range.start + at;
+            let in_code = leaf.code.iter().any(|r| r.contains(&start));
+            let after_word = source
+                .get(..at)
+                .and_then(|b| b.chars().next_back())
+                .is_some_and(|c| !c.is_whitespace() && !"([".contains(c));
+            if in_code || after_word {
+                continue;
+            }
+            let target: &str = source
+                .get(at + 1..)
+                .unwrap_or("")
+                .split(|c: char| c.is_whitespace() || "()[]<>\"'`,;".contains(c))
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(['.', ':', '!', '?']);
+            if target.is_empty() || target.starts_with(['~', '/']) || !target.contains('.') {
+                continue;
+            }
+            if let Some(resolved) = resolve(parent(path), target) {
+                out.push(resolved);
+            }
+        }
+    }
+    out
+}
+
+/// `target` relative to `dir`, `.` and `..` resolved; `None` when it
+/// leaves the repository.
+fn resolve(dir: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            _ => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// What an agent reads when it works in one place: the instruction files
+/// of its kind that apply there, and what they import; indices into the
+/// rule's list of instruction files, in its order (shallowest first).
+fn reading(all: &[Instructions<'_>], group: &[usize], location: &str) -> Vec<usize> {
+    let mut set: Vec<usize> = group
+        .iter()
+        .copied()
+        .filter(|&i| all.get(i).is_some_and(|f| f.applies_to(location)))
+        .collect();
+    let mut next = 0;
+    while let Some(&i) = set.get(next) {
+        next += 1;
+        let Some(file) = all.get(i) else { continue };
+        for import in &file.imports {
+            if let Some(j) = all.iter().position(|f| f.path == import.as_str())
+                && !set.contains(&j)
+            {
+                set.push(j);
+            }
+        }
+    }
+    set.sort_unstable();
+    set
+}
+
+/// Checks what one agent reads about the database. For each place the
+/// database lives (`locations`: the folders of the schemas and migrations),
+/// the instruction files of the agent that apply there (a file applies to
+/// its folder and everything below it) and the files they import must
+/// together cover every point. Missing points are reported at the section
+/// best placed to take them: one under an accepted heading, else the one
+/// that already covers the most points. `group` indexes `all`, shallowest
+/// first.
+pub fn check(
+    all: &[Instructions<'_>],
+    group: &[usize],
+    locations: &[String],
+    options: &Options,
+    out: &mut Vec<Finding>,
+) {
+    let mut judged: Vec<Vec<usize>> = Vec::new();
+    let mut unreached: Vec<&str> = Vec::new();
+    for location in locations {
+        let set = reading(all, group, location);
+        if set.is_empty() {
+            unreached.push(location);
+        } else if !judged.contains(&set) {
+            judge(all, &set, options, out);
+            judged.push(set);
+        }
+    }
+    if let (Some(&first), false) = (group.first(), unreached.is_empty())
+        && let Some(file) = all.get(first)
+    {
+        out.push(unreached_finding(all, group, file, &unreached, options));
+    }
+}
+
+/// No file of the group applies where the database lives: as for a
+/// repository without instruction files, the file to create.
+fn unreached_finding(
+    all: &[Instructions<'_>],
+    group: &[usize],
+    file: &Instructions<'_>,
+    unreached: &[&str],
+    options: &Options,
+) -> Finding {
+    let name = drift_sdk::paths::file_name(file.path);
+    let shown: Vec<String> = unreached
+        .iter()
+        .take(3)
+        .map(|l| format!("`{}`", if l.is_empty() { "." } else { l }))
+        .collect();
+    let more = unreached.len().saturating_sub(3);
+    let files: Vec<&Instructions<'_>> = group.iter().filter_map(|&i| all.get(i)).collect();
+    Finding::new(
+        crate::Check::NoInstructions,
+        name,
+        format!(
+            "AI agents reading {name} get no database guidance in {}{}: {} only covers its own folder; create {name} at the repository root with the database rules",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+            readers(&files),
+        ),
+    )
+    .help(section(options))
+}
+
+/// One reading set: every point covered somewhere in it.
+fn judge(all: &[Instructions<'_>], set: &[usize], options: &Options, out: &mut Vec<Finding>) {
     let headings: Vec<String> = options
         .headings()
         .iter()
         .map(|h| h.to_lowercase())
         .collect();
     let points = options.points();
-    // (missing points, file, heading leaf) of the most complete section.
-    let mut best: Option<(Vec<usize>, &Instructions<'_>, usize)> = None;
-    for file in files {
+    let files: Vec<&Instructions<'_>> = set.iter().filter_map(|&i| all.get(i)).collect();
+    let covers = |body: &str, phrases: &[String]| {
+        phrases
+            .iter()
+            .any(|p| body.contains(p.to_lowercase().as_str()))
+    };
+    let missing: Vec<usize> = points
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, phrases))| !files.iter().any(|f| covers(&f.body, phrases)))
+        .map(|(i, _)| i)
+        .collect();
+    if missing.is_empty() && !points.is_empty() {
+        return;
+    }
+    // The home of the guidance: (under an accepted heading, points its
+    // text covers, the narrowest on a tie, file, heading leaf), the best
+    // one first.
+    let mut home: Option<(bool, usize, usize, &Instructions<'_>, Option<usize>)> = None;
+    for file in &files {
+        let mut candidates: Vec<(bool, &[crate::markdown::Leaf], Option<usize>)> = Vec::new();
+        let first_heading = file.doc.headings().next();
+        let preamble = file
+            .doc
+            .leaves
+            .get(..first_heading.unwrap_or(file.doc.leaves.len()))
+            .unwrap_or(&[]);
+        candidates.push((false, preamble, None));
         for h in file.doc.headings() {
-            let Some(heading) = file.doc.leaves.get(h) else {
-                continue;
-            };
-            let title = heading.text.to_lowercase();
-            if !headings
-                .iter()
-                .any(|wanted| title.contains(wanted.as_str()))
-            {
-                continue;
-            }
-            let body: String = file
+            let title = file
                 .doc
-                .section(h)
-                .iter()
-                .map(|l| format!("{}\n", l.text))
-                .collect();
-            let missing: Vec<usize> = points
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, phrases))| !phrases.iter().any(|p| contains(&body, p)))
-                .map(|(i, _)| i)
-                .collect();
-            if best
-                .as_ref()
-                .is_none_or(|(m, _, _)| missing.len() < m.len())
+                .leaves
+                .get(h)
+                .map(|l| l.text.to_lowercase())
+                .unwrap_or_default();
+            let accepted = headings.iter().any(|w| title.contains(w.as_str()));
+            candidates.push((accepted, file.doc.section(h), Some(h)));
+        }
+        for (accepted, leaves, h) in candidates {
+            let body = text_of(leaves);
+            let covered = points.iter().filter(|(_, p)| covers(&body, p)).count();
+            let narrow = usize::MAX - leaves.len();
+            if (accepted || covered > 0)
+                && home
+                    .as_ref()
+                    .is_none_or(|(a, c, n, _, _)| (accepted, covered, narrow) > (*a, *c, *n))
             {
-                best = Some((missing, file, h));
+                home = Some((accepted, covered, narrow, file, h));
             }
         }
     }
-    let Some((missing, file, h)) = best else {
-        if let Some(file) = files.first() {
-            let first_line = file.text.lines().next().map_or(0, str::len);
+    let Some((_, _, _, file, h)) = home else {
+        // Nothing this agent reads here says anything about the database.
+        if files.iter().all(|f| f.path.starts_with(".cursor/rules/")) {
+            // One rule among many: the fix is a rule of its own.
+            out.push(
+                Finding::new(
+                    crate::Check::MissingSection,
+                    CURSOR_RULE,
+                    format!(
+                        "no Cursor rule tells AI agents how to change the database schema safely (none of {} says anything about it): create {CURSOR_RULE}",
+                        readers(&files),
+                    ),
+                )
+                .help(format!(
+                    "---\ndescription: Changing the database schema\nalwaysApply: true\n---\n\n{}",
+                    section(options)
+                )),
+            );
+        } else if let Some(file) = files.first() {
             out.push(
                 Finding::new(
                     crate::Check::MissingSection,
@@ -117,20 +350,27 @@ pub fn check(files: &[&Instructions<'_>], options: &Options, out: &mut Vec<Findi
                     format!(
                         "no \"{}\" section: AI agents reading {} are not told how to change the database schema safely",
                         options.headings().first().copied().unwrap_or_default(),
-                        drift_sdk::paths::file_name(file.path),
+                        readers(&files),
                     ),
                 )
-                .span(Span::of_range(file.text, 0..first_line))
+                .span(first_line(file.text))
                 .help(section(options)),
             );
         }
         return;
     };
-    let Some(heading) = file.doc.leaves.get(h) else {
-        return;
+    let heading = h.and_then(|h| file.doc.leaves.get(h));
+    let span = match heading {
+        Some(heading) => {
+            let range = heading.range.start..line_end(file.text, heading.range.start);
+            LineIndex::new(file.text).span(file.text, range)
+        }
+        None => first_line(file.text),
     };
-    let range = heading.range.start..line_end(file.text, heading.range.start);
-    let span = LineIndex::new(file.text).span(file.text, range);
+    let place = heading.map_or_else(
+        || format!("add it to {}", file.path),
+        |h| format!("add it to the \"{}\" section", h.text.trim()),
+    );
     for (id, phrases) in missing.iter().filter_map(|i| points.get(*i)) {
         let what = BULLETS
             .iter()
@@ -141,8 +381,8 @@ pub fn check(files: &[&Instructions<'_>], options: &Options, out: &mut Vec<Findi
                 crate::Check::MissingPoint,
                 file.path,
                 format!(
-                    "the \"{}\" section does not tell AI agents {what} (none of {})",
-                    heading.text.trim(),
+                    "AI agents reading {} are not told {what} (none of {}): {place}",
+                    readers(&files),
                     phrases
                         .iter()
                         .map(|p| format!("\"{p}\""))
@@ -154,6 +394,30 @@ pub fn check(files: &[&Instructions<'_>], options: &Options, out: &mut Vec<Findi
             .help(bullet(id, phrases)),
         );
     }
+}
+
+/// The rule to create when no Cursor rule covers the database.
+const CURSOR_RULE: &str = ".cursor/rules/database.mdc";
+
+/// The files of a reading set, as a message names them.
+fn readers(files: &[&Instructions<'_>]) -> String {
+    let mut names: Vec<&str> = files.iter().take(3).map(|f| f.path).collect();
+    let more = files.len().saturating_sub(3);
+    let last = if more > 0 {
+        format!("{more} more")
+    } else {
+        names.pop().unwrap_or_default().to_owned()
+    };
+    if names.is_empty() {
+        last
+    } else {
+        format!("{} and {last}", names.join(", "))
+    }
+}
+
+/// The span of a file's first line.
+fn first_line(text: &str) -> Span {
+    Span::of_range(text, 0..text.lines().next().map_or(0, str::len))
 }
 
 /// The finding for a repository without any instruction file: the file
@@ -189,6 +453,48 @@ fn line_end(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn where_each_file_applies() {
+        let applies = |path: &str, location: &str| Instructions::new(path, "").applies_to(location);
+        assert!(applies("CLAUDE.md", "packages/db/prisma"));
+        assert!(applies(".claude/CLAUDE.md", "prisma"));
+        assert!(applies(".cursor/rules/db.mdc", "packages/db"));
+        assert!(applies(".github/copilot-instructions.md", "prisma"));
+        assert!(applies("packages/db/CLAUDE.md", "packages/db"));
+        assert!(applies("packages/db/CLAUDE.md", "packages/db/prisma"));
+        assert!(applies(
+            "packages/db/.claude/CLAUDE.md",
+            "packages/db/prisma"
+        ));
+        assert!(!applies("packages/db/CLAUDE.md", "packages/dbx/prisma"));
+        assert!(!applies("apps/web/AGENTS.md", "packages/db/prisma"));
+        assert!(!applies("packages/db/CLAUDE.md", ""));
+    }
+
+    #[test]
+    fn imports_are_resolved_against_the_file() {
+        let imports = |path: &str, text: &str| Instructions::new(path, text).imports;
+        assert_eq!(imports("CLAUDE.md", "@AGENTS.md"), ["AGENTS.md"]);
+        assert_eq!(
+            imports(
+                "apps/web/CLAUDE.md",
+                "Read @../../docs/db.md and @./AGENTS.md."
+            ),
+            ["docs/db.md", "apps/web/AGENTS.md"]
+        );
+        for text in [
+            "`@AGENTS.md`",
+            "```\n@AGENTS.md\n```",
+            "mail me@example.com",
+            "@~/.claude/mine.md",
+            "@/etc/passwd.md",
+            "@prisma/client",
+            "@../../../outside.md",
+        ] {
+            assert!(imports("a/CLAUDE.md", text).is_empty(), "{text:?}");
+        }
+    }
 
     #[test]
     fn each_default_bullet_covers_its_point() {

@@ -12,23 +12,36 @@
 //! (`*.prisma`) or SQL migrations (`.sql` files under a `migrations`
 //! folder).
 //!
-//! Every agent must find a section whose heading contains "When Modifying
-//! Database Schema" and that covers four points: every schema change needs
-//! a migration, hand-written SQL must be idempotent, applied migrations are
-//! never edited, and `prisma migrate reset` never runs without the user's
-//! consent. Files are grouped by the agent that reads them (all
-//! `CLAUDE.md` files, all `AGENTS.md` files, all Cursor rules, ...): one
-//! section in any file of a group is enough, and the most complete section
-//! of the group is the one checked for the points. A group without the
-//! section is reported at its shallowest file (then the first by path).
-//! A point is covered when the section's text (its subsections, list items
-//! and code included) contains one of the point's phrases, ignoring case.
+//! What an agent reads where the database lives (the folder of each
+//! schema and of each `migrations` folder) must cover four points: every
+//! schema change needs a migration, hand-written SQL must be idempotent,
+//! applied migrations are never edited, and `prisma migrate reset` never
+//! runs without the user's consent. Files are grouped by the agent that
+//! reads them (all `CLAUDE.md` files, all `AGENTS.md` files, all Cursor
+//! rules, ...). An agent working in a folder reads the files of its group
+//! in that folder and above it (`.claude/CLAUDE.md`, Cursor's rules and
+//! Copilot's instructions apply to the whole repository), so a nested
+//! `packages/db/CLAUDE.md` covers its package; and it reads what they
+//! import with `@path` (`@AGENTS.md` in a one-line `CLAUDE.md`; imports in
+//! code are not imports, and only instruction files can be followed). A
+//! point is covered when that text (code included, Markdown quoted in a
+//! code block excluded) contains one of the point's phrases, ignoring
+//! case: the guidance counts by what it says, not by its heading.
+//!
+//! Missing points are reported at the section best placed to take them:
+//! the first one under an accepted heading ("When Modifying Database
+//! Schema" by default), else the one that already covers the most points.
+//! When nothing an agent reads there covers any point, or none of its
+//! files applies there, the section is missing: reported at line 1 of the
+//! shallowest file of the group.
 //!
 //! It also reports guidance that tells agents to destroy data: a
 //! `prisma migrate reset`, `prisma db push --force-reset`,
 //! `--accept-data-loss` or `dropdb` anywhere, or a `DROP TABLE`,
-//! `DROP DATABASE`, `DROP SCHEMA` or `TRUNCATE` in inline code or a code
-//! block, unless the words around it forbid it: never, don't, do not, must
+//! `DROP DATABASE`, `DROP SCHEMA` or `TRUNCATE` that names what it
+//! destroys, in inline code or a code block (a list of forms such as
+//! "`DROP TABLE IF EXISTS …`" instructs nothing), unless the words around
+//! it forbid it: never, don't, do not, must
 //! not, should not, forbidden, prohibited, "without ... consent", or ❌ 🚫
 //! ⛔ — in the same sentence (in a code block: the same line, or the
 //! comment line above it), in the first paragraph of an enclosing list
@@ -98,9 +111,11 @@
 //! # The instruction files to check, among those listed above: file names
 //! # (any depth), paths, or folders ending with "/". Default: all of them.
 //! files = ["CLAUDE.md", "AGENTS.md"]
-//! # Accepted section headings: case-insensitive substrings of the heading
-//! # text (no regular expressions). The first one titles the suggested
-//! # section. An empty list means the default.
+//! # The headings of the database section: case-insensitive substrings of
+//! # the heading text (no regular expressions). Missing points are reported
+//! # under the first such section; the first heading titles the suggested
+//! # section. Any section counts by its content. An empty list means the
+//! # default.
 //! headings = ["When Modifying Database Schema"]
 //! # The points the section must cover: id = accepted phrases
 //! # (case-insensitive substrings). Setting `points` replaces the whole
@@ -124,9 +139,8 @@ mod repo;
 use drift_sdk::{Finding, Input, Metadata, Rule, Scope};
 
 use crate::guidance::Instructions;
-use crate::markdown::Doc;
 pub use crate::options::{Options, RequireWhen};
-use crate::repo::{agent_of, has_database, selected};
+use crate::repo::{agent_of, database_locations, has_database, selected};
 
 /// The `agent-guidance` rule.
 #[derive(Debug, Default)]
@@ -139,12 +153,13 @@ drift_sdk::checks! {
         /// by `files`); reported at `CLAUDE.md` (or the first file entry of
         /// `files`), the file to create, with its content as help.
         NoInstructions = ("no-instructions", Warning, "a database but no AI agent instruction file"),
-        /// No instruction file of an agent has a section under an accepted heading;
-        /// reported at line 1 of the group's shallowest file, with the section as
-        /// help.
+        /// Nothing an agent reads where the database lives covers any point, or no
+        /// instruction file of the agent applies there; reported at line 1 of the
+        /// group's shallowest file, with the section as help.
         MissingSection = ("missing-section", Error, "no \"When Modifying Database Schema\" section for an agent"),
-        /// The section does not cover a point; one finding per point, at the
-        /// section's heading, with the bullet to add as help.
+        /// What an agent reads where the database lives does not cover a point; one
+        /// finding per point, at the heading of the section to add it to, with the
+        /// bullet as help.
         MissingPoint = ("missing-point", Error, "the section misses a required point"),
         /// The guidance tells agents to run a data-destroying command without
         /// forbidding it; reported at the command.
@@ -183,35 +198,46 @@ impl Rule for AgentGuidance {
             .text_files()
             .filter(|(file, _)| selected(&file.path, options.files.as_deref()))
             .filter_map(|(file, text)| {
-                let agent = agent_of(&file.path)?;
-                Some((
-                    agent,
-                    Instructions {
-                        path: &file.path,
-                        text,
-                        doc: Doc::parse(text),
-                    },
-                ))
+                Some((agent_of(&file.path)?, Instructions::new(&file.path, text)))
             })
             .collect();
         if files.is_empty() {
             out.push(guidance::no_instructions(options));
             return out;
         }
-        files.sort_by(|(a, x), (b, y)| {
-            (a, x.path.matches('/').count(), x.path).cmp(&(b, y.path.matches('/').count(), y.path))
+        // Shallowest first, then by path: the order findings about a group
+        // pick their file in.
+        files.sort_by(|(_, x), (_, y)| {
+            (x.path.matches('/').count(), x.path).cmp(&(y.path.matches('/').count(), y.path))
         });
         for (_, file) in &files {
             destructive::check(file.path, file.text, &file.doc, &mut out);
         }
-        let mut rest = files.as_slice();
-        while let Some((agent, _)) = rest.first() {
-            let n = rest.iter().take_while(|(a, _)| a == agent).count();
-            let (group, tail) = rest.split_at(n);
-            let group: Vec<&Instructions<'_>> = group.iter().map(|(_, f)| f).collect();
-            guidance::check(&group, options, &mut out);
-            rest = tail;
+        let mut agents: Vec<repo::Agent> = files.iter().map(|(a, _)| *a).collect();
+        agents.sort_unstable();
+        agents.dedup();
+        let (kinds, all): (Vec<repo::Agent>, Vec<Instructions<'_>>) = files.into_iter().unzip();
+        let locations = database_locations(input);
+        for agent in agents {
+            let group: Vec<usize> = (0..kinds.len())
+                .filter(|&i| kinds.get(i) == Some(&agent))
+                .collect();
+            guidance::check(&all, &group, &locations, options, &mut out);
         }
+        // Two agents that read the same file (`CLAUDE.md` importing
+        // `AGENTS.md`) miss the same points there: one finding each.
+        let mut seen: Vec<(String, String, Option<drift_sdk::Span>, String)> = Vec::new();
+        out.retain(|f| {
+            let key = (
+                f.check.clone(),
+                f.path.clone(),
+                f.span,
+                f.help.clone().unwrap_or_default(),
+            );
+            let new = f.check != Check::MissingPoint.to_string() || !seen.contains(&key);
+            seen.push(key);
+            new
+        });
         out
     }
 }

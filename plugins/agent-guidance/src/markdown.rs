@@ -40,6 +40,9 @@ pub struct Leaf {
     pub context: Vec<usize>,
     /// Enclosing headings, outermost first.
     pub headings: Vec<usize>,
+    /// A fenced code block of Markdown: text quoted for a reader to copy
+    /// (a template), not guidance to this reader.
+    pub quoted: bool,
     /// The innermost list or list item holding the leaf (0: none).
     parent: usize,
 }
@@ -121,6 +124,7 @@ struct Builder {
     containers: Vec<Container>,
     headings: Vec<(u8, usize)>,
     in_metadata: bool,
+    quoted: bool,
     next_id: usize,
 }
 
@@ -143,9 +147,14 @@ impl Builder {
                 self.kind = Some(LeafKind::Heading(level as u8));
                 self.block = Some(range);
             }
-            Tag::CodeBlock(_) => {
+            Tag::CodeBlock(kind) => {
                 self.flush();
                 self.kind = Some(LeafKind::Code);
+                self.quoted = matches!(
+                    kind,
+                    pulldown_cmark::CodeBlockKind::Fenced(info)
+                        if matches!(info.split_whitespace().next(), Some("markdown" | "md" | "mdx"))
+                );
             }
             Tag::List(_) => {
                 self.flush();
@@ -219,6 +228,7 @@ impl Builder {
         let range = self.range.take();
         let text = std::mem::take(&mut self.text);
         let code = std::mem::take(&mut self.code);
+        let quoted = std::mem::take(&mut self.quoted);
         let range = match (kind, block, range) {
             (LeafKind::Heading(_), Some(block), _) => block,
             (_, _, Some(range)) => range,
@@ -252,6 +262,7 @@ impl Builder {
             code,
             context,
             headings,
+            quoted,
             parent,
         });
     }

@@ -36,7 +36,8 @@ pub struct Options {
     pub require_when: RequireWhen,
     /// Instruction files to consider (names, paths, or folders ending `/`).
     pub files: Option<Vec<String>>,
-    /// Accepted section headings (case-insensitive substrings).
+    /// Headings of the database section (case-insensitive substrings): where
+    /// missing points are reported, and the suggested section's title.
     pub headings: Vec<String>,
     /// Point id to accepted phrases (case-insensitive substrings).
     pub points: BTreeMap<String, Vec<String>>,

@@ -3,13 +3,43 @@
 //! files, grouped by the agent that reads them.
 
 use drift_sdk::Input;
-use drift_sdk::paths::file_name;
+use drift_sdk::migrations::is_schema_file;
+use drift_sdk::paths::{file_name, parent};
 
 pub use drift_sdk::project::{Agent, agent_of};
 
 /// True when the repository has a Prisma schema or SQL migrations.
 pub fn has_database(input: &Input) -> bool {
     drift_sdk::project::has_database(input.paths.iter())
+}
+
+/// The folders the database lives in: the folder of each Prisma schema
+/// file and each `migrations` folder that holds SQL, sorted; the
+/// repository root when there are none (`require-when = "always"`). An
+/// agent working there must find the guidance.
+pub fn database_locations(input: &Input) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for path in input.paths.iter() {
+        let location = if is_schema_file(path) {
+            parent(path)
+        } else if path.ends_with(".sql") {
+            match path.find("/migrations/") {
+                Some(at) => path.get(..at + "/migrations".len()).unwrap_or(""),
+                None if path.starts_with("migrations/") => "migrations",
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        if !out.iter().any(|l| l == location) {
+            out.push(location.to_owned());
+        }
+    }
+    if out.is_empty() {
+        out.push(String::new());
+    }
+    out.sort();
+    out
 }
 
 /// True when `path` is selected by the `files` option: an entry equal to
@@ -41,6 +71,9 @@ mod tests {
         assert_eq!(agent_of("GEMINI.md"), Some(Agent::Gemini));
         assert_eq!(agent_of("prisma/schema.prisma"), None);
         assert_eq!(agent_of("docs/copilot-instructions.md"), None);
+        assert_eq!(agent_of(".agents/skills/nestjs/AGENTS.md"), None);
+        assert_eq!(agent_of("node_modules/x/CLAUDE.md"), None);
+        assert_eq!(agent_of("skillset/CLAUDE.md"), Some(Agent::Claude));
     }
 
     #[test]
@@ -51,6 +84,29 @@ mod tests {
         assert!(db("migrations/20240101_init/migration.sql"));
         assert!(!db("prisma/migrations/migration_lock.toml"));
         assert!(!db("CLAUDE.md"));
+    }
+
+    #[test]
+    fn where_the_database_lives() {
+        let input = InputBuilder::new()
+            .file("packages/db/prisma/schema.prisma", "")
+            .file("packages/db/prisma/migrations/1_init/migration.sql", "")
+            .file("clickhouse/migrations/001_x.sql", "")
+            .file("migrations/01_x.sql", "")
+            .file("docs/example.sql", "")
+            .file("node_modules/.prisma/client/schema.prisma", "")
+            .build();
+        assert_eq!(
+            database_locations(&input),
+            [
+                "clickhouse/migrations",
+                "migrations",
+                "packages/db/prisma",
+                "packages/db/prisma/migrations"
+            ]
+        );
+        let empty = InputBuilder::new().file("README.md", "").build();
+        assert_eq!(database_locations(&empty), [""]);
     }
 
     #[test]

@@ -98,15 +98,50 @@ fn section_missing() {
     insta::assert_snapshot!(check("section-missing", "{}"));
 }
 
+/// A section counts by what it tells agents, whatever its title; the
+/// `headings` option only says where missing points belong.
 #[test]
-fn renamed_heading_accepted_via_option() {
-    let default = check("renamed-heading", "{}");
-    assert!(default.contains("missing-section"), "{default}");
-    insta::assert_snapshot!(default);
+fn a_section_counts_by_its_content() {
+    assert_eq!(check("renamed-heading", "{}"), "");
     assert_eq!(
         check("renamed-heading", r#"{"headings": ["database CHANGES"]}"#),
         ""
     );
+    // Under an accepted heading, a missing point is reported there even
+    // when another section covers more.
+    let options = r#"{"headings": ["database CHANGES"], "points": {"seeds": ["npm run seed"], "migrations": ["migration"]}}"#;
+    let findings = check("renamed-heading", options);
+    assert!(
+        findings.starts_with("CLAUDE.md:3:1: missing-point: ")
+            && findings.contains("\"Database changes\" section"),
+        "{findings}"
+    );
+}
+
+/// A nested instruction file covers its package: the guidance in
+/// `packages/db/CLAUDE.md` is what an agent reads when it works on the
+/// schema there; an `AGENTS.md` in another package does not apply (the
+/// file to create is the root one), a vendored skill's `AGENTS.md` is
+/// not an instruction file, and Cursor rules that say nothing about the
+/// database call for a rule of its own.
+#[test]
+fn a_nested_file_covers_its_package() {
+    let findings = check("nested-package", "{}");
+    assert!(!findings.contains("CLAUDE.md:"), "{findings}");
+    insta::assert_snapshot!(findings);
+}
+
+/// `@AGENTS.md` in a `CLAUDE.md` imports it; a link or a mention does
+/// not, and `@prisma/client` is a package, not an import. A point both
+/// miss in the file they share is reported once.
+#[test]
+fn imported_files_are_read() {
+    let findings = check("imports", "{}");
+    assert!(!findings.contains("CLAUDE.md:"), "{findings}");
+    // Claude (through the import) and Codex miss the same point in the
+    // same file: one finding.
+    assert_eq!(findings.matches("missing-point").count(), 1, "{findings}");
+    insta::assert_snapshot!(findings);
 }
 
 #[test]
@@ -130,6 +165,19 @@ fn contradicting_instructions() {
         show(&findings)
     );
     insta::assert_snapshot!(show(&findings));
+}
+
+/// A list of SQL forms instructs nothing; statements that name a table
+/// do, guarded or not.
+#[test]
+fn sql_forms_are_not_instructions() {
+    let findings = check("sql-forms", "{}");
+    assert_eq!(
+        findings.matches("destructive-instruction").count(),
+        2,
+        "{findings}"
+    );
+    insta::assert_snapshot!(findings);
 }
 
 /// The seed's own wording: the ❌ line is guidance, the troubleshooting

@@ -322,8 +322,16 @@ pub enum Agent {
     Gemini,
 }
 
-/// The agent that reads `path`, when it is an instruction file.
+/// The agent that reads `path`, when it is an instruction file. Files in
+/// a `skills` folder are not: a skill is read on demand, by name, and
+/// vendored skills carry their own `AGENTS.md`; nor are dependencies'.
 pub fn agent_of(path: &str) -> Option<Agent> {
+    if path
+        .split('/')
+        .any(|c| c == "skills" || c == "node_modules")
+    {
+        return None;
+    }
     match file_name(path) {
         "CLAUDE.md" => Some(Agent::Claude),
         "AGENTS.md" => Some(Agent::Agents),
