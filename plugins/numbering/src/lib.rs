@@ -135,7 +135,8 @@ drift_sdk::checks! {
         MissingMigrationSql = ("missing-migration-sql", Error, "a Prisma migration folder without migration.sql"),
         /// Another `.sql` file in a migration folder, which Prisma ignores.
         UnexpectedFile = ("unexpected-file", Warning, "an extra .sql file in a Prisma migration folder"),
-        /// Two migration folders share a timestamp.
+        /// Two migration folders share a timestamp; reported at every folder but the one
+        /// that keeps it (an applied one, else the first by name).
         DuplicateTimestamp = ("duplicate-timestamp", Error, "two Prisma migration folders share a timestamp"),
         /// Two migration folders share a name.
         DuplicateName = ("duplicate-name", Warning, "two Prisma migration folders share a name"),

@@ -143,18 +143,21 @@ fn duplicate_timestamps(
         // The folder that keeps the timestamp is an applied one if any;
         // otherwise the first, so renaming the rest keeps the current order.
         group.sort_by_key(|f| (!f.files.iter().any(|p| applied(p)), f.name.clone()));
-        for (i, folder) in group.iter().enumerate() {
+        // The folder that keeps the timestamp needs no change: the findings
+        // go to the folders to rename, which a change that adds one touches.
+        for folder in group.iter().skip(1) {
             let others = list(
                 group
                     .iter()
                     .filter(|f| f.path != folder.path)
                     .map(|f| &f.name),
             );
-            let help = match (i, next_free_timestamp(ts, &taken)) {
-                (0, _) | (_, None) => {
-                    "keep this folder and give the others a unique timestamp".to_owned()
-                }
-                (_, Some(next)) => {
+            let help = match next_free_timestamp(ts, &taken) {
+                None => format!(
+                    "give the folder a timestamp no other migration uses (`{}` keeps {ts})",
+                    group.first().map_or("", |f| f.name.as_str())
+                ),
+                Some(next) => {
                     let help = format!(
                         "rename the folder to `{next}_{}`",
                         folder.slug.as_deref().unwrap_or_default()
