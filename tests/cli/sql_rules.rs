@@ -54,3 +54,94 @@ fn hybrid_repository_findings() {
     assert_eq!(run.code, 1, "{run:?}");
     insta::assert_snapshot!(run.stdout);
 }
+
+/// A repository that keeps other engines' migrations beside Prisma's
+/// PostgreSQL ones: ClickHouse goose files, a MySQL copy of the schema's
+/// migrations, a SQLite file, rollbacks and a goose file's down section.
+/// Only the PostgreSQL that runs forward is linted, and the rest is
+/// counted in a note on stderr.
+#[test]
+fn other_engines_and_down_sql_are_left_alone() {
+    let repo = Repo::new();
+    repo.write(
+        "prisma/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n\nmodel User {\n  id String @id\n}\n",
+    );
+    repo.write(
+        "prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE \"User\" (\"id\" TEXT NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n",
+    );
+    repo.write(
+        "prisma/migrations/migration_lock.toml",
+        "provider = \"postgresql\"\n",
+    );
+    // ClickHouse, recognised by its folder and by its DDL.
+    repo.write(
+        "internal/clickhouse/schema/001_events.sql",
+        "-- +goose Up\nCREATE TABLE events (id UInt64, name String) ENGINE = MergeTree ORDER BY id;\n-- +goose Down\nDROP TABLE events;\n",
+    );
+    repo.write(
+        "internal/clickhouse/schema/002_projection.sql",
+        "-- +goose Up\nALTER TABLE events DROP PROJECTION p;\nALTER TABLE events UPDATE name = '' WHERE id = 0;\nDROP INDEX IF EXISTS idx ON events;\n",
+    );
+    repo.write(
+        "analytics/migrations/003_rollup.sql",
+        "CREATE TABLE rollup ON CLUSTER main (id UInt64) ENGINE = ReplicatedSummingMergeTree ORDER BY id;\nDROP TABLE old_rollup ON CLUSTER main;\n",
+    );
+    // A MySQL copy of the Prisma migrations.
+    repo.write(
+        "db/mysql/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE `user` (`id` VARCHAR(191) NOT NULL, PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4;\nDROP TABLE `legacy`;\n",
+    );
+    // Hand-written PostgreSQL: a goose file with a down section, and a
+    // rollback file.
+    repo.write(
+        "db/migrations/01_accounts.sql",
+        "-- +goose Up\nCREATE TABLE IF NOT EXISTS accounts (id int);\n\n-- +goose Down\nDROP TABLE accounts;\n",
+    );
+    repo.write(
+        "db/migrations/01_accounts.down.sql",
+        "DROP TABLE accounts;\n",
+    );
+    repo.write(
+        "db/migrations/02_cleanup.sql",
+        "DROP TABLE IF EXISTS legacy_sessions;\n",
+    );
+    repo.write("CLAUDE.md", "# x\n");
+    let run = repo.run(&["run", "--format", "json"]);
+    assert!(run.errors().is_empty(), "{run:?}");
+    let json = run.json();
+    let findings: Vec<String> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] != "agent-guidance")
+        .map(|f| {
+            format!(
+                "{}/{} {}",
+                f["rule"].as_str().unwrap_or(""),
+                f["check"].as_str().unwrap_or(""),
+                f["path"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    // The one PostgreSQL drop that runs forward, and nothing else: no
+    // syntax warning, no destructive finding in a rollback, a down section
+    // or another engine's file. Idempotency still reads the rollback file,
+    // which teams run by hand and may run twice.
+    assert_eq!(
+        findings,
+        [
+            "idempotency/drop-without-if-exists db/migrations/01_accounts.down.sql",
+            "destructive-sql/drop-table db/migrations/02_cleanup.sql",
+        ],
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains(
+            "note: 4 SQL files are not PostgreSQL (ClickHouse: 3, MySQL: 1) and were not linted: analytics/migrations/003_rollup.sql, db/mysql/migrations/20240101000000_init/migration.sql and 2 more"
+        ),
+        "{}",
+        run.stderr
+    );
+}

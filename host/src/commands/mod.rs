@@ -98,6 +98,7 @@ pub(crate) fn check(
         print_notices(&snapshot, root);
         let prepared = started.elapsed();
         let mut report = engine::run(&snapshot, &rules, limits, threads);
+        print_not_postgres(&report.not_postgres);
         report.timings.insert(0, ("load+snapshot", prepared));
         if let Some(base) = snapshot.base_view() {
             let started = std::time::Instant::now();
@@ -248,6 +249,41 @@ fn print_notices(snapshot: &Snapshot, root: &Path) {
                 root.display()
             );
         }
+    }
+}
+
+/// Says, on stderr, which SQL files were not linted because they are
+/// another engine's: counted per engine, with the first few paths.
+fn print_not_postgres(files: &[(String, drift_syntax::dialect::Engine)]) {
+    if files.is_empty() {
+        return;
+    }
+    let mut counts: std::collections::BTreeMap<drift_syntax::dialect::Engine, usize> =
+        Default::default();
+    for (_, engine) in files {
+        *counts.entry(*engine).or_default() += 1;
+    }
+    let by_engine: Vec<String> = counts
+        .iter()
+        .map(|(engine, n)| format!("{}: {n}", engine.name()))
+        .collect();
+    let shown: Vec<&str> = files.iter().take(2).map(|(p, _)| p.as_str()).collect();
+    let more = files.len().saturating_sub(shown.len());
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!(
+            "note: {} SQL file{} not PostgreSQL ({}) and {} not linted: {}{}",
+            files.len(),
+            if files.len() == 1 { " is" } else { "s are" },
+            by_engine.join(", "),
+            if files.len() == 1 { "was" } else { "were" },
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
     }
 }
 

@@ -58,6 +58,9 @@ pub struct Report {
     /// In full scans, findings of history checks in migrations the applied
     /// ref already has: counted, listed with `--all`, never failing the run.
     pub history: Vec<Finding>,
+    /// SQL files of other engines (ClickHouse, MySQL, SQLite), sorted by
+    /// path: not parsed, so no rule read them as PostgreSQL.
+    pub not_postgres: Vec<(String, drift_syntax::dialect::Engine)>,
     /// Wall time of the engine's phases, for `--timings`.
     pub timings: Vec<(&'static str, std::time::Duration)>,
     /// Metadata of the rules that ran, sorted by id (for SARIF and docs).

@@ -5,12 +5,16 @@
 //! per run, and the same tree is handed to each such rule; so are the base
 //! versions of changed SQL files, for rules that rebuild the base state.
 //! A file whose tree has errors gets one `drift-host/sql-syntax` warning.
+//! Only PostgreSQL is parsed, and only the part of a file that runs
+//! forward (`drift_syntax::dialect`): other engines' files get no tree, so
+//! no rule judges them as PostgreSQL, and are counted in the report.
 //! Resolving the sandbox record here, rather than per rule in the tasks,
 //! shares the path and the tree instead of copying them per rule.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+use drift_syntax::dialect::{self, Engine};
 use rayon::prelude::*;
 
 use super::Report;
@@ -53,10 +57,10 @@ impl Prepared {
             .flat_map(|(_, paths)| paths.iter().copied())
             .filter(|&i| snapshot.paths[i].ends_with(".sql"))
             .collect();
-        let parsed: Vec<(usize, Result<wire::SqlTree, String>)> = sql_wanted
+        let parsed: Vec<(usize, Parsed)> = sql_wanted
             .into_par_iter()
             .filter_map(|i| match files.contents[i].as_deref()? {
-                Content::Text(text) => Some((i, crate::sql::parse(text))),
+                Content::Text(text) => Some((i, parse_postgres(&snapshot.paths[i], text))),
                 _ => None,
             })
             .collect();
@@ -69,7 +73,10 @@ impl Prepared {
                 let file = input_file(path, content)?;
                 let tree = match content.as_ref() {
                     Content::Text(text) if any_sql_rule && path.ends_with(".sql") => {
-                        crate::sql::parse(text).ok().map(Arc::new)
+                        match parse_postgres(path, text) {
+                            Parsed::Tree(tree) => tree.ok().map(Arc::new),
+                            Parsed::NotPostgres(_) => None,
+                        }
                     }
                     _ => None,
                 };
@@ -85,8 +92,15 @@ impl Prepared {
                 .and_then(|content| input_file(&snapshot.paths[index], content))
                 .map(|file| File { file, tree: None });
         }
-        for (index, tree) in parsed {
+        for (index, parsed) in parsed {
             let path = &snapshot.paths[index];
+            let tree = match parsed {
+                Parsed::Tree(tree) => tree,
+                Parsed::NotPostgres(engine) => {
+                    report.not_postgres.push((path.clone(), engine));
+                    continue;
+                }
+            };
             match tree {
                 Ok(tree) => {
                     // The earliest error: those of spliced bodies (`DO`,
@@ -114,6 +128,25 @@ impl Prepared {
             files: prepared,
             base,
         }
+    }
+}
+
+/// A SQL file, parsed or set aside.
+enum Parsed {
+    Tree(Result<wire::SqlTree, String>),
+    /// Another engine's SQL: no tree, so no rule reads it as PostgreSQL
+    /// (and no syntax warning for what PostgreSQL would not accept).
+    NotPostgres(Engine),
+}
+
+/// Parses the part of `text` that runs forward (a goose or dbmate down
+/// section is not), when it is PostgreSQL.
+fn parse_postgres(path: &str, text: &str) -> Parsed {
+    match dialect::engine_of(path, text) {
+        Engine::PostgreSql => Parsed::Tree(crate::sql::parse(
+            text.get(..dialect::forward_end(text)).unwrap_or(text),
+        )),
+        engine => Parsed::NotPostgres(engine),
     }
 }
 

@@ -23,6 +23,11 @@
 //!
 //! Some occurrences are left alone:
 //!
+//! - rollback files (`*.down.sql`, `*_rollback.sql`, a `down.sql` beside
+//!   its `up.sql`) and the down section of a goose or dbmate file: they
+//!   undo a migration by design and never run on deploy; and SQL written
+//!   for another engine (ClickHouse, MySQL, SQLite), which the host does
+//!   not parse as PostgreSQL;
 //! - dropping, emptying or altering a table (or dropping a type) that the
 //!   same file created earlier, unconditionally and without
 //!   `IF NOT EXISTS`: a staging or temporary table holds no data from
@@ -288,7 +293,12 @@ impl Rule for DestructiveSql {
         for (file, text) in input.text_files() {
             match documents::kind(&file.path) {
                 Some(Kind::Sql) => {
-                    // The host parses every `.sql` file it hands over.
+                    // The host parses every PostgreSQL `.sql` file it
+                    // hands over. A rollback destroys what its migration
+                    // created, by design, and never runs on deploy.
+                    if drift_sdk::migrations::is_rollback_file(&file.path) {
+                        continue;
+                    }
                     if let Some(tree) = &file.sql {
                         sql::check(&file.path, text, tree, &mut out);
                     }

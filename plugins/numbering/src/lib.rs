@@ -127,17 +127,20 @@ drift_sdk::checks! {
         UnrecognizedName = ("unrecognized-name", Warning, "a file in the migrations folder that no tool applies"),
         /// Mixed zero-padding makes name order differ from number order.
         InconsistentWidth = ("inconsistent-width", Warning, "mixed zero-padding makes name and number order differ"),
-        /// A migration folder not named `<14-digit timestamp>_<name>`.
-        PrismaFolderName = ("prisma-folder-name", Error, "a Prisma migration folder not named `<timestamp>_<name>`"),
+        /// A migration folder not named `<14-digit timestamp>_<name>`. Prisma applies
+        /// it anyway, in folder-name order: a warning, whose help renames only a
+        /// folder new in the change.
+        PrismaFolderName = ("prisma-folder-name", Warning, "a Prisma migration folder not named `<timestamp>_<name>`"),
         /// A folder timestamp that is not a real date and time.
-        InvalidTimestamp = ("invalid-timestamp", Error, "a Prisma folder timestamp that is not a real date-time"),
+        InvalidTimestamp = ("invalid-timestamp", Warning, "a Prisma folder timestamp that is not a real date-time"),
         /// A migration folder without `migration.sql`.
         MissingMigrationSql = ("missing-migration-sql", Error, "a Prisma migration folder without migration.sql"),
         /// Another `.sql` file in a migration folder, which Prisma ignores.
         UnexpectedFile = ("unexpected-file", Warning, "an extra .sql file in a Prisma migration folder"),
         /// Two migration folders share a timestamp; reported at every folder but the one
-        /// that keeps it (an applied one, else the first by name).
-        DuplicateTimestamp = ("duplicate-timestamp", Error, "two Prisma migration folders share a timestamp"),
+        /// that keeps it (an applied one, else the first by name). Prisma applies both,
+        /// in name order: a warning.
+        DuplicateTimestamp = ("duplicate-timestamp", Warning, "two Prisma migration folders share a timestamp"),
         /// Two migration folders share a name.
         DuplicateName = ("duplicate-name", Warning, "two Prisma migration folders share a name"),
         /// Prisma migrations without `migration_lock.toml`.

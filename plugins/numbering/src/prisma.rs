@@ -22,10 +22,17 @@ pub fn check(
         .iter()
         .filter_map(|f| f.timestamp.as_deref())
         .collect();
+    // Without a base nothing says which folders a database has applied.
+    let known = !input.base_paths.is_empty() || !input.changes.is_empty();
+    let state = |folder: &PrismaFolder| match (known, folder.files.iter().any(|p| applied(p))) {
+        (_, true) => State::Applied,
+        (true, false) => State::New,
+        (false, false) => State::Unknown,
+    };
     for folder in &contents.prisma {
-        check_folder(folder, out);
+        check_folder(folder, state(folder), out);
     }
-    duplicate_timestamps(contents, &used, applied, out);
+    duplicate_timestamps(contents, &used, applied, &state, out);
     duplicate_names(contents, out);
     if contents.prisma.is_empty() {
         return;
@@ -64,7 +71,33 @@ pub fn check(
     }
 }
 
-fn check_folder(folder: &PrismaFolder, out: &mut Vec<Finding>) {
+/// Whether a database may have applied a folder, which decides whether
+/// renaming it is a fix: Prisma identifies a migration by its folder name,
+/// so a renamed applied migration runs again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At the base: applied somewhere.
+    Applied,
+    /// New in the change.
+    New,
+    /// A full scan: nothing says.
+    Unknown,
+}
+
+/// The help for a folder whose name could be better: rename it while it
+/// is new, never once applied.
+fn rename_help(state: State, rename: &str) -> String {
+    const KEEP: &str = "Prisma applies migrations in folder-name order whatever their names, and renaming an applied one makes Prisma run it again";
+    match state {
+        State::New => rename.to_owned(),
+        State::Applied => format!("leave the folder as it is: {KEEP}"),
+        State::Unknown => {
+            format!("if no database has applied it yet, {rename}; once applied, leave it: {KEEP}")
+        }
+    }
+}
+
+fn check_folder(folder: &PrismaFolder, state: State, out: &mut Vec<Finding>) {
     match &folder.timestamp {
         None => out.push(
             Finding::new(
@@ -75,9 +108,12 @@ fn check_folder(folder: &PrismaFolder, out: &mut Vec<Finding>) {
                     folder.name
                 ),
             )
-            .help(format!(
-                "rename the folder to `YYYYMMDDHHMMSS_{}` using the time the migration was created",
-                slugify(&folder.name)
+            .help(rename_help(
+                state,
+                &format!(
+                    "rename the folder to `YYYYMMDDHHMMSS_{}` using the time the migration was created",
+                    slugify(&folder.name)
+                ),
             )),
         ),
         Some(ts) if parse_timestamp(ts).is_none() => out.push(
@@ -89,7 +125,10 @@ fn check_folder(folder: &PrismaFolder, out: &mut Vec<Finding>) {
                     folder.name
                 ),
             )
-            .help("rename the folder with the real creation time as `YYYYMMDDHHMMSS`"),
+            .help(rename_help(
+                state,
+                "rename the folder with the real creation time as `YYYYMMDDHHMMSS`",
+            )),
         ),
         Some(_) => {}
     }
@@ -129,6 +168,7 @@ fn duplicate_timestamps(
     contents: &Contents,
     used: &BTreeSet<&str>,
     applied: &dyn Fn(&str) -> bool,
+    state: &dyn Fn(&PrismaFolder) -> State,
     out: &mut Vec<Finding>,
 ) {
     let mut by_ts: BTreeMap<&str, Vec<&PrismaFolder>> = BTreeMap::new();
@@ -152,20 +192,21 @@ fn duplicate_timestamps(
                     .filter(|f| f.path != folder.path)
                     .map(|f| &f.name),
             );
-            let help = match next_free_timestamp(ts, &taken) {
+            let rename = match next_free_timestamp(ts, &taken) {
                 None => format!(
                     "give the folder a timestamp no other migration uses (`{}` keeps {ts})",
                     group.first().map_or("", |f| f.name.as_str())
                 ),
                 Some(next) => {
-                    let help = format!(
+                    let rename = format!(
                         "rename the folder to `{next}_{}`",
                         folder.slug.as_deref().unwrap_or_default()
                     );
                     taken.insert(next);
-                    help
+                    rename
                 }
             };
+            let help = rename_help(state(folder), &rename);
             out.push(
                 Finding::new(
                     crate::Check::DuplicateTimestamp,
@@ -465,6 +506,44 @@ mod tests {
             )
             .build();
         insta::assert_snapshot!(show(&run(&Numbering, &input, "{}").unwrap()));
+    }
+
+    /// Help never renames an applied folder: Prisma identifies a migration
+    /// by its folder name.
+    #[test]
+    fn applied_folders_are_never_renamed() {
+        let input = InputBuilder::new()
+            .file("schema.prisma", "")
+            .file(
+                "migrations/migration_lock.toml",
+                "provider = \"postgresql\"\n",
+            )
+            .file("migrations/01_init/migration.sql", "SELECT 1;")
+            .file("migrations/20240101120000_a/migration.sql", "SELECT 1;")
+            .file("migrations/20240101120000_b/migration.sql", "SELECT 1;")
+            .file("migrations/20241301000000_c/migration.sql", "SELECT 1;")
+            .base_file("migrations/01_init/migration.sql", "SELECT 1;")
+            .base_file("migrations/20240101120000_a/migration.sql", "SELECT 1;")
+            .base_file("migrations/20240101120000_b/migration.sql", "SELECT 1;")
+            .base_file("migrations/20241301000000_c/migration.sql", "SELECT 1;")
+            .build();
+        let findings = run(&Numbering, &input, "{}").unwrap();
+        assert_eq!(findings.len(), 3, "{}", show(&findings));
+        for f in &findings {
+            use drift_sdk::Check as _;
+            let check = crate::Check::ALL
+                .iter()
+                .find(|c| c.to_string() == f.check)
+                .unwrap();
+            assert_eq!(f.severity, None, "{f:?}");
+            assert_eq!(
+                check.default_severity(),
+                drift_sdk::Severity::Warning,
+                "{f:?}"
+            );
+            let help = f.help.as_deref().unwrap_or("");
+            assert!(help.starts_with("leave the folder as it is"), "{help}");
+        }
     }
 
     #[test]

@@ -59,6 +59,23 @@ pub fn split_prisma_name(name: &str) -> Option<(&str, &str)> {
     ok.then_some((ts, slug))
 }
 
+/// True when the SQL file at `path` undoes a migration rather than running
+/// forward: `*.down.sql`, `*_down.sql`, `*.rollback.sql`, `*_rollback.sql`
+/// and a `down.sql` beside an `up.sql` (golang-migrate, diesel, ...).
+pub fn is_rollback_file(path: &str) -> bool {
+    let name = crate::paths::file_name(path).to_ascii_lowercase();
+    let Some(stem) = name.strip_suffix(".sql") else {
+        return false;
+    };
+    ["down", "rollback"].iter().any(|marker| {
+        stem == *marker
+            || [".", "_", "-"].iter().any(|sep| {
+                stem.strip_suffix(marker)
+                    .is_some_and(|rest| rest.ends_with(sep) && rest.len() > 1)
+            })
+    })
+}
+
 /// Parses `NN[x]_name.sql`, recognising rollbacks (`_rollback.sql`,
 /// `_down.sql`, `.down.sql`, `.rollback.sql`).
 pub fn parse_handwritten(path: &str, file: &str) -> Option<HandWritten> {
@@ -114,6 +131,30 @@ pub fn parse_handwritten(path: &str, file: &str) -> Option<HandWritten> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rollback_files() {
+        for path in [
+            "m/03_x.down.sql",
+            "m/03_x_down.sql",
+            "m/03_x-rollback.sql",
+            "m/03_rollback.sql",
+            "m/2024_x/down.sql",
+            "m/03_X.DOWN.SQL",
+        ] {
+            assert!(is_rollback_file(path), "{path}");
+        }
+        for path in [
+            "m/03_x.sql",
+            "m/03_countdown.sql",
+            "m/03_x.down.txt",
+            "m/2024_x/up.sql",
+            "m/_down.sql",
+            "m/03_slowdown.sql",
+        ] {
+            assert!(!is_rollback_file(path), "{path}");
+        }
+    }
 
     #[test]
     fn parses_handwritten_names() {

@@ -1,0 +1,271 @@
+//! Which SQL is PostgreSQL, and how much of a file runs forward.
+//!
+//! Repositories keep other engines' migrations beside Prisma's: ClickHouse
+//! DDL (goose files under `clickhouse/`), a MySQL or SQLite copy of the
+//! schema's migrations (`db/mysql/...`). Read as PostgreSQL they yield
+//! syntax errors and findings built on misparses (`DROP PROJECTION` as a
+//! dropped column, ClickHouse's `ALTER TABLE … UPDATE … WHERE` as an
+//! `UPDATE` without `WHERE`) whose help only fits PostgreSQL. The host
+//! parses only what [`engine_of`] calls PostgreSQL, and of a file with a
+//! down section (goose's `-- +goose Down`, dbmate's `-- migrate:down`)
+//! only the part before it ([`forward_end`]).
+//!
+//! The engine is read from the file itself, so it needs no configuration
+//! and holds for each file of a mixed folder: PostgreSQL never quotes
+//! identifiers with backticks (MySQL always does in generated migrations),
+//! never writes `ENGINE = MergeTree` or `ON CLUSTER` (ClickHouse), and
+//! never writes `PRAGMA` or `AUTOINCREMENT` (SQLite). A folder named
+//! `clickhouse` on the path says ClickHouse too.
+
+/// The database engine a SQL file is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Engine {
+    PostgreSql,
+    ClickHouse,
+    MySql,
+    Sqlite,
+}
+
+impl Engine {
+    /// The engine's name, as messages show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::PostgreSql => "PostgreSQL",
+            Engine::ClickHouse => "ClickHouse",
+            Engine::MySql => "MySQL",
+            Engine::Sqlite => "SQLite",
+        }
+    }
+}
+
+/// ClickHouse's table engines, as they follow `ENGINE =` (lowercase).
+const CLICKHOUSE_ENGINES: &[&str] = &[
+    "mergetree",
+    "replacingmergetree",
+    "summingmergetree",
+    "aggregatingmergetree",
+    "collapsingmergetree",
+    "versionedcollapsingmergetree",
+    "graphitemergetree",
+    "replicated",
+    "shared",
+    "distributed",
+    "memory",
+    "log",
+    "tinylog",
+    "stripelog",
+    "kafka",
+    "null",
+    "buffer",
+    "dictionary",
+    "join",
+    "set",
+    "url",
+    "file",
+    "s3",
+];
+
+/// The engine `text` (at `path`) is written for.
+pub fn engine_of(path: &str, text: &str) -> Engine {
+    if path
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|c| c.eq_ignore_ascii_case("clickhouse"))
+    {
+        return Engine::ClickHouse;
+    }
+    let code = code_of(text);
+    let lower = code.to_ascii_lowercase();
+    if lower.contains(" on cluster ") || clickhouse_engine(&lower) {
+        return Engine::ClickHouse;
+    }
+    if code.contains('`') {
+        return Engine::MySql;
+    }
+    if lower.contains("autoincrement") || starts_a_statement(&lower, "pragma ") {
+        return Engine::Sqlite;
+    }
+    Engine::PostgreSql
+}
+
+/// `ENGINE = <a ClickHouse engine>` after a column list or at the start of
+/// a line, where ClickHouse puts it (`UPDATE cars SET engine = NULL` is a
+/// column; MySQL writes `ENGINE=InnoDB`, which the backtick test catches in
+/// its generated files).
+fn clickhouse_engine(lower: &str) -> bool {
+    lower.match_indices("engine").any(|(at, _)| {
+        let before = lower.get(..at).unwrap_or("");
+        let placed = match before.trim_end_matches([' ', '\t']).chars().next_back() {
+            None | Some('\n' | ')') => true,
+            Some(_) => false,
+        };
+        if !placed {
+            return false;
+        }
+        let rest = lower.get(at + "engine".len()..).unwrap_or("").trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            return false;
+        };
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        CLICKHOUSE_ENGINES
+            .iter()
+            .any(|e| name == *e || (name.starts_with(e) && name.ends_with("mergetree")))
+    })
+}
+
+/// True when a line of `lower` starts with `keyword`.
+fn starts_a_statement(lower: &str, keyword: &str) -> bool {
+    lower.lines().any(|l| l.trim_start().starts_with(keyword))
+}
+
+/// `text` without its comments and string literals (each replaced by a
+/// space), so a backtick in a comment or `'ENGINE = Log'` in a string says
+/// nothing about the engine. Dollar-quoted bodies are code, and kept.
+fn code_of(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '-' if chars.peek() == Some(&'-') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+                out.push(' ');
+            }
+            '\'' => {
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                }
+                out.push(' ');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The end of the part of `text` that runs forward: the start of the line
+/// that opens a down section (`-- +goose Down`, `-- migrate:down`, any
+/// case), else the end of the text.
+pub fn forward_end(text: &str) -> usize {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let marker = line.trim().to_ascii_lowercase();
+        let marker: String = marker.split_whitespace().collect::<Vec<_>>().join(" ");
+        if matches!(
+            marker.as_str(),
+            "-- +goose down" | "--+goose down" | "-- migrate:down" | "--migrate:down"
+        ) {
+            return at;
+        }
+        at += line.len();
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engines() {
+        for (path, text, engine) in [
+            (
+                "prisma/migrations/1_x/migration.sql",
+                "CREATE TABLE \"User\" (\"id\" TEXT NOT NULL);",
+                Engine::PostgreSql,
+            ),
+            (
+                "db/mysql/migrations/1_x/migration.sql",
+                "CREATE TABLE `user` (`id` VARCHAR(36) NOT NULL) DEFAULT CHARACTER SET utf8mb4;",
+                Engine::MySql,
+            ),
+            (
+                "internal/clickhouse/schema/001_x.sql",
+                "CREATE TABLE t (id UInt64);",
+                Engine::ClickHouse,
+            ),
+            (
+                "migrations/002_events.sql",
+                "CREATE TABLE events (id UInt64) ENGINE = ReplicatedReplacingMergeTree ORDER BY id;",
+                Engine::ClickHouse,
+            ),
+            (
+                "migrations/003_x.sql",
+                "ALTER TABLE events ON CLUSTER default DROP COLUMN x;",
+                Engine::ClickHouse,
+            ),
+            (
+                "migrations/004_x.sql",
+                "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT);",
+                Engine::Sqlite,
+            ),
+            (
+                "migrations/005_x.sql",
+                "PRAGMA foreign_keys=OFF;\nCREATE TABLE t (id INTEGER);",
+                Engine::Sqlite,
+            ),
+            // What comments and strings say is not code.
+            (
+                "migrations/006_x.sql",
+                "-- like MySQL's `ENGINE = MergeTree`\nCOMMENT ON TABLE t IS 'uses `x`, ENGINE = Log';\n/* on cluster */ SELECT 1;",
+                Engine::PostgreSql,
+            ),
+            // A column named engine is PostgreSQL.
+            (
+                "migrations/007_x.sql",
+                "UPDATE cars SET engine = 'v8' WHERE id = 1;\nUPDATE cars SET engine = NULL, b = 1;\nALTER TABLE cars ADD COLUMN engine_log TEXT;",
+                Engine::PostgreSql,
+            ),
+            (
+                "migrations/009_x.sql",
+                "CREATE TABLE t\n(\n  id UInt64\n)\nENGINE = MergeTree\nORDER BY id;",
+                Engine::ClickHouse,
+            ),
+            (
+                "migrations/008_x.sql",
+                "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;",
+                Engine::PostgreSql,
+            ),
+        ] {
+            assert_eq!(engine_of(path, text), engine, "{path}: {text}");
+        }
+    }
+
+    #[test]
+    fn down_sections_are_cut_off() {
+        let goose = "-- +goose Up\nCREATE TABLE t (id int);\n\n-- +goose Down\nDROP TABLE t;\n";
+        assert_eq!(
+            &goose[..forward_end(goose)],
+            "-- +goose Up\nCREATE TABLE t (id int);\n\n"
+        );
+        let dbmate = "-- migrate:up\ncreate table t (id int);\n--  migrate:down\ndrop table t;\n";
+        assert_eq!(
+            &dbmate[..forward_end(dbmate)],
+            "-- migrate:up\ncreate table t (id int);\n"
+        );
+        let plain = "DROP TABLE t; -- +goose Down is not a marker here\n";
+        assert_eq!(forward_end(plain), plain.len());
+        assert_eq!(forward_end(""), 0);
+    }
+}
