@@ -57,7 +57,8 @@ fn hybrid_repository_findings() {
 
 /// A repository that keeps other engines' migrations beside Prisma's
 /// PostgreSQL ones: ClickHouse goose files, a MySQL copy of the schema's
-/// migrations, a SQLite file, rollbacks and a goose file's down section.
+/// migrations, drizzle's SQLite migrations, rollbacks and a goose file's
+/// down section.
 /// Only the PostgreSQL that runs forward is linted, and the rest is
 /// counted in a note on stderr.
 #[test]
@@ -93,6 +94,35 @@ fn other_engines_and_down_sql_are_left_alone() {
         "db/mysql/migrations/20240101000000_init/migration.sql",
         "CREATE TABLE `user` (`id` VARCHAR(191) NOT NULL, PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4;\nDROP TABLE `legacy`;\n",
     );
+    // What a folder declares decides for its files, even for SQL that
+    // PostgreSQL would accept: Prisma's lock file, drizzle's journal.
+    repo.write(
+        "db/mysql/migrations/migration_lock.toml",
+        "provider = \"mysql\"\n",
+    );
+    repo.write(
+        "db/mysql/migrations/20240102000000_cleanup/migration.sql",
+        "DELETE FROM sessions;\n",
+    );
+    repo.write(
+        "drizzle/meta/_journal.json",
+        "{\"version\": \"7\", \"dialect\": \"turso\", \"entries\": []}\n",
+    );
+    repo.write("drizzle/0001_cleanup.sql", "DELETE FROM sessions;\n");
+    // The schema's provider is what Prisma uses: a lock file that
+    // disagrees does not make PostgreSQL migrations MySQL.
+    repo.write(
+        "billing/prisma/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n  url = env(\"BILLING_URL\")\n}\n",
+    );
+    repo.write(
+        "billing/prisma/migrations/migration_lock.toml",
+        "provider = \"mysql\"\n",
+    );
+    repo.write(
+        "billing/prisma/migrations/20240101000000_drop/migration.sql",
+        "DROP TABLE \"Invoice\";\n",
+    );
     // Hand-written PostgreSQL: a goose file with a down section, and a
     // rollback file.
     repo.write(
@@ -125,13 +155,15 @@ fn other_engines_and_down_sql_are_left_alone() {
             )
         })
         .collect();
-    // The one PostgreSQL drop that runs forward, and nothing else: no
+    // The PostgreSQL drops that run forward, and nothing else: no
     // syntax warning, no destructive finding in a rollback, a down section
     // or another engine's file. Idempotency still reads the rollback file,
     // which teams run by hand and may run twice.
     assert_eq!(
         findings,
         [
+            "destructive-sql/drop-table billing/prisma/migrations/20240101000000_drop/migration.sql",
+            "numbering/provider-mismatch billing/prisma/migrations/migration_lock.toml",
             "idempotency/drop-without-if-exists db/migrations/01_accounts.down.sql",
             "destructive-sql/drop-table db/migrations/02_cleanup.sql",
         ],
@@ -139,7 +171,7 @@ fn other_engines_and_down_sql_are_left_alone() {
     );
     assert!(
         run.stderr.contains(
-            "note: 4 SQL files are not PostgreSQL (ClickHouse: 3, MySQL: 1) and were not linted: analytics/migrations/003_rollup.sql, db/mysql/migrations/20240101000000_init/migration.sql and 2 more"
+            "note: 6 SQL files are not PostgreSQL (ClickHouse: 3, MySQL: 2, SQLite: 1) and were not linted: analytics/migrations/003_rollup.sql, db/mysql/migrations/20240101000000_init/migration.sql and 4 more"
         ),
         "{}",
         run.stderr

@@ -57,10 +57,14 @@ impl Prepared {
             .flat_map(|(_, paths)| paths.iter().copied())
             .filter(|&i| snapshot.paths[i].ends_with(".sql"))
             .collect();
+        let declared = declared_engines(snapshot, sql_wanted.iter().map(|&i| &snapshot.paths[i]));
         let parsed: Vec<(usize, Parsed)> = sql_wanted
             .into_par_iter()
             .filter_map(|i| match files.contents[i].as_deref()? {
-                Content::Text(text) => Some((i, parse_postgres(&snapshot.paths[i], text))),
+                Content::Text(text) => {
+                    let path = &snapshot.paths[i];
+                    Some((i, parse_postgres(path, text, declared.of(path))))
+                }
                 _ => None,
             })
             .collect();
@@ -73,7 +77,7 @@ impl Prepared {
                 let file = input_file(path, content)?;
                 let tree = match content.as_ref() {
                     Content::Text(text) if any_sql_rule && path.ends_with(".sql") => {
-                        match parse_postgres(path, text) {
+                        match parse_postgres(path, text, declared.of(path)) {
                             Parsed::Tree(tree) => tree.ok().map(Arc::new),
                             Parsed::NotPostgres(_) => None,
                         }
@@ -131,6 +135,76 @@ impl Prepared {
     }
 }
 
+/// The engines folders declare, each folder with its engine: a migrations
+/// folder's schema datasource `provider` (what Prisma uses; a lock file
+/// that disagrees is numbering's `provider-mismatch`), else its
+/// `migration_lock.toml`; a drizzle folder's `meta/_journal.json`.
+struct Declared(Vec<(String, Engine)>);
+
+impl Declared {
+    /// What the nearest folder holding `path` declares.
+    fn of(&self, path: &str) -> Option<Engine> {
+        self.0
+            .iter()
+            .filter(|(dir, _)| drift_syntax::paths::is_within(path, dir))
+            .max_by_key(|(dir, _)| dir.len())
+            .map(|(_, engine)| *engine)
+    }
+}
+
+/// Reads what declares the engine of the folders of `sql`: the schemas of
+/// the projects, and the marker files that exist (a few per repository).
+fn declared_engines<'a>(snapshot: &Snapshot, sql: impl Iterator<Item = &'a String>) -> Declared {
+    let mut declared: Vec<(String, Engine)> = Vec::new();
+    let projects = drift_syntax::project::discover(&snapshot.paths, None);
+    let schemas: Vec<String> = projects
+        .iter()
+        .filter_map(|p| p.schema.as_ref())
+        .flat_map(|s| s.files.iter().cloned())
+        .collect();
+    let texts = snapshot.read(&schemas);
+    for project in &projects {
+        let engine = project.schema.iter().flat_map(|s| &s.files).find_map(|f| {
+            match texts.get(f)?.as_ref() {
+                Content::Text(text) => dialect::datasource_provider(text),
+                _ => None,
+            }
+        });
+        if let Some(engine) = engine.as_deref().and_then(dialect::provider_engine) {
+            declared.extend(project.dirs.iter().map(|d| (d.clone(), engine)));
+        }
+    }
+    let mut markers: BTreeSet<String> = BTreeSet::new();
+    for path in sql {
+        for marker in dialect::markers(path) {
+            if snapshot.paths.binary_search(&marker).is_ok() {
+                markers.insert(marker);
+            }
+        }
+    }
+    let markers: Vec<String> = markers.into_iter().collect();
+    // In path order, so the first of two markers of one folder decides,
+    // whatever order the reads come back in.
+    let read = snapshot.read(&markers);
+    for marker in &markers {
+        let Some(Content::Text(text)) = read.get(marker).map(|c| c.as_ref()) else {
+            continue;
+        };
+        let Some(engine) = dialect::declared_engine(marker, text) else {
+            continue;
+        };
+        let dir = drift_syntax::paths::parent(marker);
+        let dir = dir
+            .strip_suffix("/meta")
+            .or((dir == "meta").then_some(""))
+            .unwrap_or(dir);
+        if !declared.iter().any(|(d, _)| d == dir) {
+            declared.push((dir.to_owned(), engine));
+        }
+    }
+    Declared(declared)
+}
+
 /// A SQL file, parsed or set aside.
 enum Parsed {
     Tree(Result<wire::SqlTree, String>),
@@ -141,8 +215,8 @@ enum Parsed {
 
 /// Parses the part of `text` that runs forward (a goose or dbmate down
 /// section is not), when it is PostgreSQL.
-fn parse_postgres(path: &str, text: &str) -> Parsed {
-    match dialect::engine_of(path, text) {
+fn parse_postgres(path: &str, text: &str, declared: Option<Engine>) -> Parsed {
+    match dialect::engine_of(path, text, declared) {
         Engine::PostgreSql => Parsed::Tree(crate::sql::parse(
             text.get(..dialect::forward_end(text)).unwrap_or(text),
         )),

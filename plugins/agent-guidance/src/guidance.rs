@@ -227,19 +227,13 @@ pub fn check(
     if let (Some(&first), false) = (group.first(), unreached.is_empty())
         && let Some(file) = all.get(first)
     {
-        out.push(unreached_finding(all, group, file, &unreached, options));
+        out.push(unreached_finding(file, &unreached, options));
     }
 }
 
 /// No file of the group applies where the database lives: as for a
 /// repository without instruction files, the file to create.
-fn unreached_finding(
-    all: &[Instructions<'_>],
-    group: &[usize],
-    file: &Instructions<'_>,
-    unreached: &[&str],
-    options: &Options,
-) -> Finding {
+fn unreached_finding(file: &Instructions<'_>, unreached: &[&str], options: &Options) -> Finding {
     let name = drift_sdk::paths::file_name(file.path);
     let shown: Vec<String> = unreached
         .iter()
@@ -247,19 +241,17 @@ fn unreached_finding(
         .map(|l| format!("`{}`", if l.is_empty() { "." } else { l }))
         .collect();
     let more = unreached.len().saturating_sub(3);
-    let files: Vec<&Instructions<'_>> = group.iter().filter_map(|&i| all.get(i)).collect();
     Finding::new(
         crate::Check::NoInstructions,
         name,
         format!(
-            "AI agents reading {name} get no database guidance in {}{}: {} only covers its own folder; create {name} at the repository root with the database rules",
+            "AI agents reading {name} get no database guidance in {}{}: no {name} applies there (each covers its own folder and the folders below it); create {name} at the repository root with the database rules",
             shown.join(", "),
             if more > 0 {
                 format!(" and {more} more")
             } else {
                 String::new()
             },
-            readers(&files),
         ),
     )
     .help(section(options))
@@ -333,8 +325,7 @@ fn judge(all: &[Instructions<'_>], set: &[usize], options: &Options, out: &mut V
                     crate::Check::MissingSection,
                     CURSOR_RULE,
                     format!(
-                        "no Cursor rule tells AI agents how to change the database schema safely (none of {} says anything about it): create {CURSOR_RULE}",
-                        readers(&files),
+                        "no Cursor rule tells AI agents how to change the database schema safely: create {CURSOR_RULE}",
                     ),
                 )
                 .help(format!(
@@ -350,7 +341,7 @@ fn judge(all: &[Instructions<'_>], set: &[usize], options: &Options, out: &mut V
                     format!(
                         "no \"{}\" section: AI agents reading {} are not told how to change the database schema safely",
                         options.headings().first().copied().unwrap_or_default(),
-                        readers(&files),
+                        drift_sdk::paths::file_name(file.path),
                     ),
                 )
                 .span(first_line(file.text))
@@ -381,8 +372,7 @@ fn judge(all: &[Instructions<'_>], set: &[usize], options: &Options, out: &mut V
                 crate::Check::MissingPoint,
                 file.path,
                 format!(
-                    "AI agents reading {} are not told {what} (none of {}): {place}",
-                    readers(&files),
+                    "no instruction file AI agents read where the database lives tells them {what} (none of {}): {place}",
                     phrases
                         .iter()
                         .map(|p| format!("\"{p}\""))
@@ -398,22 +388,6 @@ fn judge(all: &[Instructions<'_>], set: &[usize], options: &Options, out: &mut V
 
 /// The rule to create when no Cursor rule covers the database.
 const CURSOR_RULE: &str = ".cursor/rules/database.mdc";
-
-/// The files of a reading set, as a message names them.
-fn readers(files: &[&Instructions<'_>]) -> String {
-    let mut names: Vec<&str> = files.iter().take(3).map(|f| f.path).collect();
-    let more = files.len().saturating_sub(3);
-    let last = if more > 0 {
-        format!("{more} more")
-    } else {
-        names.pop().unwrap_or_default().to_owned()
-    };
-    if names.is_empty() {
-        last
-    } else {
-        format!("{} and {last}", names.join(", "))
-    }
-}
 
 /// The span of a file's first line.
 fn first_line(text: &str) -> Span {

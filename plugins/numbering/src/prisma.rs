@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use drift_sdk::dialect::{assignment, datasource_provider};
 use drift_sdk::paths::file_name;
 use drift_sdk::{Finding, Input, LineIndex};
 
@@ -289,59 +290,6 @@ fn lock_provider(text: &str) -> Option<(std::ops::Range<usize>, String)> {
     None
 }
 
-/// The `provider` of the schema's `datasource` block, if this file has one.
-pub fn datasource_provider(text: &str) -> Option<String> {
-    let mut inside = false;
-    for line in text.lines() {
-        let mut code = strip_line_comment(line);
-        if !inside {
-            let Some(open) = code.find('{') else {
-                continue;
-            };
-            if code.split_whitespace().next() != Some("datasource") {
-                continue;
-            }
-            code = code.get(open + 1..).unwrap_or_default();
-        }
-        let (body, closes) = match code.find('}') {
-            Some(close) => (code.get(..close).unwrap_or_default(), true),
-            None => (code, false),
-        };
-        if let Some((_, value)) = assignment(body, "provider") {
-            return Some(value.to_owned());
-        }
-        inside = !closes;
-    }
-    None
-}
-
-/// Matches `key = "value"` on one line; returns the byte offset of the
-/// opening quote and the value.
-fn assignment<'a>(line: &'a str, key: &str) -> Option<(usize, &'a str)> {
-    let trimmed = line.trim_start();
-    let rest = trimmed.strip_prefix(key)?.trim_start().strip_prefix('=')?;
-    let value = rest.trim_start();
-    let inner = value.strip_prefix('"')?;
-    let end = inner.find('"')?;
-    let at = line.len() - value.len();
-    Some((at, inner.get(..end)?))
-}
-
-/// Cuts a `//` comment, ignoring `//` inside strings (connection URLs).
-fn strip_line_comment(line: &str) -> &str {
-    let mut in_string = false;
-    let mut prev = ' ';
-    for (i, c) in line.char_indices() {
-        match c {
-            '"' if prev != '\\' => in_string = !in_string,
-            '/' if !in_string && prev == '/' => return line.get(..i - 1).unwrap_or(line),
-            _ => {}
-        }
-        prev = c;
-    }
-    line
-}
-
 /// Validates `YYYYMMDDHHMMSS`, returning its fields.
 pub fn parse_timestamp(ts: &str) -> Option<[u32; 6]> {
     if ts.len() != 14 || !ts.bytes().all(|b| b.is_ascii_digit()) {
@@ -453,25 +401,11 @@ mod tests {
     }
 
     #[test]
-    fn reads_providers() {
-        let schema = "// datasource old { provider = \"mysql\" }\n\
-                      generator client {\n  provider = \"prisma-client-js\"\n}\n\
-                      datasource db {\n  // provider = \"sqlite\"\n  url = \"postgres://u@h/db\" // x\n  provider = \"postgresql\"\n}\n";
-        assert_eq!(datasource_provider(schema).as_deref(), Some("postgresql"));
-        assert_eq!(datasource_provider("model A { id Int @id }"), None);
-        assert_eq!(
-            datasource_provider("datasource db {\n}\nprovider = \"x\""),
-            None
-        );
-        assert_eq!(
-            datasource_provider("datasource db { provider = \"postgresql\" }").as_deref(),
-            Some("postgresql")
-        );
+    fn reads_lock_providers() {
         let lock = "# comment\nprovider = \"postgresql\"\n";
         let (range, value) = lock_provider(lock).unwrap();
         assert_eq!(value, "postgresql");
         assert_eq!(lock.get(range).unwrap(), "\"postgresql\"");
-        assert_eq!(strip_line_comment("a = \"x//y\" // c"), "a = \"x//y\" ");
     }
 
     #[test]

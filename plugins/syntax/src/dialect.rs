@@ -10,8 +10,11 @@
 //! down section (goose's `-- +goose Down`, dbmate's `-- migrate:down`)
 //! only the part before it ([`forward_end`]).
 //!
-//! The engine is read from the file itself, so it needs no configuration
-//! and holds for each file of a mixed folder: PostgreSQL never quotes
+//! A folder that declares its engine decides for its files: Prisma's
+//! `migration_lock.toml` (`provider = "mysql"`) and drizzle's
+//! `meta/_journal.json` (`"dialect": "sqlite"`). Otherwise the engine is
+//! read from the file itself, so it needs no configuration and holds for
+//! each file of a mixed folder: PostgreSQL never quotes
 //! identifiers with backticks (MySQL always does in generated migrations),
 //! never writes `ENGINE = MergeTree` or `ON CLUSTER` (ClickHouse), and
 //! never writes `PRAGMA` or `AUTOINCREMENT` (SQLite). A folder named
@@ -24,6 +27,7 @@ pub enum Engine {
     ClickHouse,
     MySql,
     Sqlite,
+    SqlServer,
 }
 
 impl Engine {
@@ -34,6 +38,7 @@ impl Engine {
             Engine::ClickHouse => "ClickHouse",
             Engine::MySql => "MySQL",
             Engine::Sqlite => "SQLite",
+            Engine::SqlServer => "SQL Server",
         }
     }
 }
@@ -65,8 +70,51 @@ const CLICKHOUSE_ENGINES: &[&str] = &[
     "s3",
 ];
 
-/// The engine `text` (at `path`) is written for.
-pub fn engine_of(path: &str, text: &str) -> Engine {
+/// The files that may declare the engine of the SQL file at `path`,
+/// nearest first: Prisma's `migration_lock.toml` beside a migration folder
+/// (or beside the file), and drizzle's `meta/_journal.json`.
+pub fn markers(path: &str) -> Vec<String> {
+    let dir = crate::paths::parent(path);
+    let up = crate::paths::parent(dir);
+    let join = |dir: &str, name: &str| {
+        if dir.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{dir}/{name}")
+        }
+    };
+    vec![
+        join(dir, "migration_lock.toml"),
+        join(up, "migration_lock.toml"),
+        join(dir, "meta/_journal.json"),
+    ]
+}
+
+/// The engine a marker file (see [`markers`]) declares: the `provider` of
+/// a `migration_lock.toml`, the `dialect` of a drizzle journal.
+pub fn declared_engine(marker: &str, text: &str) -> Option<Engine> {
+    let key = if marker.ends_with("migration_lock.toml") {
+        "provider"
+    } else {
+        "\"dialect\""
+    };
+    let at = text.find(key)? + key.len();
+    let rest = text
+        .get(at..)?
+        .trim_start()
+        .strip_prefix(['=', ':'])?
+        .trim_start();
+    let value = rest.strip_prefix('"')?.split('"').next()?;
+    provider_engine(value)
+}
+
+/// The engine `text` (at `path`) is written for: the one its folder
+/// declares (`declared`, see [`declared_engine`]), else what the file
+/// itself shows.
+pub fn engine_of(path: &str, text: &str, declared: Option<Engine>) -> Engine {
+    if let Some(engine) = declared {
+        return engine;
+    }
     if path
         .split('/')
         .rev()
@@ -183,6 +231,71 @@ pub fn forward_end(text: &str) -> usize {
     text.len()
 }
 
+/// The `provider` of the schema's `datasource` block, if this file has one.
+pub fn datasource_provider(text: &str) -> Option<String> {
+    let mut inside = false;
+    for line in text.lines() {
+        let mut code = strip_line_comment(line);
+        if !inside {
+            let Some(open) = code.find('{') else {
+                continue;
+            };
+            if code.split_whitespace().next() != Some("datasource") {
+                continue;
+            }
+            code = code.get(open + 1..).unwrap_or_default();
+        }
+        let (body, closes) = match code.find('}') {
+            Some(close) => (code.get(..close).unwrap_or_default(), true),
+            None => (code, false),
+        };
+        if let Some((_, value)) = assignment(body, "provider") {
+            return Some(value.to_owned());
+        }
+        inside = !closes;
+    }
+    None
+}
+
+/// Matches `key = "value"` on one line; returns the byte offset of the
+/// opening quote and the value.
+pub fn assignment<'a>(line: &'a str, key: &str) -> Option<(usize, &'a str)> {
+    let trimmed = line.trim_start();
+    let rest = trimmed.strip_prefix(key)?.trim_start().strip_prefix('=')?;
+    let value = rest.trim_start();
+    let inner = value.strip_prefix('"')?;
+    let end = inner.find('"')?;
+    let at = line.len() - value.len();
+    Some((at, inner.get(..end)?))
+}
+
+/// Cuts a `//` comment, ignoring `//` inside strings (connection URLs).
+fn strip_line_comment(line: &str) -> &str {
+    let mut in_string = false;
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' if prev != '\\' => in_string = !in_string,
+            '/' if !in_string && prev == '/' => return line.get(..i - 1).unwrap_or(line),
+            _ => {}
+        }
+        prev = c;
+    }
+    line
+}
+
+/// The engine a Prisma `provider` names (`postgresql`, `mysql`, ...);
+/// `None` for one that is not SQL (`mongodb`) or unknown.
+pub fn provider_engine(provider: &str) -> Option<Engine> {
+    match provider.to_ascii_lowercase().as_str() {
+        "postgresql" | "postgres" | "cockroachdb" => Some(Engine::PostgreSql),
+        "mysql" | "singlestore" => Some(Engine::MySql),
+        "sqlite" | "turso" => Some(Engine::Sqlite),
+        "sqlserver" => Some(Engine::SqlServer),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,8 +361,85 @@ mod tests {
                 Engine::PostgreSql,
             ),
         ] {
-            assert_eq!(engine_of(path, text), engine, "{path}: {text}");
+            assert_eq!(engine_of(path, text, None), engine, "{path}: {text}");
         }
+        // What the folder declares wins: drizzle's SQLite `ALTER TABLE`
+        // looks like PostgreSQL.
+        assert_eq!(
+            engine_of(
+                "drizzle/0001_x.sql",
+                "ALTER TABLE t ADD c integer;",
+                Some(Engine::Sqlite)
+            ),
+            Engine::Sqlite
+        );
+    }
+
+    #[test]
+    fn declared_engines() {
+        assert_eq!(
+            markers("db/migrations/2024_x/migration.sql"),
+            [
+                "db/migrations/2024_x/migration_lock.toml",
+                "db/migrations/migration_lock.toml",
+                "db/migrations/2024_x/meta/_journal.json"
+            ]
+        );
+        assert_eq!(markers("0001_x.sql")[0], "migration_lock.toml");
+        for (marker, text, engine) in [
+            (
+                "m/migration_lock.toml",
+                "# comment\nprovider = \"mysql\"\n",
+                Some(Engine::MySql),
+            ),
+            (
+                "m/migration_lock.toml",
+                "provider = \"postgresql\"",
+                Some(Engine::PostgreSql),
+            ),
+            (
+                "m/migration_lock.toml",
+                "provider=\"sqlite\"",
+                Some(Engine::Sqlite),
+            ),
+            (
+                "m/migration_lock.toml",
+                "provider = \"sqlserver\"",
+                Some(Engine::SqlServer),
+            ),
+            ("m/migration_lock.toml", "provider = \"mongodb\"", None),
+            ("m/migration_lock.toml", "", None),
+            (
+                "m/meta/_journal.json",
+                "{\"version\": \"7\", \"dialect\": \"turso\", \"entries\": []}",
+                Some(Engine::Sqlite),
+            ),
+            (
+                "m/meta/_journal.json",
+                "{\"dialect\":\"postgresql\"}",
+                Some(Engine::PostgreSql),
+            ),
+        ] {
+            assert_eq!(declared_engine(marker, text), engine, "{marker}: {text}");
+        }
+    }
+
+    #[test]
+    fn reads_schema_providers() {
+        let schema = "// datasource old { provider = \"mysql\" }\n\
+                      generator client {\n  provider = \"prisma-client-js\"\n}\n\
+                      datasource db {\n  // provider = \"sqlite\"\n  url = \"postgres://u@h/db\" // x\n  provider = \"postgresql\"\n}\n";
+        assert_eq!(datasource_provider(schema).as_deref(), Some("postgresql"));
+        assert_eq!(datasource_provider("model A { id Int @id }"), None);
+        assert_eq!(
+            datasource_provider("datasource db {\n}\nprovider = \"x\""),
+            None
+        );
+        assert_eq!(
+            datasource_provider("datasource db { provider = \"postgresql\" }").as_deref(),
+            Some("postgresql")
+        );
+        assert_eq!(strip_line_comment("a = \"x//y\" // c"), "a = \"x//y\" ");
     }
 
     #[test]
