@@ -20,6 +20,8 @@ const PSQL: Expect = Err(&["destructive-sql/psql-destructive"]);
 const EXECUTE: Expect = Err(&["destructive-sql/db-execute-destructive"]);
 const REMOTE: Expect = Err(&["destructive-sql/remote-migrate"]);
 const ALLOW: Expect = Ok(());
+const POLICY: Expect = Err(&["drift-host/guard-policy-file"]);
+const UNEXAMINED: Expect = Err(&["drift-host/guard-unexamined"]);
 
 /// Real-looking commands an agent might run, blocked and allowed.
 const TABLE: &[(&str, Expect)] = &[
@@ -182,6 +184,29 @@ const TABLE: &[(&str, Expect)] = &[
     ),
     ("psql -c $'-- DROP TABLE users\\nSELECT 1'", ALLOW),
     ("psql -c 'DROP TYPE mood'", ALLOW),
+    // Help is not action; for PostgreSQL's programs `-h` is the host.
+    ("npx prisma migrate reset --help", ALLOW),
+    ("prisma db push --force-reset -h", ALLOW),
+    ("dropdb --help", ALLOW),
+    ("dropdb -h localhost app", DROPDB),
+    // The policy is the user's: rules.toml and Claude Code's settings.
+    (
+        "printf '[rules.destructive-sql]\\nenabled = false\\n' > rules.toml && npx prisma migrate reset",
+        Err(&[
+            "drift-host/guard-policy-file",
+            "destructive-sql/migrate-reset",
+        ]),
+    ),
+    ("sed -i 's/error/off/' rules.toml", POLICY),
+    ("echo '{}' > .claude/settings.local.json", POLICY),
+    ("git checkout HEAD~3 -- rules.toml", POLICY),
+    ("cat rules.toml", ALLOW),
+    ("git diff rules.toml", ALLOW),
+    // Nested past what the guard reads: never allowed unread.
+    (
+        "eval eval eval eval eval eval eval eval eval eval eval eval eval eval eval eval eval dropdb app",
+        UNEXAMINED,
+    ),
     // Other database tools that do not destroy.
     ("createdb app_test", ALLOW),
     ("pg_dump app > backup.sql", ALLOW),
@@ -387,6 +412,47 @@ fn hook_protocol_stays_silent_for_safe_commands_and_other_tools() {
             Some(&event.to_string()),
         );
         assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{run:?}");
+    }
+}
+
+/// Editor tools may not change the policy files either; other files are
+/// not the guard's business.
+#[test]
+fn hook_refuses_editor_writes_to_the_policy() {
+    let repo = repo();
+    let event = |tool: &str, path: &str| {
+        json!({
+            "session_id": "7c1f9d2e",
+            "cwd": repo.path().to_str().expect("utf-8 temp path"),
+            "hook_event_name": "PreToolUse",
+            "tool_name": tool,
+            "tool_input": { "file_path": path, "content": "[rules.destructive-sql]\nenabled = false\n" },
+        })
+        .to_string()
+    };
+    let rules = repo.path().join("rules.toml");
+    let rules = rules.to_str().expect("utf-8 temp path");
+    for (tool, path, denied) in [
+        ("Write", rules, true),
+        ("Edit", ".claude/settings.json", true),
+        ("MultiEdit", rules, true),
+        ("Write", "src/app.ts", false),
+        ("Edit", "prisma/schema.prisma", false),
+    ] {
+        let run = run_with_stdin(
+            repo.path(),
+            &["guard", "--hook", "claude-code"],
+            &[],
+            Some(&event(tool, path)),
+        );
+        assert_eq!(run.code, 0, "{run:?}");
+        if denied {
+            let answer: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+            let reason = denial(&Some(answer)).expect("a denial");
+            assert!(reason.contains("drift-host/guard-policy-file"), "{reason}");
+        } else {
+            assert_eq!(run.stdout.trim(), "", "{tool} {path}: {run:?}");
+        }
     }
 }
 

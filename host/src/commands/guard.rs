@@ -60,8 +60,21 @@ fn hook_verdict(
     here: &Path,
     overridden: Option<String>,
 ) -> Result<Option<guard::Verdict>> {
-    let guard::HookEvent::Command { command, cwd } = guard::read_hook_event(stdin)? else {
-        return Ok(None);
+    let (command, cwd) = match guard::read_hook_event(stdin)? {
+        guard::HookEvent::Command { command, cwd } => (command, cwd),
+        guard::HookEvent::Edit { tool, path } => {
+            // Only the policy files are the guard's business here.
+            return Ok(
+                guard::check_edit(&tool, &path).map(|finding| guard::Verdict {
+                    command: format!("{tool} {path}"),
+                    findings: vec![finding],
+                    allowed: Vec::new(),
+                    errors: Vec::new(),
+                    overridden,
+                }),
+            );
+        }
+        guard::HookEvent::Other => return Ok(None),
     };
     let cwd = cwd
         .filter(|c| c.is_dir())

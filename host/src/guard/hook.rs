@@ -54,12 +54,19 @@ pub enum HookEvent {
         command: String,
         cwd: Option<PathBuf>,
     },
+    /// An editor tool (`Write`, `Edit`, `MultiEdit`, `NotebookEdit`) about
+    /// to change `path`: judged only for the policy files.
+    Edit { tool: String, path: String },
     /// Another tool or event: not the guard's business.
     Other,
 }
 
-/// Reads a `PreToolUse` event. Bash tool calls become commands; other tools
-/// and events pass. A malformed event is an error (the hook then blocks).
+/// Claude Code's tools that write a file named by `tool_input.file_path`
+/// (`notebook_path` for notebooks).
+const EDITOR_TOOLS: &[&str] = &["Write", "Edit", "MultiEdit", "NotebookEdit"];
+
+/// Reads a `PreToolUse` event. Bash tool calls become commands, editor
+/// tool calls the file they change; other tools and events pass. A malformed event is an error (the hook then blocks).
 pub fn read_hook_event(input: &mut dyn Read) -> Result<HookEvent> {
     let mut text = String::new();
     input
@@ -78,6 +85,19 @@ pub fn read_hook_event(input: &mut dyn Read) -> Result<HookEvent> {
     }
     match object.get("tool_name").and_then(|v| v.as_str()) {
         Some("Bash") => {}
+        Some(tool) if EDITOR_TOOLS.contains(&tool) => {
+            let input = object.get("tool_input");
+            let path = ["file_path", "notebook_path"]
+                .iter()
+                .find_map(|key| input.and_then(|i| i.get(*key)).and_then(|p| p.as_str()))
+                .with_context(|| {
+                    format!("the {tool} hook event has no `tool_input.file_path` string")
+                })?;
+            return Ok(HookEvent::Edit {
+                tool: tool.to_owned(),
+                path: path.to_owned(),
+            });
+        }
         Some(_) => return Ok(HookEvent::Other),
         None => anyhow::bail!("the hook event has no `tool_name`"),
     }

@@ -87,13 +87,14 @@ pub fn judge(
     errors.sort();
     errors.dedup();
 
-    let commands = shell::commands(command);
+    let examined = shell::examine(command);
+    let commands = &examined.commands;
     let allow = compile(&config.guard.allow);
     let mut allowed = Vec::new();
     let mut findings: Vec<Finding> = findings
         .into_iter()
         .filter_map(
-            |(finding, range)| match allowing(&allow, &commands, &range) {
+            |(finding, range)| match allowing(&allow, commands, &range) {
                 Some(pattern) => {
                     allowed.push((finding, pattern.at.clone()));
                     None
@@ -102,8 +103,10 @@ pub fn judge(
             },
         )
         .collect();
+    // No `allow` pattern lets a line rewrite the policy or pass unread.
+    findings.extend(super::policy::check_line(command, &examined));
     let deny = compile(&config.guard.deny);
-    for simple in &commands {
+    for simple in commands {
         if let Some((_, at)) = deny.iter().find(|(p, _)| p.matches(simple)) {
             findings.push(Finding {
                 rule: HOST_RULE.to_owned(),

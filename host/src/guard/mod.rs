@@ -23,11 +23,14 @@
 //! verdict in that hook's JSON protocol on stdout).
 //!
 //! Modules: `judge` (the rules and `[guard]` applied to one command line),
+//! `policy` (the policy files out of the agent's reach, lines too deep to
+//! read),
 //! `render` (the verdict for people and for agents), `hook` (the Claude
 //! Code protocol).
 
 mod hook;
 mod judge;
+mod policy;
 mod render;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +39,7 @@ use crate::diagnostic::{Finding, RunError, Severity};
 
 pub use hook::{HookEvent, claude_code_answer, read_hook_event};
 pub use judge::judge;
+pub use policy::check_edit;
 pub use render::render_text;
 
 /// The environment variable a human sets (to a reason) to let a blocked

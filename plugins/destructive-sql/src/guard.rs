@@ -87,6 +87,10 @@ fn check_line(
         let Some(program) = command.program() else {
             continue;
         };
+        // Help is not action: `dropdb --help` drops nothing.
+        if command.asks_for_help() {
+            continue;
+        }
         if let Some((name, script)) = package_script(input, command) {
             if depth < MAX_SCRIPT_DEPTH {
                 let written = shown(line, &command.range);

@@ -120,6 +120,28 @@ impl Command {
     pub fn texts(&self) -> Vec<&str> {
         self.words.iter().map(|word| word.text.as_str()).collect()
     }
+
+    /// True when the command only prints its help or version, as the
+    /// program parses its arguments: Prisma's CLI answers `--help` or `-h`
+    /// anywhere (`prisma migrate reset --help`) and `--version`/`-v` first;
+    /// PostgreSQL's client programs take `--help`, `-?`, `--version` and
+    /// `-V` only as their first argument, and their `-h` is `--host`.
+    pub fn asks_for_help(&self) -> bool {
+        let args = self.args();
+        let first = args.first().map(|w| w.text.as_str());
+        match self.program_name() {
+            Some("prisma") => {
+                args.iter()
+                    .any(|w| matches!(w.text.as_str(), "--help" | "-h"))
+                    || matches!(first, Some("--version" | "-v"))
+            }
+            Some(
+                "psql" | "dropdb" | "createdb" | "pg_dump" | "pg_dumpall" | "pg_restore"
+                | "dropuser" | "createuser" | "pg_ctl",
+            ) => matches!(first, Some("--help" | "-?" | "--version" | "-V")),
+            _ => false,
+        }
+    }
 }
 
 /// The last `/`-separated component of a program path:
@@ -135,6 +157,26 @@ pub fn basename(program: &str) -> &str {
 /// as `X=1` or `> log`) yields no [`Command`]; the commands of its
 /// substitutions (`x=$(dropdb app)`) are still returned.
 pub fn commands(line: &str) -> Vec<Command> {
+    parser::parse_line(line).commands
+}
+
+/// A command line as far as it could be examined.
+#[derive(Debug, Clone)]
+pub struct Examined {
+    /// Every simple command, as [`commands`] returns them.
+    pub commands: Vec<Command>,
+    /// The targets of output redirections (`> f`, `>> f`, `&> f`, `<> f`),
+    /// those of wordless commands (`> rules.toml`) included; descriptor
+    /// duplications (`2>&1`) are not files.
+    pub writes: Vec<Word>,
+    /// Command strings or substitutions nested deeper than [`MAX_DEPTH`]:
+    /// what runs inside them was not looked at, so a safety check must
+    /// not call the line safe.
+    pub too_deep: bool,
+}
+
+/// [`commands`], with what a safety check needs besides them.
+pub fn examine(line: &str) -> Examined {
     parser::parse_line(line)
 }
 

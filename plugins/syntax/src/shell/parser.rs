@@ -86,19 +86,29 @@ struct Pending {
     piped_from: Option<usize>,
 }
 
-/// Every simple command of `line` (see [`super::commands`]).
-pub(super) fn parse_line(line: &str) -> Vec<Command> {
+/// Every simple command of `line` (see [`super::examine`]).
+pub(super) fn parse_line(line: &str) -> super::Examined {
     let mut parser = Parser {
         line,
         out: Vec::new(),
+        writes: Vec::new(),
+        too_deep: false,
     };
     parser.parse(line, &Map::Offset(0), 0);
-    parser.out
+    super::Examined {
+        commands: parser.out,
+        writes: parser.writes,
+        too_deep: parser.too_deep,
+    }
 }
 
 struct Parser<'l> {
     line: &'l str,
     out: Vec<Command>,
+    /// Targets of output redirections, wordless commands' included.
+    writes: Vec<Word>,
+    /// Nesting went past [`MAX_DEPTH`]: some text was not looked into.
+    too_deep: bool,
 }
 
 impl Parser<'_> {
@@ -267,6 +277,9 @@ impl Parser<'_> {
         pipe: &mut Option<usize>,
     ) -> Option<usize> {
         let cur = std::mem::take(cur);
+        if depth >= MAX_DEPTH && !cur.substs.is_empty() {
+            self.too_deep = true;
+        }
         if depth < MAX_DEPTH {
             for subst in &cur.substs {
                 match subst {
@@ -281,13 +294,22 @@ impl Parser<'_> {
                 }
             }
         }
-        if cur.words.is_empty() {
-            return None;
-        }
         let word = |raw: RawWord| Word {
             range: map.apply(&raw.range),
             text: raw.text,
         };
+        for redir in &cur.redirs {
+            // `2>&1` and `>&-` duplicate or close a descriptor.
+            if redir.kind == RedirKind::Other
+                && let Some(target) = &redir.target
+                && !(target.text == "-" || target.text.bytes().all(|b| b.is_ascii_digit()))
+            {
+                self.writes.push(word(target.clone()));
+            }
+        }
+        if cur.words.is_empty() {
+            return None;
+        }
         let env = cur
             .env
             .iter()
@@ -308,6 +330,7 @@ impl Parser<'_> {
                         });
                     }
                 }
+                // Collected above, wordless commands included.
                 RedirKind::Other => {}
             }
         }
@@ -364,7 +387,11 @@ impl Parser<'_> {
                     words: split,
                     env: assigned,
                 } => {
-                    if budget >= MAX_DEPTH || n > rest.len() {
+                    if budget >= MAX_DEPTH {
+                        self.too_deep = true;
+                        break;
+                    }
+                    if n > rest.len() {
                         break;
                     }
                     budget += 1;
@@ -388,6 +415,7 @@ impl Parser<'_> {
                     env: assigned,
                 } => {
                     if budget >= MAX_DEPTH {
+                        self.too_deep = true;
                         break;
                     }
                     wrappers.push(name);

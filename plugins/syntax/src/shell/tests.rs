@@ -652,6 +652,69 @@ fn depth_is_capped() {
     assert!(all.len() <= MAX_DEPTH + 1);
 }
 
+/// Past the nesting limit the line says so: a safety check must not call
+/// what it could not look into safe. Up to the limit it does not.
+#[test]
+fn nesting_past_the_limit_is_flagged() {
+    for n in [MAX_DEPTH + 1, MAX_DEPTH + 10] {
+        let line = format!("{}dropdb x", "eval ".repeat(n));
+        assert!(examine(&line).too_deep, "{n} evals");
+    }
+    let line = format!("{}dropdb x", "eval ".repeat(MAX_DEPTH));
+    assert!(!examine(&line).too_deep);
+    let mut nested = "dropdb x".to_owned();
+    for _ in 0..MAX_DEPTH + 2 {
+        nested = format!("echo $({nested})");
+    }
+    assert!(examine(&nested).too_deep);
+    // A command string (`sh -c`) past the limit.
+    let quoted = format!("{}sh -c 'dropdb x'", "eval ".repeat(MAX_DEPTH));
+    assert!(examine(&quoted).too_deep);
+    assert!(!examine("sh -c 'sh -c \"dropdb x\"'").too_deep);
+}
+
+#[test]
+fn output_redirections_are_writes() {
+    let writes =
+        |line: &str| -> Vec<String> { examine(line).writes.into_iter().map(|w| w.text).collect() };
+    assert_eq!(writes("echo x > rules.toml"), ["rules.toml"]);
+    assert_eq!(writes("> rules.toml"), ["rules.toml"]);
+    assert_eq!(writes("cat a >> 'b c' 2>&1"), ["b c"]);
+    assert_eq!(writes("cmd &> log; cmd 2> err >&-"), ["log", "err"]);
+    assert_eq!(
+        writes("sh -c 'printf x > .claude/settings.json'"),
+        [".claude/settings.json"]
+    );
+    assert!(writes("cat < in.txt | grep x").is_empty());
+}
+
+#[test]
+fn help_is_not_action() {
+    for line in [
+        "prisma migrate reset --help",
+        "npx prisma migrate reset -h",
+        "prisma db push --force-reset --help",
+        "prisma --version",
+        "dropdb --help",
+        "dropdb -V",
+        "psql -?",
+        "pg_restore --version",
+    ] {
+        assert!(only(line).asks_for_help(), "{line}");
+    }
+    for line in [
+        "dropdb -h localhost app",
+        "dropdb app --help",
+        "psql -h db -c 'DROP TABLE x'",
+        "prisma migrate reset --force",
+        "prisma migrate reset -v",
+        "pg_restore --clean -d app dump --help",
+        "rm --help",
+    ] {
+        assert!(!only(line).asks_for_help(), "{line}");
+    }
+}
+
 #[test]
 fn join_round_trips() {
     let cases: Vec<Vec<&str>> = vec![

@@ -1,0 +1,241 @@
+//! The policy out of the agent's reach, and lines the guard cannot see
+//! into.
+//!
+//! The guard's verdicts come from rules.toml (rule severities, `[guard]`
+//! patterns) and its hook from `.claude/settings*.json`. An agent that may
+//! rewrite those files may switch the guard off, so a command that may
+//! write one (an output redirection to it, or any program not known to
+//! only read naming it) and an editor tool call (`Write`, `Edit`,
+//! `MultiEdit`, `NotebookEdit`) on one are refused: the user changes the
+//! policy, not the agent. And a line nested deeper than the shell reader
+//! looks (`drift_syntax::shell::MAX_DEPTH`) is refused too: what runs
+//! inside it was never judged, and "could not see" must not read as
+//! "safe".
+
+use drift_syntax::paths::file_name;
+use drift_syntax::shell::{Examined, basename};
+
+use super::COMMAND_PATH;
+use crate::diagnostic::{Finding, HOST_RULE, Severity, Span};
+
+/// Programs that only read the files they are given (without an output
+/// redirection): naming a policy file to them changes nothing.
+const READ_ONLY: &[&str] = &[
+    "cat",
+    "less",
+    "more",
+    "head",
+    "tail",
+    "grep",
+    "egrep",
+    "fgrep",
+    "rg",
+    "ag",
+    "wc",
+    "diff",
+    "cmp",
+    "bat",
+    "file",
+    "stat",
+    "ls",
+    "tree",
+    "jq",
+    "md5sum",
+    "sha256sum",
+    "sha1sum",
+    "echo",
+    "printf",
+    "test",
+    "[",
+    "drift-host",
+];
+
+/// `git` subcommands that never change the working tree.
+const GIT_READ_ONLY: &[&str] = &["diff", "log", "show", "status", "blame", "ls-files", "grep"];
+
+/// True when `path` (as written in a command or a tool call) is a file the
+/// guard's policy comes from: any `rules.toml`, and Claude Code's project
+/// settings, where the hook is configured.
+pub fn is_policy_file(path: &str) -> bool {
+    let path = path.trim_matches(['"', '\'']).replace('\\', "/");
+    let name = file_name(&path);
+    name == crate::config::FILE_NAME
+        || (matches!(name, "settings.json" | "settings.local.json")
+            && path.ends_with(&format!(".claude/{name}")))
+}
+
+/// Findings for a line that may write a policy file, or that nests past
+/// what the shell reader examines.
+pub fn check_line(command: &str, examined: &Examined) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if examined.too_deep {
+        out.push(finding(
+            "guard-unexamined",
+            Some(Span::of_range(command, 0..command.len())),
+            format!(
+                "the command nests shells or substitutions more than {} levels deep, past what the guard reads: what runs inside was not checked",
+                drift_syntax::shell::MAX_DEPTH
+            ),
+            "run the inner command directly, so the guard can judge it; or ask the user to run this line",
+        ));
+    }
+    for write in &examined.writes {
+        if is_policy_file(&write.text) {
+            out.push(policy_finding(command, write.range.clone(), &write.text));
+        }
+    }
+    for simple in &examined.commands {
+        if reads_only(simple) {
+            continue;
+        }
+        let named = simple.args().iter().find(|w| {
+            is_policy_file(&w.text)
+                || w.text
+                    .rsplit_once('=')
+                    .is_some_and(|(_, v)| is_policy_file(v))
+        });
+        if let Some(named) = named {
+            out.push(policy_finding(command, simple.range.clone(), &named.text));
+        }
+    }
+    out
+}
+
+/// The finding for an editor tool call on a policy file (`None`: another
+/// file, not the guard's business).
+pub fn check_edit(tool: &str, path: &str) -> Option<Finding> {
+    is_policy_file(path).then(|| {
+        finding(
+            "guard-policy-file",
+            None,
+            format!(
+                "{tool} would change `{path}`, where the guard's policy comes from: an agent does not change its own guard"
+            ),
+            "ask the user to make this change themselves",
+        )
+    })
+}
+
+fn reads_only(command: &drift_syntax::shell::Command) -> bool {
+    let Some(program) = command.program().map(basename) else {
+        return false;
+    };
+    if program == "git" {
+        return command
+            .args()
+            .iter()
+            .find(|w| !w.text.starts_with('-'))
+            .is_some_and(|sub| GIT_READ_ONLY.contains(&sub.text.as_str()));
+    }
+    // `sed` without `-i` and the like still count as writers: only the
+    // list is trusted.
+    READ_ONLY.contains(&program)
+}
+
+fn policy_finding(command: &str, range: std::ops::Range<usize>, file: &str) -> Finding {
+    let shown: String = command
+        .get(range.clone())
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    finding(
+        "guard-policy-file",
+        Some(Span::of_range(command, range)),
+        format!(
+            "`{shown}` may change `{file}`, where the guard's policy comes from: an agent does not change its own guard"
+        ),
+        "ask the user to make this change themselves",
+    )
+}
+
+fn finding(check: &str, span: Option<Span>, message: String, help: &str) -> Finding {
+    Finding {
+        rule: HOST_RULE.to_owned(),
+        check: check.to_owned(),
+        severity: Severity::Error,
+        path: COMMAND_PATH.to_owned(),
+        span,
+        message,
+        help: Some(help.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checks(line: &str) -> Vec<String> {
+        check_line(line, &drift_syntax::shell::examine(line))
+            .into_iter()
+            .map(|f| f.check)
+            .collect()
+    }
+
+    #[test]
+    fn policy_files() {
+        for path in [
+            "rules.toml",
+            "./rules.toml",
+            "/home/u/app/rules.toml",
+            ".claude/settings.json",
+            "/repo/.claude/settings.local.json",
+            "'rules.toml'",
+        ] {
+            assert!(is_policy_file(path), "{path}");
+        }
+        for path in [
+            "rules.toml.bak",
+            "settings.json",
+            "src/rules.ts",
+            ".claude/agents/x.md",
+        ] {
+            assert!(!is_policy_file(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn writing_the_policy_is_refused() {
+        for line in [
+            "printf '[rules.destructive-sql]\\nenabled = false' > rules.toml",
+            "echo x >> rules.toml",
+            "> rules.toml",
+            "sed -i 's/error/off/' rules.toml",
+            "cp /tmp/x rules.toml",
+            "rm rules.toml",
+            "git checkout rules.toml",
+            "python3 edit.py --config=rules.toml",
+            "tee .claude/settings.json < /tmp/s",
+            "bash -c 'cat /tmp/x > .claude/settings.local.json'",
+        ] {
+            assert_eq!(checks(line), ["guard-policy-file"], "{line}");
+        }
+        for line in [
+            "cat rules.toml",
+            "grep -n deny rules.toml",
+            "git diff rules.toml",
+            "drift-host run --config rules.toml",
+            "echo rules.toml",
+            "cat rules.toml | head",
+            "sed -i 's/a/b/' src/app.ts",
+        ] {
+            assert!(checks(line).is_empty(), "{line}");
+        }
+    }
+
+    #[test]
+    fn lines_too_deep_to_read_are_refused() {
+        let line = format!(
+            "{}dropdb x",
+            "eval ".repeat(drift_syntax::shell::MAX_DEPTH + 1)
+        );
+        assert_eq!(checks(&line), ["guard-unexamined"]);
+    }
+
+    #[test]
+    fn editor_tools_on_policy_files() {
+        assert!(check_edit("Write", "/repo/rules.toml").is_some());
+        assert!(check_edit("Edit", "/repo/.claude/settings.json").is_some());
+        assert!(check_edit("Write", "/repo/src/main.rs").is_none());
+    }
+}
