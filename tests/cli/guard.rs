@@ -207,6 +207,13 @@ const TABLE: &[(&str, Expect)] = &[
         "eval eval eval eval eval eval eval eval eval eval eval eval eval eval eval eval eval dropdb app",
         UNEXAMINED,
     ),
+    // A file written earlier in the line is unknown when the line is judged.
+    ("echo 'dropdb app' > x.sh && bash x.sh", UNEXAMINED),
+    (
+        "echo DATABASE_URL=postgresql://u@db.example.com/app >> .env && npx prisma migrate deploy",
+        UNEXAMINED,
+    ),
+    ("npm test > out.txt; grep FAIL out.txt", ALLOW),
     // Other database tools that do not destroy.
     ("createdb app_test", ALLOW),
     ("pg_dump app > backup.sql", ALLOW),

@@ -10,7 +10,9 @@
 //! policy, not the agent. And a line nested deeper than the shell reader
 //! looks (`drift_syntax::shell::MAX_DEPTH`) is refused too: what runs
 //! inside it was never judged, and "could not see" must not read as
-//! "safe".
+//! "safe". So is a line that writes a file and then runs what reads it
+//! (`echo … > x.sh && bash x.sh`, `>> .env && prisma migrate deploy`):
+//! the file's content does not exist yet when the line is judged.
 
 use drift_syntax::paths::file_name;
 use drift_syntax::shell::{Examined, basename};
@@ -80,10 +82,15 @@ pub fn check_line(command: &str, examined: &Examined) -> Vec<Finding> {
         ));
     }
     for write in &examined.writes {
-        if is_policy_file(&write.text) {
-            out.push(policy_finding(command, write.range.clone(), &write.text));
+        if is_policy_file(&write.file.text) {
+            out.push(policy_finding(
+                command,
+                write.file.range.clone(),
+                &write.file.text,
+            ));
         }
     }
+    out.extend(written_then_used(command, examined));
     for simple in &examined.commands {
         if reads_only(simple) {
             continue;
@@ -114,6 +121,47 @@ pub fn check_edit(tool: &str, path: &str) -> Option<Finding> {
             "ask the user to make this change themselves",
         )
     })
+}
+
+/// A file the line writes (`> x.sh`, `>> .env`) and a later command of the
+/// same line then uses: the guard judges the line before it runs, when the
+/// file does not hold what the command will read yet (`echo 'dropdb app' >
+/// x.sh && bash x.sh`, `echo DATABASE_URL=… >> .env && prisma migrate
+/// deploy`). Reading it back (`cat`, `grep`) is fine.
+fn written_then_used(command: &str, examined: &Examined) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (index, simple) in examined.commands.iter().enumerate() {
+        if reads_only(simple) {
+            continue;
+        }
+        let earlier = examined
+            .writes
+            .iter()
+            .filter(|w| w.after <= index && !is_policy_file(&w.file.text))
+            .map(|w| &w.file);
+        let used = earlier.into_iter().find(|w| {
+            let name = w.text.trim_start_matches("./");
+            let dotenv = file_name(name).starts_with(".env");
+            // An environment file is read by the tools themselves.
+            dotenv
+                || simple.words.iter().any(|word| {
+                    let arg = word.text.trim_start_matches("./");
+                    arg == name || arg.rsplit_once('=').is_some_and(|(_, v)| v == name)
+                })
+        });
+        if let Some(written) = used {
+            out.push(finding(
+                "guard-unexamined",
+                Some(Span::of_range(command, simple.range.clone())),
+                format!(
+                    "the line writes `{}` and then runs a command that reads it: the guard judges the line before it runs, so it cannot see what the file will hold",
+                    written.text
+                ),
+                "write the file first, then run the command in a separate step the guard can judge",
+            ));
+        }
+    }
+    out
 }
 
 fn reads_only(command: &drift_syntax::shell::Command) -> bool {
@@ -218,6 +266,26 @@ mod tests {
             "echo rules.toml",
             "cat rules.toml | head",
             "sed -i 's/a/b/' src/app.ts",
+        ] {
+            assert!(checks(line).is_empty(), "{line}");
+        }
+    }
+
+    #[test]
+    fn files_written_then_used_in_one_line_are_refused() {
+        for line in [
+            "echo 'dropdb app' > x.sh && bash x.sh",
+            "printf 'DROP TABLE users;' > /tmp/q.sql; psql -f /tmp/q.sql",
+            "echo DATABASE_URL=postgres://prod.example.com/app >> .env && npx prisma migrate deploy",
+            "cat > nuke.sh <<'EOF'\ndropdb app\nEOF\nsh ./nuke.sh",
+        ] {
+            assert_eq!(checks(line), ["guard-unexamined"], "{line}");
+        }
+        for line in [
+            "echo done > log.txt && cat log.txt",
+            "npm test > out.txt; grep FAIL out.txt",
+            "bash x.sh > out.txt",
+            "pg_dump app > backup.sql && ls -la",
         ] {
             assert!(checks(line).is_empty(), "{line}");
         }

@@ -168,11 +168,21 @@ pub struct Examined {
     /// The targets of output redirections (`> f`, `>> f`, `&> f`, `<> f`),
     /// those of wordless commands (`> rules.toml`) included; descriptor
     /// duplications (`2>&1`) are not files.
-    pub writes: Vec<Word>,
+    pub writes: Vec<Written>,
     /// Command strings or substitutions nested deeper than [`MAX_DEPTH`]:
     /// what runs inside them was not looked at, so a safety check must
     /// not call the line safe.
     pub too_deep: bool,
+}
+
+/// A file an output redirection writes.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub file: Word,
+    /// The index in [`Examined::commands`] of the first command that runs
+    /// after the file is opened: the commands before it cannot read what
+    /// is written (for `cmd > f`, `cmd` itself is at `after - 1`).
+    pub after: usize,
 }
 
 /// [`commands`], with what a safety check needs besides them.

@@ -106,7 +106,7 @@ struct Parser<'l> {
     line: &'l str,
     out: Vec<Command>,
     /// Targets of output redirections, wordless commands' included.
-    writes: Vec<Word>,
+    writes: Vec<super::Written>,
     /// Nesting went past [`MAX_DEPTH`]: some text was not looked into.
     too_deep: bool,
 }
@@ -298,13 +298,19 @@ impl Parser<'_> {
             range: map.apply(&raw.range),
             text: raw.text,
         };
+        // The command the redirections belong to is emitted next (its
+        // substitutions ran above): what reads the file comes after it.
+        let after = self.out.len() + usize::from(!cur.words.is_empty());
         for redir in &cur.redirs {
             // `2>&1` and `>&-` duplicate or close a descriptor.
             if redir.kind == RedirKind::Other
                 && let Some(target) = &redir.target
                 && !(target.text == "-" || target.text.bytes().all(|b| b.is_ascii_digit()))
             {
-                self.writes.push(word(target.clone()));
+                self.writes.push(super::Written {
+                    file: word(target.clone()),
+                    after,
+                });
             }
         }
         if cur.words.is_empty() {

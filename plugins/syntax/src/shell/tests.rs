@@ -675,8 +675,13 @@ fn nesting_past_the_limit_is_flagged() {
 
 #[test]
 fn output_redirections_are_writes() {
-    let writes =
-        |line: &str| -> Vec<String> { examine(line).writes.into_iter().map(|w| w.text).collect() };
+    let writes = |line: &str| -> Vec<String> {
+        examine(line)
+            .writes
+            .into_iter()
+            .map(|w| w.file.text)
+            .collect()
+    };
     assert_eq!(writes("echo x > rules.toml"), ["rules.toml"]);
     assert_eq!(writes("> rules.toml"), ["rules.toml"]);
     assert_eq!(writes("cat a >> 'b c' 2>&1"), ["b c"]);
@@ -686,6 +691,16 @@ fn output_redirections_are_writes() {
         [".claude/settings.json"]
     );
     assert!(writes("cat < in.txt | grep x").is_empty());
+    // Which commands run after the file is written.
+    let e = examine("echo a > x.sh && bash x.sh; > y; cat y");
+    let after: Vec<(String, usize)> = e
+        .writes
+        .iter()
+        .map(|w| (w.file.text.clone(), w.after))
+        .collect();
+    assert_eq!(after, [("x.sh".to_owned(), 1), ("y".to_owned(), 2)]);
+    assert_eq!(e.commands[1].texts(), ["bash", "x.sh"]);
+    assert_eq!(e.commands[2].texts(), ["cat", "y"]);
 }
 
 #[test]
