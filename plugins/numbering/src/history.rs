@@ -39,6 +39,17 @@ pub fn check(input: &Input, projects: &[Project], out: &mut Vec<Finding>) {
                 let Some(old) = change.old_path.as_deref() else {
                     continue;
                 };
+                // Prisma knows a migration by its folder name (a runner of
+                // hand-written files by its file name): moving the
+                // migrations folder, or the package holding it, renames
+                // nothing a database has recorded.
+                if was_applied(old)
+                    && is_migration(path)
+                    && identity(old) == identity(path)
+                    && same_text(input, old, path)
+                {
+                    continue;
+                }
                 if was_applied(old) {
                     out.push(
                         Finding::new(
@@ -64,6 +75,30 @@ pub fn check(input: &Input, projects: &[Project], out: &mut Vec<Finding>) {
     for dir in dirs {
         out_of_order(input, &base, dir, out);
     }
+}
+
+/// What a database records of the migration holding `path`: the Prisma
+/// folder's name with the file's, or a hand-written file's name.
+fn identity(path: &str) -> (&str, &str) {
+    let file = drift_sdk::paths::file_name(path);
+    let folder = drift_sdk::paths::parent(path);
+    if file.ends_with(".sql") && layout::parse_handwritten(path, file).is_some() {
+        ("", file)
+    } else {
+        (drift_sdk::paths::file_name(folder), file)
+    }
+}
+
+/// True when the file at `new` holds what `old` held at the base (line
+/// endings aside).
+fn same_text(input: &Input, old: &str, new: &str) -> bool {
+    let text = |content: &Content| match content {
+        Content::Text(t) => Some(t.replace("\r\n", "\n")),
+        _ => None,
+    };
+    let before = input.base_file(old).and_then(|f| text(&f.content));
+    let after = input.file(new).and_then(|f| text(&f.content));
+    matches!((before, after), (Some(b), Some(a)) if a == b)
 }
 
 /// A forward hand-written migration directly in `dir`, or any file of a
@@ -258,6 +293,58 @@ mod tests {
             }
         }
         assert_eq!(render(&run(&Numbering, &input, "{}").unwrap()), "");
+    }
+
+    /// Moving the migrations folder (with its schema) keeps every
+    /// migration's name: nothing a database recorded changes. A move that
+    /// also edits a migration, or renames its folder, is still reported.
+    #[test]
+    fn moving_the_migrations_folder_renames_nothing() {
+        let moved = |path: &str| path.replacen("prisma/", "packages/db/prisma/", 1);
+        let mut builder = InputBuilder::new().file("packages/db/prisma/schema.prisma", "");
+        let files = [
+            ("prisma/migrations/01_a.sql", "SELECT 1;\n"),
+            (
+                "prisma/migrations/20240101120000_init/migration.sql",
+                "SELECT 3;\n",
+            ),
+            (
+                "prisma/migrations/20240201120000_users/migration.sql",
+                "SELECT 4;\n",
+            ),
+        ];
+        for (path, text) in files {
+            builder = builder.base_file(path, text);
+        }
+        builder = builder
+            .base_path("prisma/schema.prisma")
+            .file(&moved(files[0].0), files[0].1)
+            .file(&moved(files[1].0), files[1].1)
+            // Moved and edited.
+            .file(
+                &moved(files[2].0).replace("20240201120000_users", "20240201120000_people"),
+                "SELECT 4;\n",
+            );
+        for (path, _) in files {
+            let new = if path.contains("_users") {
+                moved(path).replace("20240201120000_users", "20240201120000_people")
+            } else {
+                moved(path)
+            };
+            builder = builder.change(ChangeKind::Renamed, &new, Some(path));
+        }
+        let findings = run(&Numbering, &builder.build(), "{}").unwrap();
+        let renamed: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.check == "renamed-applied")
+            .map(|f| f.path.as_str())
+            .collect();
+        assert_eq!(
+            renamed,
+            ["packages/db/prisma/migrations/20240201120000_people/migration.sql"],
+            "{}",
+            show(&findings)
+        );
     }
 
     #[test]

@@ -158,7 +158,10 @@ drift_sdk::checks! {
         /// Only with `--base` or `--staged`: a migration present at the base
         /// counts as applied.
         ModifiedApplied = ("modified-applied", Error, "an applied migration was modified"),
-        /// An applied migration was renamed or moved.
+        /// An applied migration was renamed or moved. Moving the whole migrations
+        /// folder (or the package holding it) is neither: a database records a
+        /// Prisma migration by its folder name and a hand-written one by its file
+        /// name, so a move that keeps those and the content renames nothing.
         ///
         /// Only with `--base` or `--staged`: a migration present at the base
         /// counts as applied.
