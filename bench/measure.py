@@ -3,7 +3,8 @@
 
     bench/measure.py --out RESULTS.tsv --scenario S --tool T --files F
                      --bytes B [--runs N] [--warmup W] [--clear DIR]
-                     [--phase NAME] [--baseline] -- COMMAND ARGS...
+                     [--phase NAME] [--baseline] [--stdin FILE] [--cwd DIR]
+                     -- COMMAND ARGS...
     bench/measure.py --group GROUP.jsonl
 
 `--group` measures several configurations together: each line of GROUP.jsonl
@@ -48,10 +49,10 @@ def clear(path: str) -> None:
             os.unlink(p)
 
 
-def run_once(cmd: list[str]) -> tuple[float, float, dict[str, float], int]:
-    with tempfile.TemporaryFile() as err:
+def run_once(cmd: list[str], stdin: str | None = None, cwd: str | None = None) -> tuple[float, float, dict[str, float], int]:
+    with tempfile.TemporaryFile() as err, open(stdin or os.devnull, "rb") as inp:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, stdin=inp, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = (time.perf_counter() - t0) * 1e3
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -80,6 +81,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--clear")
     ap.add_argument("--phase")
     ap.add_argument("--baseline", action="store_true")
+    ap.add_argument("--stdin", help="a file fed to the command's stdin on every run")
+    ap.add_argument("--cwd", help="the command's working directory")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     return ap
 
@@ -103,12 +106,12 @@ class Measurement:
         for _ in range(self.args.warmup):
             if self.args.clear:
                 clear(self.args.clear)
-            run_once(self.cmd)
+            run_once(self.cmd, self.args.stdin, self.args.cwd)
 
     def run(self) -> None:
         if self.args.clear:
             clear(self.args.clear)
-        wall, peak, ph, code = run_once(self.cmd)
+        wall, peak, ph, code = run_once(self.cmd, self.args.stdin, self.args.cwd)
         self.walls.append(wall)
         self.rss.append(peak)
         self.codes.append(code)
