@@ -177,3 +177,60 @@ fn other_engines_and_down_sql_are_left_alone() {
         run.stderr
     );
 }
+
+/// A Prisma config names a schema folder: `schema.prisma` holds only the
+/// datasource and the models live in `models/*.prisma`. The models are
+/// the schema (no false `extra-table`), and drift in them is caught.
+#[test]
+fn a_prisma_config_places_a_multi_file_schema() {
+    let repo = Repo::new();
+    repo.write(
+        "packages/database/prisma.config.ts",
+        "import path from \"node:path\";\nimport { defineConfig } from \"prisma/config\";\n\nexport default defineConfig({\n  schema: path.join(__dirname, \"prisma\"),\n  migrations: {\n    path: path.join(__dirname, \"prisma/migrations\"),\n    seed: \"tsx prisma/seed.ts\",\n  },\n});\n",
+    );
+    repo.write(
+        "packages/database/prisma/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\ngenerator client {\n  provider = \"prisma-client-js\"\n}\n",
+    );
+    repo.write(
+        "packages/database/prisma/models/user.prisma",
+        "model User {\n  id    String @id\n  email String\n}\n",
+    );
+    repo.write(
+        "packages/database/prisma/migrations/migration_lock.toml",
+        "provider = \"postgresql\"\n",
+    );
+    repo.write(
+        "packages/database/prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE \"User\" (\n    \"id\" TEXT NOT NULL,\n    \"email\" TEXT NOT NULL,\n    CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\")\n);\n",
+    );
+    repo.write("CLAUDE.md", "# x\n");
+    let drift = |run: &crate::harness::Run| -> Vec<String> {
+        run.json()["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "schema-drift")
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["check"].as_str().unwrap_or(""),
+                    f["path"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    let run = repo.run(&["run", "--format", "json"]);
+    assert!(drift(&run).is_empty(), "{run:?}");
+    // A field added to a model file without a migration is drift.
+    repo.write(
+        "packages/database/prisma/models/user.prisma",
+        "model User {\n  id    String @id\n  email String\n  name  String?\n}\n",
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(
+        drift(&run),
+        ["missing-column packages/database/prisma/models/user.prisma"],
+        "{run:?}"
+    );
+}

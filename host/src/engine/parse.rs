@@ -156,7 +156,8 @@ impl Declared {
 /// the projects, and the marker files that exist (a few per repository).
 fn declared_engines<'a>(snapshot: &Snapshot, sql: impl Iterator<Item = &'a String>) -> Declared {
     let mut declared: Vec<(String, Engine)> = Vec::new();
-    let projects = drift_syntax::project::discover(&snapshot.paths, None);
+    let configs = snapshot.prisma_configs();
+    let projects = drift_syntax::project::discover_with(&snapshot.paths, None, &configs);
     let schemas: Vec<String> = projects
         .iter()
         .filter_map(|p| p.schema.as_ref())

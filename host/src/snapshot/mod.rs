@@ -251,6 +251,27 @@ impl Snapshot {
         }
     }
 
+    /// The repository's Prisma configs, read (`drift_syntax::prisma_config`):
+    /// project discovery takes them into account.
+    pub fn prisma_configs(&self) -> Vec<drift_syntax::prisma_config::PrismaConfig> {
+        let paths: Vec<String> = self
+            .paths
+            .iter()
+            .filter(|p| drift_syntax::prisma_config::is_prisma_config(p))
+            .cloned()
+            .collect();
+        if paths.is_empty() {
+            return Vec::new();
+        }
+        let read = self.read(&paths);
+        drift_syntax::prisma_config::read_all(paths.iter().filter_map(|p| {
+            match read.get(p)?.as_ref() {
+                Content::Text(text) => Some((p.as_str(), text.as_str())),
+                _ => None,
+            }
+        }))
+    }
+
     /// Reads the base content of each of `paths` (paths at the base).
     pub fn read_base(&self, paths: &[String]) -> HashMap<String, Arc<Content>> {
         self.read_blobs(paths, &self.base_blobs)

@@ -18,9 +18,13 @@ pub struct Project {
 }
 
 /// The migrations folders: the configured ones, or every one discovered
-/// next to a schema.
-pub fn projects(paths: &[String], configured: Option<&[String]>) -> Vec<Project> {
-    drift_sdk::project::discover(paths, configured)
+/// next to a schema or named by a Prisma config.
+pub fn projects(
+    paths: &[String],
+    configured: Option<&[String]>,
+    configs: &[drift_sdk::prisma_config::PrismaConfig],
+) -> Vec<Project> {
+    drift_sdk::project::discover_with(paths, configured, configs)
         .into_iter()
         .flat_map(|project| {
             let schema = project.schema;

@@ -5,9 +5,12 @@
 //!
 //! ## What it does
 //!
-//! Finds every migrations folder of the repository: a `migrations` folder
-//! next to a `schema.prisma`, or next to (or inside) a multi-file
-//! `schema/` folder. It checks both kinds of migration kept there:
+//! Finds every migrations folder of the repository: the one a Prisma
+//! config names (`prisma.config.ts` and friends: `schema` and
+//! `migrations.path`, read when they are literals or `path.join(__dirname,
+//! …)`), a `migrations` folder next to a `schema.prisma`, or next to (or
+//! inside) a multi-file `schema/` folder. It checks both kinds of migration
+//! kept there:
 //!
 //! - hand-written `NN_name.sql` files directly in the folder, applied in
 //!   number order (`17b_name.sql` inserts after 17; `NN_name_rollback.sql`,
@@ -196,6 +199,9 @@ impl Rule for Numbering {
             "**/migration_lock.toml",
             // Configured `migration-dirs` need not be called `migrations`.
             "**/*.sql",
+            // Prisma configs name the schema and the migrations folder.
+            "**/prisma.config.*",
+            "**/.config/prisma.*",
         ])
     }
 
@@ -203,7 +209,10 @@ impl Rule for Numbering {
         let configured = options.migration_dirs.as_deref();
         // One call per run (repository scope): owned lists are cheap here.
         let paths = input.paths.to_vec();
-        let projects = layout::projects(&paths, configured);
+        let configs = drift_sdk::prisma_config::read_all(
+            input.text_files().map(|(f, t)| (f.path.as_str(), t)),
+        );
+        let projects = layout::projects(&paths, configured, &configs);
         let base: BTreeSet<&str> = input.base_paths.iter().collect();
         let applied = |path: &str| base.contains(path);
         let mut out = Vec::new();
@@ -216,7 +225,7 @@ impl Rule for Numbering {
         if input.has_base() {
             // A folder deleted with all its migrations is only found at the base.
             let mut all = projects;
-            for project in layout::projects(&input.base_paths.to_vec(), configured) {
+            for project in layout::projects(&input.base_paths.to_vec(), configured, &configs) {
                 if !all.iter().any(|p| p.dir == project.dir) {
                     all.push(project);
                 }

@@ -31,7 +31,14 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
         MigrationOrder::HandwrittenFirst => Order::HandwrittenFirst,
     };
     let mut out = Vec::new();
-    for project in project::discover(&snapshot.paths, None) {
+    let configs = drift_sdk::prisma_config::read_all(
+        snapshot
+            .paths
+            .iter()
+            .filter(|p| drift_sdk::prisma_config::is_prisma_config(p))
+            .filter_map(|p| snapshot.text(p).map(|t| (p.as_str(), t))),
+    );
+    for project in project::discover_with(&snapshot.paths, None, &configs) {
         let Some(schema_files) = project.schema.map(|s| s.files) else {
             continue;
         };

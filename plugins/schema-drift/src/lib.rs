@@ -4,9 +4,12 @@
 //!
 //! ## What it does
 //!
-//! Finds each Prisma schema (a `schema.prisma` file, or a `schema/` folder
-//! of `.prisma` files read together) and the `migrations` folder next to
-//! it, replays the migrations in the order they run, and compares the
+//! Finds each Prisma schema (a `schema.prisma` file, a `schema/` folder of
+//! `.prisma` files read together, or the file or folder a Prisma config
+//! names, every `.prisma` file below that folder included) and its
+//! migrations folder (the config's `migrations.path`, else the `migrations`
+//! folder next to it), replays the migrations in the order they run, and
+//! compares the
 //! database they build with the one Prisma Migrate would build for the
 //! schema.
 //!
@@ -213,7 +216,14 @@ impl Rule for SchemaDrift {
         )
         .scope(Scope::Repository)
         .sql(true)
-        .include(["**/*.prisma", "**/migrations/**"])
+        // Prisma configs may put the migrations folder under any name.
+        .include([
+            "**/*.prisma",
+            "**/migrations/**",
+            "**/prisma.config.*",
+            "**/.config/prisma.*",
+            "**/*.sql",
+        ])
     }
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {

@@ -22,6 +22,7 @@ pub mod fuzzing;
 pub mod migrations;
 pub mod paths;
 pub mod prisma;
+pub mod prisma_config;
 pub mod project;
 pub mod shell;
 pub mod sql;

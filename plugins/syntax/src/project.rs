@@ -45,6 +45,20 @@ pub struct Project {
 /// Multi-file schemas come first, so `X/schema/schema.prisma` is part of
 /// its folder rather than a schema of its own.
 pub fn discover(paths: &[String], configured: Option<&[String]>) -> Vec<Project> {
+    discover_with(paths, configured, &[])
+}
+
+/// [`discover`], with the repository's Prisma configs
+/// ([`crate::prisma_config`]) first: each names its schema (a file, or a
+/// folder whose `.prisma` files at any depth are the schema) and its
+/// migrations folder (default: `migrations` beside the schema file, or
+/// inside the schema folder). What a config claims is not discovered
+/// again from the paths alone.
+pub fn discover_with(
+    paths: &[String],
+    configured: Option<&[String]>,
+    configs: &[crate::prisma_config::PrismaConfig],
+) -> Vec<Project> {
     if let Some(dirs) = configured {
         return dirs
             .iter()
@@ -78,8 +92,48 @@ pub fn discover(paths: &[String], configured: Option<&[String]>) -> Vec<Project>
             });
         }
     };
+    // Schema files a config places in a project.
+    let mut placed: Vec<String> = Vec::new();
+    for config in configs {
+        let Some(schema) = config.schema.as_deref() else {
+            continue;
+        };
+        let (schema, default_dir) = if schema.ends_with(".prisma") {
+            if !paths.iter().any(|p| p == schema) {
+                continue;
+            }
+            let schema = Schema {
+                path: schema.to_owned(),
+                files: vec![schema.to_owned()],
+            };
+            let dir = join(parent(&schema.path), "migrations");
+            (schema, dir)
+        } else {
+            let files: Vec<String> = paths
+                .iter()
+                .filter(|p| is_within(p, schema) && is_schema_file(p))
+                .cloned()
+                .collect();
+            if files.is_empty() {
+                continue;
+            }
+            (
+                Schema {
+                    path: schema.to_owned(),
+                    files,
+                },
+                join(schema, "migrations"),
+            )
+        };
+        let dir = config.migrations.clone().unwrap_or(default_dir);
+        placed.extend(schema.files.iter().cloned());
+        claim(schema, vec![dir]);
+    }
     let mut multi: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for path in paths.iter().filter(|p| is_schema_file(p)) {
+    for path in paths
+        .iter()
+        .filter(|p| is_schema_file(p) && !placed.contains(p))
+    {
         let dir = parent(path);
         if file_name(dir) == "schema" {
             multi.entry(dir).or_default().push(path.clone());
@@ -98,7 +152,10 @@ pub fn discover(paths: &[String], configured: Option<&[String]>) -> Vec<Project>
             ],
         );
     }
-    for path in paths.iter().filter(|p| is_schema_file(p)) {
+    for path in paths
+        .iter()
+        .filter(|p| is_schema_file(p) && !placed.contains(p))
+    {
         let dir = parent(path);
         if file_name(path) == "schema.prisma" && file_name(dir) != "schema" {
             let schema = Schema {
@@ -350,6 +407,68 @@ mod tests {
         let mut v: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
         v.sort();
         v
+    }
+
+    /// A config's schema folder holds every `.prisma` file below it (a
+    /// datasource-only `schema.prisma` beside `models/*.prisma`), and its
+    /// migrations folder is the config's, not one guessed from paths.
+    #[test]
+    fn prisma_configs_place_schemas_and_migrations() {
+        let p = paths(&[
+            "packages/database/prisma.config.ts",
+            "packages/database/prisma/schema.prisma",
+            "packages/database/prisma/models/user.prisma",
+            "packages/database/prisma/models/poll.prisma",
+            "packages/database/prisma/migrations/20240101000000_init/migration.sql",
+            "apps/web/prisma/schema.prisma",
+            "apps/web/prisma/migrations/1_x/migration.sql",
+            "db/schema.prisma",
+            "db/sql/01_x.sql",
+        ]);
+        let configs = [
+            crate::prisma_config::PrismaConfig {
+                path: "packages/database/prisma.config.ts".to_owned(),
+                schema: Some("packages/database/prisma".to_owned()),
+                migrations: Some("packages/database/prisma/migrations".to_owned()),
+            },
+            crate::prisma_config::PrismaConfig {
+                path: "db/prisma.config.ts".to_owned(),
+                schema: Some("db/schema.prisma".to_owned()),
+                migrations: Some("db/sql".to_owned()),
+            },
+        ];
+        let found = discover_with(&p, None, &configs);
+        let shape: Vec<(String, usize, Vec<String>)> = found
+            .iter()
+            .map(|p| {
+                let s = p.schema.as_ref().unwrap();
+                (s.path.clone(), s.files.len(), p.dirs.clone())
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (
+                    "packages/database/prisma".to_owned(),
+                    3,
+                    vec!["packages/database/prisma/migrations".to_owned()]
+                ),
+                ("db/schema.prisma".to_owned(), 1, vec!["db/sql".to_owned()]),
+                (
+                    "apps/web/prisma/schema.prisma".to_owned(),
+                    1,
+                    vec!["apps/web/prisma/migrations".to_owned()]
+                ),
+            ]
+        );
+        // Without the configs, the datasource-only file is a schema of its
+        // own and the models are nobody's.
+        let plain = discover(&p, None);
+        assert!(
+            plain
+                .iter()
+                .all(|p| p.schema.as_ref().unwrap().files.len() == 1)
+        );
     }
 
     #[test]
