@@ -149,28 +149,12 @@ fn imports(path: &str, text: &str, doc: &Doc) -> Vec<String> {
             if target.is_empty() || target.starts_with(['~', '/']) || !target.contains('.') {
                 continue;
             }
-            if let Some(resolved) = resolve(parent(path), target) {
+            if let Some(resolved) = drift_sdk::paths::resolve(parent(path), target) {
                 out.push(resolved);
             }
         }
     }
     out
-}
-
-/// `target` relative to `dir`, `.` and `..` resolved; `None` when it
-/// leaves the repository.
-fn resolve(dir: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            _ => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// What an agent reads when it works in one place: the instruction files

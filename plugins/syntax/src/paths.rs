@@ -20,6 +20,23 @@ pub fn join(dir: &str, name: &str) -> String {
     }
 }
 
+/// The repository path `target` names relative to folder `dir` (`.` and
+/// `..` resolved, empty components dropped); `None` when it climbs out of
+/// the repository. `target` is relative: callers reject absolute ones.
+pub fn resolve(dir: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            _ => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// True when `path` lies inside folder `dir` (at any depth).
 pub fn is_within(path: &str, dir: &str) -> bool {
     dir.is_empty()

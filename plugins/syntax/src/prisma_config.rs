@@ -232,17 +232,7 @@ fn resolve(base: &str, target: &str) -> Option<String> {
     if target.starts_with('/') || target.contains(':') {
         return None;
     }
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            _ => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
+    crate::paths::resolve(base, target)
 }
 
 #[cfg(test)]
