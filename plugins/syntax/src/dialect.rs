@@ -125,29 +125,78 @@ pub fn engine_of(path: &str, text: &str, declared: Option<Engine>) -> Engine {
     }
     let code = code_of(text);
     let lower = code.to_ascii_lowercase();
-    if lower.contains(" on cluster ") || clickhouse_engine(&lower) {
+    if on_cluster(&lower) || clickhouse_engine(&lower) {
         return Engine::ClickHouse;
     }
     if code.contains('`') {
         return Engine::MySql;
     }
-    if lower.contains("autoincrement") || starts_a_statement(&lower, "pragma ") {
+    if keyword(&lower, "autoincrement") || starts_a_statement(&lower, "pragma ") {
         return Engine::Sqlite;
     }
     Engine::PostgreSql
 }
 
-/// `ENGINE = <a ClickHouse engine>` after a column list or at the start of
-/// a line, where ClickHouse puts it (`UPDATE cars SET engine = NULL` is a
-/// column; MySQL writes `ENGINE=InnoDB`, which the backtick test catches in
-/// its generated files).
+/// A misread engine hides a file from every check, so each test below
+/// leans towards PostgreSQL: a PostgreSQL file read as PostgreSQL at worst
+/// gets a syntax warning, one read as another engine gets nothing.
+///
+/// `ON CLUSTER <name>` as ClickHouse writes it; PostgreSQL's `ON cluster`
+/// names a table followed by `(`, `TO`, `USING`, `FOR`... or nothing.
+fn on_cluster(lower: &str) -> bool {
+    lower.match_indices(" on cluster ").any(|(at, found)| {
+        let next = lower
+            .get(at + found.len()..)
+            .unwrap_or("")
+            .split(|c: char| c.is_whitespace() || c == ';' || c == '(')
+            .find(|w| !w.is_empty());
+        next.is_some_and(|w| {
+            !matches!(
+                w,
+                "to" | "using"
+                    | "for"
+                    | "is"
+                    | "from"
+                    | "in"
+                    | "as"
+                    | "where"
+                    | "with"
+                    | "rename"
+                    | "depends"
+                    | "instead"
+                    | "do"
+                    | "execute"
+                    | "referencing"
+                    | "not"
+                    | "deferrable"
+                    | "no"
+            )
+        }) && lower.get(at + found.len()..).is_some_and(|rest| {
+            // `ON cluster (name)` and `ON cluster;` name a table.
+            let rest = rest.trim_start();
+            !rest.starts_with(['(', ';'])
+        })
+    })
+}
+
+/// `word` as a keyword of its own: not part of a longer name, not quoted.
+fn keyword(lower: &str, word: &str) -> bool {
+    lower.match_indices(word).any(|(at, _)| {
+        let before = lower.get(..at).and_then(|b| b.chars().next_back());
+        let after = lower.get(at + word.len()..).and_then(|a| a.chars().next());
+        before.is_none_or(char::is_whitespace)
+            && after.is_none_or(|c| c.is_whitespace() || matches!(c, ',' | ')' | ';'))
+    })
+}
+
+/// `ENGINE = <a ClickHouse engine>` right after a column list, where
+/// ClickHouse puts it (`UPDATE cars SET engine = NULL`, on one line or
+/// several, is a column; MySQL writes `ENGINE=InnoDB`, which the backtick
+/// test catches in its generated files).
 fn clickhouse_engine(lower: &str) -> bool {
     lower.match_indices("engine").any(|(at, _)| {
         let before = lower.get(..at).unwrap_or("");
-        let placed = match before.trim_end_matches([' ', '\t']).chars().next_back() {
-            None | Some('\n' | ')') => true,
-            Some(_) => false,
-        };
+        let placed = before.trim_end().ends_with(')');
         if !placed {
             return false;
         }
@@ -171,38 +220,74 @@ fn starts_a_statement(lower: &str, keyword: &str) -> bool {
     lower.lines().any(|l| l.trim_start().starts_with(keyword))
 }
 
-/// `text` without its comments and string literals (each replaced by a
-/// space), so a backtick in a comment or `'ENGINE = Log'` in a string says
-/// nothing about the engine. Dollar-quoted bodies are code, and kept.
+/// `text` without its comments, string literals (`E'…'` escapes
+/// included) and dollar-quoted bodies, each replaced by a space: a backtick
+/// in a comment, `'ENGINE = Log'` in a string or a template literal in a
+/// PL/v8 function says nothing about the engine.
 fn code_of(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = text.char_indices().peekable();
+    let mut prev = ' ';
+    while let Some((i, c)) = chars.next() {
+        let escapes = matches!(prev, 'e' | 'E')
+            && !out
+                .chars()
+                .rev()
+                .nth(1)
+                .is_some_and(|p| p.is_alphanumeric() || p == '_');
+        prev = c;
         match c {
-            '-' if chars.peek() == Some(&'-') => {
-                for c in chars.by_ref() {
+            '$' => {
+                // `$tag$ … $tag$` (a positional `$1` is not one).
+                let rest = text.get(i + 1..).unwrap_or("");
+                let tag_len = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                let opens = rest.get(tag_len..).is_some_and(|r| r.starts_with('$'))
+                    && !rest.starts_with(|c: char| c.is_ascii_digit());
+                if !opens {
+                    out.push(c);
+                    continue;
+                }
+                let delimiter = format!("${}$", rest.get(..tag_len).unwrap_or(""));
+                let body_start = i + delimiter.len();
+                let end = text
+                    .get(body_start..)
+                    .and_then(|b| b.find(&delimiter))
+                    .map_or(text.len(), |e| body_start + e + delimiter.len());
+                while chars.peek().is_some_and(|(j, _)| *j < end) {
+                    chars.next();
+                }
+                out.push(' ');
+                prev = ' ';
+            }
+            '\'' => {
+                while let Some((_, c)) = chars.next() {
+                    if escapes && c == '\\' {
+                        chars.next();
+                    } else if c == '\'' {
+                        break;
+                    }
+                }
+                out.push(' ');
+                prev = ' ';
+            }
+            '-' if chars.peek().is_some_and(|(_, c)| *c == '-') => {
+                for (_, c) in chars.by_ref() {
                     if c == '\n' {
                         out.push('\n');
                         break;
                     }
                 }
             }
-            '/' if chars.peek() == Some(&'*') => {
+            '/' if chars.peek().is_some_and(|(_, c)| *c == '*') => {
                 chars.next();
                 let mut last = ' ';
-                for c in chars.by_ref() {
+                for (_, c) in chars.by_ref() {
                     if last == '*' && c == '/' {
                         break;
                     }
                     last = c;
-                }
-                out.push(' ');
-            }
-            '\'' => {
-                for c in chars.by_ref() {
-                    if c == '\'' {
-                        break;
-                    }
                 }
                 out.push(' ');
             }
@@ -220,10 +305,12 @@ pub fn forward_end(text: &str) -> usize {
     for line in text.split_inclusive('\n') {
         let marker = line.trim().to_ascii_lowercase();
         let marker: String = marker.split_whitespace().collect::<Vec<_>>().join(" ");
-        if matches!(
-            marker.as_str(),
-            "-- +goose down" | "--+goose down" | "-- migrate:down" | "--migrate:down"
-        ) {
+        let marker = marker.strip_prefix("--").unwrap_or("").trim_start();
+        // dbmate takes options after its marker (`transaction:false`).
+        if marker == "+goose down"
+            || marker == "migrate:down"
+            || marker.starts_with("migrate:down ")
+        {
             return at;
         }
         at += line.len();
@@ -350,6 +437,37 @@ mod tests {
                 "UPDATE cars SET engine = 'v8' WHERE id = 1;\nUPDATE cars SET engine = NULL, b = 1;\nALTER TABLE cars ADD COLUMN engine_log TEXT;",
                 Engine::PostgreSql,
             ),
+            // PostgreSQL that looks like another engine at a glance.
+            (
+                "migrations/010_x.sql",
+                "UPDATE \"Car\"\nSET\n  engine = NULL\nWHERE id = 1;",
+                Engine::PostgreSql,
+            ),
+            (
+                "migrations/011_x.sql",
+                "CREATE INDEX cluster_name_idx ON cluster (name);\nCREATE POLICY p ON cluster USING (true);\nGRANT SELECT ON cluster TO ro;\nCREATE TRIGGER t AFTER INSERT ON cluster FOR EACH ROW EXECUTE FUNCTION f();",
+                Engine::PostgreSql,
+            ),
+            (
+                "migrations/012_x.sql",
+                "ALTER TABLE \"Counter\" ADD COLUMN \"autoIncrement\" BOOLEAN;\nCREATE SEQUENCE order_autoincrement_seq;",
+                Engine::PostgreSql,
+            ),
+            (
+                "migrations/013_x.sql",
+                "CREATE FUNCTION g(n text) RETURNS text AS $$ return `Hi ${n}`; $$ LANGUAGE plv8;\nINSERT INTO t VALUES ($b$Use `x`$b$, $1);",
+                Engine::PostgreSql,
+            ),
+            (
+                "migrations/014_x.sql",
+                "INSERT INTO t VALUES (E'it\\'s');\nCOMMENT ON COLUMN t.c IS 'e.g. `x`';",
+                Engine::PostgreSql,
+            ),
+            (
+                "migrations/015_x.sql",
+                "ALTER TABLE events ON CLUSTER '{cluster}' ADD COLUMN x UInt8;",
+                Engine::ClickHouse,
+            ),
             (
                 "migrations/009_x.sql",
                 "CREATE TABLE t\n(\n  id UInt64\n)\nENGINE = MergeTree\nORDER BY id;",
@@ -453,6 +571,11 @@ mod tests {
         assert_eq!(
             &dbmate[..forward_end(dbmate)],
             "-- migrate:up\ncreate table t (id int);\n"
+        );
+        let options = "-- migrate:up\nCREATE INDEX CONCURRENTLY i ON t (c);\n-- migrate:down transaction:false\nDROP INDEX i;\n";
+        assert_eq!(
+            &options[..forward_end(options)],
+            "-- migrate:up\nCREATE INDEX CONCURRENTLY i ON t (c);\n"
         );
         let plain = "DROP TABLE t; -- +goose Down is not a marker here\n";
         assert_eq!(forward_end(plain), plain.len());
