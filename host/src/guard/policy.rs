@@ -49,11 +49,31 @@ const READ_ONLY: &[&str] = &[
     "printf",
     "test",
     "[",
-    "drift-host",
+    "find",
+    "sed",
+];
+
+/// Arguments that make a reader write: `sed -i`, `find -delete`,
+/// `git diff --output=f` (and `tree -o f`, see `reads_only`).
+const WRITING_FLAGS: &[&str] = &[
+    "-i",
+    "--in-place",
+    "-delete",
+    "-exec",
+    "-execdir",
+    "-ok",
+    "-okdir",
+    "-fprint",
+    "--output",
 ];
 
 /// `git` subcommands that never change the working tree.
-const GIT_READ_ONLY: &[&str] = &["diff", "log", "show", "status", "blame", "ls-files", "grep"];
+const GIT_READ_ONLY: &[&str] = &[
+    "diff", "log", "show", "status", "blame", "ls-files", "grep", "add", "commit",
+];
+
+/// `drift-host` subcommands that write rules.toml without naming it.
+const DRIFT_HOST_WRITERS: &[&str] = &["init", "pin"];
 
 /// True when `path` (as written in a command or a tool call) is a file the
 /// guard's policy comes from: any `rules.toml`, and Claude Code's project
@@ -64,6 +84,20 @@ pub fn is_policy_file(path: &str) -> bool {
     name == crate::config::FILE_NAME
         || (matches!(name, "settings.json" | "settings.local.json")
             && path.ends_with(&format!(".claude/{name}")))
+}
+
+/// True when a command argument may reach a policy file: one by name, the
+/// `.claude` folder itself, a glob over its settings (`settings*.json`), or
+/// a policy file named inside a longer argument (`python3 -c
+/// "open('rules.toml', 'w')"`, `--config=rules.toml`).
+fn names_policy_file(word: &str) -> bool {
+    let word = word.replace('\\', "/");
+    let trimmed = word.trim_end_matches('/');
+    is_policy_file(&word)
+        || trimmed == ".claude"
+        || trimmed.ends_with("/.claude")
+        || word.contains(crate::config::FILE_NAME)
+        || word.contains(".claude/settings")
 }
 
 /// Findings for a line that may write a policy file, or that nests past
@@ -92,16 +126,22 @@ pub fn check_line(command: &str, examined: &Examined) -> Vec<Finding> {
     }
     out.extend(written_then_used(command, examined));
     for simple in &examined.commands {
+        let program = simple.program().map(basename);
+        let sub = simple.args().first().map(|w| w.text.as_str());
+        if program == Some("drift-host") {
+            if sub.is_some_and(|s| DRIFT_HOST_WRITERS.contains(&s)) {
+                out.push(policy_finding(
+                    command,
+                    simple.range.clone(),
+                    crate::config::FILE_NAME,
+                ));
+            }
+            continue;
+        }
         if reads_only(simple) {
             continue;
         }
-        let named = simple.args().iter().find(|w| {
-            is_policy_file(&w.text)
-                || w.text
-                    .rsplit_once('=')
-                    .is_some_and(|(_, v)| is_policy_file(v))
-        });
-        if let Some(named) = named {
+        if let Some(named) = simple.args().iter().find(|w| names_policy_file(&w.text)) {
             out.push(policy_finding(command, simple.range.clone(), &named.text));
         }
     }
@@ -139,16 +179,7 @@ fn written_then_used(command: &str, examined: &Examined) -> Vec<Finding> {
             .iter()
             .filter(|w| w.after <= index && !is_policy_file(&w.file.text))
             .map(|w| &w.file);
-        let used = earlier.into_iter().find(|w| {
-            let name = w.text.trim_start_matches("./");
-            let dotenv = file_name(name).starts_with(".env");
-            // An environment file is read by the tools themselves.
-            dotenv
-                || simple.words.iter().any(|word| {
-                    let arg = word.text.trim_start_matches("./");
-                    arg == name || arg.rsplit_once('=').is_some_and(|(_, v)| v == name)
-                })
-        });
+        let used = earlier.into_iter().find(|w| runs_or_feeds(simple, &w.text));
         if let Some(written) = used {
             out.push(finding(
                 "guard-unexamined",
@@ -164,10 +195,60 @@ fn written_then_used(command: &str, examined: &Examined) -> Vec<Finding> {
     out
 }
 
+/// Programs that run a file named among their arguments.
+const RUNNERS: &[&str] = &[
+    "bash", "sh", "zsh", "dash", "ksh", "source", ".", "node", "python", "python3", "ruby", "perl",
+    "deno", "bun", "tsx", "ts-node", "make", "psql",
+];
+
+/// Programs that read `.env` files on their own.
+const ENV_READERS: &[&str] = &[
+    "prisma", "psql", "npx", "npm", "pnpm", "yarn", "bunx", "bun", "dotenv", "node", "tsx",
+];
+
+/// True when `command` runs the file at `file` (as its program, through a
+/// shell or interpreter, as `-f`/`--file`, or on stdin), or, for a `.env`
+/// file, is a tool that loads it.
+fn runs_or_feeds(command: &drift_syntax::shell::Command, file: &str) -> bool {
+    let name = file.trim_start_matches("./");
+    let same = |text: &str| text.trim_start_matches("./") == name;
+    let Some(program) = command.program() else {
+        return false;
+    };
+    let base = basename(program);
+    let env_file = file_name(name) == ".env" || file_name(name).starts_with(".env.");
+    if env_file {
+        return ENV_READERS.contains(&base);
+    }
+    same(program)
+        || command.stdin_file.as_ref().is_some_and(|w| same(&w.text))
+        || (RUNNERS.contains(&base) && command.args().iter().any(|w| same(&w.text)))
+        || command.args().iter().any(|w| {
+            ["--file=", "-f"]
+                .iter()
+                .any(|flag| w.text.strip_prefix(flag).is_some_and(same))
+        })
+        || command
+            .args()
+            .windows(2)
+            .any(|pair| matches!(pair, [flag, value] if matches!(flag.text.as_str(), "-f" | "--file") && same(&value.text)))
+}
+
 fn reads_only(command: &drift_syntax::shell::Command) -> bool {
     let Some(program) = command.program().map(basename) else {
         return false;
     };
+    // Only the lists are trusted, and a writing flag undoes them.
+    let writes = command.args().iter().any(|w| {
+        let flag = w.text.split_once('=').map_or(w.text.as_str(), |(f, _)| f);
+        WRITING_FLAGS.contains(&flag)
+            || (flag.starts_with("-i") && program == "sed")
+            // `tree -o f` writes; `grep -o` only matches.
+            || (flag == "-o" && program == "tree")
+    });
+    if writes {
+        return false;
+    }
     if program == "git" {
         return command
             .args()
@@ -175,8 +256,6 @@ fn reads_only(command: &drift_syntax::shell::Command) -> bool {
             .find(|w| !w.text.starts_with('-'))
             .is_some_and(|sub| GIT_READ_ONLY.contains(&sub.text.as_str()));
     }
-    // `sed` without `-i` and the like still count as writers: only the
-    // list is trusted.
     READ_ONLY.contains(&program)
 }
 
@@ -255,6 +334,15 @@ mod tests {
             "python3 edit.py --config=rules.toml",
             "tee .claude/settings.json < /tmp/s",
             "bash -c 'cat /tmp/x > .claude/settings.local.json'",
+            "git diff --output=rules.toml",
+            "tree -o rules.toml",
+            "drift-host init --force",
+            "rm -rf .claude",
+            "cp /tmp/s.json .claude/",
+            "sed -i 's/x/y/' .claude/settings*.json",
+            "sed -i.bak 's/error/off/' rules.toml",
+            "python3 -c \"open('rules.toml','w').write('')\"",
+            "find . -name rules.toml -delete",
         ] {
             assert_eq!(checks(line), ["guard-policy-file"], "{line}");
         }
@@ -266,6 +354,11 @@ mod tests {
             "echo rules.toml",
             "cat rules.toml | head",
             "sed -i 's/a/b/' src/app.ts",
+            "sed -n 1,40p rules.toml",
+            "find . -name rules.toml",
+            "grep -o deny rules.toml",
+            "git add rules.toml .claude/settings.json",
+            "drift-host guard -- ls",
         ] {
             assert!(checks(line).is_empty(), "{line}");
         }
@@ -278,6 +371,9 @@ mod tests {
             "printf 'DROP TABLE users;' > /tmp/q.sql; psql -f /tmp/q.sql",
             "echo DATABASE_URL=postgres://prod.example.com/app >> .env && npx prisma migrate deploy",
             "cat > nuke.sh <<'EOF'\ndropdb app\nEOF\nsh ./nuke.sh",
+            "echo 'DROP TABLE users;' > /tmp/q.sql && psql \"$DATABASE_URL\" < /tmp/q.sql",
+            "echo 'dropdb app' > x.sh && chmod +x x.sh && ./x.sh",
+            "echo 'DROP TABLE t;' > q.sql && npx prisma db execute --file q.sql",
         ] {
             assert_eq!(checks(line), ["guard-unexamined"], "{line}");
         }
@@ -286,6 +382,10 @@ mod tests {
             "npm test > out.txt; grep FAIL out.txt",
             "bash x.sh > out.txt",
             "pg_dump app > backup.sql && ls -la",
+            "echo hi > NOTES.md && git add NOTES.md",
+            "cargo test > out.txt 2>&1; sed -n 1,40p out.txt",
+            "cat > s.sh <<'EOF'\necho hi\nEOF\nchmod +x s.sh",
+            "echo 'X=1' >> .envrc && direnv allow",
         ] {
             assert!(checks(line).is_empty(), "{line}");
         }
