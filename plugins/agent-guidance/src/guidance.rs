@@ -160,14 +160,14 @@ fn imports(path: &str, text: &str, doc: &Doc) -> Vec<String> {
 /// What an agent reads when it works in one place: the instruction files
 /// of its kind that apply there, and what they import; indices into the
 /// rule's list of instruction files, in its order (shallowest first).
-fn reading(all: &[Instructions<'_>], group: &[usize], location: &str) -> Vec<usize> {
+fn reading(all: &[Instructions<'_>], group: &[usize], location: &str, imports: bool) -> Vec<usize> {
     let mut set: Vec<usize> = group
         .iter()
         .copied()
         .filter(|&i| all.get(i).is_some_and(|f| f.applies_to(location)))
         .collect();
     let mut next = 0;
-    while let Some(&i) = set.get(next) {
+    while let Some(&i) = set.get(next).filter(|_| imports) {
         next += 1;
         let Some(file) = all.get(i) else { continue };
         for import in &file.imports {
@@ -194,13 +194,14 @@ pub fn check(
     all: &[Instructions<'_>],
     group: &[usize],
     locations: &[String],
+    imports: bool,
     options: &Options,
     out: &mut Vec<Finding>,
 ) {
     let mut judged: Vec<Vec<usize>> = Vec::new();
     let mut unreached: Vec<&str> = Vec::new();
     for location in locations {
-        let set = reading(all, group, location);
+        let set = reading(all, group, location, imports);
         if set.is_empty() {
             unreached.push(location);
         } else if !judged.contains(&set) {

@@ -21,9 +21,10 @@
 //! rules, ...). An agent working in a folder reads the files of its group
 //! in that folder and above it (`.claude/CLAUDE.md`, Cursor's rules and
 //! Copilot's instructions apply to the whole repository), so a nested
-//! `packages/db/CLAUDE.md` covers its package; and it reads what they
-//! import with `@path` (`@AGENTS.md` in a one-line `CLAUDE.md`; imports in
-//! code are not imports, and only instruction files can be followed). A
+//! `packages/db/CLAUDE.md` covers its package; and Claude Code and Gemini
+//! CLI read what those files import with `@path` (`@AGENTS.md` in a
+//! one-line `CLAUDE.md`; imports in code are not imports, and only
+//! instruction files can be followed). A
 //! point is covered when that text (code included, Markdown quoted in a
 //! code block excluded) contains one of the point's phrases, ignoring
 //! case: the guidance counts by what it says, not by its heading.
@@ -222,7 +223,10 @@ impl Rule for AgentGuidance {
             let group: Vec<usize> = (0..kinds.len())
                 .filter(|&i| kinds.get(i) == Some(&agent))
                 .collect();
-            guidance::check(&all, &group, &locations, options, &mut out);
+            // Claude Code and Gemini CLI expand `@path` imports; the others
+            // read the file as written.
+            let imports = matches!(agent, repo::Agent::Claude | repo::Agent::Gemini);
+            guidance::check(&all, &group, &locations, imports, options, &mut out);
         }
         // Two agents that read the same file (`CLAUDE.md` importing
         // `AGENTS.md`) miss the same points there: one finding each.

@@ -276,3 +276,19 @@ fn odd_inputs_do_not_panic() {
         }
     }
 }
+
+/// Only Claude Code and Gemini CLI expand `@path`: an `AGENTS.md` that
+/// imports a complete `CLAUDE.md` tells Codex nothing.
+#[test]
+fn imports_are_followed_for_the_agents_that_expand_them() {
+    let complete = guidance::section(&Options::default());
+    let input = InputBuilder::new()
+        .file("prisma/schema.prisma", "model A { id Int @id }")
+        .file("CLAUDE.md", &complete)
+        .file("AGENTS.md", "Read @CLAUDE.md first.\n")
+        .file("GEMINI.md", "Read @CLAUDE.md first.\n")
+        .build();
+    let findings = run(&AgentGuidance, &input, "{}").unwrap();
+    let paths: Vec<&str> = findings.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["AGENTS.md"], "{}", show(&findings));
+}
