@@ -65,7 +65,7 @@ pub fn survey(root: &Path) -> Result<Survey> {
     let filter = Filter::new(&[], &[])?;
     let snapshot = Snapshot::take(root, &Source::WorkingTree, &filter, u64::MAX, &[])?;
     let mut survey = Survey::default();
-    for found in project::discover_with(&snapshot.paths, None, &snapshot.prisma_configs()) {
+    for found in snapshot.projects().iter().cloned() {
         if let Some(schema) = found.schema {
             survey.schemas.push(schema.path);
         }

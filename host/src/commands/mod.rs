@@ -206,13 +206,12 @@ fn separate_history(
         }
     };
     let applied: std::collections::HashSet<&str> = applied.iter().map(String::as_str).collect();
-    let configs = snapshot.prisma_configs();
-    let migrations: std::collections::HashSet<String> =
-        project::discover_with(&snapshot.paths, None, &configs)
-            .iter()
-            .flat_map(|p| project::run_order(&snapshot.paths, &p.dirs, project::Order::PrismaFirst))
-            .filter(|path| applied.contains(path.as_str()))
-            .collect();
+    let migrations: std::collections::HashSet<String> = snapshot
+        .projects()
+        .iter()
+        .flat_map(|p| project::run_order(&snapshot.paths, &p.dirs, project::Order::PrismaFirst))
+        .filter(|path| applied.contains(path.as_str()))
+        .collect();
     if migrations.is_empty() {
         return Ok(());
     }

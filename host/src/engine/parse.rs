@@ -156,15 +156,14 @@ impl Declared {
 /// the projects, and the marker files that exist (a few per repository).
 fn declared_engines<'a>(snapshot: &Snapshot, sql: impl Iterator<Item = &'a String>) -> Declared {
     let mut declared: Vec<(String, Engine)> = Vec::new();
-    let configs = snapshot.prisma_configs();
-    let projects = drift_syntax::project::discover_with(&snapshot.paths, None, &configs);
+    let projects = snapshot.projects();
     let schemas: Vec<String> = projects
         .iter()
         .filter_map(|p| p.schema.as_ref())
         .flat_map(|s| s.files.iter().cloned())
         .collect();
     let texts = snapshot.read(&schemas);
-    for project in &projects {
+    for project in projects {
         let engine = project.schema.iter().flat_map(|s| &s.files).find_map(|f| {
             match texts.get(f)?.as_ref() {
                 Content::Text(text) => dialect::datasource_provider(text),

@@ -101,6 +101,8 @@ pub struct Snapshot {
     /// What the snapshot could not do as usual, for the user to read.
     pub notes: Vec<String>,
     max_file_size: u64,
+    /// The projects, discovered once per snapshot (see [`Self::projects`]).
+    projects: std::sync::OnceLock<Vec<drift_syntax::project::Project>>,
 }
 
 /// What to leave out.
@@ -180,6 +182,7 @@ impl Snapshot {
             git_dir: None,
             max_file_size,
             notes: Vec::new(),
+            projects: std::sync::OnceLock::new(),
         };
         match source {
             Source::WorkingTree => {
@@ -238,6 +241,7 @@ impl Snapshot {
             git_dir: self.git_dir.clone(),
             max_file_size: self.max_file_size,
             notes: Vec::new(),
+            projects: std::sync::OnceLock::new(),
         })
     }
 
@@ -251,9 +255,17 @@ impl Snapshot {
         }
     }
 
-    /// The repository's Prisma configs, read (`drift_syntax::prisma_config`):
-    /// project discovery takes them into account.
-    pub fn prisma_configs(&self) -> Vec<drift_syntax::prisma_config::PrismaConfig> {
+    /// The schemas and migrations folders, as the rules discover them
+    /// (`drift_syntax::project::discover_with`, the Prisma configs read):
+    /// found once, for the phases and commands that all need them.
+    pub fn projects(&self) -> &[drift_syntax::project::Project] {
+        self.projects.get_or_init(|| {
+            drift_syntax::project::discover_with(&self.paths, None, &self.prisma_configs())
+        })
+    }
+
+    /// The repository's Prisma configs, read (`drift_syntax::prisma_config`).
+    fn prisma_configs(&self) -> Vec<drift_syntax::prisma_config::PrismaConfig> {
         let paths: Vec<String> = self
             .paths
             .iter()

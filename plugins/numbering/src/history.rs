@@ -23,9 +23,7 @@ pub fn check(input: &Input, projects: &[Project], out: &mut Vec<Finding>) {
     for change in &input.changes {
         let path = change.path.as_str();
         match change.kind {
-            ChangeKind::Modified
-                if was_applied(path) && !only_line_endings_changed(input, path) =>
-            {
+            ChangeKind::Modified if was_applied(path) && !same_text(input, path, path) => {
                 out.push(
                     Finding::new(
                         crate::Check::ModifiedApplied,
@@ -89,8 +87,9 @@ fn identity(path: &str) -> (&str, &str) {
     }
 }
 
-/// True when the file at `new` holds what `old` held at the base (line
-/// endings aside).
+/// True when the file at `new` holds what `old` held at the base, line
+/// endings aside: a re-save that only switched CRLF and LF is not an edit.
+/// Without both texts we cannot tell, so it counts as a change.
 fn same_text(input: &Input, old: &str, new: &str) -> bool {
     let text = |content: &Content| match content {
         Content::Text(t) => Some(t.replace("\r\n", "\n")),
@@ -119,18 +118,6 @@ fn is_migration_in(path: &str, dir: &str) -> bool {
         [_, name] => *name != "migration_lock.toml",
         _ => false,
     }
-}
-
-/// A re-save that only switched CRLF and LF is not an edit. Without the base
-/// text we cannot tell, so the change counts.
-fn only_line_endings_changed(input: &Input, path: &str) -> bool {
-    let text = |content: &Content| match content {
-        Content::Text(t) => Some(t.replace("\r\n", "\n")),
-        _ => None,
-    };
-    let before = input.base_file(path).and_then(|f| text(&f.content));
-    let after = input.file(path).and_then(|f| text(&f.content));
-    matches!((before, after), (Some(b), Some(a)) if a == b)
 }
 
 fn is_added(input: &Input, base: &BTreeSet<&str>, path: &str) -> bool {

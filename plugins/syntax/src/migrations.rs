@@ -63,17 +63,27 @@ pub fn split_prisma_name(name: &str) -> Option<(&str, &str)> {
 /// forward: `*.down.sql`, `*_down.sql`, `*.rollback.sql`, `*_rollback.sql`
 /// and a `down.sql` beside an `up.sql` (golang-migrate, diesel, ...).
 pub fn is_rollback_file(path: &str) -> bool {
-    let name = crate::paths::file_name(path).to_ascii_lowercase();
-    let Some(stem) = name.strip_suffix(".sql") else {
+    let name = crate::paths::file_name(path);
+    // Numbered files are read by the one definition numbering uses.
+    if let Some(h) = parse_handwritten(path, name) {
+        return h.direction == Direction::Rollback;
+    }
+    let lower = name.to_ascii_lowercase();
+    let Some(stem) = lower.strip_suffix(".sql") else {
         return false;
     };
-    ["down", "rollback"].iter().any(|marker| {
-        stem == *marker
-            || [".", "_", "-"].iter().any(|sep| {
-                stem.strip_suffix(marker)
-                    .is_some_and(|rest| rest.ends_with(sep) && rest.len() > 1)
-            })
-    })
+    stem == "down"
+        || stem == "rollback"
+        || [
+            ".down",
+            ".rollback",
+            "_down",
+            "_rollback",
+            "-down",
+            "-rollback",
+        ]
+        .iter()
+        .any(|suffix| stem.len() > suffix.len() && stem.ends_with(suffix))
 }
 
 /// Parses `NN[x]_name.sql`, recognising rollbacks (`_rollback.sql`,
@@ -137,8 +147,8 @@ mod tests {
         for path in [
             "m/03_x.down.sql",
             "m/03_x_down.sql",
-            "m/03_x-rollback.sql",
             "m/03_rollback.sql",
+            "m/x-rollback.sql",
             "m/2024_x/down.sql",
             "m/03_X.DOWN.SQL",
         ] {
@@ -151,6 +161,8 @@ mod tests {
             "m/2024_x/up.sql",
             "m/_down.sql",
             "m/03_slowdown.sql",
+            // As numbering reads it: a forward migration named `x-rollback`.
+            "m/03_x-rollback.sql",
         ] {
             assert!(!is_rollback_file(path), "{path}");
         }
