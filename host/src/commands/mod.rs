@@ -97,15 +97,32 @@ pub(crate) fn check(
         let snapshot = snapshot?;
         print_notices(&snapshot, root);
         let prepared = started.elapsed();
-        let mut report = engine::run(&snapshot, &rules, limits, threads);
+        let base = snapshot.base_view();
+        // A full scan asks git which migrations are applied: a few git
+        // processes, run while the rules do instead of after them.
+        let applied = std::thread::scope(|scope| {
+            let applied = base.is_none().then(|| {
+                scope.spawn(|| crate::snapshot::applied(root, config.applied_ref.as_deref()))
+            });
+            let report = engine::run(&snapshot, &rules, limits, threads);
+            let applied = applied.map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the applied ref panicked")))
+            });
+            (report, applied)
+        });
+        let (mut report, applied) = applied;
         print_not_postgres(&report.not_postgres);
         report.timings.insert(0, ("load+snapshot", prepared));
-        if let Some(base) = snapshot.base_view() {
-            let started = std::time::Instant::now();
-            separate_preexisting(&snapshot, &base, &rules, limits, threads, &mut report);
-            report.timings.push(("base", started.elapsed()));
-        } else {
-            separate_history(root, config, &snapshot, &mut report)?;
+        match (base, applied) {
+            (Some(base), _) => {
+                let started = std::time::Instant::now();
+                separate_preexisting(&snapshot, &base, &rules, limits, threads, &mut report);
+                report.timings.push(("base", started.elapsed()));
+            }
+            (None, Some(applied)) => separate_history(applied?, &snapshot, &mut report),
+            (None, None) => {}
         }
         report
             .errors
@@ -182,17 +199,12 @@ fn separate_preexisting(
 /// In a full scan, moves the findings of history checks in migrations the
 /// applied ref already has from `report.findings` to `report.history`:
 /// their only fix would be editing a migration that never runs again.
-fn separate_history(
-    root: &Path,
-    config: &Config,
-    snapshot: &Snapshot,
-    report: &mut Report,
-) -> Result<()> {
+fn separate_history(applied: crate::snapshot::Applied, snapshot: &Snapshot, report: &mut Report) {
     use crate::snapshot::Applied;
     use drift_syntax::project;
-    let applied = match crate::snapshot::applied(root, config.applied_ref.as_deref())? {
+    let applied = match applied {
         Applied::At { paths, .. } => paths,
-        Applied::NoHistory => return Ok(()),
+        Applied::NoHistory => return,
         Applied::Unknown(why) => {
             // Said once per run, and only where it matters: a repository
             // with migrations.
@@ -202,7 +214,7 @@ fn separate_history(
                     eprintln!("note: {why}");
                 }
             }
-            return Ok(());
+            return;
         }
     };
     let applied: std::collections::HashSet<&str> = applied.iter().map(String::as_str).collect();
@@ -213,7 +225,7 @@ fn separate_history(
         .filter(|path| applied.contains(path.as_str()))
         .collect();
     if migrations.is_empty() {
-        return Ok(());
+        return;
     }
     let history_check = |f: &crate::diagnostic::Finding| {
         if f.rule == crate::diagnostic::HOST_RULE {
@@ -231,7 +243,6 @@ fn separate_history(
         .partition(|f| migrations.contains(&f.path) && history_check(f));
     report.findings = findings;
     report.history = history;
-    Ok(())
 }
 
 /// What the user should know about the snapshot, on stderr, where it
