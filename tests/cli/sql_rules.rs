@@ -234,3 +234,96 @@ fn a_prisma_config_places_a_multi_file_schema() {
         "{run:?}"
     );
 }
+
+/// rules.toml's `[dialect]` decides over detection, first match first: a
+/// folder of ClickHouse DDL that looks like PostgreSQL is left alone, and
+/// PostgreSQL kept under a `clickhouse` folder name is linted.
+#[test]
+fn dialect_globs_override_the_detection() {
+    let repo = Repo::new();
+    // Plain DDL ClickHouse also accepts: nothing in it says ClickHouse.
+    repo.write(
+        "services/events/migrations/0001_events.sql",
+        "CREATE TABLE events (id UInt64, name String);\nDROP TABLE staging_events;\n",
+    );
+    // A folder named after the product it feeds, holding PostgreSQL.
+    repo.write("sync/clickhouse/pg/0001_outbox.sql", "DROP TABLE outbox;\n");
+    repo.write("CLAUDE.md", "# x\n");
+    let findings = |run: &crate::harness::Run| -> Vec<String> {
+        run.json()["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "destructive-sql")
+            .map(|f| f["path"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(
+        findings(&run),
+        ["services/events/migrations/0001_events.sql"],
+        "{run:?}"
+    );
+    repo.write(
+        "rules.toml",
+        "[dialect]\n\"services/events/**\" = \"clickhouse\"\n\"sync/clickhouse/pg/*.sql\" = \"postgresql\"\n\"**/*.sql\" = \"mysql\"\n",
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(
+        findings(&run),
+        ["sync/clickhouse/pg/0001_outbox.sql"],
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("note: 1 SQL file is not PostgreSQL (ClickHouse: 1)"),
+        "{}",
+        run.stderr
+    );
+    // An unknown engine is an error at its position.
+    repo.write("rules.toml", "[dialect]\n\"db/**\" = \"oracle\"\n");
+    let run = repo.run(&["run"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "rules.toml:2:11: unknown dialect `oracle` for `db/**` (expected one of: postgresql, clickhouse, mysql, sqlite, sqlserver)"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A Prisma config whose schema is computed at run time: the defaults are
+/// used, and the user is told once, naming the file and the field.
+#[test]
+fn a_computed_config_path_is_said() {
+    let repo = Repo::new();
+    repo.write(
+        "prisma.config.ts",
+        "export default defineConfig({ schema: process.env.PRISMA_SCHEMA ?? 'prisma/schema.prisma' });\n",
+    );
+    repo.write(
+        "prisma/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n}\nmodel User {\n  id String @id\n}\n",
+    );
+    repo.write(
+        "prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE \"User\" (\"id\" TEXT NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n",
+    );
+    repo.write("CLAUDE.md", "# x\n");
+    let run = repo.run(&["run", "--format", "json"]);
+    assert!(
+        run.stderr.contains(
+            "note: prisma.config.ts: `schema` is computed when Prisma runs it, so drift-host uses Prisma's default"
+        ),
+        "{}",
+        run.stderr
+    );
+    let drift = run.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "schema-drift")
+        .count();
+    assert_eq!(drift, 0, "{run:?}");
+}

@@ -68,9 +68,11 @@ pub(crate) fn check(
             configure(config, &plugins, &mut load_errors, limits)
                 .map(|configured| (configured, load_errors))
         };
-        let snapshot = |wanted: &[String]| {
+        let snapshot = |wanted: &[String]| -> Result<Snapshot> {
             let filter = Filter::new(&config.include, &config.exclude)?;
-            Snapshot::take(root, source, &filter, config.max_file_size, wanted)
+            let mut snapshot = Snapshot::take(root, source, &filter, config.max_file_size, wanted)?;
+            snapshot.dialects = crate::snapshot::Dialects::new(&config.dialects)?;
+            Ok(snapshot)
         };
         let (loaded, snapshot) = if *source == Source::WorkingTree {
             // Loading plugins (mapping compiled code) and walking the tree
@@ -245,6 +247,20 @@ fn separate_history(applied: crate::snapshot::Applied, snapshot: &Snapshot, repo
     report.history = history;
 }
 
+/// What to say of a Prisma config whose paths are computed when it runs.
+fn dynamic_config_note(config: &drift_syntax::prisma_config::PrismaConfig) -> String {
+    let fields: Vec<String> = config.dynamic.iter().map(|f| format!("`{f}`")).collect();
+    format!(
+        "{}: {} {} computed when Prisma runs it, so drift-host uses Prisma's default{} \
+         (write {} as a string literal or `path.join(__dirname, \"...\")` to have it read)",
+        config.path,
+        fields.join(" and "),
+        if fields.len() == 1 { "is" } else { "are" },
+        if fields.len() == 1 { "" } else { "s" },
+        if fields.len() == 1 { "it" } else { "them" },
+    )
+}
+
 /// What the user should know about the snapshot, on stderr, where it
 /// changes neither the output nor the exit code: what git could not do,
 /// and a repository with nothing for the database rules to look at.
@@ -260,6 +276,12 @@ fn print_notices(snapshot: &Snapshot, root: &Path) {
                  have nothing to check here (point drift-host at the folder that holds them)",
                 root.display()
             );
+            return;
+        }
+        for config in snapshot.prisma_configs() {
+            if !config.dynamic.is_empty() {
+                eprintln!("note: {}", dynamic_config_note(config));
+            }
         }
     }
 }

@@ -132,6 +132,9 @@ pub struct Config {
     pub rules: BTreeMap<String, RuleSettings>,
     pub plugins: Vec<PluginSpec>,
     pub guard: GuardSettings,
+    /// `[dialect]`: the engine of the SQL files a glob matches, over what
+    /// drift-host detects, in file order (the first match decides).
+    pub dialects: Vec<(String, drift_syntax::dialect::Engine)>,
     pub locator: Locator,
     /// What is accepted but deserves a word (deprecated spellings), with
     /// positions; commands print them as notes on stderr.
@@ -222,6 +225,7 @@ impl Config {
             rules: BTreeMap::new(),
             plugins: Vec::new(),
             guard: GuardSettings::default(),
+            dialects: Vec::new(),
             locator: locator.clone(),
             notes: Vec::new(),
         };
@@ -242,6 +246,7 @@ impl Config {
                 "applied-ref" => config.applied_ref = p.string(key, value),
                 "limits" => config.limits = p.limits(key, value),
                 "guard" => config.guard = p.guard(key, value),
+                "dialect" => config.dialects = p.dialects(key, value),
                 "rules" => {
                     if let Some(table) = p.table(key, value) {
                         for (id, settings) in table {
@@ -264,7 +269,7 @@ impl Config {
                     key.span().start,
                     format!(
                         "unknown key `{k}` (expected one of: include, exclude, max-file-size, \
-                         applied-ref, limits, rules, plugins, guard)"
+                         applied-ref, limits, dialect, rules, plugins, guard)"
                     ),
                 ),
             }
@@ -513,6 +518,48 @@ impl Parser<'_> {
             }
         }
         guard
+    }
+
+    /// `[dialect]`: glob = engine id, kept in file order.
+    fn dialects(
+        &mut self,
+        key: &Key<'_>,
+        value: &Value<'_>,
+    ) -> Vec<(String, drift_syntax::dialect::Engine)> {
+        use drift_syntax::dialect::Engine;
+        let Some(table) = self.table(key, value) else {
+            return Vec::new();
+        };
+        let mut entries: Vec<_> = table.iter().collect();
+        entries.sort_by_key(|(key, _)| key.span().start);
+        let mut out = Vec::new();
+        for (glob, value) in entries {
+            let pattern = glob.get_ref().to_string();
+            if let Err(e) = globset::Glob::new(&pattern) {
+                self.error_at(
+                    glob.span().start,
+                    format!("invalid glob `{pattern}` in [dialect]: {}", e.kind()),
+                );
+                continue;
+            }
+            let Some(name) = self.string(glob, value) else {
+                continue;
+            };
+            match Engine::from_id(&name) {
+                Some(engine) => out.push((pattern, engine)),
+                None => {
+                    let ids: Vec<&str> = Engine::ALL.iter().map(|e| e.id()).collect();
+                    self.error_at(
+                        value.span().start,
+                        format!(
+                            "unknown dialect `{name}` for `{pattern}` (expected one of: {})",
+                            ids.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        out
     }
 
     fn limits(&mut self, key: &Key<'_>, value: &Value<'_>) -> Limits {

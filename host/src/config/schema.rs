@@ -62,6 +62,11 @@ pub fn generate(builtins: &[RuleMeta]) -> Value {
             "exclude": { "type": "array", "items": { "type": "string" }, "description": "paths never handed to rules" },
             "max-file-size": { "type": "integer", "minimum": 1, "description": "bytes; larger files are not read" },
             "applied-ref": { "type": "string", "description": "git ref whose migrations are applied history in full scans (default: origin/HEAD, origin/main, origin/master)" },
+            "dialect": {
+                "type": "object",
+                "description": "the SQL dialect of the files a glob matches, over drift-host's detection; the first matching glob decides (docs/configuration.md#dialect)",
+                "additionalProperties": { "type": "string", "enum": ["postgresql", "clickhouse", "mysql", "sqlite", "sqlserver"] },
+            },
             "limits": {
                 "type": "object",
                 "additionalProperties": false,

@@ -85,15 +85,22 @@ enabled = \"yes\"
 severity = \"fatal\"
 [plugins.x]
 sha256 = \"nope\"
+[dialect]
+\"a/[b\" = \"mysql\"
+\"c/**\" = 3
+\"d/**\" = \"oracle\"
 ";
     insta::assert_snapshot!(errors(text), @r"
-    rules.toml:1:1: unknown key `unknown` (expected one of: include, exclude, max-file-size, applied-ref, limits, rules, plugins, guard)
+    rules.toml:1:1: unknown key `unknown` (expected one of: include, exclude, max-file-size, applied-ref, limits, dialect, rules, plugins, guard)
     rules.toml:2:17: `max-file-size` must be a positive integer
     rules.toml:4:11: `time-ms` must be a positive integer, found string
     rules.toml:6:11: `enabled` must be true or false, found string
     rules.toml:7:12: invalid severity `fatal` for `severity` (expected off, info, warning or error)
     rules.toml:8:10: [plugins.x] needs `path` (the plugin's .wasm file)
     rules.toml:9:10: `sha256` must be 64 hexadecimal digits
+    rules.toml:11:1: invalid glob `a/[b` in [dialect]: unclosed character class; missing ']'
+    rules.toml:12:10: `c/**` must be a string, found integer
+    rules.toml:13:10: unknown dialect `oracle` for `d/**` (expected one of: postgresql, clickhouse, mysql, sqlite, sqlserver)
     ");
 }
 

@@ -63,7 +63,7 @@ impl Prepared {
             .filter_map(|i| match files.contents[i].as_deref()? {
                 Content::Text(text) => {
                     let path = &snapshot.paths[i];
-                    Some((i, parse_postgres(path, text, declared.of(path))))
+                    Some((i, parse_postgres(path, text, declared.of(snapshot, path))))
                 }
                 _ => None,
             })
@@ -77,7 +77,7 @@ impl Prepared {
                 let file = input_file(path, content)?;
                 let tree = match content.as_ref() {
                     Content::Text(text) if any_sql_rule && path.ends_with(".sql") => {
-                        match parse_postgres(path, text, declared.of(path)) {
+                        match parse_postgres(path, text, declared.of(snapshot, path)) {
                             Parsed::Tree(tree) => tree.ok().map(Arc::new),
                             Parsed::NotPostgres(_) => None,
                         }
@@ -142,8 +142,12 @@ impl Prepared {
 struct Declared(Vec<(String, Engine)>);
 
 impl Declared {
-    /// What the nearest folder holding `path` declares.
-    fn of(&self, path: &str) -> Option<Engine> {
+    /// The engine rules.toml's `[dialect]` sets for `path`, else what the
+    /// nearest folder holding it declares.
+    fn of(&self, snapshot: &Snapshot, path: &str) -> Option<Engine> {
+        if let Some(engine) = snapshot.dialects.of(path) {
+            return Some(engine);
+        }
         self.0
             .iter()
             .filter(|(dir, _)| drift_syntax::paths::is_within(path, dir))

@@ -103,6 +103,38 @@ pub struct Snapshot {
     max_file_size: u64,
     /// The projects, discovered once per snapshot (see [`Self::projects`]).
     projects: std::sync::OnceLock<Vec<drift_syntax::project::Project>>,
+    /// The Prisma configurations, read once (see [`Self::prisma_configs`]).
+    configs: std::sync::OnceLock<Vec<drift_syntax::prisma_config::PrismaConfig>>,
+    /// The engines rules.toml's `[dialect]` sets for paths.
+    pub dialects: Dialects,
+}
+
+/// rules.toml's `[dialect]`, compiled: the engine of the SQL files a glob
+/// matches, the first match deciding, over what drift-host detects.
+#[derive(Debug, Clone, Default)]
+pub struct Dialects(Vec<(globset::GlobMatcher, drift_syntax::dialect::Engine)>);
+
+impl Dialects {
+    pub fn new(list: &[(String, drift_syntax::dialect::Engine)]) -> Result<Self> {
+        let mut out = Vec::with_capacity(list.len());
+        for (glob, engine) in list {
+            let matcher = globset::GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| anyhow::anyhow!("invalid glob `{glob}`: {e}"))?
+                .compile_matcher();
+            out.push((matcher, *engine));
+        }
+        Ok(Self(out))
+    }
+
+    /// The engine configured for `path`, if a glob matches it.
+    pub fn of(&self, path: &str) -> Option<drift_syntax::dialect::Engine> {
+        self.0
+            .iter()
+            .find(|(glob, _)| glob.is_match(path))
+            .map(|(_, engine)| *engine)
+    }
 }
 
 /// What to leave out.
@@ -183,6 +215,8 @@ impl Snapshot {
             max_file_size,
             notes: Vec::new(),
             projects: std::sync::OnceLock::new(),
+            configs: std::sync::OnceLock::new(),
+            dialects: Dialects::default(),
         };
         match source {
             Source::WorkingTree => {
@@ -242,6 +276,8 @@ impl Snapshot {
             max_file_size: self.max_file_size,
             notes: Vec::new(),
             projects: std::sync::OnceLock::new(),
+            configs: std::sync::OnceLock::new(),
+            dialects: self.dialects.clone(),
         })
     }
 
@@ -260,28 +296,31 @@ impl Snapshot {
     /// found once, for the phases and commands that all need them.
     pub fn projects(&self) -> &[drift_syntax::project::Project] {
         self.projects.get_or_init(|| {
-            drift_syntax::project::discover_with(&self.paths, None, &self.prisma_configs())
+            drift_syntax::project::discover_with(&self.paths, None, self.prisma_configs())
         })
     }
 
-    /// The repository's Prisma configs, read (`drift_syntax::prisma_config`).
-    fn prisma_configs(&self) -> Vec<drift_syntax::prisma_config::PrismaConfig> {
-        let paths: Vec<String> = self
-            .paths
-            .iter()
-            .filter(|p| drift_syntax::prisma_config::is_prisma_config(p))
-            .cloned()
-            .collect();
-        if paths.is_empty() {
-            return Vec::new();
-        }
-        let read = self.read(&paths);
-        drift_syntax::prisma_config::read_all(paths.iter().filter_map(|p| {
-            match read.get(p)?.as_ref() {
-                Content::Text(text) => Some((p.as_str(), text.as_str())),
-                _ => None,
+    /// The repository's Prisma configurations, read once
+    /// (`drift_syntax::prisma_config`: config files, package.json).
+    pub fn prisma_configs(&self) -> &[drift_syntax::prisma_config::PrismaConfig] {
+        self.configs.get_or_init(|| {
+            let paths: Vec<String> = self
+                .paths
+                .iter()
+                .filter(|p| drift_syntax::prisma_config::is_config_source(p))
+                .cloned()
+                .collect();
+            if paths.is_empty() {
+                return Vec::new();
             }
-        }))
+            let read = self.read(&paths);
+            drift_syntax::prisma_config::read_all(paths.iter().filter_map(|p| {
+                match read.get(p)?.as_ref() {
+                    Content::Text(text) => Some((p.as_str(), text.as_str())),
+                    _ => None,
+                }
+            }))
+        })
     }
 
     /// Reads the base content of each of `paths` (paths at the base).

@@ -199,10 +199,9 @@ impl Rule for Numbering {
             "**/migration_lock.toml",
             // Configured `migration-dirs` need not be called `migrations`.
             "**/*.sql",
-            // Prisma configs name the schema and the migrations folder.
-            "**/prisma.config.*",
-            "**/.config/prisma.*",
         ])
+        // Prisma configs name the schema and the migrations folder.
+        .include(drift_sdk::prisma_config::GLOBS.iter().copied())
     }
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {

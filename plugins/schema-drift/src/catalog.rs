@@ -2,9 +2,10 @@
 //!
 //! Only what Prisma can express is tracked: tables, columns (type,
 //! nullability, default), primary keys, unique constraints and indexes,
-//! plain indexes and enums. Everything else (policies, functions,
+//! plain indexes and enums, partial ones marked (only a schema index with
+//! `where:` matches them). Everything else (policies, functions,
 //! triggers, extensions, views, grants, comments, ...) is ignored, as are
-//! partial and expression indexes. Statements inside `DO` blocks and
+//! expression indexes. Statements inside `DO` blocks and
 //! `EXECUTE` strings count (they ran with the migration); statements in
 //! function bodies do not.
 
@@ -43,6 +44,8 @@ pub struct Index {
     pub columns: Vec<String>,
     pub unique: bool,
     pub primary: bool,
+    /// `CREATE INDEX … WHERE …`.
+    pub partial: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -336,10 +339,6 @@ impl Catalog {
     }
 
     fn create_index(&mut self, cx: &Cx<'_>, node: Node<'_>) {
-        // Partial and expression indexes: Prisma cannot express them.
-        if node.has_child("WHERE_CLAUSE") {
-            return;
-        }
         let Some(table) = node
             .child("TABLE_RELATION_NAME")
             .and_then(|r| r.find("TABLE_NAME_REF"))
@@ -372,6 +371,7 @@ impl Catalog {
                 columns,
                 unique: node.has_child("UNIQUE_KW"),
                 primary: false,
+                partial: node.has_child("WHERE_CLAUSE"),
             });
         }
     }
@@ -569,6 +569,7 @@ fn constraint(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> Op
         columns,
         unique: true,
         primary,
+        partial: false,
     })
 }
 

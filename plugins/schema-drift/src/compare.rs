@@ -337,11 +337,9 @@ fn compare_keys(table: &expected::Table, actual: &catalog::Table, out: &mut Vec<
                 );
             }
             IndexKind::Unique => {
-                if actual
-                    .indexes
-                    .iter()
-                    .any(|i| i.unique && same_set(&i.columns, &key.columns))
-                {
+                if actual.indexes.iter().any(|i| {
+                    i.unique && i.partial == key.partial && same_set(&i.columns, &key.columns)
+                }) {
                     continue;
                 }
                 out.push(
@@ -366,7 +364,7 @@ fn compare_keys(table: &expected::Table, actual: &catalog::Table, out: &mut Vec<
                 if actual
                     .indexes
                     .iter()
-                    .any(|i| same_set(&i.columns, &key.columns))
+                    .any(|i| i.partial == key.partial && same_set(&i.columns, &key.columns))
                 {
                     continue;
                 }

@@ -35,10 +35,11 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
         snapshot
             .paths
             .iter()
-            .filter(|p| drift_sdk::prisma_config::is_prisma_config(p))
+            .filter(|p| drift_sdk::prisma_config::is_config_source(p))
             .filter_map(|p| snapshot.text(p).map(|t| (p.as_str(), t))),
     );
     for project in project::discover_with(&snapshot.paths, None, &configs) {
+        let config = project.config;
         let Some(schema_files) = project.schema.map(|s| s.files) else {
             continue;
         };
@@ -74,9 +75,21 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
                         _ => {}
                     }
                 }
-                let (tables, enums) = expected::build(&schema);
+                let (mut tables, mut enums) = expected::build(&schema);
                 let mut ignore = options.ignore_tables.clone();
                 ignore.extend(expected::known_elsewhere(&schema));
+                // Prisma Migrate neither creates nor compares what the
+                // config calls external.
+                if let Some(config) = &config {
+                    tables.retain(|t| !config.is_external_table(&t.name));
+                    enums.retain(|e| !config.is_external_enum(&e.name));
+                    ignore.extend(
+                        config
+                            .external_tables
+                            .iter()
+                            .map(|t| t.rsplit_once('.').map_or(t.as_str(), |(_, n)| n).to_owned()),
+                    );
+                }
                 let db_schemas: Vec<String> = schema
                     .datasources
                     .iter()

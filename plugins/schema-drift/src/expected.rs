@@ -28,6 +28,8 @@ pub struct Column {
 pub struct Key {
     pub columns: Vec<String>,
     pub kind: IndexKind,
+    /// A partial index (`where:`): only a partial index matches it.
+    pub partial: bool,
     pub span: Span,
 }
 
@@ -160,6 +162,7 @@ fn table(types: &TypeIndex<'_>, model: &Model) -> Table {
         .map(|i| Key {
             columns: i.fields.iter().map(|f| column_of(&f.name)).collect(),
             kind: i.kind,
+            partial: i.predicate.is_some(),
             span: i.span,
         })
         .collect();

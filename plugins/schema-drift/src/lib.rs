@@ -217,13 +217,8 @@ impl Rule for SchemaDrift {
         .scope(Scope::Repository)
         .sql(true)
         // Prisma configs may put the migrations folder under any name.
-        .include([
-            "**/*.prisma",
-            "**/migrations/**",
-            "**/prisma.config.*",
-            "**/.config/prisma.*",
-            "**/*.sql",
-        ])
+        .include(["**/*.prisma", "**/migrations/**", "**/*.sql"])
+        .include(drift_sdk::prisma_config::GLOBS.iter().copied())
     }
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {

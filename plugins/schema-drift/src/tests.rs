@@ -440,3 +440,103 @@ fn a_realistic_history_is_in_sync() {
 fn a_pg_dump_baseline_is_in_sync() {
     assert_eq!(check("baseline"), "");
 }
+
+/// The fixture `name` with some files replaced (`Some`) or removed
+/// (`None`).
+fn fixture_edited(name: &str, edits: &[(&str, Option<&str>)]) -> Input {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((rel, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let mut files = Vec::new();
+    walk(&root, &root, &mut files);
+    let mut builder = InputBuilder::new();
+    for (path, text) in files {
+        let text = match edits.iter().find(|(p, _)| *p == path) {
+            Some((_, Some(replaced))) => (*replaced).to_owned(),
+            Some((_, None)) => continue,
+            None => text,
+        };
+        builder = if path.ends_with(".sql") {
+            builder.sql_file(&path, &text)
+        } else {
+            builder.file(&path, &text)
+        };
+    }
+    builder.build()
+}
+
+/// A Prisma 7 layout: `prisma.config.ts` names a schema folder (models in
+/// nested folders) and the migrations folder, and calls the auth
+/// provider's table and enum external; a partial unique index
+/// (`partialIndexes`) is created with its `WHERE`.
+#[test]
+fn prisma_config_layout_external_objects_and_partial_indexes() {
+    assert_eq!(check("prisma7-config"), "");
+    // Without `tables.external`/`enums.external`, Prisma Migrate would
+    // create them: their absence is drift.
+    let config = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/prisma7-config/prisma.config.ts"),
+    )
+    .unwrap();
+    let managed = config
+        .replace("tables: { external: [\"public.clerk_users\"] },", "")
+        .replace("enums: { external: [\"public.clerk_role\"] },", "");
+    let input = fixture_edited("prisma7-config", &[("prisma.config.ts", Some(&managed))]);
+    insta::assert_snapshot!(render(&run(&SchemaDrift, &input, "{}").unwrap()), @r"
+    db/schema/models/auth/clerk.prisma:2:7: missing-table: table `clerk_users` is in the schema but no migration creates it
+    db/schema/models/auth/clerk.prisma:10:6: missing-enum: enum type `clerk_role` is in the schema but no migration creates it
+    ");
+    // A unique index without the schema's `WHERE` is another index.
+    let full = "ALTER TABLE \"Account\" ADD COLUMN \"deletedAt\" TIMESTAMP(3);\nCREATE UNIQUE INDEX \"Account_email_key\" ON \"Account\"(\"email\");\n";
+    let input = fixture_edited(
+        "prisma7-config",
+        &[(
+            "db/migrations/20250201000000_soft_delete/migration.sql",
+            Some(full),
+        )],
+    );
+    insta::assert_snapshot!(render(&run(&SchemaDrift, &input, "{}").unwrap()), @r#"db/schema/models/account.prisma:8:3: missing-unique: the unique constraint on ("email") of `Account` is not created by any migration"#);
+}
+
+/// A schema the Prisma CLI only finds through a script's `--schema`.
+#[test]
+fn schema_named_by_a_package_script() {
+    let input = InputBuilder::new()
+        .file(
+            "services/billing/package.json",
+            r#"{"scripts": {"db:deploy": "prisma migrate deploy --schema=./db/billing.prisma"}}"#,
+        )
+        .file(
+            "services/billing/db/billing.prisma",
+            "datasource db {\n  provider = \"postgresql\"\n}\nmodel Invoice {\n  id Int @id\n  total Int\n}\n",
+        )
+        .sql_file(
+            "services/billing/db/migrations/20240101000000_init/migration.sql",
+            "CREATE TABLE \"Invoice\" (\"id\" INTEGER NOT NULL, CONSTRAINT \"Invoice_pkey\" PRIMARY KEY (\"id\"));",
+        )
+        .build();
+    assert_eq!(
+        render(&run(&SchemaDrift, &input, "{}").unwrap()),
+        "services/billing/db/billing.prisma:6:3: missing-column: column `Invoice`.`total` is in the schema but no migration creates it\n"
+    );
+}

@@ -31,6 +31,34 @@ pub enum Engine {
 }
 
 impl Engine {
+    /// Every engine, in [`Engine::id`] order of the docs.
+    pub const ALL: [Engine; 5] = [
+        Engine::PostgreSql,
+        Engine::ClickHouse,
+        Engine::MySql,
+        Engine::Sqlite,
+        Engine::SqlServer,
+    ];
+
+    /// The engine's id in configuration (`dialect` in rules.toml).
+    pub fn id(self) -> &'static str {
+        match self {
+            Engine::PostgreSql => "postgresql",
+            Engine::ClickHouse => "clickhouse",
+            Engine::MySql => "mysql",
+            Engine::Sqlite => "sqlite",
+            Engine::SqlServer => "sqlserver",
+        }
+    }
+
+    /// The engine an id names ([`Engine::id`], or `postgres`).
+    pub fn from_id(id: &str) -> Option<Engine> {
+        if id == "postgres" {
+            return Some(Engine::PostgreSql);
+        }
+        Self::ALL.into_iter().find(|e| e.id() == id)
+    }
+
     /// The engine's name, as messages show it.
     pub fn name(self) -> &'static str {
         match self {

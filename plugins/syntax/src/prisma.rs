@@ -462,6 +462,9 @@ pub struct Index {
     pub map: Option<String>,
     /// `type:` of `@@index`, e.g. `Gin` (Prisma calls it the algorithm).
     pub algorithm: Option<String>,
+    /// `where:` of a partial index or unique constraint (the
+    /// `partialIndexes` preview feature): `raw("...")` gives its SQL.
+    pub predicate: Option<String>,
     /// True for a field's `@id` / `@unique`.
     pub defined_on_field: bool,
     /// The attribute's span.
@@ -482,6 +485,7 @@ impl Index {
             name: string("name"),
             map: string("map"),
             algorithm: attribute.arg("type").map(Expr::to_string),
+            predicate: attribute.arg("where").map(Expr::to_string),
             defined_on_field,
             span: attribute.span,
         }

@@ -1,27 +1,114 @@
-//! Prisma's project configuration, read without running it: the `schema`
-//! and `migrations.path` of a `prisma.config.{ts,mts,cts,js,mjs,cjs}` (at a
-//! package root, or as `.config/prisma.*`).
+//! Prisma's project configuration, read without running it: a
+//! `prisma.config.{ts,mts,cts,js,mjs,cjs}` (at a package root, or as
+//! `.config/prisma.*`), package.json's `"prisma": {"schema": …}`, and the
+//! `--schema` a package.json script hands to the Prisma CLI.
 //!
 //! A config is a program, but the fields that move a project are nearly
 //! always literals: `schema: "./schema"`, `path.join(__dirname, "prisma")`,
 //! `path.resolve(__dirname, "prisma/migrations")`. Those are read; anything
 //! else (a variable, an absolute path of a container, a template string)
-//! leaves the field unknown, and discovery falls back to Prisma's defaults
-//! for it. Paths are relative to the config file's folder, as Prisma
-//! resolves them.
+//! leaves the field unknown, is listed in [`PrismaConfig::dynamic`] so the
+//! user is told, and discovery falls back to Prisma's defaults for it.
+//! Paths are relative to the config file's folder, as Prisma resolves them
+//! (for a script, the package's folder, where npm runs it).
+//!
+//! Besides where the project lives, a config says what Prisma Migrate
+//! leaves alone (`tables.external`, `enums.external`), the SQL it runs on
+//! the shadow database before replaying the migrations
+//! (`migrations.initShadowDb`), and which variables hold the database URLs
+//! (`datasource.url`, `directUrl`, `shadowDatabaseUrl`).
 
 use crate::paths::{file_name, parent};
 
-/// What a Prisma config says about where the project lives. Paths are
-/// repository paths, resolved.
+/// Where a [`PrismaConfig`] was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    /// A `prisma.config.*` file.
+    ConfigFile,
+    /// package.json's `"prisma"` key (deprecated by Prisma, still read
+    /// when the package has no config file).
+    PackageJson,
+    /// A package.json script running `prisma … --schema <path>`.
+    Script,
+}
+
+/// A value a config gives a database URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlSource {
+    /// `env("X")`, `process.env.X`, `process.env["X"]`.
+    Env(String),
+    /// A literal URL.
+    Literal(String),
+}
+
+/// The database URLs of a config's `datasource`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Urls {
+    pub url: Option<UrlSource>,
+    pub direct_url: Option<UrlSource>,
+    pub shadow_database_url: Option<UrlSource>,
+}
+
+/// What a Prisma config says about a project. Paths are repository paths,
+/// resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrismaConfig {
-    /// The config file.
+    /// The file it was read from.
     pub path: String,
+    pub origin: Origin,
     /// The schema file, or the folder of a multi-file schema.
     pub schema: Option<String>,
     /// The migrations folder.
     pub migrations: Option<String>,
+    /// `migrations.initShadowDb`: SQL Prisma runs on an empty shadow
+    /// database before it replays the migrations.
+    pub init_shadow_db: Option<String>,
+    /// `tables.external`: tables Prisma Migrate neither creates nor
+    /// compares, as written (`"users"` or `"auth.users"`).
+    pub external_tables: Vec<String>,
+    /// `enums.external`, likewise.
+    pub external_enums: Vec<String>,
+    pub urls: Urls,
+    /// Fields the config sets in a way only running it would tell
+    /// (`schema: process.env.SCHEMA`): their defaults are used.
+    pub dynamic: Vec<&'static str>,
+}
+
+impl PrismaConfig {
+    fn empty(path: &str, origin: Origin) -> Self {
+        Self {
+            path: path.to_owned(),
+            origin,
+            schema: None,
+            migrations: None,
+            init_shadow_db: None,
+            external_tables: Vec::new(),
+            external_enums: Vec::new(),
+            urls: Urls::default(),
+            dynamic: Vec::new(),
+        }
+    }
+
+    /// The folder its relative paths start from (the package root).
+    pub fn base(&self) -> &str {
+        base_dir(&self.path)
+    }
+
+    /// True when `table` (a table name in the database) is one of
+    /// `tables.external`, written bare or with its schema.
+    pub fn is_external_table(&self, table: &str) -> bool {
+        names_match(&self.external_tables, table)
+    }
+
+    /// True when `name` (an enum type) is one of `enums.external`.
+    pub fn is_external_enum(&self, name: &str) -> bool {
+        names_match(&self.external_enums, name)
+    }
+}
+
+fn names_match(list: &[String], name: &str) -> bool {
+    list.iter()
+        .any(|entry| entry.rsplit_once('.').map_or(entry.as_str(), |(_, n)| n) == name)
 }
 
 const EXTENSIONS: &[&str] = &["ts", "mts", "cts", "js", "mjs", "cjs"];
@@ -38,14 +125,40 @@ pub fn is_prisma_config(path: &str) -> bool {
     stem == "prisma.config" || (stem == "prisma" && file_name(parent(path)) == ".config")
 }
 
-/// Reads every Prisma config among `files` (path, text), sorted by path.
+/// True when `path` may configure a Prisma project: a config file or a
+/// `package.json`.
+pub fn is_config_source(path: &str) -> bool {
+    is_prisma_config(path) || file_name(path) == "package.json"
+}
+
+/// The globs of the files [`read_all`] reads, for a rule's `include`.
+pub const GLOBS: &[&str] = &[
+    "**/prisma.config.*",
+    "**/.config/prisma.*",
+    "**/package.json",
+];
+
+/// Reads every Prisma configuration among `files` (path, text): config
+/// files first, then package.json keys and scripts, each group sorted by
+/// path. A package's `"prisma"` key is ignored when the package has a
+/// config file, as Prisma does. Other files are skipped.
 pub fn read_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<PrismaConfig> {
-    let mut configs: Vec<PrismaConfig> = files
-        .into_iter()
-        .filter(|(path, _)| is_prisma_config(path))
-        .map(|(path, text)| read(path, text))
-        .collect();
+    let mut configs: Vec<PrismaConfig> = Vec::new();
+    let mut packages: Vec<PrismaConfig> = Vec::new();
+    for (path, text) in files {
+        if is_prisma_config(path) {
+            configs.push(read(path, text));
+        } else if file_name(path) == "package.json" && text.contains("prisma") {
+            packages.extend(read_package_json(path, text));
+        }
+    }
     configs.sort_by(|a, b| a.path.cmp(&b.path));
+    packages.retain(|p| {
+        p.origin != Origin::PackageJson || !configs.iter().any(|c| c.base() == p.base())
+    });
+    packages.sort_by(|a, b| (a.origin, &a.path, &a.schema).cmp(&(b.origin, &b.path, &b.schema)));
+    packages.dedup_by(|a, b| a.origin == b.origin && a.path == b.path && a.schema == b.schema);
+    configs.extend(packages);
     configs
 }
 
@@ -64,15 +177,143 @@ fn base_dir(path: &str) -> &str {
 pub fn read(path: &str, text: &str) -> PrismaConfig {
     let code = strip_comments(text);
     let base = base_dir(path);
-    let schema = value_of(&code, "schema", 0).and_then(|v| resolve(base, &v));
-    let migrations = object_of(&code, "migrations")
-        .and_then(|(start, end)| value_of(code.get(..end)?, "path", start))
-        .and_then(|v| resolve(base, &v));
-    PrismaConfig {
-        path: path.to_owned(),
-        schema,
-        migrations,
+    let mut config = PrismaConfig::empty(path, Origin::ConfigFile);
+    let mut dynamic = Vec::new();
+    let mut path_field = |value: Option<String>, present: bool, name: &'static str| {
+        let resolved = value.as_deref().and_then(|v| resolve(base, v));
+        if present && resolved.is_none() {
+            dynamic.push(name);
+        }
+        resolved
+    };
+    config.schema = path_field(
+        value_of(&code, "schema", 0),
+        property(&code, "schema", 0).is_some(),
+        "schema",
+    );
+    if let Some((start, end)) = object_of(&code, "migrations") {
+        let inner = code.get(..end).unwrap_or_default();
+        config.migrations = path_field(
+            value_of(inner, "path", start),
+            property(inner, "path", start).is_some(),
+            "migrations.path",
+        );
+        config.init_shadow_db = property(inner, "initShadowDb", start)
+            .and_then(|at| string_literal(code.get(at..)?.trim_start()));
     }
+    config.dynamic = dynamic;
+    config.external_tables = external(&code, "tables");
+    config.external_enums = external(&code, "enums");
+    if let Some((start, end)) = object_of(&code, "datasource") {
+        let inner = code.get(..end).unwrap_or_default();
+        let url = |key| url_of(inner, key, start);
+        config.urls = Urls {
+            url: url("url"),
+            direct_url: url("directUrl"),
+            shadow_database_url: url("shadowDatabaseUrl"),
+        };
+    }
+    config
+}
+
+/// The string array of `<key>: { external: [...] }`.
+fn external(code: &str, key: &str) -> Vec<String> {
+    let Some((start, end)) = object_of(code, key) else {
+        return Vec::new();
+    };
+    let inner = code.get(..end).unwrap_or_default();
+    let Some(at) = property(inner, "external", start) else {
+        return Vec::new();
+    };
+    let Some(list) = inner
+        .get(at..)
+        .and_then(|r| r.trim_start().strip_prefix('['))
+    else {
+        return Vec::new();
+    };
+    let list = list
+        .get(..list.find(']').unwrap_or(list.len()))
+        .unwrap_or_default();
+    list.split(',')
+        .filter_map(|item| string_literal(item.trim()))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// A datasource URL: `env("X")`, `process.env.X`, `process.env["X"]` or a
+/// literal.
+fn url_of(code: &str, key: &str, from: usize) -> Option<UrlSource> {
+    let at = property(code, key, from)?;
+    let rest = code.get(at..)?.trim_start();
+    if let Some(literal) = string_literal(rest) {
+        return Some(UrlSource::Literal(literal));
+    }
+    if let Some(call) = rest.strip_prefix("env(") {
+        return string_literal(call.trim_start()).map(UrlSource::Env);
+    }
+    let after = rest.strip_prefix("process.env")?;
+    let name: String = if let Some(index) = after.strip_prefix('[') {
+        string_literal(index.trim_start())?
+    } else {
+        after
+            .strip_prefix('.')?
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    (!name.is_empty()).then_some(UrlSource::Env(name))
+}
+
+/// The configurations a package.json holds: its `"prisma"` key's
+/// `schema`, and each distinct `--schema` its scripts give the Prisma CLI.
+pub fn read_package_json(path: &str, text: &str) -> Vec<PrismaConfig> {
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let base = parent(path);
+    let mut out = Vec::new();
+    if let Some(prisma) = json.get("prisma").and_then(|p| p.as_object()) {
+        let mut config = PrismaConfig::empty(path, Origin::PackageJson);
+        match prisma.get("schema") {
+            Some(serde_json::Value::String(s)) => config.schema = resolve(base, s),
+            Some(_) => config.dynamic.push("schema"),
+            None => {}
+        }
+        if config.schema.is_some() || !config.dynamic.is_empty() {
+            out.push(config);
+        }
+    }
+    let scripts = json.get("scripts").and_then(|s| s.as_object());
+    for script in scripts.into_iter().flat_map(|s| s.values()) {
+        let Some(line) = script.as_str() else {
+            continue;
+        };
+        if !line.contains("--schema") {
+            continue;
+        }
+        for command in crate::shell::commands(line) {
+            if command.program_name() != Some("prisma") {
+                continue;
+            }
+            let args = command.args();
+            let schema = args.iter().enumerate().find_map(|(i, word)| {
+                word.text
+                    .strip_prefix("--schema=")
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        (word.text == "--schema")
+                            .then(|| args.get(i + 1).map(|w| w.text.clone()))
+                            .flatten()
+                    })
+            });
+            if let Some(schema) = schema.and_then(|s| resolve(base, &s)) {
+                let mut config = PrismaConfig::empty(path, Origin::Script);
+                config.schema = Some(schema);
+                out.push(config);
+            }
+        }
+    }
+    out
 }
 
 /// `text` with `//` and `/* */` comments blanked (strings kept).
@@ -324,5 +565,95 @@ export default defineConfig({
             "export default defineConfig({ datasource: { url: env('X') } })",
         );
         assert_eq!((none.schema, none.migrations), (None, None));
+    }
+
+    #[test]
+    fn reads_what_migrate_ignores_runs_and_connects_to() {
+        let text = r#"
+import { defineConfig, env } from "prisma/config";
+export default defineConfig({
+  experimental: { externalTables: true },
+  schema: process.env.PRISMA_SCHEMA,
+  migrations: {
+    path: "db/migrations",
+    initShadowDb: `
+      CREATE TABLE public.users (id SERIAL PRIMARY KEY);
+    `,
+  },
+  tables: { external: ["public.users", 'audit_log'] },
+  enums: { external: ["auth.role"] },
+  datasource: {
+    url: env("DATABASE_URL"),
+    directUrl: process.env.DIRECT_URL,
+    shadowDatabaseUrl: "postgresql://localhost/shadow",
+  },
+});"#;
+        let c = read("apps/api/prisma.config.ts", text);
+        assert_eq!(c.schema, None);
+        assert_eq!(c.dynamic, ["schema"]);
+        assert_eq!(c.migrations.as_deref(), Some("apps/api/db/migrations"));
+        assert_eq!(
+            c.init_shadow_db.as_deref().map(str::trim),
+            Some("CREATE TABLE public.users (id SERIAL PRIMARY KEY);")
+        );
+        assert_eq!(c.external_tables, ["public.users", "audit_log"]);
+        assert!(c.is_external_table("users") && c.is_external_table("audit_log"));
+        assert!(!c.is_external_table("public"));
+        assert!(c.is_external_enum("role"));
+        assert_eq!(c.urls.url, Some(UrlSource::Env("DATABASE_URL".into())));
+        assert_eq!(c.urls.direct_url, Some(UrlSource::Env("DIRECT_URL".into())));
+        assert_eq!(
+            c.urls.shadow_database_url,
+            Some(UrlSource::Literal("postgresql://localhost/shadow".into()))
+        );
+        let computed = read(
+            "prisma.config.ts",
+            "export default { migrations: { path: dir + '/m' }, datasource: { url: makeUrl() } }",
+        );
+        assert_eq!(computed.dynamic, ["migrations.path"]);
+        assert_eq!(computed.urls.url, None);
+    }
+
+    #[test]
+    fn package_json_key_and_script_flags() {
+        let text = r#"{
+  "name": "api",
+  "prisma": { "schema": "db/main.prisma", "seed": "tsx db/seed.ts" },
+  "scripts": {
+    "migrate": "prisma migrate deploy --schema ./db/main.prisma",
+    "migrate:audit": "npx prisma migrate deploy --schema=audit/audit.prisma && echo done",
+    "gen": "prisma generate",
+    "other": "eslint --schema x.json"
+  },
+  "devDependencies": { "prisma": "^6.0.0" }
+}"#;
+        let got: Vec<(Origin, Option<String>)> = read_package_json("apps/api/package.json", text)
+            .into_iter()
+            .map(|c| (c.origin, c.schema))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Origin::PackageJson, Some("apps/api/db/main.prisma".into())),
+                (Origin::Script, Some("apps/api/db/main.prisma".into())),
+                (Origin::Script, Some("apps/api/audit/audit.prisma".into())),
+            ]
+        );
+        assert!(read_package_json("package.json", "{ not json").is_empty());
+        assert!(read_package_json("package.json", r#"{"prisma": "5"}"#).is_empty());
+
+        // The key is ignored beside a config file; scripts are not.
+        let all = read_all([
+            ("apps/api/package.json", text),
+            (
+                "apps/api/prisma.config.ts",
+                "export default { schema: 'db' }",
+            ),
+        ]);
+        let origins: Vec<Origin> = all.iter().map(|c| c.origin).collect();
+        assert_eq!(
+            origins,
+            [Origin::ConfigFile, Origin::Script, Origin::Script]
+        );
     }
 }

@@ -16,6 +16,7 @@ use crate::migrations::{
     Direction, HandWritten, is_schema_file, parse_handwritten, split_prisma_name,
 };
 use crate::paths::{file_name, is_within, join, parent};
+use crate::prisma_config::PrismaConfig;
 
 /// A Prisma schema: one `schema.prisma`, or a `schema/` folder of
 /// `.prisma` files (one of them holds the `datasource`).
@@ -37,6 +38,9 @@ pub struct Project {
     pub dirs: Vec<String>,
     /// The folders came from configuration rather than discovery.
     pub configured: bool,
+    /// The Prisma config that placed the project, if one did: what Prisma
+    /// Migrate ignores (`tables.external`), the shadow database's set-up.
+    pub config: Option<PrismaConfig>,
 }
 
 /// Finds the projects of a repository: every schema with the `migrations`
@@ -48,16 +52,21 @@ pub fn discover(paths: &[String], configured: Option<&[String]>) -> Vec<Project>
     discover_with(paths, configured, &[])
 }
 
-/// [`discover`], with the repository's Prisma configs
-/// ([`crate::prisma_config`]) first: each names its schema (a file, or a
-/// folder whose `.prisma` files at any depth are the schema) and its
+/// Where Prisma looks for the schema of a package whose config names
+/// none, relative to the package root, in Prisma's order.
+const DEFAULT_SCHEMAS: &[&str] = &["prisma/schema.prisma", "schema.prisma", "prisma/schema"];
+
+/// [`discover`], with the repository's Prisma configurations
+/// ([`crate::prisma_config::read_all`]) first: each names its schema (a
+/// file, or a folder whose `.prisma` files at any depth are the schema;
+/// Prisma's default locations in the package when it names none) and its
 /// migrations folder (default: `migrations` beside the schema file, or
 /// inside the schema folder). What a config claims is not discovered
 /// again from the paths alone.
 pub fn discover_with(
     paths: &[String],
     configured: Option<&[String]>,
-    configs: &[crate::prisma_config::PrismaConfig],
+    configs: &[PrismaConfig],
 ) -> Vec<Project> {
     if let Some(dirs) = configured {
         return dirs
@@ -67,68 +76,66 @@ pub fn discover_with(
                 schema: schema_beside(paths, &dir),
                 dirs: vec![dir],
                 configured: true,
+                config: None,
             })
             .collect();
     }
     let mut out: Vec<Project> = Vec::new();
-    let mut claim = |schema: Schema, candidates: Vec<String>| {
-        let taken = |dir: &String| out.iter().any(|p| p.dirs.contains(dir));
-        let existing: Vec<String> = candidates
-            .iter()
-            .filter(|d| has_files(paths, d))
-            .cloned()
-            .collect();
-        let dirs: Vec<String> = if existing.is_empty() {
-            candidates.into_iter().take(1).collect()
-        } else {
-            existing
+    let mut claim =
+        |schema: Option<Schema>, candidates: Vec<String>, config: Option<&PrismaConfig>| {
+            let taken = |dir: &String| out.iter().any(|p| p.dirs.contains(dir));
+            let existing: Vec<String> = candidates
+                .iter()
+                .filter(|d| has_files(paths, d))
+                .cloned()
+                .collect();
+            let dirs: Vec<String> = if existing.is_empty() {
+                candidates.into_iter().take(1).collect()
+            } else {
+                existing
+            };
+            let dirs: Vec<String> = dirs.into_iter().filter(|d| !taken(d)).collect();
+            if !dirs.is_empty() {
+                out.push(Project {
+                    schema,
+                    dirs,
+                    configured: false,
+                    config: config.cloned(),
+                });
+            }
         };
-        let dirs: Vec<String> = dirs.into_iter().filter(|d| !taken(d)).collect();
-        if !dirs.is_empty() {
-            out.push(Project {
-                schema: Some(schema),
-                dirs,
-                configured: false,
-            });
-        }
-    };
     // Schema files a config places in a project.
     let mut placed: Vec<String> = Vec::new();
     for config in configs {
-        let Some(schema) = config.schema.as_deref() else {
+        let named = match config.schema.as_deref() {
+            Some(schema) => vec![schema.to_owned()],
+            // Only a config file makes Prisma look in its package's
+            // default places; a script or package.json names its schema.
+            None if config.origin == crate::prisma_config::Origin::ConfigFile => DEFAULT_SCHEMAS
+                .iter()
+                .map(|d| join(config.base(), d))
+                .collect(),
+            None => continue,
+        };
+        let found = named.iter().find_map(|schema| schema_at(paths, schema));
+        let Some((schema, default_dir)) = found else {
+            // A config's migrations folder holds migrations even when its
+            // schema is elsewhere (a container path, computed).
+            if let Some(dir) = &config.migrations {
+                claim(None, vec![dir.clone()], Some(config));
+            }
             continue;
         };
-        let (schema, default_dir) = if schema.ends_with(".prisma") {
-            if !paths.iter().any(|p| p == schema) {
-                continue;
-            }
-            let schema = Schema {
-                path: schema.to_owned(),
-                files: vec![schema.to_owned()],
-            };
-            let dir = join(parent(&schema.path), "migrations");
-            (schema, dir)
-        } else {
-            let files: Vec<String> = paths
-                .iter()
-                .filter(|p| is_within(p, schema) && is_schema_file(p))
-                .cloned()
-                .collect();
-            if files.is_empty() {
-                continue;
-            }
-            (
-                Schema {
-                    path: schema.to_owned(),
-                    files,
-                },
-                join(schema, "migrations"),
-            )
-        };
+        if schema.files.iter().any(|f| placed.contains(f)) {
+            continue;
+        }
         let dir = config.migrations.clone().unwrap_or(default_dir);
         placed.extend(schema.files.iter().cloned());
-        claim(schema, vec![dir]);
+        claim(Some(schema), vec![dir], Some(config));
     }
+    // Multi-file schemas: a folder named `schema` with `.prisma` files in
+    // it, and those of its subfolders (Prisma reads the folder
+    // recursively).
     let mut multi: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for path in paths
         .iter()
@@ -136,20 +143,36 @@ pub fn discover_with(
     {
         let dir = parent(path);
         if file_name(dir) == "schema" {
-            multi.entry(dir).or_default().push(path.clone());
+            multi.entry(dir).or_default();
         }
     }
-    for (folder, files) in multi {
+    let folders: Vec<&str> = multi.keys().copied().collect();
+    for path in paths
+        .iter()
+        .filter(|p| is_schema_file(p) && !placed.contains(p))
+    {
+        // The nearest enclosing multi-file folder.
+        if let Some(folder) = folders
+            .iter()
+            .filter(|f| is_within(path, f))
+            .max_by_key(|f| f.len())
+            && let Some(files) = multi.get_mut(folder)
+        {
+            files.push(path.clone());
+        }
+    }
+    for (folder, files) in &multi {
         let schema = Schema {
-            path: folder.to_owned(),
-            files,
+            path: (*folder).to_owned(),
+            files: files.clone(),
         };
         claim(
-            schema,
+            Some(schema),
             vec![
                 join(parent(folder), "migrations"),
                 join(folder, "migrations"),
             ],
+            None,
         );
     }
     for path in paths
@@ -157,15 +180,49 @@ pub fn discover_with(
         .filter(|p| is_schema_file(p) && !placed.contains(p))
     {
         let dir = parent(path);
-        if file_name(path) == "schema.prisma" && file_name(dir) != "schema" {
+        if file_name(path) == "schema.prisma" && !folders.iter().any(|f| is_within(path, f)) {
             let schema = Schema {
                 path: path.clone(),
                 files: vec![path.clone()],
             };
-            claim(schema, vec![join(dir, "migrations")]);
+            claim(Some(schema), vec![join(dir, "migrations")], None);
         }
     }
     out
+}
+
+/// The schema a config's `schema` value names, with the migrations folder
+/// Prisma uses by default for it: a `.prisma` file (`migrations` beside
+/// it), or a folder of them at any depth (`migrations` inside it).
+fn schema_at(paths: &[String], schema: &str) -> Option<(Schema, String)> {
+    if schema.ends_with(".prisma") {
+        if !paths.iter().any(|p| p == schema) {
+            return None;
+        }
+        let dir = join(parent(schema), "migrations");
+        return Some((
+            Schema {
+                path: schema.to_owned(),
+                files: vec![schema.to_owned()],
+            },
+            dir,
+        ));
+    }
+    let files: Vec<String> = paths
+        .iter()
+        .filter(|p| is_within(p, schema) && is_schema_file(p))
+        .cloned()
+        .collect();
+    if files.is_empty() {
+        return None;
+    }
+    Some((
+        Schema {
+            path: schema.to_owned(),
+            files,
+        },
+        join(schema, "migrations"),
+    ))
 }
 
 /// Accepts `./a/b/`, `a\b` and friends for a configured folder.
@@ -426,16 +483,14 @@ mod tests {
             "db/sql/01_x.sql",
         ]);
         let configs = [
-            crate::prisma_config::PrismaConfig {
-                path: "packages/database/prisma.config.ts".to_owned(),
-                schema: Some("packages/database/prisma".to_owned()),
-                migrations: Some("packages/database/prisma/migrations".to_owned()),
-            },
-            crate::prisma_config::PrismaConfig {
-                path: "db/prisma.config.ts".to_owned(),
-                schema: Some("db/schema.prisma".to_owned()),
-                migrations: Some("db/sql".to_owned()),
-            },
+            crate::prisma_config::read(
+                "packages/database/prisma.config.ts",
+                "export default { schema: path.join(__dirname, 'prisma'), migrations: { path: 'prisma/migrations' } }",
+            ),
+            crate::prisma_config::read(
+                "db/prisma.config.ts",
+                "export default { schema: 'schema.prisma', migrations: { path: './sql' } }",
+            ),
         ];
         let found = discover_with(&p, None, &configs);
         let shape: Vec<(String, usize, Vec<String>)> = found
@@ -468,6 +523,87 @@ mod tests {
             plain
                 .iter()
                 .all(|p| p.schema.as_ref().unwrap().files.len() == 1)
+        );
+    }
+
+    /// Prisma's defaults for a config that names no schema, a config whose
+    /// schema is computed, a script's `--schema`, and a schema folder read
+    /// recursively.
+    #[test]
+    fn configs_without_a_schema_and_nested_schema_folders() {
+        use crate::prisma_config::{read, read_all};
+        let p = paths(&[
+            "api/prisma.config.ts",
+            "api/prisma/schema.prisma",
+            "api/db/migrations/20240101000000_init/migration.sql",
+            "worker/prisma.config.ts",
+            "worker/sql/0001_init/migration.sql",
+            "audit/package.json",
+            "audit/db/audit.prisma",
+            "audit/db/migrations/20240101000000_init/migration.sql",
+            "web/prisma/schema/main.prisma",
+            "web/prisma/schema/models/user.prisma",
+            "web/prisma/schema/models/billing/invoice.prisma",
+            "web/prisma/migrations/20240101000000_init/migration.sql",
+            "packages/schema/prisma/schema.prisma",
+        ]);
+        let mut configs = vec![
+            read(
+                "api/prisma.config.ts",
+                "export default { migrations: { path: 'db/migrations' } }",
+            ),
+            read(
+                "worker/prisma.config.ts",
+                "export default { schema: process.env.SCHEMA, migrations: { path: 'sql' } }",
+            ),
+        ];
+        configs.extend(read_all([(
+            "audit/package.json",
+            r#"{"scripts": {"migrate": "prisma migrate deploy --schema db/audit.prisma"}}"#,
+        )]));
+        let found = discover_with(&p, None, &configs);
+        let shape: Vec<(Option<String>, usize, Vec<String>, bool)> = found
+            .iter()
+            .map(|p| {
+                (
+                    p.schema.as_ref().map(|s| s.path.clone()),
+                    p.schema.as_ref().map_or(0, |s| s.files.len()),
+                    p.dirs.clone(),
+                    p.config.is_some(),
+                )
+            })
+            .collect();
+        let s = |x: &str| x.to_owned();
+        assert_eq!(
+            shape,
+            [
+                (
+                    Some(s("api/prisma/schema.prisma")),
+                    1,
+                    vec![s("api/db/migrations")],
+                    true
+                ),
+                (None, 0, vec![s("worker/sql")], true),
+                (
+                    Some(s("audit/db/audit.prisma")),
+                    1,
+                    vec![s("audit/db/migrations")],
+                    true
+                ),
+                (
+                    Some(s("web/prisma/schema")),
+                    3,
+                    vec![s("web/prisma/migrations")],
+                    false
+                ),
+                // A package named `schema` is not a schema folder.
+                (
+                    Some(s("packages/schema/prisma/schema.prisma")),
+                    1,
+                    vec![s("packages/schema/prisma/migrations")],
+                    false
+                ),
+            ]
         );
     }
 
