@@ -327,3 +327,54 @@ fn a_computed_config_path_is_said() {
         .count();
     assert_eq!(drift, 0, "{run:?}");
 }
+
+/// A config pointing at a generated, git-ignored migrations folder (the
+/// team's runner copies the schema migrations there): the package's folder
+/// holding `migration_lock.toml` is the migrations folder, so the schema is
+/// compared with it and no folder is reported missing.
+#[test]
+fn a_generated_migrations_folder_is_found_by_its_lock_file() {
+    let repo = Repo::new();
+    repo.write(
+        "packages/database/prisma.config.ts",
+        "export default defineConfig({\n  schema: \"./schema\",\n  migrations: { path: \"./.prisma-migrations\" },\n});\n",
+    );
+    repo.write(".gitignore", ".prisma-migrations\n");
+    repo.write(
+        "packages/database/schema/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n}\nmodel User {\n  id    String @id\n  email String\n}\n",
+    );
+    repo.write(
+        "packages/database/migration/migration_lock.toml",
+        "provider = \"postgresql\"\n",
+    );
+    repo.write(
+        "packages/database/migration/20240101000000_init/migration.sql",
+        "CREATE TABLE \"User\" (\"id\" TEXT NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n",
+    );
+    repo.write(
+        "packages/database/migration/20240201000000_backfill/migration.ts",
+        "export const run = async () => {};\n",
+    );
+    repo.write("CLAUDE.md", "# x\n");
+    let run = repo.run(&["run", "--format", "json"]);
+    let found: Vec<String> = run.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "schema-drift" || f["rule"] == "numbering")
+        .map(|f| {
+            format!(
+                "{}/{} {}",
+                f["rule"].as_str().unwrap_or(""),
+                f["check"].as_str().unwrap_or(""),
+                f["path"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        ["schema-drift/missing-column packages/database/schema/schema.prisma"],
+        "{run:?}"
+    );
+}

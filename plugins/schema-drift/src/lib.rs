@@ -217,7 +217,13 @@ impl Rule for SchemaDrift {
         .scope(Scope::Repository)
         .sql(true)
         // Prisma configs may put the migrations folder under any name.
-        .include(["**/*.prisma", "**/migrations/**", "**/*.sql"])
+        // `migration_lock.toml` marks a migrations folder of another name.
+        .include([
+            "**/*.prisma",
+            "**/migrations/**",
+            "**/*.sql",
+            "**/migration_lock.toml",
+        ])
         .include(drift_sdk::prisma_config::GLOBS.iter().copied())
     }
 

@@ -113,8 +113,9 @@ fn names_match(list: &[String], name: &str) -> bool {
 
 const EXTENSIONS: &[&str] = &["ts", "mts", "cts", "js", "mjs", "cjs"];
 
-/// True when `path` is a Prisma config file.
-pub fn is_prisma_config(path: &str) -> bool {
+/// True when `path` is where Prisma looks for its config by itself:
+/// `prisma.config.*`, `.config/prisma.*`.
+fn is_default_config(path: &str) -> bool {
     let name = file_name(path);
     let Some((stem, ext)) = name.rsplit_once('.') else {
         return false;
@@ -123,6 +124,19 @@ pub fn is_prisma_config(path: &str) -> bool {
         return false;
     }
     stem == "prisma.config" || (stem == "prisma" && file_name(parent(path)) == ".config")
+}
+
+/// True when `path` is a Prisma config file: at a default place, or named
+/// like one for a script's `--config` (`prisma.e2e.config.ts`,
+/// `db-prisma.config.mjs`).
+pub fn is_prisma_config(path: &str) -> bool {
+    if is_default_config(path) {
+        return true;
+    }
+    let name = file_name(path);
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        EXTENSIONS.contains(&ext) && stem.ends_with(".config") && stem.contains("prisma")
+    })
 }
 
 /// True when `path` may configure a Prisma project: a config file or a
@@ -140,18 +154,23 @@ pub const GLOBS: &[&str] = &[
 
 /// Reads every Prisma configuration among `files` (path, text): config
 /// files first, then package.json keys and scripts, each group sorted by
-/// path. A package's `"prisma"` key is ignored when the package has a
-/// config file, as Prisma does. Other files are skipped.
+/// path. A config file with another name than Prisma's defaults counts
+/// when a script passes it as `--config`. A package's `"prisma"` key is
+/// ignored when the package has a config file, as Prisma does. Other
+/// files are skipped.
 pub fn read_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<PrismaConfig> {
     let mut configs: Vec<PrismaConfig> = Vec::new();
     let mut packages: Vec<PrismaConfig> = Vec::new();
+    let mut named: Vec<String> = Vec::new();
     for (path, text) in files {
         if is_prisma_config(path) {
             configs.push(read(path, text));
         } else if file_name(path) == "package.json" && text.contains("prisma") {
             packages.extend(read_package_json(path, text));
+            named.extend(script_flags(path, text, "--config"));
         }
     }
+    configs.retain(|c| is_default_config(&c.path) || named.contains(&c.path));
     configs.sort_by(|a, b| a.path.cmp(&b.path));
     packages.retain(|p| {
         p.origin != Origin::PackageJson || !configs.iter().any(|c| c.base() == p.base())
@@ -283,12 +302,34 @@ pub fn read_package_json(path: &str, text: &str) -> Vec<PrismaConfig> {
             out.push(config);
         }
     }
+    for schema in script_flags(path, text, "--schema") {
+        let mut config = PrismaConfig::empty(path, Origin::Script);
+        config.schema = Some(schema);
+        out.push(config);
+    }
+    out
+}
+
+/// The values the package.json at `path` passes to the Prisma CLI as
+/// `flag` in its scripts (`--schema x`, `--config=y`), resolved from the
+/// package's folder, where npm runs scripts.
+fn script_flags(path: &str, text: &str, flag: &str) -> Vec<String> {
+    if !text.contains(flag) {
+        return Vec::new();
+    }
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let base = parent(path);
+    let prefix = format!("{flag}=");
+    let mut out = Vec::new();
     let scripts = json.get("scripts").and_then(|s| s.as_object());
-    for script in scripts.into_iter().flat_map(|s| s.values()) {
-        let Some(line) = script.as_str() else {
-            continue;
-        };
-        if !line.contains("--schema") {
+    for line in scripts
+        .into_iter()
+        .flat_map(|s| s.values())
+        .filter_map(|v| v.as_str())
+    {
+        if !line.contains(flag) {
             continue;
         }
         for command in crate::shell::commands(line) {
@@ -296,20 +337,20 @@ pub fn read_package_json(path: &str, text: &str) -> Vec<PrismaConfig> {
                 continue;
             }
             let args = command.args();
-            let schema = args.iter().enumerate().find_map(|(i, word)| {
+            let value = args.iter().enumerate().find_map(|(i, word)| {
                 word.text
-                    .strip_prefix("--schema=")
+                    .strip_prefix(&prefix)
                     .map(str::to_owned)
                     .or_else(|| {
-                        (word.text == "--schema")
+                        (word.text == flag)
                             .then(|| args.get(i + 1).map(|w| w.text.clone()))
                             .flatten()
                     })
             });
-            if let Some(schema) = schema.and_then(|s| resolve(base, &s)) {
-                let mut config = PrismaConfig::empty(path, Origin::Script);
-                config.schema = Some(schema);
-                out.push(config);
+            if let Some(value) = value.and_then(|v| resolve(base, &v))
+                && !out.contains(&value)
+            {
+                out.push(value);
             }
         }
     }
@@ -486,6 +527,7 @@ mod tests {
             "prisma.config.ts",
             "packages/db/prisma.config.mjs",
             "apps/web/.config/prisma.ts",
+            "apps/api/prisma.e2e.config.ts",
         ] {
             assert!(is_prisma_config(path), "{path}");
         }

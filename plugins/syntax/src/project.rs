@@ -181,14 +181,89 @@ pub fn discover_with(
     {
         let dir = parent(path);
         if file_name(path) == "schema.prisma" && !folders.iter().any(|f| is_within(path, f)) {
-            let schema = Schema {
-                path: path.clone(),
-                files: vec![path.clone()],
+            // Models in other files below it (`models/*.prisma`) make the
+            // folder the schema: a `schema.prisma` holding the datasource
+            // alone is never compared as an empty schema.
+            let others: Vec<&String> = paths
+                .iter()
+                .filter(|p| {
+                    is_schema_file(p)
+                        && *p != path
+                        && is_within(p, dir)
+                        && !placed.contains(p)
+                        && !folders.iter().any(|f| is_within(p, f))
+                        && !has_own_schema(paths, p, dir)
+                })
+                .collect();
+            let schema = if others.is_empty() {
+                Schema {
+                    path: path.clone(),
+                    files: vec![path.clone()],
+                }
+            } else {
+                let mut files: Vec<String> = others.into_iter().cloned().collect();
+                files.push(path.clone());
+                files.sort();
+                Schema {
+                    path: dir.to_owned(),
+                    files,
+                }
             };
             claim(Some(schema), vec![join(dir, "migrations")], None);
         }
     }
+    adopt_locked_folders(paths, &mut out);
     out
+}
+
+/// A project whose migrations folder does not exist in the repository (a
+/// config pointing at a generated, git-ignored folder; a schema whose
+/// folder has another name) takes the folder of its package that holds
+/// Prisma's `migration_lock.toml`, the file Prisma writes into every
+/// migrations folder, when exactly one such folder is unclaimed there.
+fn adopt_locked_folders(paths: &[String], projects: &mut [Project]) {
+    let locked: Vec<&str> = paths
+        .iter()
+        .filter(|p| file_name(p) == "migration_lock.toml")
+        .map(|p| parent(p))
+        .collect();
+    if locked.is_empty() {
+        return;
+    }
+    let claimed =
+        |projects: &[Project], dir: &str| projects.iter().any(|p| p.dirs.iter().any(|d| d == dir));
+    for index in 0..projects.len() {
+        let project = &projects[index];
+        if project.dirs.iter().any(|d| has_files(paths, d)) {
+            continue;
+        }
+        let package = match (&project.config, &project.schema) {
+            (Some(config), _) => config.base().to_owned(),
+            (None, Some(schema)) => parent(&schema.path).to_owned(),
+            (None, None) => continue,
+        };
+        let candidates: Vec<&str> = locked
+            .iter()
+            .copied()
+            .filter(|dir| is_within(dir, &package) && !claimed(projects, dir))
+            .collect();
+        if let [dir] = candidates.as_slice() {
+            projects[index].dirs = vec![(*dir).to_owned()];
+        }
+    }
+}
+
+/// True when `file` (below `dir`) sits in a folder below `dir` that has a
+/// `schema.prisma` of its own: another project's.
+fn has_own_schema(paths: &[String], file: &str, dir: &str) -> bool {
+    let mut folder = parent(file);
+    while folder != dir && is_within(folder, dir) {
+        if paths.iter().any(|p| *p == join(folder, "schema.prisma")) {
+            return true;
+        }
+        folder = parent(folder);
+    }
+    false
 }
 
 /// The schema a config's `schema` value names, with the migrations folder
@@ -516,14 +591,18 @@ mod tests {
                 ),
             ]
         );
-        // Without the configs, the datasource-only file is a schema of its
-        // own and the models are nobody's.
+        // Without the configs, the models below the datasource-only file
+        // still make its folder the schema.
         let plain = discover(&p, None);
-        assert!(
-            plain
-                .iter()
-                .all(|p| p.schema.as_ref().unwrap().files.len() == 1)
-        );
+        let database = plain
+            .iter()
+            .find_map(|p| {
+                p.schema
+                    .as_ref()
+                    .filter(|s| s.path == "packages/database/prisma")
+            })
+            .unwrap();
+        assert_eq!(database.files.len(), 3);
     }
 
     /// Prisma's defaults for a config that names no schema, a config whose
@@ -607,6 +686,33 @@ mod tests {
         );
     }
 
+    /// A config pointing at a generated, git-ignored folder: the package's
+    /// folder holding `migration_lock.toml` is the migrations folder.
+    #[test]
+    fn a_missing_folder_adopts_the_packages_locked_one() {
+        let p = paths(&[
+            "packages/database/prisma.config.ts",
+            "packages/database/schema/main.prisma",
+            "packages/database/migration/migration_lock.toml",
+            "packages/database/migration/20230329205933_init/migration.sql",
+            "packages/database/migration/20240101000000_backfill/migration.ts",
+            "packages/other/migrations/migration_lock.toml",
+        ]);
+        let configs = [crate::prisma_config::read(
+            "packages/database/prisma.config.ts",
+            "export default { schema: './schema', migrations: { path: './.prisma-migrations' } }",
+        )];
+        let found = discover_with(&p, None, &configs);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].dirs, ["packages/database/migration"]);
+        // Two candidates in the package: neither is guessed.
+        let mut two = p.clone();
+        two.push("packages/database/legacy/migration_lock.toml".to_owned());
+        two.sort();
+        let found = discover_with(&two, None, &configs);
+        assert_eq!(found[0].dirs, ["packages/database/.prisma-migrations"]);
+    }
+
     #[test]
     fn discovers_single_and_multi_file_schemas() {
         let p = paths(&[
@@ -621,6 +727,12 @@ mod tests {
             "e/schema/base.prisma",
             "e/migrations/01_x.sql",
             "e/schema/migrations/01_x.sql",
+            "f/prisma/schema.prisma",
+            "f/prisma/models/user.prisma",
+            "f/prisma/models/billing/invoice.prisma",
+            "f/prisma/migrations/20240101000000_x/migration.sql",
+            "f/prisma/tenant/schema.prisma",
+            "f/prisma/tenant/views.prisma",
             "node_modules/.prisma/client/schema.prisma",
         ]);
         let found: Vec<(Vec<String>, String)> = discover(&p, None)
@@ -633,6 +745,9 @@ mod tests {
             (&["d/migrations"], "d/schema"),
             (&["e/migrations", "e/schema/migrations"], "e/schema"),
             (&["a/migrations"], "a/schema.prisma"),
+            // A datasource-only `schema.prisma` with models below it.
+            (&["f/prisma/migrations"], "f/prisma"),
+            (&["f/prisma/tenant/migrations"], "f/prisma/tenant"),
         ]
         .iter()
         .map(|(dirs, s)| {
