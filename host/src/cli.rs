@@ -39,9 +39,59 @@ pub enum Command {
     /// prisma migrate reset` exits 1 and says why. `--hook claude-code`
     /// answers a Claude Code PreToolUse hook event read from stdin.
     Guard(GuardArgs),
+    /// Apply the migrations to a real PostgreSQL (a throwaway server, or a
+    /// scratch database on --database-url), prove hand-written ones
+    /// re-runnable: `drift-host verify`.
+    Verify(VerifyArgs),
     /// Print the JSON schema of rules.toml (docs/rules.schema.json).
     #[command(hide = true)]
     Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Repository to verify (default: the current folder).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Configuration file (default: PATH/rules.toml, else the built-in default).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Folder of the server binaries `initdb` and `postgres` (default: PATH,
+    /// then the highest /usr/lib/postgresql/*/bin).
+    #[arg(long, value_name = "DIR", conflicts_with = "database_url")]
+    pub pg_bin: Option<PathBuf>,
+
+    /// A PostgreSQL server to create a scratch database on (dropped
+    /// afterwards; no other database is touched), instead of a throwaway
+    /// server: e.g. a CI service container.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// Accept a --database-url whose host is not this machine.
+    #[arg(long)]
+    pub allow_remote: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Make more findings fail the run: `--deny warnings`.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub deny: Option<Deny>,
+
+    /// Print findings only, without the summary line (text format).
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// When to use colours in text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    /// Print how long verification took, on stderr (for benchmarks).
+    #[arg(long, hide = true)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -35,4 +35,5 @@ pub mod setup;
 pub mod snapshot;
 pub mod sql;
 pub mod suppress;
+pub mod verify;
 pub mod wire;

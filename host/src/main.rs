@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Pin(args) => commands::pin::pin(args, &mut stdout),
         Command::Baseline(args) => commands::baseline::baseline(args, &mut stdout),
         Command::Init(args) => commands::init::init(args, &mut stdout),
+        Command::Verify(args) => commands::verify::verify(args, &mut stdout),
         Command::Guard(args) => {
             commands::guard::guard(args, &mut std::io::stdin().lock(), &mut stdout)
         }

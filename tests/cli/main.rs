@@ -19,3 +19,4 @@ mod output;
 mod repository;
 mod sandbox;
 mod sql_rules;
+mod verify;

@@ -15,6 +15,7 @@ pub mod rules;
 pub mod run;
 mod scaffold;
 pub mod schema;
+pub mod verify;
 
 use std::path::Path;
 use std::sync::Arc;

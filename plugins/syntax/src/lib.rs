@@ -24,6 +24,7 @@ pub mod paths;
 pub mod prisma;
 pub mod prisma_config;
 pub mod project;
+pub mod script;
 pub mod shell;
 pub mod sql;
 pub mod testdata;

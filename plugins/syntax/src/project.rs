@@ -487,6 +487,26 @@ pub fn run_order(paths: &[String], dirs: &[String], order: Order) -> Vec<String>
     }
 }
 
+/// Folders named `migrations` that hold SQL files and that no project
+/// claims (a repository of hand-written migrations without a Prisma
+/// schema), sorted.
+pub fn unclaimed_migration_dirs(paths: &[String], projects: &[Project]) -> Vec<String> {
+    let mut dirs: Vec<String> = Vec::new();
+    for path in paths.iter().filter(|p| p.ends_with(".sql")) {
+        let parts: Vec<&str> = path.split('/').collect();
+        let Some(at) = parts.iter().rposition(|c| *c == "migrations") else {
+            continue;
+        };
+        let dir = parts[..=at].join("/");
+        let claimed = projects.iter().any(|p| p.dirs.contains(&dir));
+        if !claimed && !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    dirs.sort();
+    dirs
+}
+
 /// True when the repository has a database for drift-host to look at: a
 /// Prisma schema, or SQL files in a `migrations` folder.
 pub fn has_database<'a>(paths: impl IntoIterator<Item = &'a str>) -> bool {

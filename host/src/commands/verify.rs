@@ -1,0 +1,67 @@
+//! `drift-host verify`: the repository's migrations applied to a real
+//! PostgreSQL (see [`crate::verify`]), reported like `run`'s findings,
+//! with `run`'s exit codes.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::{exit, use_color};
+use crate::cli::{Deny, VerifyArgs};
+use crate::diagnostic::Severity;
+use crate::output;
+use crate::setup::{load_config, resolve_root};
+use crate::snapshot::{Dialects, Filter, Snapshot, Source};
+
+pub fn verify(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<u8> {
+    let root = resolve_root(&args.path)?;
+    let config = load_config(args.config.as_deref(), &root)?;
+    let filter = Filter::new(&config.include, &config.exclude)?;
+    let mut snapshot = Snapshot::take(
+        &root,
+        &Source::WorkingTree,
+        &filter,
+        config.max_file_size,
+        &[],
+    )?;
+    snapshot.dialects = Dialects::new(&config.dialects)?;
+    let options = crate::verify::Options {
+        pg_bin: args.pg_bin.clone(),
+        database_url: args.database_url.clone(),
+        allow_remote: args.allow_remote,
+    };
+    let report = crate::verify::verify(&snapshot, &config, &options);
+    if crate::verify::server::interrupted() {
+        // The signal handler is stopping the server and exits with 130.
+        loop {
+            std::thread::park();
+        }
+    }
+    let report = report?;
+    if args.timings {
+        #[allow(clippy::print_stderr)]
+        {
+            for (phase, took) in &report.timings {
+                eprintln!("timing {phase} {:.3} ms", took.as_secs_f64() * 1e3);
+            }
+        }
+    }
+    let style = output::Style {
+        color: use_color(args.color, {
+            use std::io::IsTerminal;
+            std::io::stdout().is_terminal()
+        }),
+        quiet: args.quiet,
+        all: false,
+    };
+    output::render(args.format, &report, style, stdout)?;
+    let deny_warnings = args.deny == Some(Deny::Warnings);
+    let fails = |s: Severity| s == Severity::Error || (deny_warnings && s == Severity::Warning);
+    Ok(if !report.errors.is_empty() {
+        exit::FAILURE
+    } else if report.findings.iter().any(|f| fails(f.severity)) {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
+}

@@ -1,0 +1,269 @@
+//! Sending a migration file to PostgreSQL the way its tool does, and
+//! turning what PostgreSQL answers into positions in the file.
+//!
+//! A Prisma `migration.sql` goes as one simple-protocol script (Prisma's
+//! engine does that: one implicit transaction, so a failure undoes the whole
+//! file and a lone `CREATE INDEX CONCURRENTLY` works); a hand-written file
+//! goes either the same way (`prisma db execute --file`, a runner that
+//! wraps files in a transaction) or statement by statement in autocommit
+//! (`psql -f`), cut by [`drift_syntax::script`].
+
+use std::io::Write;
+use std::ops::Range;
+
+use drift_syntax::script::{self, Piece};
+use postgres::Client;
+use postgres::error::ErrorPosition;
+
+/// How a file is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The whole file in one simple query (one implicit transaction).
+    Script,
+    /// Each statement on its own, in autocommit, going on after a failure
+    /// (`psql -f` without `ON_ERROR_STOP`).
+    Statements,
+}
+
+/// What PostgreSQL said about a statement that failed.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// Where in the file: the error's position when PostgreSQL gave one,
+    /// else the failing statement's start.
+    pub at: usize,
+    /// The failing statement, when known.
+    pub statement: Option<Range<usize>>,
+    pub code: String,
+    pub message: String,
+    pub detail: Option<String>,
+    pub hint: Option<String>,
+    /// Not PostgreSQL's: a psql meta-command the run could not follow.
+    pub meta: Option<String>,
+}
+
+impl Failure {
+    fn from_error(text: &str, base: Range<usize>, error: &postgres::Error) -> Self {
+        let Some(db) = error.as_db_error() else {
+            return Self {
+                at: base.start,
+                statement: Some(base),
+                code: String::new(),
+                message: error.to_string(),
+                detail: None,
+                hint: None,
+                meta: None,
+            };
+        };
+        let stmt = &text[base.clone()];
+        let at = match db.position() {
+            Some(ErrorPosition::Original(position)) => char_offset(stmt, *position),
+            Some(ErrorPosition::Internal { position, query }) => stmt
+                .find(query.as_str())
+                .and_then(|start| Some(start + char_offset(&stmt[start..], *position)?)),
+            None => None,
+        }
+        .or_else(|| plpgsql_line(stmt, db.where_()))
+        .map_or(base.start, |offset| base.start + offset);
+        Self {
+            at,
+            statement: Some(base),
+            code: db.code().code().to_owned(),
+            message: db.message().to_owned(),
+            detail: db.detail().map(str::to_owned),
+            hint: db.hint().map(str::to_owned),
+            meta: None,
+        }
+    }
+
+    /// True when the failure says an object is missing: what an earlier
+    /// failure (or a missing extension) leaves behind.
+    pub fn is_missing_object(&self) -> bool {
+        matches!(
+            self.code.as_str(),
+            "42P01" | "42703" | "42704" | "42883" | "3F000" | "42P02" | "42602"
+        )
+    }
+}
+
+/// The byte offset of the 1-based character `position` of `text`.
+fn char_offset(text: &str, position: u32) -> Option<usize> {
+    let index = usize::try_from(position).ok()?.checked_sub(1)?;
+    text.char_indices().nth(index).map(|(at, _)| at)
+}
+
+/// An error inside a `DO` block or function body comes with its line in
+/// the body (`PL/pgSQL function inline_code_block line 3 at …`): the offset
+/// of that line's first character in `stmt`.
+fn plpgsql_line(stmt: &str, where_: Option<&str>) -> Option<usize> {
+    let context = where_?;
+    let line: usize = context
+        .split(" line ")
+        .nth(1)?
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()?;
+    // The body starts after the first dollar quote.
+    let open = stmt.find('$')?;
+    let close = open + 1 + stmt[open + 1..].find('$')?;
+    let body = close + 1;
+    let mut at = body;
+    for _ in 1..line {
+        at += stmt[at..].find('\n')? + 1;
+    }
+    let indent = stmt[at..].len() - stmt[at..].trim_start_matches([' ', '\t']).len();
+    Some(at + indent)
+}
+
+/// Applies `text` with `mode`; the failures, in file order.
+pub fn apply(client: &mut Client, text: &str, mode: Mode) -> Vec<Failure> {
+    let pieces = script::split(text);
+    let has_copy = pieces.iter().any(|p| matches!(p, Piece::CopyData(_)));
+    // `COPY … FROM stdin` needs the data streamed after it: only possible
+    // statement by statement.
+    if mode == Mode::Script && !has_copy {
+        return apply_script(client, text, &pieces);
+    }
+    let mut failures = Vec::new();
+    let mut pieces = pieces.into_iter().peekable();
+    while let Some(piece) = pieces.next() {
+        match piece {
+            Piece::Statement(range) => {
+                let data = match pieces.peek() {
+                    Some(Piece::CopyData(data)) => Some(data.clone()),
+                    _ => None,
+                };
+                let result = match &data {
+                    Some(data) => {
+                        pieces.next();
+                        copy_in(client, &text[range.clone()], &text[data.clone()])
+                    }
+                    None => client.batch_execute(&text[range.clone()]),
+                };
+                if let Err(error) = result {
+                    failures.push(Failure::from_error(text, range, &error));
+                }
+            }
+            Piece::Meta { range, name } => failures.push(meta_failure(range, &name)),
+            Piece::CopyData(_) => {}
+        }
+    }
+    failures
+}
+
+fn meta_failure(range: Range<usize>, name: &str) -> Failure {
+    Failure {
+        at: range.start,
+        statement: Some(range),
+        code: String::new(),
+        message: String::new(),
+        detail: None,
+        hint: None,
+        meta: Some(name.to_owned()),
+    }
+}
+
+/// Streams `COPY … FROM stdin` data (the `\.` line is psql's end marker,
+/// not data).
+fn copy_in(client: &mut Client, statement: &str, data: &str) -> Result<(), postgres::Error> {
+    let data = data
+        .strip_suffix("\\.\n")
+        .or_else(|| data.strip_suffix("\\.\r\n"))
+        .or_else(|| data.strip_suffix("\\."))
+        .unwrap_or(data);
+    let mut writer = client.copy_in(statement)?;
+    // A write error surfaces again at `finish`, with PostgreSQL's message.
+    let _ = writer.write_all(data.as_bytes());
+    writer.finish().map(drop)
+}
+
+/// The whole file in one simple query. PostgreSQL points at the failing
+/// character when it can; otherwise the failing statement is found by
+/// running the statements one by one in a transaction that is rolled back.
+fn apply_script(client: &mut Client, text: &str, pieces: &[Piece]) -> Vec<Failure> {
+    let mut failures: Vec<Failure> = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Meta { range, name } => Some(meta_failure(range.clone(), name)),
+            _ => None,
+        })
+        .collect();
+    // Meta-commands are blanked (positions kept): the server never sees
+    // them, as psql would not send them.
+    let mut sent = text.to_owned();
+    for piece in pieces {
+        if let Piece::Meta { range, .. } = piece {
+            sent.replace_range(range.clone(), &" ".repeat(range.len()));
+        }
+    }
+    let Err(error) = client.batch_execute(&sent) else {
+        return failures;
+    };
+    let whole = 0..text.len();
+    let has_position = error
+        .as_db_error()
+        .is_some_and(|db| matches!(db.position(), Some(ErrorPosition::Original(_))));
+    let mut failure = Failure::from_error(&sent, whole, &error);
+    failure.statement = None;
+    if !has_position && let Some(range) = locate(client, &sent, pieces) {
+        failure = Failure::from_error(&sent, range.clone(), &error);
+        failure.at = failure.at.max(range.start);
+    } else if let Some(range) = pieces.iter().find_map(|p| match p {
+        Piece::Statement(r) if r.contains(&failure.at) => Some(r.clone()),
+        _ => None,
+    }) {
+        failure.statement = Some(range);
+    }
+    failures.push(failure);
+    failures.sort_by_key(|f| f.at);
+    failures
+}
+
+/// The statement of `text` that fails when they run one by one inside a
+/// transaction that is then rolled back (a script that commits by itself
+/// is not replayed: its statement stays unknown).
+fn locate(client: &mut Client, text: &str, pieces: &[Piece]) -> Option<Range<usize>> {
+    let statements: Vec<&Range<usize>> = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Statement(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    let commits = statements.iter().any(|r| {
+        let head = text[(*r).clone()].trim_start().to_ascii_lowercase();
+        ["commit", "end", "rollback", "begin", "start transaction"]
+            .iter()
+            .any(|w| head.starts_with(w))
+    });
+    if commits {
+        return None;
+    }
+    client.batch_execute("BEGIN").ok()?;
+    let mut found = None;
+    for range in statements {
+        if client.batch_execute(&text[range.clone()]).is_err() {
+            found = Some(range.clone());
+            break;
+        }
+    }
+    let _ = client.batch_execute("ROLLBACK");
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions() {
+        assert_eq!(char_offset("SELECT é, x", 11), Some(11));
+        assert_eq!(char_offset("abc", 0), None);
+        let stmt = "DO $$\nBEGIN\n    PERFORM nope();\nEND $$";
+        let at = plpgsql_line(
+            stmt,
+            Some("PL/pgSQL function inline_code_block line 3 at PERFORM"),
+        );
+        assert_eq!(at.map(|a| &stmt[a..a + 7]), Some("PERFORM"));
+    }
+}

@@ -1,0 +1,873 @@
+//! `drift-host verify`: the migrations applied to a real PostgreSQL, as
+//! their tools apply them, and each hand-written file proven re-runnable.
+//!
+//! The static rules approximate what PostgreSQL would say; this asks it.
+//! For every project (a schema and its migrations folders, as the rules
+//! discover them) a scratch database is created on a throwaway server
+//! ([`server`]) or on the server of `--database-url`, Prisma's
+//! `migrations.initShadowDb` runs first, then every migration in the order
+//! schema-drift replays them ([`apply`]). A failing statement is a finding
+//! at its file, line and column, with PostgreSQL's SQLSTATE, message,
+//! detail and hint; later migrations still run, and a failure that only
+//! follows from an earlier one (a table that was never created) says so.
+//!
+//! Each hand-written file runs a second time right after its first run, on
+//! a copy of the database (`CREATE DATABASE … TEMPLATE`): a statement that
+//! fails, or a change of the catalog or of a table's row count
+//! ([`state`]), means the file is not safe to re-run. Then the whole
+//! hand-written sequence runs again on a copy of the final database, as
+//! teams do when they re-apply their manual files.
+//!
+//! Findings are the `verify` rule's, rendered by the same outputs as
+//! `run`'s. Every scratch database is dropped and the throwaway server
+//! stopped, whatever happens.
+
+pub mod apply;
+pub mod server;
+pub mod state;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use drift_syntax::dialect;
+use drift_syntax::project::{self, Order};
+use drift_syntax::text::LineIndex;
+
+use crate::config::Config;
+use crate::diagnostic::{CheckMeta, Finding, RuleMeta, Severity, Span};
+use crate::engine::Report;
+use crate::snapshot::{Content, Snapshot};
+use apply::{Failure, Mode};
+
+/// The rule id of verify's findings.
+pub const RULE: &str = "verify";
+
+/// verify's checks: id, severity, summary.
+pub const CHECKS: &[(&str, Severity, &str)] = &[
+    (
+        "apply-failed",
+        Severity::Error,
+        "PostgreSQL rejects a migration statement",
+    ),
+    (
+        "after-failure",
+        Severity::Warning,
+        "a statement fails because an earlier one did",
+    ),
+    (
+        "missing-extension",
+        Severity::Error,
+        "a migration needs an extension the server does not have",
+    ),
+    (
+        "not-rerunnable",
+        Severity::Error,
+        "a hand-written migration fails or changes the database when run again",
+    ),
+    (
+        "rerun-sequence",
+        Severity::Warning,
+        "re-running the hand-written migrations on the final database fails or changes it",
+    ),
+    (
+        "psql-meta-command",
+        Severity::Warning,
+        "a psql meta-command verify does not run",
+    ),
+    (
+        "init-shadow-db-failed",
+        Severity::Error,
+        "the config's migrations.initShadowDb SQL fails",
+    ),
+];
+
+/// verify's metadata, for SARIF's rule list and `explain`.
+pub fn meta() -> RuleMeta {
+    RuleMeta {
+        id: RULE.to_owned(),
+        summary: "The migrations apply on a real PostgreSQL and hand-written ones re-run safely"
+            .to_owned(),
+        default_severity: Severity::Error,
+        include: Vec::new(),
+        checks: CHECKS
+            .iter()
+            .map(|(id, severity, summary)| CheckMeta {
+                id: (*id).to_owned(),
+                summary: (*summary).to_owned(),
+                default_severity: *severity,
+                history: false,
+            })
+            .collect(),
+        per_file: false,
+        sql: false,
+    }
+}
+
+/// Where the databases come from.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The folder of `initdb` and `postgres`.
+    pub pg_bin: Option<PathBuf>,
+    /// A server to create scratch databases on, instead of a throwaway one.
+    pub database_url: Option<String>,
+    /// Accept a `database_url` whose host is not this machine.
+    pub allow_remote: bool,
+}
+
+/// Why verify could not start: no server and no URL (exit 2 with the two
+/// ways to fix it).
+#[derive(Debug)]
+pub struct NoServer(pub String);
+
+impl std::fmt::Display for NoServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}\n  = help: install PostgreSQL's server (Debian/Ubuntu: `apt-get install -y \
+             --no-install-recommends postgresql-15`) or name its folder with `--pg-bin DIR`\n  \
+             = help: or give a server to create a scratch database on: `--database-url \
+             postgresql://user:password@localhost:5432/postgres`",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for NoServer {}
+
+/// The server scratch databases are created on.
+enum Target {
+    Throwaway(server::Server),
+    Url(Box<postgres::Config>),
+}
+
+impl Target {
+    fn open(options: &Options) -> Result<Self> {
+        if let Some(url) = &options.database_url {
+            let config: postgres::Config = url
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--database-url is not a PostgreSQL URL: {e}"))?;
+            let remote: Vec<String> = config
+                .get_hosts()
+                .iter()
+                .filter_map(|h| match h {
+                    postgres::config::Host::Tcp(name) => {
+                        (!matches!(name.as_str(), "localhost" | "127.0.0.1" | "::1"))
+                            .then(|| name.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            if !remote.is_empty() && !options.allow_remote {
+                bail!(
+                    "--database-url points at {}, which is not this machine: verify creates and \
+                     drops databases there; add --allow-remote if that server is meant for it",
+                    remote.join(", ")
+                );
+            }
+            return Ok(Target::Url(Box::new(config)));
+        }
+        let binaries = server::find_binaries(options.pg_bin.as_deref()).map_err(NoServer)?;
+        Ok(Target::Throwaway(server::Server::start(&binaries)?))
+    }
+
+    fn config(&self, db: Option<&str>) -> postgres::Config {
+        match self {
+            Target::Throwaway(server) => server.config(db.unwrap_or("postgres")),
+            Target::Url(config) => {
+                let mut config = (**config).clone();
+                if let Some(db) = db {
+                    config.dbname(db);
+                }
+                config
+            }
+        }
+    }
+
+    fn connect(&self, db: Option<&str>) -> Result<postgres::Client> {
+        let config = self.config(db);
+        config
+            .connect(postgres::NoTls)
+            .with_context(|| format!("cannot connect to {}", self.describe(db)))
+    }
+
+    fn describe(&self, db: Option<&str>) -> String {
+        match self {
+            Target::Throwaway(server) => format!(
+                "the throwaway server in {} (database {})",
+                server.dir.display(),
+                db.unwrap_or("postgres")
+            ),
+            Target::Url(config) => format!(
+                "database {} of --database-url",
+                db.or(config.get_dbname()).unwrap_or("postgres")
+            ),
+        }
+    }
+}
+
+/// Scratch databases: created on the target, all dropped on drop.
+struct Scratch<'t> {
+    target: &'t Target,
+    admin: postgres::Client,
+    live: Vec<String>,
+    next: usize,
+}
+
+impl<'t> Scratch<'t> {
+    fn new(target: &'t Target) -> Result<Self> {
+        Ok(Self {
+            admin: target.connect(None)?,
+            target,
+            live: Vec::new(),
+            next: 0,
+        })
+    }
+
+    /// A new database, empty or a copy of `template` (which must have no
+    /// connections).
+    fn create(&mut self, template: Option<&str>) -> Result<String> {
+        let name = format!("drift_verify_{}_{}", std::process::id(), self.next);
+        self.next += 1;
+        let template = template.unwrap_or("template0");
+        self.admin
+            .batch_execute(&format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" ENCODING 'UTF8' \
+                 LC_COLLATE 'C' LC_CTYPE 'C'"
+            ))
+            .with_context(|| {
+                format!(
+                    "cannot create a scratch database on {}",
+                    self.target.describe(None)
+                )
+            })?;
+        self.live.push(name.clone());
+        Ok(name)
+    }
+
+    fn drop_db(&mut self, name: &str) {
+        let _ = self
+            .admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        self.live.retain(|n| n != name);
+    }
+}
+
+impl Drop for Scratch<'_> {
+    fn drop(&mut self) {
+        for name in std::mem::take(&mut self.live) {
+            let _ = self
+                .admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        }
+    }
+}
+
+/// Verifies every project of `snapshot`.
+pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result<Report> {
+    let started = std::time::Instant::now();
+    let target = Target::open(options)?;
+    let version = match &target {
+        Target::Throwaway(server) => format!("PostgreSQL {} (throwaway server)", server.version),
+        Target::Url(_) => "the server of --database-url".to_owned(),
+    };
+    let mut scratch = Scratch::new(&target)?;
+    let server_version = scratch
+        .admin
+        .simple_query("SHOW server_version")
+        .ok()
+        .and_then(|m| {
+            m.into_iter().find_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
+                _ => None,
+            })
+        })
+        .unwrap_or_default();
+    #[allow(clippy::print_stderr)]
+    {
+        match &target {
+            Target::Throwaway(_) => eprintln!("drift-host verify: {version}"),
+            Target::Url(_) => {
+                eprintln!("drift-host verify: PostgreSQL {server_version} ({version})")
+            }
+        }
+    }
+    let settings = Settings::of(config);
+    let mut run = Run {
+        snapshot,
+        findings: Vec::new(),
+        sources: HashMap::new(),
+        files: 0,
+        rerun_seen: Default::default(),
+        rerun_changes: Default::default(),
+    };
+    let mut projects = snapshot.projects().to_vec();
+    for dir in project::unclaimed_migration_dirs(&snapshot.paths, &projects) {
+        projects.push(project::Project {
+            schema: None,
+            dirs: vec![dir],
+            configured: false,
+            config: None,
+        });
+    }
+    for project in &projects {
+        if !is_postgres(snapshot, project) {
+            continue;
+        }
+        let migrations = project::run_order(&snapshot.paths, &project.dirs, settings.order);
+        if migrations.is_empty() {
+            continue;
+        }
+        run.project(&target, &mut scratch, project, &migrations, &settings)?;
+    }
+    drop(scratch);
+    drop(target);
+    let mut report = Report {
+        findings: run.findings,
+        sources: run.sources,
+        files_checked: run.files,
+        rules_run: 1,
+        rules: vec![meta()],
+        ..Report::default()
+    };
+    crate::diagnostic::sort_findings(&mut report.findings);
+    report.timings = vec![("verify", started.elapsed())];
+    Ok(report)
+}
+
+/// What the configuration says about how migrations run.
+struct Settings {
+    order: Order,
+    handwritten: Mode,
+}
+
+impl Settings {
+    /// The order schema-drift replays in (`[rules.schema-drift] order`) and
+    /// how hand-written files run (`[rules.idempotency] transactional`: a
+    /// runner that wraps each file in a transaction sends it whole).
+    fn of(config: &Config) -> Self {
+        let option = |rule: &str, key: &str| config.rule(rule).options.get(key).cloned();
+        let order = match option("schema-drift", "order")
+            .as_ref()
+            .and_then(|v| v.as_str())
+        {
+            Some("handwritten-first") => Order::HandwrittenFirst,
+            _ => Order::PrismaFirst,
+        };
+        let handwritten = match option("idempotency", "transactional").and_then(|v| v.as_bool()) {
+            Some(true) => Mode::Script,
+            _ => Mode::Statements,
+        };
+        Self { order, handwritten }
+    }
+}
+
+/// Only PostgreSQL projects are applied (a schema without a provider, or
+/// migrations without a schema, count as PostgreSQL).
+fn is_postgres(snapshot: &Snapshot, project: &project::Project) -> bool {
+    let Some(schema) = &project.schema else {
+        return true;
+    };
+    let texts = snapshot.read(&schema.files);
+    schema
+        .files
+        .iter()
+        .all(|f| match texts.get(f).map(|c| c.as_ref()) {
+            Some(Content::Text(text)) => dialect::datasource_provider(text)
+                .is_none_or(|p| dialect::provider_engine(&p) == Some(dialect::Engine::PostgreSql)),
+            _ => true,
+        })
+}
+
+struct Run<'s> {
+    snapshot: &'s Snapshot,
+    findings: Vec<Finding>,
+    sources: HashMap<String, Arc<Content>>,
+    files: usize,
+    /// Failures and changes the files' own second runs reported, which the
+    /// sequence's re-run does not repeat.
+    rerun_seen: std::collections::HashSet<(String, usize)>,
+    rerun_changes: std::collections::HashSet<String>,
+}
+
+/// A failure on the way, for later failures to point at.
+#[derive(Debug, Clone)]
+struct Earlier {
+    path: String,
+    line: u32,
+    /// The failed statement, lower-cased: what it would have created.
+    statement: String,
+    /// The missing extension this failure comes from: its own
+    /// `CREATE EXTENSION`, or the one an earlier failure it follows from
+    /// could not create. With the extension finding's line.
+    extension: Option<(String, String, u32)>,
+}
+
+/// The object a "does not exist" failure names: the first quoted name
+/// (`relation "x"`, `type "geometry"`), or a function's name.
+fn missing_name(message: &str) -> Option<String> {
+    if let Some(start) = message.find('"') {
+        let rest = &message[start + 1..];
+        return rest.find('"').map(|end| rest[..end].to_lowercase());
+    }
+    let rest = message.strip_prefix("function ")?;
+    let name = rest.split('(').next()?;
+    Some(name.rsplit('.').next().unwrap_or(name).to_lowercase())
+}
+
+/// The earlier failure `failure` (in `path`) follows from: the latest
+/// failed statement that mentions the missing object, or a missing
+/// extension earlier in the same file.
+fn cause<'e>(earlier: &'e [Earlier], path: &str, failure: &Failure) -> Option<&'e Earlier> {
+    if !failure.is_missing_object() {
+        return None;
+    }
+    let name = missing_name(&failure.message);
+    earlier.iter().rev().find(|e| {
+        let same_file_extension = e.path == path && e.extension.is_some();
+        let mentions = name
+            .as_ref()
+            .is_some_and(|n| e.statement.contains(n.as_str()));
+        same_file_extension || mentions
+    })
+}
+
+impl Run<'_> {
+    fn project(
+        &mut self,
+        target: &Target,
+        scratch: &mut Scratch<'_>,
+        project: &project::Project,
+        migrations: &[String],
+        settings: &Settings,
+    ) -> Result<()> {
+        let db = scratch.create(None)?;
+        let mut client = target.connect(Some(&db))?;
+        if let Some(config) = &project.config
+            && let Some(sql) = &config.init_shadow_db
+            && let Err(error) = client.batch_execute(sql)
+        {
+            let failure = Failure {
+                at: 0,
+                statement: None,
+                code: error
+                    .as_db_error()
+                    .map(|d| d.code().code().to_owned())
+                    .unwrap_or_default(),
+                message: error
+                    .as_db_error()
+                    .map_or_else(|| error.to_string(), |d| d.message().to_owned()),
+                detail: None,
+                hint: None,
+                meta: None,
+            };
+            self.findings.push(Finding {
+                rule: RULE.to_owned(),
+                check: "init-shadow-db-failed".to_owned(),
+                severity: Severity::Error,
+                path: config.path.clone(),
+                span: None,
+                message: format!("`migrations.initShadowDb` fails: {}", describe(&failure)),
+                help: Some(
+                    "fix the SQL: Prisma runs it on the shadow database before every replay"
+                        .to_owned(),
+                ),
+            });
+        }
+        let texts = self.snapshot.read(migrations);
+        let mut earlier: Vec<Earlier> = Vec::new();
+        let mut handwritten: Vec<(String, Arc<Content>)> = Vec::new();
+        // Extension failures and the failures they explain, counted.
+        let mut explained: BTreeMap<String, usize> = BTreeMap::new();
+        for path in migrations {
+            let Some(content) = texts.get(path).cloned() else {
+                continue;
+            };
+            let Content::Text(full) = content.as_ref() else {
+                continue;
+            };
+            // Another engine's file is not PostgreSQL's to run, and a goose
+            // or dbmate file's down section does not run forward.
+            let engine = self.snapshot.dialects.of(path);
+            if dialect::engine_of(path, full, engine) != dialect::Engine::PostgreSql {
+                continue;
+            }
+            let text = full.get(..dialect::forward_end(full)).unwrap_or(full);
+            self.files += 1;
+            let is_prisma = project
+                .dirs
+                .iter()
+                .any(|d| drift_syntax::paths::parent(drift_syntax::paths::parent(path)) == d);
+            let mode = if is_prisma {
+                Mode::Script
+            } else {
+                settings.handwritten
+            };
+            let failures = apply::apply(&mut client, text, mode);
+            let index = LineIndex::new(text);
+            let first_run_clean = failures.iter().all(|f| f.meta.is_some());
+            // The sequence's re-run does not repeat what failed the first time.
+            self.rerun_seen
+                .extend(failures.iter().map(|f| (path.clone(), f.at)));
+            for failure in &failures {
+                let line = index.position(text, failure.at).0;
+                let cause = cause(&earlier, path, failure).cloned();
+                let own = missing_extension(text, failure).map(|e| (e, path.clone(), line));
+                let extension = own.or_else(|| cause.as_ref().and_then(|c| c.extension.clone()));
+                let finding = self.failure_finding(
+                    path,
+                    text,
+                    &index,
+                    failure,
+                    cause.as_ref(),
+                    &mut explained,
+                );
+                if let Some(finding) = finding {
+                    self.findings.push(finding);
+                }
+                if failure.meta.is_none() {
+                    earlier.push(Earlier {
+                        path: path.clone(),
+                        line,
+                        statement: failure
+                            .statement
+                            .clone()
+                            .and_then(|r| text.get(r))
+                            .unwrap_or_default()
+                            .to_lowercase(),
+                        extension,
+                    });
+                }
+            }
+            if !failures.is_empty() {
+                self.sources.insert(path.clone(), content.clone());
+            }
+            if !is_prisma {
+                if first_run_clean {
+                    drop(client);
+                    self.rerun(target, scratch, &db, path, text, mode)?;
+                    client = target.connect(Some(&db))?;
+                }
+                handwritten.push((path.clone(), content.clone()));
+            }
+        }
+        drop(client);
+        self.extension_counts(&explained);
+        if !handwritten.is_empty() {
+            self.rerun_sequence(target, scratch, &db, &handwritten, settings.handwritten)?;
+        }
+        scratch.drop_db(&db);
+        Ok(())
+    }
+
+    /// The finding for one failure, or `None` when a missing extension
+    /// already explains it (counted in `explained`).
+    fn failure_finding(
+        &mut self,
+        path: &str,
+        text: &str,
+        index: &LineIndex,
+        failure: &Failure,
+        cause: Option<&Earlier>,
+        explained: &mut BTreeMap<String, usize>,
+    ) -> Option<Finding> {
+        let span = span_at(text, index, failure.at);
+        if let Some(name) = &failure.meta {
+            return Some(Finding {
+                rule: RULE.to_owned(),
+                check: "psql-meta-command".to_owned(),
+                severity: Severity::Warning,
+                path: path.to_owned(),
+                span: Some(span),
+                message: format!("`\\{name}` is a psql meta-command: verify does not run it, so the file was applied without it"),
+                help: Some("write it as SQL if the migration needs it, or run the file with psql and suppress this with a drift-ignore comment".to_owned()),
+            });
+        }
+        if let Some(extension) = missing_extension(text, failure) {
+            let image = match extension.as_str() {
+                "vector" => " (e.g. a `pgvector/pgvector:pg15` service container)",
+                "postgis" | "postgis_topology" => {
+                    " (e.g. a `postgis/postgis:15-3.4` service container)"
+                }
+                "timescaledb" => " (e.g. a `timescale/timescaledb:latest-pg15` service container)",
+                _ => "",
+            };
+            return Some(Finding {
+                rule: RULE.to_owned(),
+                check: "missing-extension".to_owned(),
+                severity: Severity::Error,
+                path: path.to_owned(),
+                span: Some(span),
+                message: format!(
+                    "the server has no extension `{extension}`: {}",
+                    describe(failure)
+                ),
+                help: Some(format!(
+                    "run verify against a server that has it: `--database-url postgresql://…`{image}, or install it where `--pg-bin` points; what fails for want of `{extension}` is not reported separately"
+                )),
+            });
+        }
+        if let Some(cause) = cause {
+            if let Some((extension, at, line)) = &cause.extension {
+                *explained
+                    .entry(format!("{at}\0{line}\0{extension}"))
+                    .or_default() += 1;
+                return None;
+            }
+            return Some(Finding {
+                rule: RULE.to_owned(),
+                check: "after-failure".to_owned(),
+                severity: Severity::Warning,
+                path: path.to_owned(),
+                span: Some(span),
+                message: format!(
+                    "{} — the failed statement at {}:{} would have created it",
+                    describe(failure),
+                    cause.path,
+                    cause.line
+                ),
+                help: Some("fix the earlier failure first; this one goes with it".to_owned()),
+            });
+        }
+        Some(Finding {
+            rule: RULE.to_owned(),
+            check: "apply-failed".to_owned(),
+            severity: Severity::Error,
+            path: path.to_owned(),
+            span: Some(span),
+            message: format!("PostgreSQL rejects this migration: {}", describe(failure)),
+            help: help_of(failure),
+        })
+    }
+
+    /// Adds to each missing-extension finding how many later failures it
+    /// explains.
+    fn extension_counts(&mut self, explained: &BTreeMap<String, usize>) {
+        for (key, count) in explained {
+            let mut parts = key.split('\0');
+            let (Some(path), Some(line)) = (
+                parts.next(),
+                parts.next().and_then(|l| l.parse::<u32>().ok()),
+            ) else {
+                continue;
+            };
+            if let Some(finding) = self.findings.iter_mut().find(|f| {
+                f.check == "missing-extension"
+                    && f.path == path
+                    && f.span.is_some_and(|s| s.line == line)
+            }) {
+                finding.message.push_str(&format!(
+                    " ({count} later statement{} failed without it)",
+                    if *count == 1 { "" } else { "s" }
+                ));
+            }
+        }
+    }
+
+    /// Runs hand-written `path` a second time on a copy of `db`.
+    fn rerun(
+        &mut self,
+        target: &Target,
+        scratch: &mut Scratch<'_>,
+        db: &str,
+        path: &str,
+        text: &str,
+        mode: Mode,
+    ) -> Result<()> {
+        let copy = scratch.create(Some(db))?;
+        let mut client = target.connect(Some(&copy))?;
+        let before = state::State::read(&mut client).context("reading the database's catalog")?;
+        let failures: Vec<Failure> = apply::apply(&mut client, text, mode)
+            .into_iter()
+            .filter(|f| f.meta.is_none())
+            .collect();
+        let after = state::State::read(&mut client).context("reading the database's catalog")?;
+        drop(client);
+        scratch.drop_db(&copy);
+        let index = LineIndex::new(text);
+        for failure in &failures {
+            self.findings.push(Finding {
+                rule: RULE.to_owned(),
+                check: "not-rerunnable".to_owned(),
+                severity: Severity::Error,
+                path: path.to_owned(),
+                span: Some(span_at(text, &index, failure.at)),
+                message: format!("run a second time, this statement fails: {}", describe(failure)),
+                help: Some("guard it so a second run does nothing: `IF NOT EXISTS`/`IF EXISTS`, `ON CONFLICT DO NOTHING`, `CREATE OR REPLACE`, or a `DO` block that checks the catalog".to_owned()),
+            });
+        }
+        let changes = before.changes(&after);
+        self.rerun_seen
+            .extend(failures.iter().map(|f| (path.to_owned(), f.at)));
+        self.rerun_changes.extend(changes.iter().cloned());
+        if !changes.is_empty() {
+            self.findings.push(Finding {
+                rule: RULE.to_owned(),
+                check: "not-rerunnable".to_owned(),
+                severity: Severity::Error,
+                path: path.to_owned(),
+                span: None,
+                message: format!(
+                    "run a second time, the file changes the database again: {}",
+                    summarize(&changes)
+                ),
+                help: Some("make every statement a no-op when its work is done: `ON CONFLICT DO NOTHING` for inserts, a `WHERE` that skips rows already updated".to_owned()),
+            });
+        }
+        if !failures.is_empty() || !changes.is_empty() {
+            self.sources
+                .entry(path.to_owned())
+                .or_insert_with(|| Arc::new(Content::Text(Arc::new(text.to_owned()))));
+        }
+        Ok(())
+    }
+
+    /// Runs every hand-written file again, in order, on a copy of the
+    /// final database.
+    fn rerun_sequence(
+        &mut self,
+        target: &Target,
+        scratch: &mut Scratch<'_>,
+        db: &str,
+        files: &[(String, Arc<Content>)],
+        mode: Mode,
+    ) -> Result<()> {
+        let copy = scratch.create(Some(db))?;
+        let mut client = target.connect(Some(&copy))?;
+        let before = state::State::read(&mut client).context("reading the database's catalog")?;
+        for (path, content) in files {
+            let Content::Text(text) = content.as_ref() else {
+                continue;
+            };
+            let index = LineIndex::new(text);
+            // What the file's own second run already reported is not
+            // reported again.
+            let failures = apply::apply(&mut client, text, mode);
+            let new = failures
+                .iter()
+                .filter(|f| f.meta.is_none() && !self.rerun_seen.contains(&(path.clone(), f.at)));
+            for failure in new {
+                self.findings.push(Finding {
+                    rule: RULE.to_owned(),
+                    check: "rerun-sequence".to_owned(),
+                    severity: Severity::Warning,
+                    path: path.clone(),
+                    span: Some(span_at(text, &index, failure.at)),
+                    message: format!(
+                        "re-applying the hand-written migrations on the final database, this statement fails: {}",
+                        describe(failure)
+                    ),
+                    help: Some("a later migration changed what this one expects; guard it on the state it needs, or stop re-applying applied files".to_owned()),
+                });
+                self.sources
+                    .entry(path.clone())
+                    .or_insert_with(|| content.clone());
+            }
+        }
+        let after = state::State::read(&mut client).context("reading the database's catalog")?;
+        drop(client);
+        scratch.drop_db(&copy);
+        let changes: Vec<String> = before
+            .changes(&after)
+            .into_iter()
+            .filter(|c| !self.rerun_changes.contains(c))
+            .collect();
+        if let (false, Some((first, _))) = (changes.is_empty(), files.first()) {
+            self.findings.push(Finding {
+                rule: RULE.to_owned(),
+                check: "rerun-sequence".to_owned(),
+                severity: Severity::Warning,
+                path: first.clone(),
+                span: None,
+                message: format!(
+                    "re-applying the {} hand-written migrations on the final database changes it: {}",
+                    files.len(),
+                    summarize(&changes)
+                ),
+                help: Some("each file must leave a database it already migrated as it is".to_owned()),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The extension a failed `CREATE EXTENSION` statement names.
+fn missing_extension(text: &str, failure: &Failure) -> Option<String> {
+    let statement = &text[failure.statement.clone()?];
+    let words: Vec<String> = statement
+        .split_whitespace()
+        .take(6)
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    if words.first().map(String::as_str) != Some("create")
+        || words.get(1).map(String::as_str) != Some("extension")
+    {
+        return None;
+    }
+    // PostgreSQL 15: "could not open extension control file"; 16+:
+    // "extension … is not available".
+    let unavailable = failure.code == "58P01" || failure.code == "0A000";
+    if !unavailable {
+        return None;
+    }
+    let name = words
+        .iter()
+        .skip(2)
+        .find(|w| !matches!(w.as_str(), "if" | "not" | "exists"))?;
+    Some(name.trim_matches(|c| c == '"' || c == ';').to_owned())
+}
+
+/// `message (SQLSTATE code)`.
+fn describe(failure: &Failure) -> String {
+    if failure.code.is_empty() {
+        failure.message.clone()
+    } else {
+        format!("{} (SQLSTATE {})", failure.message, failure.code)
+    }
+}
+
+/// PostgreSQL's detail and hint as the finding's help, and the fix of
+/// failures Prisma's generated SQL is known for.
+fn help_of(failure: &Failure) -> Option<String> {
+    let mut lines = Vec::new();
+    if failure.code == "42804" && failure.message.starts_with("default for column") {
+        lines.push(
+            "PostgreSQL cannot convert the column's default to the new type: drop the default \
+             first (`ALTER COLUMN … DROP DEFAULT`), change the type, then set the default \
+             again (`ALTER COLUMN … SET DEFAULT …`)"
+                .to_owned(),
+        );
+    }
+    if let Some(detail) = &failure.detail {
+        lines.push(format!("PostgreSQL: {detail}"));
+    }
+    if let Some(hint) = &failure.hint {
+        lines.push(format!("hint: {hint}"));
+    }
+    if lines.is_empty() {
+        lines.push("fix the migration so it applies on an empty database, in order".to_owned());
+    }
+    Some(lines.join("\n"))
+}
+
+/// The first few changes, and how many more.
+fn summarize(changes: &[String]) -> String {
+    let shown: Vec<&str> = changes.iter().take(3).map(String::as_str).collect();
+    let more = changes.len().saturating_sub(shown.len());
+    if more == 0 {
+        shown.join("; ")
+    } else {
+        format!("{}; and {more} more", shown.join("; "))
+    }
+}
+
+/// A span from `at` to the end of its word.
+fn span_at(text: &str, index: &LineIndex, at: usize) -> Span {
+    let at = at.min(text.len());
+    let end = text[at..]
+        .find(|c: char| c.is_whitespace() || c == ';' || c == '(' || c == ',')
+        .map_or(text.len(), |n| at + n)
+        .max((at + 1).min(text.len()));
+    index.span(text, at..end)
+}

@@ -1,0 +1,263 @@
+//! `drift-host verify` against a real PostgreSQL: a throwaway server, or a
+//! scratch database on a server given by URL. These tests need the server
+//! binaries; without them they skip with one line, and with
+//! `DRIFT_REQUIRE_POSTGRES` set (CI) they fail instead.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::{Repo, run_with_env};
+
+/// Set by `.ci/run`: a missing PostgreSQL fails the tests instead of
+/// skipping them.
+const REQUIRE: &str = "DRIFT_REQUIRE_POSTGRES";
+
+/// The server binaries, or `None` after one line saying the test skipped.
+fn postgres() -> Option<drift_host::verify::server::Binaries> {
+    match drift_host::verify::server::find_binaries(None) {
+        Ok(found) => Some(found),
+        Err(why) => {
+            assert!(
+                std::env::var_os(REQUIRE).is_none_or(|v| v.is_empty()),
+                "{REQUIRE} is set but {why}"
+            );
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: needs PostgreSQL's server binaries ({why}; {REQUIRE}=1 makes them mandatory)"
+            );
+            None
+        }
+    }
+}
+
+/// A folder for verify's temporary folders, to see that nothing is left.
+fn tmp_parent() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("dv")
+        .tempdir_in("/tmp")
+        .expect("tempdir")
+}
+
+/// Processes whose command line mentions `needle`.
+fn processes_mentioning(needle: &Path) -> Vec<String> {
+    let needle = needle.to_string_lossy().into_owned();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(&needle) {
+            found.push(format!(
+                "{}: {cmdline}",
+                entry.file_name().to_string_lossy()
+            ));
+        }
+    }
+    found
+}
+
+#[test]
+fn failures_reruns_and_extensions_are_found_where_they_are() {
+    if postgres().is_none() {
+        return;
+    }
+    let repo = Repo::fixture("verify-basic");
+    let parent = tmp_parent();
+    let run = run_with_env(
+        repo.path(),
+        &["verify", "--format", "text"],
+        &[("DRIFT_VERIFY_TMPDIR", &parent.path().to_string_lossy())],
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.starts_with("drift-host verify: PostgreSQL "),
+        "{run:?}"
+    );
+    insta::assert_snapshot!(run.stdout);
+    // Stopped and removed.
+    assert_eq!(std::fs::read_dir(parent.path()).expect("read").count(), 0);
+    assert!(processes_mentioning(parent.path()).is_empty());
+
+    // JSON: every finding is verify's, at a line, with the rule's metadata.
+    let run = run_with_env(
+        repo.path(),
+        &["verify", "--format", "json"],
+        &[("DRIFT_VERIFY_TMPDIR", &parent.path().to_string_lossy())],
+    );
+    let checks = run.checks();
+    assert!(
+        checks.iter().all(|c| c.starts_with("verify/")),
+        "{checks:?}"
+    );
+    assert!(checks.contains(&"verify/missing-extension".to_owned()));
+}
+
+/// Ctrl-C and SIGTERM in the middle of a migration: the server is stopped
+/// and its folder removed before drift-host exits.
+#[test]
+fn signals_stop_the_server_and_remove_its_folder() {
+    if postgres().is_none() {
+        return;
+    }
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let repo = Repo::new();
+        repo.write(
+            "migrations/01_slow.sql",
+            "CREATE TABLE IF NOT EXISTS t (id int);\nSELECT pg_sleep(60);\n",
+        );
+        let parent = tmp_parent();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_drift-host"))
+            .current_dir(repo.path())
+            .args(["verify"])
+            .env("DRIFT_VERIFY_TMPDIR", parent.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("drift-host starts");
+        // Wait until the slow statement runs.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let running = processes_mentioning(parent.path())
+                .iter()
+                .any(|p| p.contains("postgres"));
+            let slow = running && sleeping_backend(parent.path());
+            if slow {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server never ran the migration"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        #[allow(unsafe_code)]
+        // SAFETY: kill(2) on the child this test started.
+        unsafe {
+            libc::kill(i32::try_from(child.id()).expect("pid"), signal);
+        }
+        let status = wait_timeout(&mut child, Duration::from_secs(30));
+        assert_eq!(status, Some(130), "signal {signal}");
+        assert_eq!(
+            std::fs::read_dir(parent.path()).expect("read").count(),
+            0,
+            "signal {signal}: the folder is left"
+        );
+        let left = processes_mentioning(parent.path());
+        assert!(left.is_empty(), "signal {signal}: {left:?}");
+    }
+}
+
+/// True when a backend of the server under `parent` is in `pg_sleep`.
+fn sleeping_backend(parent: &Path) -> bool {
+    let Ok(mut dirs) = std::fs::read_dir(parent) else {
+        return false;
+    };
+    let Some(Ok(dir)) = dirs.next() else {
+        return false;
+    };
+    let Ok(mut client) = postgres::Config::new()
+        .host_path(dir.path())
+        .user("postgres")
+        .dbname("postgres")
+        .connect(postgres::NoTls)
+    else {
+        return false;
+    };
+    client
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .map(|row| row.get::<_, i64>(0) > 0)
+        .unwrap_or(false)
+}
+
+fn wait_timeout(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    None
+}
+
+/// With `--database-url`, one scratch database is created and dropped;
+/// the server's other databases are untouched.
+#[test]
+fn a_database_url_gets_a_scratch_database_and_nothing_else() {
+    let Some(binaries) = postgres() else {
+        return;
+    };
+    let server = drift_host::verify::server::Server::start(&binaries).expect("server");
+    let mut admin = server.connect("postgres").expect("connect");
+    admin
+        .batch_execute("CREATE DATABASE keep; ")
+        .expect("create keep");
+    let mut keep = server.connect("keep").expect("connect keep");
+    keep.batch_execute("CREATE TABLE precious (id int); INSERT INTO precious VALUES (1);")
+        .expect("seed");
+    drop(keep);
+    let repo = Repo::new();
+    repo.write(
+        "db/migrations/01_init.sql",
+        "CREATE TABLE IF NOT EXISTS precious (id int);\nINSERT INTO precious VALUES (2);\n",
+    );
+    let url = format!(
+        "postgresql://postgres@localhost/keep?host={}",
+        server.dir.display()
+    );
+    let run = crate::harness::run_in(repo.path(), &["verify", "--database-url", &url]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("verify/not-rerunnable"), "{run:?}");
+    let databases: Vec<String> = admin
+        .query("SELECT datname FROM pg_database ORDER BY 1", &[])
+        .expect("list")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(databases, ["keep", "postgres", "template0", "template1"]);
+    let mut keep = server.connect("keep").expect("connect keep");
+    let rows: i64 = keep
+        .query_one("SELECT count(*) FROM precious", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(rows, 1);
+}
+
+#[test]
+fn no_server_and_remote_urls_are_refused_with_the_fix() {
+    let repo = Repo::new();
+    repo.write("migrations/01_init.sql", "CREATE TABLE t (id int);\n");
+    let empty = tmp_parent();
+    let run = crate::harness::run_in(
+        repo.path(),
+        &["verify", "--pg-bin", &empty.path().to_string_lossy()],
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("no `initdb` and `postgres` there"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("apt-get install"), "{run:?}");
+    assert!(run.stderr.contains("--database-url"), "{run:?}");
+    let run = crate::harness::run_in(
+        repo.path(),
+        &[
+            "verify",
+            "--database-url",
+            "postgresql://u:p@db.example.com/app",
+        ],
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("db.example.com, which is not this machine"),
+        "{run:?}"
+    );
+}
