@@ -73,6 +73,12 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub allow_remote: bool,
 
+    /// Replay the migrations of REF's merge-base with HEAD first, as they
+    /// were deployed, then HEAD's new ones, and report only what they
+    /// introduce (e.g. origin/main in CI).
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

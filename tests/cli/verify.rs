@@ -261,3 +261,65 @@ fn no_server_and_remote_urls_are_refused_with_the_fix() {
         "{run:?}"
     );
 }
+
+/// `--base`: the base's migrations are replayed first, as deployed (an
+/// applied file the change edits runs as the base has it), then the
+/// change's new ones; only what they introduce fails the run.
+#[test]
+fn base_replays_what_is_deployed_and_reports_what_the_change_adds() {
+    if postgres().is_none() {
+        return;
+    }
+    let repo = Repo::new();
+    repo.write(
+        "db/migrations/01_init.sql",
+        "CREATE TABLE IF NOT EXISTS account (id int PRIMARY KEY, email text);\n",
+    );
+    // Already broken on main: pre-existing, never the change's fault.
+    repo.write(
+        "db/migrations/02_seed.sql",
+        "INSERT INTO account VALUES (1, 'a@example.com');\n",
+    );
+    repo.init_git();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(
+        "db/migrations/03_unique_email.sql",
+        "CREATE UNIQUE INDEX account_email ON account (email);\n",
+    );
+    // Editing an applied file does not re-run it in a deploy.
+    repo.write(
+        "db/migrations/01_init.sql",
+        "CREATE TABLE IF NOT EXISTS account (id int PRIMARY KEY, email text NOT NULL);\n",
+    );
+    repo.commit_all("unique email");
+    let run = crate::harness::run_in(
+        repo.path(),
+        &["verify", "--base", "main", "--format", "json"],
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let json = run.json();
+    let paths = |key: &str| -> Vec<String> {
+        json[key]
+            .as_array()
+            .expect(key)
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["check"].as_str().unwrap_or(""),
+                    f["path"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        paths("findings"),
+        ["not-rerunnable db/migrations/03_unique_email.sql"],
+        "{run:?}"
+    );
+    assert_eq!(
+        paths("preexisting"),
+        ["not-rerunnable db/migrations/02_seed.sql"],
+        "{run:?}"
+    );
+}

@@ -17,13 +17,17 @@ pub fn verify(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<u8> {
     let root = resolve_root(&args.path)?;
     let config = load_config(args.config.as_deref(), &root)?;
     let filter = Filter::new(&config.include, &config.exclude)?;
-    let mut snapshot = Snapshot::take(
-        &root,
-        &Source::WorkingTree,
-        &filter,
-        config.max_file_size,
-        &[],
-    )?;
+    let source = match &args.base {
+        Some(base) => Source::Base(base.clone()),
+        None => Source::WorkingTree,
+    };
+    // What discovery and the replay read: schemas, configs, migrations.
+    let wanted: Vec<String> = ["**/*.sql", "**/*.prisma", "**/migration_lock.toml"]
+        .iter()
+        .chain(drift_syntax::prisma_config::GLOBS)
+        .map(|g| (*g).to_owned())
+        .collect();
+    let mut snapshot = Snapshot::take(&root, &source, &filter, config.max_file_size, &wanted)?;
     snapshot.dialects = Dialects::new(&config.dialects)?;
     let options = crate::verify::Options {
         pg_bin: args.pg_bin.clone(),

@@ -294,6 +294,7 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
         }
     }
     let settings = Settings::of(config);
+    let base = snapshot.base_view();
     let mut run = Run {
         snapshot,
         findings: Vec::new(),
@@ -301,6 +302,7 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
         files: 0,
         rerun_seen: Default::default(),
         rerun_changes: Default::default(),
+        applied: Default::default(),
     };
     let mut projects = snapshot.projects().to_vec();
     for dir in project::unclaimed_migration_dirs(&snapshot.paths, &projects) {
@@ -315,7 +317,31 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
         if !is_postgres(snapshot, project) {
             continue;
         }
-        let migrations = project::run_order(&snapshot.paths, &project.dirs, settings.order);
+        // The Supabase CLI applies these on Supabase's own PostgreSQL,
+        // whose `auth` and `storage` schemas a plain server lacks.
+        if matches!(target, Target::Throwaway(_))
+            && let Some(dir) = project
+                .dirs
+                .iter()
+                .find(|d| d.ends_with("supabase/migrations"))
+        {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!(
+                    "note: {dir} is applied by the Supabase CLI on Supabase's PostgreSQL (schemas \
+                     `auth`, `storage`), not verified on a plain server: verify it with \
+                     --database-url to a `supabase start` database"
+                );
+            }
+            continue;
+        }
+        let migrations = plan(
+            snapshot,
+            base.as_ref(),
+            project,
+            settings.order,
+            &mut run.applied,
+        );
         if migrations.is_empty() {
             continue;
         }
@@ -323,8 +349,15 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
     }
     drop(scratch);
     drop(target);
+    // With a base, what its migrations already did is not the change's.
+    let (preexisting, findings): (Vec<Finding>, Vec<Finding>) = run
+        .findings
+        .into_iter()
+        .partition(|f| run.applied.contains(&f.path));
     let mut report = Report {
-        findings: run.findings,
+        findings,
+        preexisting,
+        compared: base.is_some(),
         sources: run.sources,
         files_checked: run.files,
         rules_run: 1,
@@ -389,19 +422,69 @@ struct Run<'s> {
     /// sequence's re-run does not repeat.
     rerun_seen: std::collections::HashSet<(String, usize)>,
     rerun_changes: std::collections::HashSet<String>,
+    /// With `--base`, the migrations the base has: applied first, as
+    /// deployed; their findings are not the change's.
+    applied: std::collections::HashSet<String>,
+}
+
+/// A migration to apply, with the content it is applied with.
+struct Migration {
+    path: String,
+    content: Arc<Content>,
+}
+
+/// The migrations of `project` in the order a deploy applies them: with
+/// a base, the base's migrations (as the base has them: an applied file
+/// edited by the change does not run again) and then the change's new
+/// ones, in order; without, every migration in order.
+fn plan(
+    snapshot: &Snapshot,
+    base: Option<&Snapshot>,
+    project: &project::Project,
+    order: Order,
+    old: &mut std::collections::HashSet<String>,
+) -> Vec<Migration> {
+    let current = project::run_order(&snapshot.paths, &project.dirs, order);
+    let mut out = Vec::new();
+    if let Some(base) = base {
+        let applied = project::run_order(&base.paths, &project.dirs, order);
+        let texts = base.read(&applied);
+        for path in applied {
+            if let Some(content) = texts.get(&path) {
+                out.push(Migration {
+                    path: path.clone(),
+                    content: content.clone(),
+                });
+            }
+            old.insert(path);
+        }
+    }
+    let new: Vec<String> = current.into_iter().filter(|p| !old.contains(p)).collect();
+    let texts = snapshot.read(&new);
+    for path in new {
+        if let Some(content) = texts.get(&path) {
+            out.push(Migration {
+                path,
+                content: content.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// A failure on the way, for later failures to point at.
 #[derive(Debug, Clone)]
 struct Earlier {
     path: String,
-    line: u32,
     /// The failed statement, lower-cased: what it would have created.
     statement: String,
     /// The missing extension this failure comes from: its own
     /// `CREATE EXTENSION`, or the one an earlier failure it follows from
     /// could not create. With the extension finding's line.
     extension: Option<(String, String, u32)>,
+    /// The failure this one follows from, at the start of the chain
+    /// (itself when it follows from none).
+    root: (String, u32),
 }
 
 /// The object a "does not exist" failure names: the first quoted name
@@ -424,13 +507,23 @@ fn cause<'e>(earlier: &'e [Earlier], path: &str, failure: &Failure) -> Option<&'
         return None;
     }
     let name = missing_name(&failure.message);
-    earlier.iter().rev().find(|e| {
-        let same_file_extension = e.path == path && e.extension.is_some();
-        let mentions = name
-            .as_ref()
-            .is_some_and(|n| e.statement.contains(n.as_str()));
-        same_file_extension || mentions
-    })
+    let mentions = |e: &Earlier| {
+        name.as_ref()
+            .is_some_and(|n| e.statement.contains(n.as_str()))
+    };
+    // A failed statement that would have created the object, else the
+    // latest that mentions it, else a missing extension of the same file.
+    earlier
+        .iter()
+        .rev()
+        .find(|e| mentions(e) && e.statement.trim_start().starts_with("create"))
+        .or_else(|| earlier.iter().rev().find(|e| mentions(e)))
+        .or_else(|| {
+            earlier
+                .iter()
+                .rev()
+                .find(|e| e.path == path && e.extension.is_some())
+        })
 }
 
 impl Run<'_> {
@@ -439,7 +532,7 @@ impl Run<'_> {
         target: &Target,
         scratch: &mut Scratch<'_>,
         project: &project::Project,
-        migrations: &[String],
+        migrations: &[Migration],
         settings: &Settings,
     ) -> Result<()> {
         let db = scratch.create(None)?;
@@ -475,15 +568,12 @@ impl Run<'_> {
                 ),
             });
         }
-        let texts = self.snapshot.read(migrations);
         let mut earlier: Vec<Earlier> = Vec::new();
         let mut handwritten: Vec<(String, Arc<Content>)> = Vec::new();
         // Extension failures and the failures they explain, counted.
         let mut explained: BTreeMap<String, usize> = BTreeMap::new();
-        for path in migrations {
-            let Some(content) = texts.get(path).cloned() else {
-                continue;
-            };
+        for Migration { path, content } in migrations {
+            let content = content.clone();
             let Content::Text(full) = content.as_ref() else {
                 continue;
             };
@@ -527,9 +617,12 @@ impl Run<'_> {
                     self.findings.push(finding);
                 }
                 if failure.meta.is_none() {
+                    let root = cause
+                        .as_ref()
+                        .map_or_else(|| (path.clone(), line), |c| c.root.clone());
                     earlier.push(Earlier {
+                        root,
                         path: path.clone(),
-                        line,
                         statement: failure
                             .statement
                             .clone()
@@ -622,10 +715,10 @@ impl Run<'_> {
                 path: path.to_owned(),
                 span: Some(span),
                 message: format!(
-                    "{} — the failed statement at {}:{} would have created it",
+                    "{} — this follows from the failure at {}:{}",
                     describe(failure),
-                    cause.path,
-                    cause.line
+                    cause.root.0,
+                    cause.root.1
                 ),
                 help: Some("fix the earlier failure first; this one goes with it".to_owned()),
             });
