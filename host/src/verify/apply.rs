@@ -115,15 +115,63 @@ fn plpgsql_line(stmt: &str, where_: Option<&str>) -> Option<usize> {
     Some(at + indent)
 }
 
+/// Where a file is applied: on its own (what a deploy does), or inside a
+/// transaction the caller rolls back afterwards (a re-run that must leave
+/// nothing behind), where each statement or script gets a savepoint so a
+/// failure undoes only itself, as it would in autocommit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within {
+    Autocommit,
+    Transaction,
+}
+
+/// True when `text` can run inside a transaction that is rolled back
+/// afterwards with the same outcome as on its own: no transaction control
+/// of its own, nothing PostgreSQL refuses inside a transaction block.
+pub fn rollback_safe(text: &str) -> bool {
+    script::statements(text).iter().all(|range| {
+        let head: Vec<String> = text[range.clone()]
+            .split_whitespace()
+            .take(4)
+            .map(|w| w.trim_end_matches(';').to_ascii_lowercase())
+            .collect();
+        let first = head.first().map_or("", String::as_str);
+        let second = head.get(1).map_or("", String::as_str);
+        let control = matches!(
+            first,
+            "begin" | "commit" | "end" | "rollback" | "savepoint" | "release" | "abort" | "vacuum"
+        ) || (first == "start" && second == "transaction");
+        let outside_only = head
+            .iter()
+            .any(|w| w == "concurrently" || w == "database" || w == "tablespace" || w == "system");
+        !control && !outside_only
+    })
+}
+
 /// Applies `text` with `mode`; the failures, in file order.
-pub fn apply(client: &mut Client, text: &str, mode: Mode) -> Vec<Failure> {
+pub fn apply(client: &mut Client, text: &str, mode: Mode, within: Within) -> Vec<Failure> {
     let pieces = script::split(text);
     let has_copy = pieces.iter().any(|p| matches!(p, Piece::CopyData(_)));
     // `COPY … FROM stdin` needs the data streamed after it: only possible
     // statement by statement.
     if mode == Mode::Script && !has_copy {
-        return apply_script(client, text, &pieces);
+        return apply_script(client, text, &pieces, within);
     }
+    let guarded =
+        |client: &mut Client, run: &mut dyn FnMut(&mut Client) -> Result<(), postgres::Error>| {
+            if within == Within::Autocommit {
+                return run(client);
+            }
+            client.batch_execute("SAVEPOINT drift_verify")?;
+            let result = run(client);
+            let end = if result.is_ok() {
+                "RELEASE SAVEPOINT drift_verify"
+            } else {
+                "ROLLBACK TO SAVEPOINT drift_verify"
+            };
+            let _ = client.batch_execute(end);
+            result
+        };
     let mut failures = Vec::new();
     let mut pieces = pieces.into_iter().peekable();
     while let Some(piece) = pieces.next() {
@@ -133,13 +181,13 @@ pub fn apply(client: &mut Client, text: &str, mode: Mode) -> Vec<Failure> {
                     Some(Piece::CopyData(data)) => Some(data.clone()),
                     _ => None,
                 };
-                let result = match &data {
-                    Some(data) => {
-                        pieces.next();
-                        copy_in(client, &text[range.clone()], &text[data.clone()])
-                    }
+                if data.is_some() {
+                    pieces.next();
+                }
+                let result = guarded(client, &mut |client| match &data {
+                    Some(data) => copy_in(client, &text[range.clone()], &text[data.clone()]),
                     None => client.batch_execute(&text[range.clone()]),
-                };
+                });
                 if let Err(error) = result {
                     failures.push(Failure::from_error(text, range, &error));
                 }
@@ -180,7 +228,7 @@ fn copy_in(client: &mut Client, statement: &str, data: &str) -> Result<(), postg
 /// The whole file in one simple query. PostgreSQL points at the failing
 /// character when it can; otherwise the failing statement is found by
 /// running the statements one by one in a transaction that is rolled back.
-fn apply_script(client: &mut Client, text: &str, pieces: &[Piece]) -> Vec<Failure> {
+fn apply_script(client: &mut Client, text: &str, pieces: &[Piece], within: Within) -> Vec<Failure> {
     let mut failures: Vec<Failure> = pieces
         .iter()
         .filter_map(|p| match p {
@@ -196,7 +244,19 @@ fn apply_script(client: &mut Client, text: &str, pieces: &[Piece]) -> Vec<Failur
             sent.replace_range(range.clone(), &" ".repeat(range.len()));
         }
     }
-    let Err(error) = client.batch_execute(&sent) else {
+    if within == Within::Transaction && client.batch_execute("SAVEPOINT drift_verify").is_err() {
+        return failures;
+    }
+    let result = client.batch_execute(&sent);
+    if within == Within::Transaction {
+        let end = if result.is_ok() {
+            "RELEASE SAVEPOINT drift_verify"
+        } else {
+            "ROLLBACK TO SAVEPOINT drift_verify"
+        };
+        let _ = client.batch_execute(end);
+    }
+    let Err(error) = result else {
         return failures;
     };
     let whole = 0..text.len();
@@ -205,7 +265,7 @@ fn apply_script(client: &mut Client, text: &str, pieces: &[Piece]) -> Vec<Failur
         .is_some_and(|db| matches!(db.position(), Some(ErrorPosition::Original(_))));
     let mut failure = Failure::from_error(&sent, whole, &error);
     failure.statement = None;
-    if !has_position && let Some(range) = locate(client, &sent, pieces) {
+    if !has_position && let Some(range) = locate(client, &sent, pieces, within) {
         failure = Failure::from_error(&sent, range.clone(), &error);
         failure.at = failure.at.max(range.start);
     } else if let Some(range) = pieces.iter().find_map(|p| match p {
@@ -222,7 +282,12 @@ fn apply_script(client: &mut Client, text: &str, pieces: &[Piece]) -> Vec<Failur
 /// The statement of `text` that fails when they run one by one inside a
 /// transaction that is then rolled back (a script that commits by itself
 /// is not replayed: its statement stays unknown).
-fn locate(client: &mut Client, text: &str, pieces: &[Piece]) -> Option<Range<usize>> {
+fn locate(
+    client: &mut Client,
+    text: &str,
+    pieces: &[Piece],
+    within: Within,
+) -> Option<Range<usize>> {
     let statements: Vec<&Range<usize>> = pieces
         .iter()
         .filter_map(|p| match p {
@@ -239,7 +304,14 @@ fn locate(client: &mut Client, text: &str, pieces: &[Piece]) -> Option<Range<usi
     if commits {
         return None;
     }
-    client.batch_execute("BEGIN").ok()?;
+    let (open, close) = match within {
+        Within::Autocommit => ("BEGIN", "ROLLBACK"),
+        Within::Transaction => (
+            "SAVEPOINT drift_locate",
+            "ROLLBACK TO SAVEPOINT drift_locate",
+        ),
+    };
+    client.batch_execute(open).ok()?;
     let mut found = None;
     for range in statements {
         if client.batch_execute(&text[range.clone()]).is_err() {
@@ -247,7 +319,7 @@ fn locate(client: &mut Client, text: &str, pieces: &[Piece]) -> Option<Range<usi
             break;
         }
     }
-    let _ = client.batch_execute("ROLLBACK");
+    let _ = client.batch_execute(close);
     found
 }
 

@@ -39,7 +39,7 @@ use crate::config::Config;
 use crate::diagnostic::{CheckMeta, Finding, RuleMeta, Severity, Span};
 use crate::engine::Report;
 use crate::snapshot::{Content, Snapshot};
-use apply::{Failure, Mode};
+use apply::{Failure, Mode, Within};
 
 /// The rule id of verify's findings.
 pub const RULE: &str = "verify";
@@ -234,7 +234,7 @@ impl<'t> Scratch<'t> {
         self.admin
             .batch_execute(&format!(
                 "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" ENCODING 'UTF8' \
-                 LC_COLLATE 'C' LC_CTYPE 'C'"
+                 LC_COLLATE 'C' LC_CTYPE 'C' STRATEGY FILE_COPY"
             ))
             .with_context(|| {
                 format!(
@@ -536,10 +536,10 @@ impl Run<'_> {
         settings: &Settings,
     ) -> Result<()> {
         let db = scratch.create(None)?;
-        let mut client = target.connect(Some(&db))?;
+        let mut client = Some(target.connect(Some(&db))?);
         if let Some(config) = &project.config
             && let Some(sql) = &config.init_shadow_db
-            && let Err(error) = client.batch_execute(sql)
+            && let Some(Err(error)) = client.as_mut().map(|c| c.batch_execute(sql))
         {
             let failure = Failure {
                 at: 0,
@@ -594,7 +594,10 @@ impl Run<'_> {
             } else {
                 settings.handwritten
             };
-            let failures = apply::apply(&mut client, text, mode);
+            let Some(main) = client.as_mut() else {
+                bail!("lost the connection to the scratch database");
+            };
+            let failures = apply::apply(main, text, mode, Within::Autocommit);
             let index = LineIndex::new(text);
             let first_run_clean = failures.iter().all(|f| f.meta.is_some());
             // The sequence's re-run does not repeat what failed the first time.
@@ -638,18 +641,23 @@ impl Run<'_> {
             }
             if !is_prisma {
                 if first_run_clean {
-                    drop(client);
-                    self.rerun(target, scratch, &db, path, text, mode)?;
-                    client = target.connect(Some(&db))?;
+                    self.rerun(target, scratch, &db, &mut client, path, text, mode)?;
                 }
                 handwritten.push((path.clone(), content.clone()));
             }
         }
-        drop(client);
         self.extension_counts(&explained);
         if !handwritten.is_empty() {
-            self.rerun_sequence(target, scratch, &db, &handwritten, settings.handwritten)?;
+            self.rerun_sequence(
+                target,
+                scratch,
+                &db,
+                &mut client,
+                &handwritten,
+                settings.handwritten,
+            )?;
         }
+        drop(client);
         scratch.drop_db(&db);
         Ok(())
     }
@@ -758,26 +766,21 @@ impl Run<'_> {
         }
     }
 
-    /// Runs hand-written `path` a second time on a copy of `db`.
+    /// Runs hand-written `path` a second time on `db`, leaving it as it
+    /// was (see [`run_again`]).
+    #[allow(clippy::too_many_arguments)]
     fn rerun(
         &mut self,
         target: &Target,
         scratch: &mut Scratch<'_>,
         db: &str,
+        client: &mut Option<postgres::Client>,
         path: &str,
         text: &str,
         mode: Mode,
     ) -> Result<()> {
-        let copy = scratch.create(Some(db))?;
-        let mut client = target.connect(Some(&copy))?;
-        let before = state::State::read(&mut client).context("reading the database's catalog")?;
-        let failures: Vec<Failure> = apply::apply(&mut client, text, mode)
-            .into_iter()
-            .filter(|f| f.meta.is_none())
-            .collect();
-        let after = state::State::read(&mut client).context("reading the database's catalog")?;
-        drop(client);
-        scratch.drop_db(&copy);
+        let (before, mut failures, after) = run_again(target, scratch, db, client, &[text], mode)?;
+        let failures = failures.pop().unwrap_or_default();
         let index = LineIndex::new(text);
         for failure in &failures {
             self.findings.push(Finding {
@@ -823,20 +826,25 @@ impl Run<'_> {
         target: &Target,
         scratch: &mut Scratch<'_>,
         db: &str,
+        client: &mut Option<postgres::Client>,
         files: &[(String, Arc<Content>)],
         mode: Mode,
     ) -> Result<()> {
-        let copy = scratch.create(Some(db))?;
-        let mut client = target.connect(Some(&copy))?;
-        let before = state::State::read(&mut client).context("reading the database's catalog")?;
-        for (path, content) in files {
+        let texts: Vec<&str> = files
+            .iter()
+            .map(|(_, c)| match c.as_ref() {
+                Content::Text(text) => text.as_str(),
+                _ => "",
+            })
+            .collect();
+        let (before, failures, after) = run_again(target, scratch, db, client, &texts, mode)?;
+        for ((path, content), failures) in files.iter().zip(&failures) {
             let Content::Text(text) = content.as_ref() else {
                 continue;
             };
             let index = LineIndex::new(text);
             // What the file's own second run already reported is not
             // reported again.
-            let failures = apply::apply(&mut client, text, mode);
             let new = failures
                 .iter()
                 .filter(|f| f.meta.is_none() && !self.rerun_seen.contains(&(path.clone(), f.at)));
@@ -858,9 +866,6 @@ impl Run<'_> {
                     .or_insert_with(|| content.clone());
             }
         }
-        let after = state::State::read(&mut client).context("reading the database's catalog")?;
-        drop(client);
-        scratch.drop_db(&copy);
         let changes: Vec<String> = before
             .changes(&after)
             .into_iter()
@@ -883,6 +888,57 @@ impl Run<'_> {
         }
         Ok(())
     }
+}
+
+/// Runs `files` again, in order, on the database `db` (whose connection
+/// is `client`), and leaves it as it was: inside a transaction that is
+/// rolled back when every file allows it (a few milliseconds), else on a
+/// template copy (`CREATE DATABASE … TEMPLATE`, which needs `db` without
+/// connections). The state before, each file's failures, the state after.
+fn run_again(
+    target: &Target,
+    scratch: &mut Scratch<'_>,
+    db: &str,
+    client: &mut Option<postgres::Client>,
+    files: &[&str],
+    mode: Mode,
+) -> Result<(state::State, Vec<Vec<Failure>>, state::State)> {
+    let read =
+        |c: &mut postgres::Client| state::State::read(c).context("reading the database's catalog");
+    let run = |c: &mut postgres::Client, within: Within| -> Vec<Vec<Failure>> {
+        files
+            .iter()
+            .map(|text| {
+                apply::apply(c, text, mode, within)
+                    .into_iter()
+                    .filter(|f| f.meta.is_none())
+                    .collect()
+            })
+            .collect()
+    };
+    if files.iter().all(|t| apply::rollback_safe(t))
+        && let Some(main) = client.as_mut()
+    {
+        main.batch_execute("BEGIN")?;
+        let before = read(main)?;
+        let failures = run(main, Within::Transaction);
+        let after = read(main)?;
+        main.batch_execute("ROLLBACK")?;
+        // 25001: something refused inside a transaction block after all.
+        if !failures.iter().flatten().any(|f| f.code == "25001") {
+            return Ok((before, failures, after));
+        }
+    }
+    drop(client.take());
+    let copy = scratch.create(Some(db))?;
+    let mut other = target.connect(Some(&copy))?;
+    let before = read(&mut other)?;
+    let failures = run(&mut other, Within::Autocommit);
+    let after = read(&mut other)?;
+    drop(other);
+    scratch.drop_db(&copy);
+    *client = Some(target.connect(Some(db))?);
+    Ok((before, failures, after))
 }
 
 /// The extension a failed `CREATE EXTENSION` statement names.
