@@ -40,6 +40,16 @@ const FILES: &[&str] = &[
     "prisma/schema.prisma",
     "schema.prisma",
     "package.json",
+    // Prisma 7 names the URL in its config, not in the schema.
+    "prisma.config.ts",
+    "prisma.config.mts",
+    "prisma.config.js",
+    "prisma.config.mjs",
+    "prisma.config.cts",
+    "prisma.config.cjs",
+    ".config/prisma.ts",
+    ".config/prisma.js",
+    ".config/prisma.mjs",
 ];
 
 /// Checks only commands can trigger (files run no migrations of their own).
@@ -354,7 +364,9 @@ enum Remote {
 
 fn remote_database(input: &CommandInput, command: &Command, options: &Options) -> Remote {
     let Some((name, url, from)) = database_url(input, command, options) else {
-        let variable = schema_variable(input, command, options);
+        let UrlSource::Variable(variable) = url_source(input, command, options) else {
+            return Remote::No;
+        };
         let seen = options.url_variables.contains(&variable)
             || command.env.iter().any(|(n, _)| *n == variable);
         return if seen {
@@ -375,30 +387,69 @@ fn remote_database(input: &CommandInput, command: &Command, options: &Options) -
     }
 }
 
-/// The variable holding the URL: the schema's `env("...")`, else the
-/// first of `url-variables`.
-fn schema_variable(input: &CommandInput, command: &Command, options: &Options) -> String {
-    let schema_path = command
-        .args()
-        .iter()
-        .position(|w| w.text == "--schema")
-        .and_then(|i| command.args().get(i + 1))
-        .map(|w| w.text.clone())
-        .or_else(|| {
-            command
-                .args()
-                .iter()
-                .find_map(|w| w.text.strip_prefix("--schema=").map(str::to_owned))
-        });
-    let schema = schema_path
+/// Where the URL migrate uses comes from: a variable, or a literal the
+/// Prisma config writes.
+enum UrlSource {
+    Variable(String),
+    Literal { value: String, from: String },
+}
+
+/// The URL migrate uses: the Prisma config's `datasource` (`directUrl`,
+/// else `url`; the config `--config` names when the host handed it over,
+/// which it does for the default places only), else the schema's
+/// (`directUrl = env("...")`, else `url`), else the first of
+/// `url-variables`.
+fn url_source(input: &CommandInput, command: &Command, options: &Options) -> UrlSource {
+    use drift_sdk::prisma_config::{self, UrlSource as Config};
+    let flag = |name: &str| -> Option<String> {
+        let args = command.args();
+        args.iter()
+            .position(|w| w.text == name)
+            .and_then(|i| args.get(i + 1))
+            .map(|w| w.text.clone())
+            .or_else(|| {
+                args.iter()
+                    .find_map(|w| w.text.strip_prefix(&format!("{name}=")).map(str::to_owned))
+            })
+            .map(|p| p.trim_start_matches("./").to_owned())
+    };
+    // An explicit `--config` replaces the default places, even when the
+    // host did not hand it over (then the schema decides).
+    let config_paths: Vec<String> = match flag("--config") {
+        Some(path) => vec![path],
+        None => FILES
+            .iter()
+            .filter(|f| prisma_config::is_prisma_config(f))
+            .map(|f| (*f).to_owned())
+            .collect(),
+    };
+    for path in &config_paths {
+        let Some(text) = input.file_text(path) else {
+            continue;
+        };
+        let urls = prisma_config::read(path, text).urls;
+        match urls.direct_url.or(urls.url) {
+            Some(Config::Env(name)) => return UrlSource::Variable(name),
+            Some(Config::Literal(value)) => {
+                return UrlSource::Literal {
+                    value,
+                    from: path.clone(),
+                };
+            }
+            None => {}
+        }
+    }
+    let schema = flag("--schema")
         .as_deref()
-        .and_then(|p| input.file_text(p.trim_start_matches("./")))
+        .and_then(|p| input.file_text(p))
         .or_else(|| input.file_text("prisma/schema.prisma"))
         .or_else(|| input.file_text("schema.prisma"));
-    schema
-        .and_then(url_variable)
-        .or_else(|| options.url_variables.first().cloned())
-        .unwrap_or_else(|| "DATABASE_URL".to_owned())
+    UrlSource::Variable(
+        schema
+            .and_then(url_variable)
+            .or_else(|| options.url_variables.first().cloned())
+            .unwrap_or_else(|| "DATABASE_URL".to_owned()),
+    )
 }
 
 /// The URL variable the schema names, its value and where it came from.
@@ -407,7 +458,12 @@ fn database_url(
     command: &Command,
     options: &Options,
 ) -> Option<(String, String, String)> {
-    let variable = schema_variable(input, command, options);
+    let variable = match url_source(input, command, options) {
+        UrlSource::Variable(name) => name,
+        UrlSource::Literal { value, from } => {
+            return Some(("datasource.url".to_owned(), value, from));
+        }
+    };
     if let Some((_, value)) = command.env.iter().rev().find(|(n, _)| *n == variable) {
         return Some((variable, value.clone(), "the command line".to_owned()));
     }
@@ -422,16 +478,19 @@ fn database_url(
     None
 }
 
-/// `X` of the first datasource's `url = env("X")`.
+/// `X` of the first datasource's `directUrl = env("X")` (what migrate
+/// connects with), else of its `url = env("X")`.
 fn url_variable(schema: &str) -> Option<String> {
     let parsed = drift_sdk::prisma::parse(schema);
-    let url = parsed.datasources.first()?.property("url")?;
-    match &url.value {
-        drift_sdk::prisma::Expr::Call { name, args } if name == "env" => {
-            args.first()?.value.as_str().map(str::to_owned)
-        }
-        _ => None,
-    }
+    let datasource = parsed.datasources.first()?;
+    ["directUrl", "url"]
+        .iter()
+        .find_map(|key| match &datasource.property(key)?.value {
+            drift_sdk::prisma::Expr::Call { name, args } if name == "env" => {
+                args.first()?.value.as_str().map(str::to_owned)
+            }
+            _ => None,
+        })
 }
 
 /// The value of `name` in a `.env` file (`NAME=value`, `export NAME=...`,
@@ -577,6 +636,47 @@ mod tests {
                 .iter()
                 .all(|c| <crate::Check as drift_sdk::Check>::ALL.contains(c))
         );
+    }
+
+    /// The URL migrate uses: a Prisma 7 config's `datasource` (a variable
+    /// read from `.env`, or a literal), and a schema's `directUrl` before
+    /// its pooled `url`.
+    #[test]
+    fn the_url_migrate_uses_is_judged() {
+        let remote = |lines: Vec<String>| lines.iter().any(|l| l.contains("remote-migrate"));
+        let config = "export default defineConfig({\n  schema: 'prisma/schema.prisma',\n  datasource: { url: env('APP_DB') },\n});\n";
+        let env = ".env";
+        assert!(remote(judge(
+            "npx prisma migrate deploy",
+            &[("DATABASE_URL", "postgres://u@localhost/app")],
+            &[
+                ("prisma.config.ts", config),
+                (env, "APP_DB=postgres://u@db.prod.example.com/app\n")
+            ],
+        )));
+        assert!(!remote(judge(
+            "npx prisma migrate deploy",
+            &[],
+            &[
+                ("prisma.config.ts", config),
+                (env, "APP_DB=postgres://u@localhost/app\n")
+            ],
+        )));
+        let literal = "export default { datasource: { url: 'postgresql://u@10.1.2.3:5432/app' } }";
+        assert!(remote(judge(
+            "npx prisma migrate deploy",
+            &[],
+            &[(".config/prisma.ts", literal)],
+        )));
+        let schema = "datasource db {\n  provider  = \"postgresql\"\n  url       = env(\"DATABASE_URL\")\n  directUrl = env(\"DIRECT_URL\")\n}\n";
+        assert!(remote(judge(
+            "npx prisma migrate deploy",
+            &[
+                ("DATABASE_URL", "postgres://u@localhost:6432/app"),
+                ("DIRECT_URL", "postgres://u@db.prod.example.com/app"),
+            ],
+            &[("prisma/schema.prisma", schema)],
+        )));
     }
 
     #[test]
