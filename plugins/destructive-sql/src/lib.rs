@@ -68,9 +68,11 @@
 //! to `prisma db execute --stdin` (parsed with the PostgreSQL parser the
 //! SQL checks use: `SELECT 'DROP TABLE x'` is not a drop), and
 //! `prisma migrate dev` / `migrate deploy` when the database URL points at
-//! a host that is not local. The URL is the variable the schema's
-//! `datasource` names (`env("DATABASE_URL")`), taken from the command's
-//! own assignments, then the environment, then `.env` and `prisma/.env`;
+//! a host that is not local. The URL is the one migrate connects with:
+//! the Prisma config's `datasource` (`directUrl`, else `url`), else the
+//! variable the schema's `datasource` names (`directUrl`, else
+//! `url = env("DATABASE_URL")`), taken from the command's own
+//! assignments, then the environment, then `.env` and `prisma/.env`;
 //! a URL the guard cannot read (`$PROD_URL`) blocks too, no URL at all
 //! does not. Read-only commands (`migrate status`, `validate`,
 //! `generate`, `format`) pass.
