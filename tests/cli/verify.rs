@@ -323,3 +323,50 @@ fn base_replays_what_is_deployed_and_reports_what_the_change_adds() {
         "{run:?}"
     );
 }
+
+/// What teams write in hand-written files and psql runs cleanly, twice:
+/// each file in a session of its own (a `SET search_path` or a temporary
+/// table stays in its file), sequences as the first run left them (a
+/// re-run's `nextval` is not rolled back by PostgreSQL), `\gexec`, a long
+/// `COPY … FROM stdin`, a procedure that commits, a deferred constraint.
+#[test]
+fn what_psql_runs_cleanly_twice_is_clean() {
+    if postgres().is_none() {
+        return;
+    }
+    let repo = Repo::new();
+    repo.write(
+        "db/migrations/01_roles.sql",
+        "CREATE TABLE IF NOT EXISTS roles (id serial PRIMARY KEY, name text UNIQUE);\nINSERT INTO roles (name) VALUES ('admin') ON CONFLICT DO NOTHING;\n",
+    );
+    repo.write(
+        "db/migrations/02_user_role.sql",
+        "INSERT INTO roles (name) VALUES ('user') ON CONFLICT DO NOTHING;\n",
+    );
+    repo.write(
+        "db/migrations/03_members.sql",
+        "CREATE TABLE IF NOT EXISTS members (id int PRIMARY KEY, role_id int REFERENCES roles (id));\nINSERT INTO members VALUES (1, 2) ON CONFLICT DO NOTHING;\n",
+    );
+    repo.write(
+        "db/migrations/04_app_schema.sql",
+        "CREATE SCHEMA IF NOT EXISTS app;\nSET search_path TO app;\nCREATE TABLE IF NOT EXISTS widgets (id int);\nCREATE TEMP TABLE import_rows (id int);\n",
+    );
+    repo.write(
+        "db/migrations/05_public_again.sql",
+        "CREATE TABLE IF NOT EXISTS widgets (id int);\nALTER TABLE public.widgets ADD COLUMN IF NOT EXISTS name text;\nCREATE TEMP TABLE import_rows (id int);\n",
+    );
+    repo.write(
+        "db/migrations/06_gexec.sql",
+        "SELECT 'CREATE INDEX widgets_name ON public.widgets (name)' WHERE NOT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'widgets_name')\\gexec\nCREATE TABLE IF NOT EXISTS people (a int, b int, c int, d int, e int, f int, g int, h int, i int, j int, k int, l int, m int);\nTRUNCATE people;\nCOPY public.people (a, b, c, d, e, f, g, h, i, j, k, l, m) FROM stdin;\n1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12\t13\n\\.\n",
+    );
+    repo.write(
+        "db/migrations/07_backfill.sql",
+        "CREATE OR REPLACE PROCEDURE backfill() LANGUAGE plpgsql AS $$\nBEGIN\n  UPDATE public.widgets SET name = 'w' WHERE name IS NULL;\n  COMMIT;\nEND $$;\nCALL backfill();\n",
+    );
+    let run = crate::harness::run_in(repo.path(), &["verify"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("no problems found (7 files checked"),
+        "{run:?}"
+    );
+}

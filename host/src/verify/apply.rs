@@ -95,24 +95,48 @@ fn char_offset(text: &str, position: u32) -> Option<usize> {
 /// the body (`PL/pgSQL function inline_code_block line 3 at …`): the offset
 /// of that line's first character in `stmt`.
 fn plpgsql_line(stmt: &str, where_: Option<&str>) -> Option<usize> {
-    let context = where_?;
-    let line: usize = context
-        .split(" line ")
-        .nth(1)?
+    // The outermost frame is the statement's own body; an inner frame
+    // (a function it calls) has lines of another body.
+    let frame = where_?.lines().last()?;
+    if !(frame.contains("inline_code_block") || frame.starts_with("compilation of PL/pgSQL")) {
+        return None;
+    }
+    let line: usize = frame
+        .rsplit(" line ")
+        .next()?
         .split(|c: char| !c.is_ascii_digit())
         .next()?
         .parse()
         .ok()?;
-    // The body starts after the first dollar quote.
-    let open = stmt.find('$')?;
-    let close = open + 1 + stmt[open + 1..].find('$')?;
-    let body = close + 1;
-    let mut at = body;
+    // The body is the first dollar-quoted string of the statement.
+    let open = dollar_body(stmt)?;
+    let mut at = open;
     for _ in 1..line {
         at += stmt[at..].find('\n')? + 1;
     }
     let indent = stmt[at..].len() - stmt[at..].trim_start_matches([' ', '\t']).len();
     Some(at + indent)
+}
+
+/// Where the first dollar-quoted body of `stmt` starts (after its tag).
+fn dollar_body(stmt: &str) -> Option<usize> {
+    let bytes = stmt.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$'
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
+        {
+            let mut j = i + 1;
+            while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
+                j += 1;
+            }
+            if bytes.get(j) == Some(&b'$') && !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                return Some(j + 1);
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Where a file is applied: on its own (what a deploy does), or inside a
@@ -172,6 +196,13 @@ pub fn apply(client: &mut Client, text: &str, mode: Mode, within: Within) -> Vec
             let _ = client.batch_execute(end);
             result
         };
+    let metas: Vec<Range<usize>> = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Meta { range, name } if name != "gexec" => Some(range.clone()),
+            _ => None,
+        })
+        .collect();
     let mut failures = Vec::new();
     let mut pieces = pieces.into_iter().peekable();
     while let Some(piece) = pieces.next() {
@@ -184,9 +215,19 @@ pub fn apply(client: &mut Client, text: &str, mode: Mode, within: Within) -> Vec
                 if data.is_some() {
                     pieces.next();
                 }
+                // `\gexec` runs the statement and then each value it
+                // returns, as psql does.
+                let gexec =
+                    matches!(pieces.peek(), Some(Piece::Meta { name, .. }) if name == "gexec");
+                if gexec {
+                    pieces.next();
+                }
+                let sql = without_meta(text, range.clone(), &metas);
                 let result = guarded(client, &mut |client| match &data {
-                    Some(data) => copy_in(client, &text[range.clone()], &text[data.clone()]),
-                    None => client.batch_execute(&text[range.clone()]),
+                    Some(data) => copy_in(client, &sql, &text[data.clone()]),
+                    None if gexec => run_gexec(client, &sql),
+                    None if is_copy_out(&sql) => copy_out(client, &sql),
+                    None => client.batch_execute(&sql),
                 });
                 if let Err(error) = result {
                     failures.push(Failure::from_error(text, range, &error));
@@ -197,6 +238,56 @@ pub fn apply(client: &mut Client, text: &str, mode: Mode, within: Within) -> Vec
         }
     }
     failures
+}
+
+/// The statement at `range` with the meta-commands inside it blanked
+/// (psql keeps them out of the query buffer; positions are kept).
+fn without_meta(text: &str, range: Range<usize>, metas: &[Range<usize>]) -> String {
+    let mut sql = text[range.clone()].to_owned();
+    for meta in metas
+        .iter()
+        .filter(|m| m.start >= range.start && m.end <= range.end)
+    {
+        let local = meta.start - range.start..meta.end - range.start;
+        sql.replace_range(local.clone(), &" ".repeat(local.len()));
+    }
+    sql
+}
+
+/// `SELECT … \gexec`: the query, then every non-null value of its result
+/// as a statement of its own.
+fn run_gexec(client: &mut Client, sql: &str) -> Result<(), postgres::Error> {
+    let rows = client.simple_query(sql)?;
+    for message in rows {
+        if let postgres::SimpleQueryMessage::Row(row) = message {
+            for i in 0..row.len() {
+                if let Some(statement) = row.get(i) {
+                    client.batch_execute(statement)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `COPY … TO STDOUT` (psql prints the rows; nothing changes).
+fn is_copy_out(sql: &str) -> bool {
+    let lower = sql.trim_start().to_ascii_lowercase();
+    lower.starts_with("copy")
+        && lower
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .windows(2)
+            .any(|w| w[0] == "to" && w[1] == "stdout")
+}
+
+fn copy_out(client: &mut Client, sql: &str) -> Result<(), postgres::Error> {
+    use std::io::Read;
+    let mut reader = client.copy_out(sql)?;
+    let mut sink = Vec::new();
+    // A read error ends the copy; PostgreSQL's error comes with it.
+    let _ = reader.read_to_end(&mut sink);
+    Ok(())
 }
 
 fn meta_failure(range: Range<usize>, name: &str) -> Failure {
@@ -247,7 +338,12 @@ fn apply_script(client: &mut Client, text: &str, pieces: &[Piece], within: Withi
     if within == Within::Transaction && client.batch_execute("SAVEPOINT drift_verify").is_err() {
         return failures;
     }
-    let result = client.batch_execute(&sent);
+    let mut result = client.batch_execute(&sent);
+    if within == Within::Transaction && result.is_ok() {
+        // On its own the script's transaction would end here, checking
+        // its deferred constraints.
+        result = client.batch_execute("SET CONSTRAINTS ALL IMMEDIATE");
+    }
     if within == Within::Transaction {
         let end = if result.is_ok() {
             "RELEASE SAVEPOINT drift_verify"
@@ -337,5 +433,18 @@ mod tests {
             Some("PL/pgSQL function inline_code_block line 3 at PERFORM"),
         );
         assert_eq!(at.map(|a| &stmt[a..a + 7]), Some("PERFORM"));
+        // A function the block calls failed at its own line 9: the
+        // block's line is the outermost frame.
+        let nested = "PL/pgSQL function inner_fn() line 9 at RAISE\nSQL statement \"SELECT inner_fn()\"\nPL/pgSQL function inline_code_block line 3 at PERFORM";
+        let at = plpgsql_line(stmt, Some(nested));
+        assert_eq!(at.map(|a| &stmt[a..a + 7]), Some("PERFORM"));
+        // A trigger's line is in another body.
+        assert_eq!(
+            plpgsql_line(
+                "INSERT INTO t VALUES ('costs $5 or $6')",
+                Some("PL/pgSQL function trg() line 4 at RAISE")
+            ),
+            None
+        );
     }
 }

@@ -159,6 +159,14 @@ impl Target {
                     _ => None,
                 })
                 .collect();
+            let mut remote = remote;
+            remote.extend(
+                config
+                    .get_hostaddrs()
+                    .iter()
+                    .filter(|a| !a.is_loopback())
+                    .map(ToString::to_string),
+            );
             if !remote.is_empty() && !options.allow_remote {
                 bail!(
                     "--database-url points at {}, which is not this machine: verify creates and \
@@ -213,15 +221,33 @@ struct Scratch<'t> {
     admin: postgres::Client,
     live: Vec<String>,
     next: usize,
+    /// `STRATEGY FILE_COPY` (PostgreSQL 15 and later): a copy without
+    /// writing every block to the WAL.
+    file_copy: bool,
 }
 
 impl<'t> Scratch<'t> {
     fn new(target: &'t Target) -> Result<Self> {
+        let mut admin = target.connect(None)?;
+        let version: u32 = admin
+            .simple_query("SHOW server_version_num")
+            .ok()
+            .and_then(|m| {
+                m.into_iter().find_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse().ok()),
+                    _ => None,
+                })
+            })
+            .unwrap_or(0);
+        if let Target::Url(config) = target {
+            server::watch_scratch((**config).clone());
+        }
         Ok(Self {
-            admin: target.connect(None)?,
+            admin,
             target,
             live: Vec::new(),
             next: 0,
+            file_copy: version >= 150_000,
         })
     }
 
@@ -231,10 +257,17 @@ impl<'t> Scratch<'t> {
         let name = format!("drift_verify_{}_{}", std::process::id(), self.next);
         self.next += 1;
         let template = template.unwrap_or("template0");
+        let strategy = if self.file_copy {
+            " STRATEGY FILE_COPY"
+        } else {
+            ""
+        };
+        // Registered before it exists, so an interrupt drops it too.
+        server::scratch_created(&name);
         self.admin
             .batch_execute(&format!(
                 "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\" ENCODING 'UTF8' \
-                 LC_COLLATE 'C' LC_CTYPE 'C' STRATEGY FILE_COPY"
+                 LC_COLLATE 'C' LC_CTYPE 'C'{strategy}"
             ))
             .with_context(|| {
                 format!(
@@ -251,6 +284,7 @@ impl<'t> Scratch<'t> {
             .admin
             .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
         self.live.retain(|n| n != name);
+        server::scratch_dropped(name);
     }
 }
 
@@ -260,6 +294,7 @@ impl Drop for Scratch<'_> {
             let _ = self
                 .admin
                 .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+            server::scratch_dropped(&name);
         }
     }
 }
@@ -509,8 +544,9 @@ fn cause<'e>(earlier: &'e [Earlier], path: &str, failure: &Failure) -> Option<&'
     let name = missing_name(&failure.message);
     let mentions = |e: &Earlier| {
         name.as_ref()
-            .is_some_and(|n| e.statement.contains(n.as_str()))
+            .is_some_and(|n| mentions_identifier(&e.statement, n))
     };
+    let needs_extension = matches!(failure.code.as_str(), "42704" | "42883");
     // A failed statement that would have created the object, else the
     // latest that mentions it, else a missing extension of the same file.
     earlier
@@ -522,8 +558,19 @@ fn cause<'e>(earlier: &'e [Earlier], path: &str, failure: &Failure) -> Option<&'
             earlier
                 .iter()
                 .rev()
-                .find(|e| e.path == path && e.extension.is_some())
+                .find(|e| needs_extension && e.path == path && e.extension.is_some())
         })
+}
+
+/// True when `text` (lower-cased SQL) names `name` as a whole identifier
+/// (`user_logins` does not name `log`).
+fn mentions_identifier(text: &str, name: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
 }
 
 impl Run<'_> {
@@ -594,10 +641,18 @@ impl Run<'_> {
             } else {
                 settings.handwritten
             };
-            let Some(main) = client.as_mut() else {
-                bail!("lost the connection to the scratch database");
+            // Each hand-written file gets a session of its own, as `psql -f`
+            // gives it: a `SET search_path` or a temporary table of one file
+            // does not reach the next.
+            let failures = if is_prisma {
+                let Some(main) = client.as_mut() else {
+                    bail!("lost the connection to the scratch database");
+                };
+                apply::apply(main, text, mode, Within::Autocommit)
+            } else {
+                let mut session = target.connect(Some(&db))?;
+                apply::apply(&mut session, text, mode, Within::Autocommit)
             };
-            let failures = apply::apply(main, text, mode, Within::Autocommit);
             let index = LineIndex::new(text);
             let first_run_clean = failures.iter().all(|f| f.meta.is_some());
             // The sequence's re-run does not repeat what failed the first time.
@@ -903,12 +958,22 @@ fn run_again(
     files: &[&str],
     mode: Mode,
 ) -> Result<(state::State, Vec<Vec<Failure>>, state::State)> {
-    let read =
-        |c: &mut postgres::Client| state::State::read(c).context("reading the database's catalog");
+    let read = |c: &mut postgres::Client, in_transaction: bool| {
+        state::State::read(c, in_transaction).context("reading the database's catalog")
+    };
     let run = |c: &mut postgres::Client, within: Within| -> Vec<Vec<Failure>> {
         files
             .iter()
-            .map(|text| {
+            .enumerate()
+            .map(|(i, text)| {
+                // Each file as in a session of its own: what one file SETs
+                // or creates as temporary does not reach the next.
+                if i > 0 {
+                    let _ = c.batch_execute(match within {
+                        Within::Transaction => "RESET ALL; DISCARD TEMP",
+                        Within::Autocommit => "DISCARD ALL",
+                    });
+                }
                 apply::apply(c, text, mode, within)
                     .into_iter()
                     .filter(|f| f.meta.is_none())
@@ -916,25 +981,36 @@ fn run_again(
             })
             .collect()
     };
-    if files.iter().all(|t| apply::rollback_safe(t))
-        && let Some(main) = client.as_mut()
-    {
-        main.batch_execute("BEGIN")?;
-        let before = read(main)?;
-        let failures = run(main, Within::Transaction);
-        let after = read(main)?;
-        main.batch_execute("ROLLBACK")?;
-        // 25001: something refused inside a transaction block after all.
-        if !failures.iter().flatten().any(|f| f.code == "25001") {
+    if files.iter().all(|t| apply::rollback_safe(t)) {
+        // A session of its own, as `psql -f` gets.
+        let mut session = target.connect(Some(db))?;
+        let positions = state::sequences(&mut session).context("reading the sequences")?;
+        session.batch_execute("BEGIN")?;
+        // In autocommit each statement's deferred constraints are
+        // checked when it commits.
+        if mode == Mode::Statements {
+            session.batch_execute("SET CONSTRAINTS ALL IMMEDIATE")?;
+        }
+        let before = read(&mut session, true)?;
+        let failures = run(&mut session, Within::Transaction);
+        let after = read(&mut session, true)?;
+        session.batch_execute("ROLLBACK")?;
+        if !positions.is_empty() {
+            session.batch_execute(&format!("{};", positions.join("; ")))?;
+        }
+        // 25001 and 2D000: something refused inside a transaction block
+        // (CONCURRENTLY, a procedure that commits) after all.
+        let refused = |f: &Failure| f.code == "25001" || f.code == "2D000";
+        if !failures.iter().flatten().any(refused) {
             return Ok((before, failures, after));
         }
     }
     drop(client.take());
     let copy = scratch.create(Some(db))?;
     let mut other = target.connect(Some(&copy))?;
-    let before = read(&mut other)?;
+    let before = read(&mut other, false)?;
     let failures = run(&mut other, Within::Autocommit);
-    let after = read(&mut other)?;
+    let after = read(&mut other, false)?;
     drop(other);
     scratch.drop_db(&copy);
     *client = Some(target.connect(Some(db))?);

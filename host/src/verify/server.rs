@@ -102,13 +102,55 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
-/// Installs the Ctrl-C/SIGTERM handler once: it stops every live server,
+/// Scratch databases alive on a `--database-url` server, with its
+/// connection settings, for the signal handler to drop.
+static SCRATCH: Mutex<Option<(postgres::Config, Vec<String>)>> = Mutex::new(None);
+
+/// Makes the signal handler drop the scratch databases created on the
+/// server of `config` (see [`scratch_created`]).
+pub fn watch_scratch(config: postgres::Config) {
+    install_signal_handler();
+    if let Ok(mut scratch) = SCRATCH.lock() {
+        *scratch = Some((config, Vec::new()));
+    }
+}
+
+/// A scratch database is about to be created.
+pub fn scratch_created(name: &str) {
+    if let Ok(mut scratch) = SCRATCH.lock()
+        && let Some((_, names)) = scratch.as_mut()
+    {
+        names.push(name.to_owned());
+    }
+}
+
+/// A scratch database was dropped.
+pub fn scratch_dropped(name: &str) {
+    if let Ok(mut scratch) = SCRATCH.lock()
+        && let Some((_, names)) = scratch.as_mut()
+    {
+        names.retain(|n| n != name);
+    }
+}
+
+/// Installs the Ctrl-C/SIGTERM handler once: it drops the scratch
+/// databases of a `--database-url` server, stops every live server and
 /// removes its folder, and exits with 130.
 fn install_signal_handler() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let _ = ctrlc::set_handler(|| {
             INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+            let scratch = SCRATCH.lock().ok().and_then(|mut s| s.take());
+            if let Some((config, names)) = scratch
+                && !names.is_empty()
+                && let Ok(mut client) = config.connect(postgres::NoTls)
+            {
+                for name in names {
+                    let _ = client
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                }
+            }
             let live = LIVE.lock().map(|l| l.clone()).unwrap_or_default();
             for (pid, dir) in live {
                 // 0: the folder exists but no server was started in it.
@@ -196,7 +238,14 @@ impl Server {
             .find_map(|_| {
                 let name = format!("drift-verify-{:08x}", rand::random::<u32>());
                 let dir = parent.join(name);
-                std::fs::create_dir(&dir).ok().map(|()| dir)
+                // Only the server's user may reach the socket: the server
+                // trusts every connection.
+                use std::os::unix::fs::DirBuilderExt;
+                std::fs::DirBuilder::new()
+                    .mode(0o700)
+                    .create(&dir)
+                    .ok()
+                    .map(|()| dir)
             })
             .with_context(|| format!("cannot create a folder in {}", parent.display()))?;
         // Registered before anything runs in it, so a signal removes it.
@@ -289,7 +338,7 @@ impl Server {
                 "-c",
                 "max_connections=20",
                 "-c",
-                "unix_socket_permissions=0777",
+                "unix_socket_permissions=0700",
             ])
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
@@ -350,6 +399,13 @@ impl Server {
 
     /// Stops the server and removes its folder.
     pub fn stop(&mut self) {
+        // Out of the handler's reach first: it must not signal a pid this
+        // thread is about to reap.
+        if let Ok(mut live) = LIVE.lock()
+            && let Some(entry) = live.iter_mut().find(|(_, d)| *d == self.dir)
+        {
+            entry.0 = 0;
+        }
         if let Some(mut child) = self.child.take() {
             if let Ok(pid) = i32::try_from(child.id()) {
                 signal(pid, libc::SIGINT);

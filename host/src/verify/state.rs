@@ -55,6 +55,20 @@ UNION ALL SELECT 'extension ' || x.extname || ' ' || x.extversion FROM pg_extens
     )
 }
 
+/// The sequences' positions, to put back after a rolled-back re-run:
+/// `nextval` is not transactional.
+pub fn sequences(client: &mut Client) -> Result<Vec<String>, postgres::Error> {
+    let rows = rows_of(client.simple_query(
+        "SELECT format('SELECT setval(%L, %s, %s)', format('%I.%I', schemaname, sequencename), \
+         coalesce(last_value, start_value), CASE WHEN last_value IS NULL THEN 'false' ELSE 'true' END) \
+         FROM pg_sequences",
+    )?);
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().flatten())
+        .collect())
+}
+
 /// A database's state.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct State {
@@ -77,8 +91,30 @@ fn rows_of(messages: Vec<SimpleQueryMessage>) -> Vec<Vec<Option<String>>> {
 }
 
 impl State {
-    /// Reads the state of the database `client` is connected to.
-    pub fn read(client: &mut Client) -> Result<Self, postgres::Error> {
+    /// Reads the state of the database `client` is connected to, as the
+    /// owner of the session and with `search_path = public`, whatever the
+    /// migration set (names render relative to the search path, and a
+    /// `SET ROLE` may not see every table). `in_transaction`: the session
+    /// is inside a transaction, which the read leaves as it was.
+    pub fn read(client: &mut Client, in_transaction: bool) -> Result<Self, postgres::Error> {
+        let (open, close) = if in_transaction {
+            (
+                "SAVEPOINT drift_state",
+                "ROLLBACK TO SAVEPOINT drift_state; RELEASE SAVEPOINT drift_state",
+            )
+        } else {
+            ("BEGIN", "ROLLBACK")
+        };
+        client.batch_execute(open)?;
+        client.batch_execute("RESET ROLE; SET LOCAL search_path = public")?;
+        let state = Self::read_now(client);
+        let closed = client.batch_execute(close);
+        let state = state?;
+        closed?;
+        Ok(state)
+    }
+
+    fn read_now(client: &mut Client) -> Result<Self, postgres::Error> {
         let catalog: BTreeSet<String> = rows_of(client.simple_query(&catalog_query())?)
             .into_iter()
             .filter_map(|r| r.into_iter().next().flatten())

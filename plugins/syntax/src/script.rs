@@ -41,6 +41,8 @@ pub fn split(text: &str) -> Vec<Piece> {
     // `COPY … FROM stdin`.
     let mut words: Vec<String> = Vec::new();
     let mut last_word = String::new();
+    // `COPY … FROM stdin`, however long the column list.
+    let mut copy_in = false;
     while i < bytes.len() {
         let c = bytes[i];
         match c {
@@ -78,13 +80,23 @@ pub fn split(text: &str) -> Vec<Piece> {
                 _ => i += 1,
             },
             b'\\' => {
-                // A meta-command: to the end of the line. The pending
-                // statement stays pending, as in psql's query buffer.
+                // A meta-command: to the end of the line. `\g` and its
+                // kin send the pending statement (as `;` would); others
+                // leave it pending, as in psql's query buffer.
                 let end = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
                 let name: String = text[i + 1..end]
                     .chars()
                     .take_while(|c| !c.is_whitespace())
                     .collect();
+                if sends_buffer(&name)
+                    && let Some(s) = start.take()
+                {
+                    let stmt_end = s + text[s..i].trim_end().len();
+                    pieces.push(Piece::Statement(s..stmt_end));
+                    words.clear();
+                    last_word.clear();
+                    copy_in = false;
+                }
                 let end_trimmed = i + text[i..end].trim_end().len();
                 pieces.push(Piece::Meta {
                     range: i..end_trimmed,
@@ -104,9 +116,7 @@ pub fn split(text: &str) -> Vec<Piece> {
             b';' if parens == 0 && atomic == 0 => {
                 if let Some(s) = start.take() {
                     pieces.push(Piece::Statement(s..here));
-                    let copy_in = words.first().is_some_and(|w| w == "copy")
-                        && words.windows(2).any(|w| w[0] == "from" && w[1] == "stdin");
-                    if copy_in {
+                    if std::mem::take(&mut copy_in) {
                         // The data starts on the next line.
                         let data = memchr::memchr(b'\n', &bytes[here..])
                             .map_or(bytes.len(), |n| here + n + 1);
@@ -120,6 +130,7 @@ pub fn split(text: &str) -> Vec<Piece> {
                 }
                 words.clear();
                 last_word.clear();
+                copy_in = false;
                 i += 1;
                 continue;
             }
@@ -141,6 +152,12 @@ pub fn split(text: &str) -> Vec<Piece> {
                         "end" if atomic > 0 => atomic -= 1,
                         _ => {}
                     }
+                }
+                if word == "stdin"
+                    && last_word == "from"
+                    && words.first().is_some_and(|w| w == "copy")
+                {
+                    copy_in = true;
                 }
                 if words.len() < 16 {
                     words.push(word.clone());
@@ -171,6 +188,15 @@ pub fn statements(text: &str) -> Vec<Range<usize>> {
             _ => None,
         })
         .collect()
+}
+
+/// Meta-commands that send the query buffer to the server (`\g`,
+/// `\gexec`, ...), ending the pending statement.
+pub fn sends_buffer(name: &str) -> bool {
+    matches!(
+        name,
+        "g" | "gx" | "gset" | "gexec" | "gdesc" | "crosstabview" | "watch"
+    )
 }
 
 fn is_ident(b: u8) -> bool {
@@ -296,6 +322,28 @@ mod tests {
                 "D \"1\\n2\\n\\\\.\\n\"",
                 "M i: \\i other.sql",
                 "S SELECT $1, a$b$ FROM t",
+            ]
+        );
+    }
+
+    #[test]
+    fn long_copies_and_buffer_sending_meta_commands() {
+        let copy = "COPY public.people (a, b, c, d, e, f, g, h, i, j, k, l, m) FROM stdin;\n1\t2\n\\.\nSELECT 1;";
+        assert_eq!(
+            texts(copy),
+            [
+                "S COPY public.people (a, b, c, d, e, f, g, h, i, j, k, l, m) FROM stdin",
+                "D \"1\\t2\\n\\\\.\\n\"",
+                "S SELECT 1",
+            ]
+        );
+        let gexec = "SELECT 'CREATE INDEX i ON t (x)' WHERE NOT EXISTS (SELECT 1)\\gexec\nCREATE TABLE u (id int);";
+        assert_eq!(
+            texts(gexec),
+            [
+                "S SELECT 'CREATE INDEX i ON t (x)' WHERE NOT EXISTS (SELECT 1)",
+                "M gexec: \\gexec",
+                "S CREATE TABLE u (id int)",
             ]
         );
     }
