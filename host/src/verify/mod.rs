@@ -644,14 +644,19 @@ impl Run<'_> {
             // Each hand-written file gets a session of its own, as `psql -f`
             // gives it: a `SET search_path` or a temporary table of one file
             // does not reach the next.
+            let Some(main) = client.as_mut() else {
+                bail!("lost the connection to the scratch database");
+            };
             let failures = if is_prisma {
-                let Some(main) = client.as_mut() else {
-                    bail!("lost the connection to the scratch database");
-                };
                 apply::apply(main, text, mode, Within::Autocommit)
             } else {
-                let mut session = target.connect(Some(&db))?;
-                apply::apply(&mut session, text, mode, Within::Autocommit)
+                // `DISCARD ALL` makes the session as new (settings, role,
+                // temporary tables), before and after, at a fraction of a
+                // new connection's cost.
+                main.batch_execute("DISCARD ALL")?;
+                let failures = apply::apply(main, text, mode, Within::Autocommit);
+                main.batch_execute("DISCARD ALL")?;
+                failures
             };
             let index = LineIndex::new(text);
             let first_run_clean = failures.iter().all(|f| f.meta.is_some());
@@ -981,23 +986,26 @@ fn run_again(
             })
             .collect()
     };
-    if files.iter().all(|t| apply::rollback_safe(t)) {
-        // A session of its own, as `psql -f` gets.
-        let mut session = target.connect(Some(db))?;
-        let positions = state::sequences(&mut session).context("reading the sequences")?;
+    if files.iter().all(|t| apply::rollback_safe(t))
+        && let Some(session) = client.as_mut()
+    {
+        // As a session of its own, as `psql -f` gets.
+        session.batch_execute("DISCARD ALL")?;
+        let positions = state::sequences(session).context("reading the sequences")?;
         session.batch_execute("BEGIN")?;
         // In autocommit each statement's deferred constraints are
         // checked when it commits.
         if mode == Mode::Statements {
             session.batch_execute("SET CONSTRAINTS ALL IMMEDIATE")?;
         }
-        let before = read(&mut session, true)?;
-        let failures = run(&mut session, Within::Transaction);
-        let after = read(&mut session, true)?;
+        let before = read(session, true)?;
+        let failures = run(session, Within::Transaction);
+        let after = read(session, true)?;
         session.batch_execute("ROLLBACK")?;
         if !positions.is_empty() {
             session.batch_execute(&format!("{};", positions.join("; ")))?;
         }
+        session.batch_execute("DISCARD ALL")?;
         // 25001 and 2D000: something refused inside a transaction block
         // (CONCURRENTLY, a procedure that commits) after all.
         let refused = |f: &Failure| f.code == "25001" || f.code == "2D000";
