@@ -602,18 +602,16 @@ impl Run<'_> {
                 hint: None,
                 meta: None,
             };
-            self.findings.push(Finding {
-                rule: RULE.to_owned(),
-                check: "init-shadow-db-failed".to_owned(),
-                severity: Severity::Error,
-                path: config.path.clone(),
-                span: None,
-                message: format!("`migrations.initShadowDb` fails: {}", describe(&failure)),
-                help: Some(
+            self.findings.push(finding(
+                "init-shadow-db-failed",
+                config.path.clone(),
+                None,
+                format!("`migrations.initShadowDb` fails: {}", describe(&failure)),
+                Some(
                     "fix the SQL: Prisma runs it on the shadow database before every replay"
                         .to_owned(),
                 ),
-            });
+            ));
         }
         let mut earlier: Vec<Earlier> = Vec::new();
         let mut handwritten: Vec<(String, Arc<Content>)> = Vec::new();
@@ -668,7 +666,7 @@ impl Run<'_> {
                 let cause = cause(&earlier, path, failure).cloned();
                 let own = missing_extension(text, failure).map(|e| (e, path.clone(), line));
                 let extension = own.or_else(|| cause.as_ref().and_then(|c| c.extension.clone()));
-                let finding = self.failure_finding(
+                let reported = self.failure_finding(
                     path,
                     text,
                     &index,
@@ -676,9 +674,7 @@ impl Run<'_> {
                     cause.as_ref(),
                     &mut explained,
                 );
-                if let Some(finding) = finding {
-                    self.findings.push(finding);
-                }
+                self.findings.extend(reported);
                 if failure.meta.is_none() {
                     let root = cause
                         .as_ref()
@@ -735,15 +731,13 @@ impl Run<'_> {
     ) -> Option<Finding> {
         let span = span_at(text, index, failure.at);
         if let Some(name) = &failure.meta {
-            return Some(Finding {
-                rule: RULE.to_owned(),
-                check: "psql-meta-command".to_owned(),
-                severity: Severity::Warning,
-                path: path.to_owned(),
-                span: Some(span),
-                message: format!("`\\{name}` is a psql meta-command: verify does not run it, so the file was applied without it"),
-                help: Some("write it as SQL if the migration needs it, or run the file with psql and suppress this with a drift-ignore comment".to_owned()),
-            });
+            return Some(finding(
+                "psql-meta-command",
+                path.to_owned(),
+                Some(span),
+                format!("`\\{name}` is a psql meta-command: verify does not run it, so the file was applied without it"),
+                Some("write it as SQL if the migration needs it, or run the file with psql and suppress this with a drift-ignore comment".to_owned()),
+            ));
         }
         if let Some(extension) = missing_extension(text, failure) {
             let image = match extension.as_str() {
@@ -754,20 +748,18 @@ impl Run<'_> {
                 "timescaledb" => " (e.g. a `timescale/timescaledb:latest-pg15` service container)",
                 _ => "",
             };
-            return Some(Finding {
-                rule: RULE.to_owned(),
-                check: "missing-extension".to_owned(),
-                severity: Severity::Error,
-                path: path.to_owned(),
-                span: Some(span),
-                message: format!(
+            return Some(finding(
+                "missing-extension",
+                path.to_owned(),
+                Some(span),
+                format!(
                     "the server has no extension `{extension}`: {}",
                     describe(failure)
                 ),
-                help: Some(format!(
+                Some(format!(
                     "run verify against a server that has it: `--database-url postgresql://…`{image}, or install it where `--pg-bin` points; what fails for want of `{extension}` is not reported separately"
                 )),
-            });
+            ));
         }
         if let Some(cause) = cause {
             if let Some((extension, at, line)) = &cause.extension {
@@ -776,30 +768,26 @@ impl Run<'_> {
                     .or_default() += 1;
                 return None;
             }
-            return Some(Finding {
-                rule: RULE.to_owned(),
-                check: "after-failure".to_owned(),
-                severity: Severity::Warning,
-                path: path.to_owned(),
-                span: Some(span),
-                message: format!(
+            return Some(finding(
+                "after-failure",
+                path.to_owned(),
+                Some(span),
+                format!(
                     "{} — this follows from the failure at {}:{}",
                     describe(failure),
                     cause.root.0,
                     cause.root.1
                 ),
-                help: Some("fix the earlier failure first; this one goes with it".to_owned()),
-            });
+                Some("fix the earlier failure first; this one goes with it".to_owned()),
+            ));
         }
-        Some(Finding {
-            rule: RULE.to_owned(),
-            check: "apply-failed".to_owned(),
-            severity: Severity::Error,
-            path: path.to_owned(),
-            span: Some(span),
-            message: format!("PostgreSQL rejects this migration: {}", describe(failure)),
-            help: help_of(failure),
-        })
+        Some(finding(
+            "apply-failed",
+            path.to_owned(),
+            Some(span),
+            format!("PostgreSQL rejects this migration: {}", describe(failure)),
+            help_of(failure),
+        ))
     }
 
     /// Adds to each missing-extension finding how many later failures it
@@ -843,33 +831,29 @@ impl Run<'_> {
         let failures = failures.pop().unwrap_or_default();
         let index = LineIndex::new(text);
         for failure in &failures {
-            self.findings.push(Finding {
-                rule: RULE.to_owned(),
-                check: "not-rerunnable".to_owned(),
-                severity: Severity::Error,
-                path: path.to_owned(),
-                span: Some(span_at(text, &index, failure.at)),
-                message: format!("run a second time, this statement fails: {}", describe(failure)),
-                help: Some("guard it so a second run does nothing: `IF NOT EXISTS`/`IF EXISTS`, `ON CONFLICT DO NOTHING`, `CREATE OR REPLACE`, or a `DO` block that checks the catalog".to_owned()),
-            });
+            self.findings.push(finding(
+                "not-rerunnable",
+                path.to_owned(),
+                Some(span_at(text, &index, failure.at)),
+                format!("run a second time, this statement fails: {}", describe(failure)),
+                Some("guard it so a second run does nothing: `IF NOT EXISTS`/`IF EXISTS`, `ON CONFLICT DO NOTHING`, `CREATE OR REPLACE`, or a `DO` block that checks the catalog".to_owned()),
+            ));
         }
         let changes = before.changes(&after);
         self.rerun_seen
             .extend(failures.iter().map(|f| (path.to_owned(), f.at)));
         self.rerun_changes.extend(changes.iter().cloned());
         if !changes.is_empty() {
-            self.findings.push(Finding {
-                rule: RULE.to_owned(),
-                check: "not-rerunnable".to_owned(),
-                severity: Severity::Error,
-                path: path.to_owned(),
-                span: None,
-                message: format!(
+            self.findings.push(finding(
+                "not-rerunnable",
+                path.to_owned(),
+                None,
+                format!(
                     "run a second time, the file changes the database again: {}",
                     summarize(&changes)
                 ),
-                help: Some("make every statement a no-op when its work is done: `ON CONFLICT DO NOTHING` for inserts, a `WHERE` that skips rows already updated".to_owned()),
-            });
+                Some("make every statement a no-op when its work is done: `ON CONFLICT DO NOTHING` for inserts, a `WHERE` that skips rows already updated".to_owned()),
+            ));
         }
         if !failures.is_empty() || !changes.is_empty() {
             self.sources
@@ -909,18 +893,16 @@ impl Run<'_> {
                 .iter()
                 .filter(|f| f.meta.is_none() && !self.rerun_seen.contains(&(path.clone(), f.at)));
             for failure in new {
-                self.findings.push(Finding {
-                    rule: RULE.to_owned(),
-                    check: "rerun-sequence".to_owned(),
-                    severity: Severity::Warning,
-                    path: path.clone(),
-                    span: Some(span_at(text, &index, failure.at)),
-                    message: format!(
+                self.findings.push(finding(
+                "rerun-sequence",
+                path.clone(),
+                Some(span_at(text, &index, failure.at)),
+                format!(
                         "re-applying the hand-written migrations on the final database, this statement fails: {}",
                         describe(failure)
                     ),
-                    help: Some("a later migration changed what this one expects; guard it on the state it needs, or stop re-applying applied files".to_owned()),
-                });
+                Some("a later migration changed what this one expects; guard it on the state it needs, or stop re-applying applied files".to_owned()),
+            ));
                 self.sources
                     .entry(path.clone())
                     .or_insert_with(|| content.clone());
@@ -932,19 +914,17 @@ impl Run<'_> {
             .filter(|c| !self.rerun_changes.contains(c))
             .collect();
         if let (false, Some((first, _))) = (changes.is_empty(), files.first()) {
-            self.findings.push(Finding {
-                rule: RULE.to_owned(),
-                check: "rerun-sequence".to_owned(),
-                severity: Severity::Warning,
-                path: first.clone(),
-                span: None,
-                message: format!(
+            self.findings.push(finding(
+                "rerun-sequence",
+                first.clone(),
+                None,
+                format!(
                     "re-applying the {} hand-written migrations on the final database changes it: {}",
                     files.len(),
                     summarize(&changes)
                 ),
-                help: Some("each file must leave a database it already migrated as it is".to_owned()),
-            });
+                Some("each file must leave a database it already migrated as it is".to_owned()),
+            ));
         }
         Ok(())
     }
@@ -1023,6 +1003,29 @@ fn run_again(
     scratch.drop_db(&copy);
     *client = Some(target.connect(Some(db))?);
     Ok((before, failures, after))
+}
+
+/// A finding of verify's `check`, with the check's severity.
+fn finding(
+    check: &str,
+    path: impl Into<String>,
+    span: Option<Span>,
+    message: String,
+    help: Option<String>,
+) -> Finding {
+    let severity = CHECKS
+        .iter()
+        .find(|(id, _, _)| *id == check)
+        .map_or(Severity::Error, |(_, severity, _)| *severity);
+    Finding {
+        rule: RULE.to_owned(),
+        check: check.to_owned(),
+        severity,
+        path: path.into(),
+        span,
+        message,
+        help,
+    }
 }
 
 /// The extension a failed `CREATE EXTENSION` statement names.
