@@ -109,34 +109,13 @@ fn plpgsql_line(stmt: &str, where_: Option<&str>) -> Option<usize> {
         .parse()
         .ok()?;
     // The body is the first dollar-quoted string of the statement.
-    let open = dollar_body(stmt)?;
+    let open = script::dollar_body(stmt)?;
     let mut at = open;
     for _ in 1..line {
         at += stmt[at..].find('\n')? + 1;
     }
     let indent = stmt[at..].len() - stmt[at..].trim_start_matches([' ', '\t']).len();
     Some(at + indent)
-}
-
-/// Where the first dollar-quoted body of `stmt` starts (after its tag).
-fn dollar_body(stmt: &str) -> Option<usize> {
-    let bytes = stmt.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'$'
-            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
-        {
-            let mut j = i + 1;
-            while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
-                j += 1;
-            }
-            if bytes.get(j) == Some(&b'$') && !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
-                return Some(j + 1);
-            }
-        }
-        i += 1;
-    }
-    None
 }
 
 /// Where a file is applied: on its own (what a deploy does), or inside a

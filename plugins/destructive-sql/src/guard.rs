@@ -401,16 +401,9 @@ enum UrlSource {
 /// `url-variables`.
 fn url_source(input: &CommandInput, command: &Command, options: &Options) -> UrlSource {
     use drift_sdk::prisma_config::{self, UrlSource as Config};
-    let flag = |name: &str| -> Option<String> {
-        let args = command.args();
-        args.iter()
-            .position(|w| w.text == name)
-            .and_then(|i| args.get(i + 1))
-            .map(|w| w.text.clone())
-            .or_else(|| {
-                args.iter()
-                    .find_map(|w| w.text.strip_prefix(&format!("{name}=")).map(str::to_owned))
-            })
+    let flag = |name: &str| {
+        command
+            .flag_value(name)
             .map(|p| p.trim_start_matches("./").to_owned())
     };
     // An explicit `--config` replaces the default places, even when the

@@ -166,8 +166,9 @@ pub fn read_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<
         if is_prisma_config(path) {
             configs.push(read(path, text));
         } else if file_name(path) == "package.json" && text.contains("prisma") {
-            packages.extend(read_package_json(path, text));
-            named.extend(script_flags(path, text, "--config"));
+            let (found, configs_named) = package_json(path, text);
+            packages.extend(found);
+            named.extend(configs_named);
         }
     }
     configs.retain(|c| is_default_config(&c.path) || named.contains(&c.path));
@@ -286,8 +287,15 @@ fn url_of(code: &str, key: &str, from: usize) -> Option<UrlSource> {
 /// The configurations a package.json holds: its `"prisma"` key's
 /// `schema`, and each distinct `--schema` its scripts give the Prisma CLI.
 pub fn read_package_json(path: &str, text: &str) -> Vec<PrismaConfig> {
+    package_json(path, text).0
+}
+
+/// [`read_package_json`], and the config files its scripts pass as
+/// `--config`: the JSON parsed once. Paths resolve from the package's
+/// folder, where npm runs scripts.
+fn package_json(path: &str, text: &str) -> (Vec<PrismaConfig>, Vec<String>) {
     let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let base = parent(path);
     let mut out = Vec::new();
@@ -302,59 +310,34 @@ pub fn read_package_json(path: &str, text: &str) -> Vec<PrismaConfig> {
             out.push(config);
         }
     }
-    for schema in script_flags(path, text, "--schema") {
-        let mut config = PrismaConfig::empty(path, Origin::Script);
-        config.schema = Some(schema);
-        out.push(config);
-    }
-    out
-}
-
-/// The values the package.json at `path` passes to the Prisma CLI as
-/// `flag` in its scripts (`--schema x`, `--config=y`), resolved from the
-/// package's folder, where npm runs scripts.
-fn script_flags(path: &str, text: &str, flag: &str) -> Vec<String> {
-    if !text.contains(flag) {
-        return Vec::new();
-    }
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
-        return Vec::new();
-    };
-    let base = parent(path);
-    let prefix = format!("{flag}=");
-    let mut out = Vec::new();
+    let mut schemas: Vec<String> = Vec::new();
+    let mut configs: Vec<String> = Vec::new();
     let scripts = json.get("scripts").and_then(|s| s.as_object());
     for line in scripts
         .into_iter()
         .flat_map(|s| s.values())
         .filter_map(|v| v.as_str())
+        .filter(|line| line.contains("--schema") || line.contains("--config"))
     {
-        if !line.contains(flag) {
-            continue;
-        }
         for command in crate::shell::commands(line) {
             if command.program_name() != Some("prisma") {
                 continue;
             }
-            let args = command.args();
-            let value = args.iter().enumerate().find_map(|(i, word)| {
-                word.text
-                    .strip_prefix(&prefix)
-                    .map(str::to_owned)
-                    .or_else(|| {
-                        (word.text == flag)
-                            .then(|| args.get(i + 1).map(|w| w.text.clone()))
-                            .flatten()
-                    })
-            });
-            if let Some(value) = value.and_then(|v| resolve(base, &v))
-                && !out.contains(&value)
-            {
-                out.push(value);
+            for (flag, found) in [("--schema", &mut schemas), ("--config", &mut configs)] {
+                if let Some(value) = command.flag_value(flag).and_then(|v| resolve(base, v))
+                    && !found.contains(&value)
+                {
+                    found.push(value);
+                }
             }
         }
     }
-    out
+    out.extend(schemas.into_iter().map(|schema| {
+        let mut config = PrismaConfig::empty(path, Origin::Script);
+        config.schema = Some(schema);
+        config
+    }));
+    (out, configs)
 }
 
 /// `text` with `//` and `/* */` comments blanked (strings kept).

@@ -199,6 +199,19 @@ pub fn sends_buffer(name: &str) -> bool {
     )
 }
 
+/// Where the body of the first dollar-quoted string of `text` starts
+/// (just after its opening `$tag$`): a `DO` block's or a function's.
+pub fn dollar_body(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find_map(|i| {
+        let opens = bytes[i] == b'$' && (i == 0 || !is_ident(bytes[i - 1]));
+        opens
+            .then(|| dollar_tag(bytes, i))
+            .flatten()
+            .map(|len| i + len)
+    })
+}
+
 fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }

@@ -116,6 +116,19 @@ impl Command {
         self.words.get(1..).unwrap_or(&[])
     }
 
+    /// The value given to the option `name` (`--schema x` or
+    /// `--schema=x`), first occurrence.
+    pub fn flag_value(&self, name: &str) -> Option<&str> {
+        let args = self.args();
+        args.iter().enumerate().find_map(|(i, word)| {
+            let text = word.text.as_str();
+            if text == name {
+                return args.get(i + 1).map(|w| w.text.as_str());
+            }
+            text.strip_prefix(name)?.strip_prefix('=')
+        })
+    }
+
     /// The words' values, for matching (`["prisma", "migrate", "reset"]`).
     pub fn texts(&self) -> Vec<&str> {
         self.words.iter().map(|word| word.text.as_str()).collect()
