@@ -370,3 +370,142 @@ fn what_psql_runs_cleanly_twice_is_clean() {
         "{run:?}"
     );
 }
+
+/// The schema every schema-comparison test starts from, and its
+/// migrations: the Prisma migration leaves out a field and an enum value;
+/// the hand-written file builds a unique index and a table through a
+/// function, which only a real database shows (the static replay does
+/// not run function bodies); a foreign key cascades where the relation
+/// says `Restrict` (Prisma's default for a required relation).
+fn schema_repo() -> Repo {
+    let repo = Repo::new();
+    repo.write(
+        "prisma/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\nenum Role {\n  USER\n  ADMIN\n}\n\nmodel User {\n  id    Int     @id @default(autoincrement())\n  email String  @unique\n  name  String?\n  role  Role    @default(USER)\n  posts Post[]\n}\n\nmodel Post {\n  id       Int  @id @default(autoincrement())\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n",
+    );
+    repo.write(
+        "prisma/migrations/20240101000000_init/migration.sql",
+        "-- CreateEnum\nCREATE TYPE \"Role\" AS ENUM ('USER');\n\n-- CreateTable\nCREATE TABLE \"User\" (\n    \"id\" SERIAL NOT NULL,\n    \"email\" TEXT NOT NULL,\n    \"role\" \"Role\" NOT NULL DEFAULT 'USER',\n    CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- CreateTable\nCREATE TABLE \"Post\" (\n    \"id\" SERIAL NOT NULL,\n    \"authorId\" INTEGER NOT NULL,\n    CONSTRAINT \"Post_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- AddForeignKey\nALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorId_fkey\" FOREIGN KEY (\"authorId\") REFERENCES \"User\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE;\n",
+    );
+    repo.write(
+        "prisma/migrations/01_helpers.sql",
+        "CREATE OR REPLACE FUNCTION ensure_objects() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  EXECUTE format('CREATE UNIQUE INDEX IF NOT EXISTS %I ON %I (email)', 'User_email_key', 'User');\n  EXECUTE 'CREATE TABLE IF NOT EXISTS audit_log (id bigserial PRIMARY KEY, at timestamptz)';\nEND $$;\nSELECT ensure_objects();\n",
+    );
+    repo
+}
+
+/// The database the migrations built, compared with schema.prisma by
+/// schema-drift's own comparison: the same checks and messages, what is
+/// missing at the schema, what is extra at the migration that made it.
+/// Where the static replay can only approximate (SQL a function runs),
+/// the real database decides.
+#[test]
+fn the_database_is_compared_with_the_schema_as_schema_drift_compares_its_replay() {
+    if postgres().is_none() {
+        return;
+    }
+    let repo = schema_repo();
+    let run = crate::harness::run_in(repo.path(), &["verify", "--format", "text"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    insta::assert_snapshot!(run.stdout);
+    // The static rule, on the same repository: the same missing column and
+    // enum value, but it cannot see what the function built.
+    let static_run = crate::harness::run_in(repo.path(), &["run", "--format", "json"]);
+    let checks: Vec<String> = static_run.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "schema-drift")
+        .map(|f| f["check"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        checks,
+        ["enum-value-missing", "missing-unique", "missing-column"],
+        "{static_run:?}"
+    );
+}
+
+/// With a base, the base's schema is compared with the database its
+/// migrations built: drift it already had is pre-existing, drift the
+/// change brings fails the run as an error.
+#[test]
+fn base_drift_is_preexisting_and_the_change_s_is_an_error() {
+    if postgres().is_none() {
+        return;
+    }
+    let repo = schema_repo();
+    repo.init_git();
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let schema = std::fs::read_to_string(repo.path().join("prisma/schema.prisma")).unwrap();
+    repo.write(
+        "prisma/schema.prisma",
+        format!("{schema}\nmodel Comment {{\n  id Int @id\n}}\n"),
+    );
+    repo.commit_all("a model without its migration");
+    let run = crate::harness::run_in(
+        repo.path(),
+        &["verify", "--base", "main", "--format", "json"],
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let json = run.json();
+    let list = |key: &str| -> Vec<String> {
+        json[key]
+            .as_array()
+            .expect(key)
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f["severity"].as_str().unwrap_or(""),
+                    f["check"].as_str().unwrap_or(""),
+                    f["path"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        list("findings"),
+        ["error missing-table prisma/schema.prisma"],
+        "{run:?}"
+    );
+    assert_eq!(
+        list("preexisting"),
+        [
+            "warning extra-table prisma/migrations/01_helpers.sql",
+            "error enum-value-missing prisma/schema.prisma",
+            "error missing-column prisma/schema.prisma",
+            "warning foreign-key-action-mismatch prisma/schema.prisma",
+        ],
+        "{run:?}"
+    );
+}
+
+/// verify reports the database's drift under schema-drift's check ids, so
+/// it uses schema-drift's severities: every kind of drift is one of
+/// verify's checks, with the severity `drift-host rules` gives
+/// schema-drift's check of that id.
+#[test]
+fn drift_checks_have_schema_drift_s_ids_and_severities() {
+    let repo = Repo::new();
+    let rules = crate::harness::run_in(repo.path(), &["rules"]);
+    for kind in drift_syntax::database::Drift::ALL {
+        let id = kind.id();
+        let (_, severity, _) = drift_host::verify::CHECKS
+            .iter()
+            .find(|(check, _, _)| *check == id)
+            .unwrap_or_else(|| panic!("verify has no check `{id}`"));
+        // The replay does not track foreign keys: verify's own checks.
+        if kind.foreign_key() {
+            continue;
+        }
+        let line = rules
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("schema-drift/{id} ")))
+            .unwrap_or_else(|| panic!("schema-drift has no check `{id}`: {rules:?}"));
+        assert!(
+            line.split_whitespace().nth(1) == Some(severity.as_str()),
+            "{id}: verify says {severity:?}, schema-drift {line}"
+        );
+    }
+}

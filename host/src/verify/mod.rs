@@ -23,14 +23,16 @@
 //! stopped, whatever happens.
 
 pub mod apply;
+pub mod introspect;
 pub mod server;
 pub mod state;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
+use drift_syntax::database::{self, At, Database, Expectation};
 use drift_syntax::dialect;
 use drift_syntax::project::{self, Order};
 use drift_syntax::text::LineIndex;
@@ -80,6 +82,85 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         "init-shadow-db-failed",
         Severity::Error,
         "the config's migrations.initShadowDb SQL fails",
+    ),
+    // The database compared with schema.prisma: schema-drift's checks,
+    // with its severities (a test holds them equal).
+    (
+        "missing-table",
+        Severity::Error,
+        "a model's table is not in the database the migrations build",
+    ),
+    (
+        "missing-column",
+        Severity::Error,
+        "a field's column is not in the database the migrations build",
+    ),
+    (
+        "extra-table",
+        Severity::Warning,
+        "the database has a table no model maps to",
+    ),
+    (
+        "extra-column",
+        Severity::Warning,
+        "the database has a column the model does not have",
+    ),
+    (
+        "nullability-mismatch",
+        Severity::Error,
+        "a column's nullability differs from the field's",
+    ),
+    (
+        "column-type-mismatch",
+        Severity::Warning,
+        "a column's type family differs from the field's",
+    ),
+    (
+        "missing-primary-key",
+        Severity::Error,
+        "the model's primary key is not the table's",
+    ),
+    (
+        "missing-unique",
+        Severity::Error,
+        "a unique constraint of the schema is not in the database",
+    ),
+    (
+        "missing-index",
+        Severity::Warning,
+        "an index of the schema is not in the database",
+    ),
+    (
+        "missing-enum",
+        Severity::Error,
+        "an enum type of the schema is not in the database",
+    ),
+    (
+        "enum-value-missing",
+        Severity::Error,
+        "an enum value of the schema is not in the database",
+    ),
+    (
+        "extra-enum-value",
+        Severity::Warning,
+        "the database has an enum value the schema does not list",
+    ),
+    // Foreign keys: the replay does not track them, so these are verify's
+    // own.
+    (
+        "missing-foreign-key",
+        Severity::Warning,
+        "a relation's foreign key is not in the database",
+    ),
+    (
+        "foreign-key-action-mismatch",
+        Severity::Warning,
+        "a foreign key's ON DELETE/ON UPDATE differ from the relation's",
+    ),
+    (
+        "extra-foreign-key",
+        Severity::Warning,
+        "the database has a foreign key no relation declares",
     ),
 ];
 
@@ -338,6 +419,7 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
         rerun_seen: Default::default(),
         rerun_changes: Default::default(),
         applied: Default::default(),
+        preexisting: Vec::new(),
     };
     let mut projects = snapshot.projects().to_vec();
     for dir in project::unclaimed_migration_dirs(&snapshot.paths, &projects) {
@@ -380,15 +462,23 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
         if migrations.is_empty() {
             continue;
         }
-        run.project(&target, &mut scratch, project, &migrations, &settings)?;
+        run.project(
+            &target,
+            &mut scratch,
+            project,
+            base.as_ref(),
+            &migrations,
+            &settings,
+        )?;
     }
     drop(scratch);
     drop(target);
     // With a base, what its migrations already did is not the change's.
-    let (preexisting, findings): (Vec<Finding>, Vec<Finding>) = run
+    let (mut preexisting, findings): (Vec<Finding>, Vec<Finding>) = run
         .findings
         .into_iter()
         .partition(|f| run.applied.contains(&f.path));
+    preexisting.extend(run.preexisting);
     let mut report = Report {
         findings,
         preexisting,
@@ -400,6 +490,7 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
         ..Report::default()
     };
     crate::diagnostic::sort_findings(&mut report.findings);
+    crate::diagnostic::sort_findings(&mut report.preexisting);
     report.timings = vec![("verify", started.elapsed())];
     Ok(report)
 }
@@ -408,6 +499,9 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
 struct Settings {
     order: Order,
     handwritten: Mode,
+    /// `[rules.schema-drift] ignore-tables`: tables the database may have
+    /// that no model maps to.
+    ignore_tables: Vec<String>,
 }
 
 impl Settings {
@@ -427,7 +521,18 @@ impl Settings {
             Some(true) => Mode::Script,
             _ => Mode::Statements,
         };
-        Self { order, handwritten }
+        let ignore_tables = match option("schema-drift", "ignore-tables") {
+            Some(serde_json::Value::Array(tables)) => tables
+                .iter()
+                .filter_map(|t| t.as_str().map(str::to_owned))
+                .collect(),
+            _ => vec!["_prisma_migrations".to_owned()],
+        };
+        Self {
+            order,
+            handwritten,
+            ignore_tables,
+        }
     }
 }
 
@@ -455,11 +560,13 @@ struct Run<'s> {
     files: usize,
     /// Failures and changes the files' own second runs reported, which the
     /// sequence's re-run does not repeat.
-    rerun_seen: std::collections::HashSet<(String, usize)>,
-    rerun_changes: std::collections::HashSet<String>,
+    rerun_seen: HashSet<(String, usize)>,
+    rerun_changes: HashSet<String>,
     /// With `--base`, the migrations the base has: applied first, as
     /// deployed; their findings are not the change's.
-    applied: std::collections::HashSet<String>,
+    applied: HashSet<String>,
+    /// Drift the base's database already had against the base's schema.
+    preexisting: Vec<Finding>,
 }
 
 /// A migration to apply, with the content it is applied with.
@@ -477,7 +584,7 @@ fn plan(
     base: Option<&Snapshot>,
     project: &project::Project,
     order: Order,
-    old: &mut std::collections::HashSet<String>,
+    old: &mut HashSet<String>,
 ) -> Vec<Migration> {
     let current = project::run_order(&snapshot.paths, &project.dirs, order);
     let mut out = Vec::new();
@@ -579,6 +686,7 @@ impl Run<'_> {
         target: &Target,
         scratch: &mut Scratch<'_>,
         project: &project::Project,
+        base: Option<&Snapshot>,
         migrations: &[Migration],
         settings: &Settings,
     ) -> Result<()> {
@@ -617,7 +725,11 @@ impl Run<'_> {
         let mut handwritten: Vec<(String, Arc<Content>)> = Vec::new();
         // Extension failures and the failures they explain, counted.
         let mut explained: BTreeMap<String, usize> = BTreeMap::new();
-        for Migration { path, content } in migrations {
+        let mut marks = introspect::Marks::default();
+        // With a base, its drift: the base's schema against the database
+        // its migrations built, read before the change's first migration.
+        let mut base_drift: Option<HashSet<(String, String)>> = None;
+        for (i, Migration { path, content }) in migrations.iter().enumerate() {
             let content = content.clone();
             let Content::Text(full) = content.as_ref() else {
                 continue;
@@ -645,6 +757,13 @@ impl Run<'_> {
             let Some(main) = client.as_mut() else {
                 bail!("lost the connection to the scratch database");
             };
+            if let Some(base) = base
+                && base_drift.is_none()
+                && !self.applied.contains(path)
+            {
+                base_drift = Some(self.drift_keys(main, &marks, base, project, settings)?);
+            }
+            marks.mark(main, i)?;
             let failures = if is_prisma {
                 apply::apply(main, text, mode, Within::Autocommit)
             } else {
@@ -682,12 +801,25 @@ impl Run<'_> {
                     earlier.push(Earlier {
                         root,
                         path: path.clone(),
-                        statement: failure
-                            .statement
-                            .clone()
-                            .and_then(|r| text.get(r))
-                            .unwrap_or_default()
-                            .to_lowercase(),
+                        // A script fails whole: what its other statements
+                        // created is gone too.
+                        statement: match mode {
+                            Mode::Script => format!(
+                                "{}\n{text}",
+                                failure
+                                    .statement
+                                    .clone()
+                                    .and_then(|r| text.get(r))
+                                    .unwrap_or_default()
+                            ),
+                            Mode::Statements => failure
+                                .statement
+                                .clone()
+                                .and_then(|r| text.get(r))
+                                .unwrap_or_default()
+                                .to_owned(),
+                        }
+                        .to_lowercase(),
                         extension,
                     });
                 }
@@ -703,6 +835,25 @@ impl Run<'_> {
             }
         }
         self.extension_counts(&explained);
+        if let Some(main) = client.as_mut() {
+            if let Some(base) = base
+                && base_drift.is_none()
+            {
+                base_drift = Some(self.drift_keys(main, &marks, base, project, settings)?);
+            }
+            if let Some(expectation) = expectation(self.snapshot, project, settings) {
+                let built =
+                    introspect::read(main, &marks).context("reading the database's catalog")?;
+                self.schema_drift(
+                    &built,
+                    project,
+                    migrations,
+                    &expectation,
+                    &earlier,
+                    base_drift.as_ref(),
+                );
+            }
+        }
         if !handwritten.is_empty() {
             self.rerun_sequence(
                 target,
@@ -716,6 +867,107 @@ impl Run<'_> {
         drop(client);
         scratch.drop_db(&db);
         Ok(())
+    }
+
+    /// The drift of the database `client` holds against the schema of
+    /// `project` as `base` has it: the keys (check, message) a finding of
+    /// the change's run must have to be pre-existing. Empty when the base
+    /// has no such schema.
+    fn drift_keys(
+        &self,
+        client: &mut postgres::Client,
+        marks: &introspect::Marks,
+        base: &Snapshot,
+        project: &project::Project,
+        settings: &Settings,
+    ) -> Result<HashSet<(String, String)>> {
+        let Some(expectation) = expectation(base, project, settings) else {
+            return Ok(HashSet::new());
+        };
+        let built = introspect::read(client, marks).context("reading the database's catalog")?;
+        Ok(database::compare(&expectation, &built)
+            .into_iter()
+            .map(|d| (d.drift.id().to_owned(), d.message))
+            .collect())
+    }
+
+    /// Compares the database the migrations built with `expectation`, the
+    /// project's schema's, as schema-drift compares its replay: same differences,
+    /// same check ids and messages. What is missing is reported at the
+    /// schema, what the database has beyond it at the migration that
+    /// wrote it. With a base, drift the base already had is pre-existing.
+    fn schema_drift(
+        &mut self,
+        built: &Database<Option<usize>>,
+        project: &project::Project,
+        migrations: &[Migration],
+        expectation: &Expectation,
+        earlier: &[Earlier],
+        base_drift: Option<&HashSet<(String, String)>>,
+    ) {
+        let fallback = project
+            .config
+            .as_ref()
+            .map(|c| c.path.clone())
+            .or_else(|| project.schema.as_ref().map(|s| s.path.clone()))
+            .unwrap_or_default();
+        for difference in database::compare(expectation, built) {
+            let check = difference.drift.id();
+            let (path, span) = match difference.at {
+                At::Schema { path, span } => {
+                    if !self.sources.contains_key(path) {
+                        let read = self.snapshot.read(&[path.to_owned()]);
+                        self.sources.extend(read);
+                    }
+                    (path.to_owned(), Some(span))
+                }
+                At::Built(Some(i)) => {
+                    let migration = &migrations[*i];
+                    let span = match migration.content.as_ref() {
+                        Content::Text(text) => {
+                            self.sources
+                                .entry(migration.path.clone())
+                                .or_insert_with(|| migration.content.clone());
+                            Some(name_span(text, difference.subject))
+                        }
+                        _ => None,
+                    };
+                    (migration.path.clone(), span)
+                }
+                At::Built(None) => (fallback.clone(), None),
+            };
+            // What a failed migration would have built is missing because
+            // it failed: that failure is the one to fix.
+            let key = (check.to_owned(), difference.message.clone());
+            let subject = difference.subject.to_lowercase();
+            let cause = earlier
+                .iter()
+                .rev()
+                .find(|e| mentions_identifier(&e.statement, &subject));
+            let mut finding = match cause {
+                Some(cause) => finding(
+                    "after-failure",
+                    path,
+                    span,
+                    format!(
+                        "{} — this follows from the failure at {}:{}",
+                        difference.message, cause.root.0, cause.root.1
+                    ),
+                    Some("fix the earlier failure first; this one goes with it".to_owned()),
+                ),
+                None => finding(check, path, span, difference.message, Some(difference.help)),
+            };
+            if base_drift.is_some_and(|known| known.contains(&key)) {
+                self.preexisting.push(finding);
+            } else {
+                if base_drift.is_some() {
+                    // Drift the change introduces fails it, as schema-drift
+                    // raises it in diff mode.
+                    finding.severity = Severity::Error;
+                }
+                self.findings.push(finding);
+            }
+        }
     }
 
     /// The finding for one failure, or `None` when a missing extension
@@ -1003,6 +1255,61 @@ fn run_again(
     scratch.drop_db(&copy);
     *client = Some(target.connect(Some(db))?);
     Ok((before, failures, after))
+}
+
+/// What the database of `project` should hold, from its schema as
+/// `snapshot` has it: `None` without a schema, or when the schema does not
+/// parse (schema-drift reports that) or is not PostgreSQL's.
+fn expectation(
+    snapshot: &Snapshot,
+    project: &project::Project,
+    settings: &Settings,
+) -> Option<Expectation> {
+    let files = &project.schema.as_ref()?.files;
+    let contents = snapshot.read(files);
+    let mut texts = Vec::new();
+    for path in files {
+        match contents.get(path).map(|c| c.as_ref()) {
+            Some(Content::Text(text)) => texts.push((path.as_str(), text.as_str())),
+            _ => return None,
+        }
+    }
+    let schema = drift_syntax::prisma::parse_files(&texts);
+    if !schema.errors.is_empty() || !database::expected::is_postgres(&schema) {
+        return None;
+    }
+    Some(Expectation::new(
+        &schema,
+        project.config.as_ref(),
+        &settings.ignore_tables,
+    ))
+}
+
+/// Where a migration names `name`: its first mention as a whole
+/// identifier (quoted, else in any case), else the file's first line.
+fn name_span(text: &str, name: &str) -> Span {
+    let index = LineIndex::new(text);
+    let quoted = format!("\"{name}\"");
+    let at = text
+        .find(&quoted)
+        .map(|at| at..at + quoted.len())
+        .or_else(|| {
+            let lower = text.to_lowercase();
+            let name = name.to_lowercase();
+            // Lower-casing keeps byte offsets only for ASCII text.
+            if lower.len() != text.len() {
+                return None;
+            }
+            let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+            lower
+                .match_indices(&name)
+                .find(|(at, _)| {
+                    !lower[..*at].chars().next_back().is_some_and(ident)
+                        && !lower[at + name.len()..].chars().next().is_some_and(ident)
+                })
+                .map(|(at, _)| at..at + name.len())
+        });
+    index.span(text, at.unwrap_or(0..0))
 }
 
 /// A finding of verify's `check`, with the check's severity.

@@ -9,14 +9,14 @@
 //! `EXECUTE` strings count (they ran with the migration); statements in
 //! function bodies do not.
 
-use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
+use drift_sdk::database::{self, Database, Enum, EnumValue, Index};
 use drift_sdk::sql::{Node, SqlTree};
 
 /// Where a migration created something: its file and byte range. Turned
-/// into a line and column only for a finding (`compare::Positions`): the replay
+/// into a line and column only for a finding (`drift::Positions`): the replay
 /// records one per table, column and enum value, and computing every one
 /// up front (plus a copy of the path each) was a tenth of the replay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,129 +25,16 @@ pub struct Origin {
     pub range: Range<u32>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Column {
-    pub name: String,
-    /// The type, normalised: unquoted identifiers lower-cased, quoted ones
-    /// kept, without array brackets.
-    pub ty: String,
-    pub array: bool,
-    pub nullable: bool,
-    pub has_default: bool,
-    pub origin: Origin,
-}
-
-/// A primary key, unique constraint or index.
-#[derive(Debug, Clone)]
-pub struct Index {
-    pub name: String,
-    pub columns: Vec<String>,
-    pub unique: bool,
-    pub primary: bool,
-    /// `CREATE INDEX … WHERE …`.
-    pub partial: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct Table {
-    pub name: String,
-    /// The schema it was created in, when the statement named one.
-    pub schema: Option<String>,
-    pub columns: Vec<Column>,
-    pub indexes: Vec<Index>,
-    pub origin: Origin,
-}
-
-impl Table {
-    pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|c| c.name == name)
-    }
-
-    fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
-        self.columns.iter_mut().find(|c| c.name == name)
-    }
-
-    pub fn primary_key(&self) -> Option<&Index> {
-        self.indexes.iter().find(|i| i.primary)
-    }
-
-    fn add_index(&mut self, index: Index) {
-        if index.primary {
-            // A successful `ADD PRIMARY KEY` means any earlier key is gone
-            // (its drop may have been missed, e.g. under a renamed name).
-            self.indexes.retain(|i| !i.primary);
-            for column in &index.columns {
-                if let Some(c) = self.column_mut(column) {
-                    c.nullable = false;
-                }
-            }
-        }
-        if !self.indexes.iter().any(|i| i.name == index.name) {
-            self.indexes.push(index);
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct EnumValue {
-    pub name: String,
-    pub origin: Origin,
-}
-
-#[derive(Debug, Clone)]
-pub struct Enum {
-    pub name: String,
-    pub values: Vec<EnumValue>,
-}
+pub type Column = database::Column<Origin>;
+pub type Table = database::Table<Origin>;
 
 /// The database built so far.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    /// In creation order, which is the order of `extra-table` findings.
-    tables: Vec<Table>,
-    /// Each table's position in `tables`, by name: nearly every statement
-    /// of a migration names a table, and a scan of 1,000 tables per
-    /// statement made the replay quadratic. FxHash rather than std's
-    /// SipHash (5 % of the replay, compiled to WASM): the keys are the
-    /// repository's own names, nothing an attacker picks to collide.
-    by_name: FxHashMap<String, usize>,
-    pub enums: Vec<Enum>,
+    pub db: Database<Origin>,
 }
 
 impl Catalog {
-    /// The tables, in the order the migrations created them.
-    pub fn tables(&self) -> &[Table] {
-        &self.tables
-    }
-
-    pub fn table(&self, name: &str) -> Option<&Table> {
-        self.by_name.get(name).map(|&i| &self.tables[i])
-    }
-
-    fn table_mut(&mut self, name: &str) -> Option<&mut Table> {
-        self.by_name.get(name).map(|&i| &mut self.tables[i])
-    }
-
-    fn drop_table(&mut self, name: &str) {
-        if self.by_name.remove(name).is_some() {
-            self.tables.retain(|t| t.name != name);
-            for (i, table) in self.tables.iter().enumerate() {
-                self.by_name.insert(table.name.clone(), i);
-            }
-        }
-    }
-
-    fn rename_table(&mut self, name: &str, new: String) {
-        if let Some(i) = self.by_name.remove(name) {
-            self.tables[i].name.clone_from(&new);
-            self.by_name.insert(new, i);
-        }
-    }
-
-    pub fn find_enum(&self, name: &str) -> Option<&Enum> {
-        self.enums.iter().find(|e| e.name == name)
-    }
-
     /// Applies every statement of one migration file.
     pub fn apply(&mut self, path: &str, source: &str, tree: &SqlTree) {
         let path: Rc<str> = Rc::from(path);
@@ -165,14 +52,14 @@ impl Catalog {
                 "ALTER_TABLE" => self.alter_table(&cx, node),
                 "DROP_TABLE" => {
                     for name in node.children().filter(|n| n.kind() == "TABLE_NAME_REF") {
-                        self.drop_table(&ident(name.text(source)));
+                        self.db.drop_table(&ident(name.text(source)));
                     }
                 }
                 "CREATE_INDEX" => self.create_index(&cx, node),
                 "DROP_INDEX" => {
                     for name in node.children().filter(|n| n.kind() == "INDEX_REF") {
                         let name = ident(name.text(source));
-                        for table in &mut self.tables {
+                        for table in self.db.tables_mut() {
                             table.indexes.retain(|i| i.primary || i.name != name);
                         }
                     }
@@ -184,7 +71,7 @@ impl Catalog {
                         .and_then(|r| r.child("INDEX"))
                         .map(|n| ident(n.text(source)));
                     if let (Some(old), Some(new)) = (old, new) {
-                        for table in &mut self.tables {
+                        for table in self.db.tables_mut() {
                             for index in &mut table.indexes {
                                 if index.name == old {
                                     index.name.clone_from(&new);
@@ -198,7 +85,7 @@ impl Catalog {
                 "DROP_TYPE" => {
                     for name in node.children().filter(|n| n.kind() == "TYPE_NAME_REF") {
                         let name = ident(name.text(source));
-                        self.enums.retain(|e| e.name != name);
+                        self.db.enums.retain(|e| e.name != name);
                     }
                 }
                 _ => {}
@@ -216,7 +103,7 @@ impl Catalog {
         };
         let mut parts = segments(name.text(cx.source));
         let name = parts.pop().unwrap_or_default();
-        if self.table(&name).is_some() {
+        if self.db.table(&name).is_some() {
             return;
         }
         let mut table = Table {
@@ -224,6 +111,7 @@ impl Catalog {
             schema: parts.pop(),
             columns: Vec::new(),
             indexes: Vec::new(),
+            foreign_keys: Vec::new(),
             origin: cx.origin(node),
         };
         let mut constraints = Vec::new();
@@ -243,8 +131,7 @@ impl Catalog {
         for index in constraints {
             table.add_index(index);
         }
-        self.by_name.insert(table.name.clone(), self.tables.len());
-        self.tables.push(table);
+        self.db.add_table(table);
     }
 
     fn alter_table(&mut self, cx: &Cx<'_>, node: Node<'_>) {
@@ -256,7 +143,7 @@ impl Catalog {
         };
         let name = ident(name.text(cx.source));
         for action in node.children() {
-            let Some(table) = self.table_mut(&name) else {
+            let Some(table) = self.db.table_mut(&name) else {
                 return;
             };
             match action.kind() {
@@ -301,8 +188,8 @@ impl Catalog {
                 "TABLE_RENAME_TO" => {
                     if let Some(new) = action.find("TABLE_NAME") {
                         let new = ident(new.text(cx.source));
-                        if new != name && self.table(&new).is_none() {
-                            self.rename_table(&name, new);
+                        if new != name && self.db.table(&new).is_none() {
+                            self.db.rename_table(&name, new);
                         }
                     }
                     return;
@@ -365,7 +252,7 @@ impl Catalog {
             Some(name) => ident(name.text(cx.source)),
             None => format!("{table_name}_{}_idx", columns.join("_")),
         };
-        if let Some(table) = self.table_mut(&table_name) {
+        if let Some(table) = self.db.table_mut(&table_name) {
             table.add_index(Index {
                 name,
                 columns,
@@ -382,7 +269,7 @@ impl Catalog {
             return;
         };
         let name = ident(name.text(cx.source));
-        if self.find_enum(&name).is_some() {
+        if self.db.find_enum(&name).is_some() {
             return;
         }
         let values = variants
@@ -393,7 +280,7 @@ impl Catalog {
                 origin: cx.origin(v),
             })
             .collect();
-        self.enums.push(Enum { name, values });
+        self.db.enums.push(Enum { name, values });
     }
 
     fn alter_type(&mut self, cx: &Cx<'_>, node: Node<'_>) {
@@ -401,7 +288,7 @@ impl Catalog {
             return;
         };
         let name = ident(name.text(cx.source));
-        let Some(index) = self.enums.iter().position(|e| e.name == name) else {
+        let Some(index) = self.db.enums.iter().position(|e| e.name == name) else {
             return;
         };
         for action in node.children() {
@@ -411,7 +298,8 @@ impl Catalog {
                 .collect();
             match action.kind() {
                 "ADD_VALUE" => {
-                    if let (Some(value), Some(e)) = (literals.first(), self.enums.get_mut(index)) {
+                    if let (Some(value), Some(e)) = (literals.first(), self.db.enums.get_mut(index))
+                    {
                         let value = string_literal(value.text(cx.source));
                         if !e.values.iter().any(|v| v.name == value) {
                             e.values.push(EnumValue {
@@ -422,9 +310,11 @@ impl Catalog {
                     }
                 }
                 "RENAME_VALUE" => {
-                    if let (Some(old), Some(new), Some(e)) =
-                        (literals.first(), literals.get(1), self.enums.get_mut(index))
-                    {
+                    if let (Some(old), Some(new), Some(e)) = (
+                        literals.first(),
+                        literals.get(1),
+                        self.db.enums.get_mut(index),
+                    ) {
                         let old = string_literal(old.text(cx.source));
                         let new = string_literal(new.text(cx.source));
                         for value in &mut e.values {
@@ -438,14 +328,14 @@ impl Catalog {
                     if let Some(new) = action.find("TYPE_NAME") {
                         let new = ident(new.text(cx.source));
                         // Columns of the type follow the rename.
-                        for table in &mut self.tables {
+                        for table in self.db.tables_mut() {
                             for column in &mut table.columns {
                                 if column.ty == name {
                                     column.ty.clone_from(&new);
                                 }
                             }
                         }
-                        if let Some(e) = self.enums.get_mut(index) {
+                        if let Some(e) = self.db.enums.get_mut(index) {
                             e.name = new;
                         }
                     }
@@ -704,12 +594,17 @@ mod tests {
         let tree = drift_sdk::sql::parse(sql);
         let mut catalog = Catalog::default();
         catalog.apply("m.sql", sql, &tree);
-        let names: Vec<&str> = catalog.tables().iter().map(|t| t.name.as_str()).collect();
+        let names: Vec<&str> = catalog
+            .db
+            .tables()
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
         // `c` cannot take `d`'s name; `b` is free again after its rename.
         assert_eq!(names, ["d", "c", "b"]);
-        assert!(catalog.table("a").is_none());
+        assert!(catalog.db.table("a").is_none());
         let columns = |name: &str| -> Vec<String> {
-            let table = catalog.table(name).unwrap();
+            let table = catalog.db.table(name).unwrap();
             table.columns.iter().map(|c| c.name.clone()).collect()
         };
         assert_eq!(columns("c"), ["id", "x"]);

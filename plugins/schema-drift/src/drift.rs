@@ -1,11 +1,16 @@
 //! One snapshot's drift: every schema, its migrations replayed, compared.
 
-use drift_sdk::Finding;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use crate::catalog::Catalog;
-use crate::snapshot::Snapshot;
-use crate::{MigrationOrder, Options, compare, expected};
+use drift_sdk::database::{self, At, Drift as Kind, Expectation};
 use drift_sdk::project::{self, Order};
+use drift_sdk::{Finding, LineIndex, Span};
+use rustc_hash::FxHashMap;
+
+use crate::catalog::{Catalog, Origin};
+use crate::snapshot::Snapshot;
+use crate::{Check, MigrationOrder, Options};
 
 /// A finding and the schema it is about (its first file).
 #[derive(Debug, Clone)]
@@ -59,12 +64,12 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
         if !schema.errors.is_empty() {
             for error in &schema.errors {
                 findings.push(
-                    Finding::new(crate::Check::SchemaSyntax, &error.path, &error.message)
+                    Finding::new(Check::SchemaSyntax, &error.path, &error.message)
                         .span(error.span)
                         .help("fix the schema (`prisma validate`); it is not compared with the migrations until it parses"),
                 );
             }
-        } else if is_postgres(&schema) {
+        } else if database::expected::is_postgres(&schema) {
             let migrations = project::run_order(&snapshot.paths, &project.dirs, order);
             if !migrations.is_empty() {
                 let mut catalog = Catalog::default();
@@ -75,34 +80,23 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
                         _ => {}
                     }
                 }
-                let (mut tables, mut enums) = expected::build(&schema);
-                let mut ignore = options.ignore_tables.clone();
-                ignore.extend(expected::known_elsewhere(&schema));
-                // Prisma Migrate neither creates nor compares what the
-                // config calls external.
-                if let Some(config) = &config {
-                    tables.retain(|t| !config.is_external_table(&t.name));
-                    enums.retain(|e| !config.is_external_enum(&e.name));
-                    ignore.extend(
-                        config
-                            .external_tables
-                            .iter()
-                            .map(|t| t.rsplit_once('.').map_or(t.as_str(), |(_, n)| n).to_owned()),
-                    );
-                }
-                let db_schemas: Vec<String> = schema
-                    .datasources
-                    .iter()
-                    .flat_map(|d| d.schemas.iter().cloned())
-                    .collect();
-                compare::compare(
-                    &tables,
-                    &enums,
-                    &catalog,
-                    &compare::Positions::new(snapshot),
-                    &ignore,
-                    &db_schemas,
-                    &mut findings,
+                let expectation =
+                    Expectation::new(&schema, config.as_ref(), &options.ignore_tables);
+                let positions = Positions::new(snapshot);
+                findings.extend(
+                    database::compare(&expectation, &catalog.db)
+                        .into_iter()
+                        .filter_map(|d| {
+                            let (path, span) = match d.at {
+                                At::Schema { path, span } => (path, span),
+                                At::Built(origin) => (&*origin.path, positions.span(origin)),
+                            };
+                            Some(
+                                Finding::new(check_of(d.drift)?, path, d.message)
+                                    .span(span)
+                                    .help(d.help),
+                            )
+                        }),
                 );
             }
         }
@@ -114,12 +108,56 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
     Some(out)
 }
 
-/// Only PostgreSQL schemas are compared (a schema without a datasource
-/// block, e.g. one file of a multi-file schema, counts as PostgreSQL).
-fn is_postgres(schema: &drift_sdk::prisma::Schema) -> bool {
-    schema.datasources.iter().all(|d| {
-        d.provider
-            .as_deref()
-            .is_none_or(|p| matches!(p, "postgresql" | "postgres"))
+/// The rule's check for a kind of drift; `None` for foreign keys, which
+/// the replay does not track (so the comparison never reports them here).
+fn check_of(kind: Kind) -> Option<Check> {
+    Some(match kind {
+        Kind::MissingTable => Check::MissingTable,
+        Kind::MissingColumn => Check::MissingColumn,
+        Kind::ExtraTable => Check::ExtraTable,
+        Kind::ExtraColumn => Check::ExtraColumn,
+        Kind::NullabilityMismatch => Check::NullabilityMismatch,
+        Kind::ColumnTypeMismatch => Check::ColumnTypeMismatch,
+        Kind::MissingPrimaryKey => Check::MissingPrimaryKey,
+        Kind::MissingUnique => Check::MissingUnique,
+        Kind::MissingIndex => Check::MissingIndex,
+        Kind::MissingEnum => Check::MissingEnum,
+        Kind::EnumValueMissing => Check::EnumValueMissing,
+        Kind::ExtraEnumValue => Check::ExtraEnumValue,
+        Kind::MissingForeignKey | Kind::ForeignKeyActionMismatch | Kind::ExtraForeignKey => {
+            return None;
+        }
     })
+}
+
+/// Lines and columns of the catalog's origins, for findings: each migration
+/// is indexed once, when its first finding needs it.
+struct Positions<'s, 'a> {
+    snapshot: &'s Snapshot<'a>,
+    lines: RefCell<FxHashMap<Rc<str>, LineIndex>>,
+}
+
+impl<'s, 'a> Positions<'s, 'a> {
+    fn new(snapshot: &'s Snapshot<'a>) -> Self {
+        Self {
+            snapshot,
+            lines: RefCell::default(),
+        }
+    }
+
+    fn span(&self, origin: &Origin) -> Span {
+        // The replay only records origins in files it read from the
+        // snapshot; a missing text would be a bug, reported at line 1.
+        let Some(source) = self.snapshot.text(&origin.path) else {
+            return Span::line(1, 1, 1);
+        };
+        let mut lines = self.lines.borrow_mut();
+        let lines = lines
+            .entry(Rc::clone(&origin.path))
+            .or_insert_with(|| LineIndex::new(source));
+        lines.span(
+            source,
+            origin.range.start as usize..origin.range.end as usize,
+        )
+    }
 }

@@ -123,15 +123,16 @@
 //! Foreign keys (`@relation` against `REFERENCES`) and column defaults are
 //! not compared, nor are native types outside the families listed under
 //! `column-type-mismatch` (`@db.Uuid`, `@db.SmallInt`, `@db.Date`, ...).
+//! `drift-host verify` applies the migrations to PostgreSQL and compares
+//! the real database with the schema through this rule's comparison, foreign
+//! keys with their actions included (docs/verify.md).
 //! Guards around statements in `DO` blocks are not evaluated: a guarded
 //! statement counts as having run. SQL built at run time (`EXECUTE
 //! format(...)`), `CREATE TABLE ... AS` and `LIKE` are not replayed.
 
 mod catalog;
-mod compare;
 mod diff;
 mod drift;
-mod expected;
 mod snapshot;
 
 use drift_sdk::{Finding, Input, Metadata, Rule, Scope};

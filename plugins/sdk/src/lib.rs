@@ -71,7 +71,9 @@ mod types;
 // shared with the host; re-exported so a rule depends on one crate.
 pub use check::Check;
 pub use drift_syntax::{LineIndex, Span, SplitAscii};
-pub use drift_syntax::{dialect, files, migrations, paths, prisma, prisma_config, project, shell};
+pub use drift_syntax::{
+    database, dialect, files, migrations, paths, prisma, prisma_config, project, shell,
+};
 
 /// PostgreSQL syntax trees (`drift_syntax::sql`), and [`sql::parse`]
 /// wherever a rule runs.

@@ -15,6 +15,7 @@
 //! The native PostgreSQL parser is the `parser` feature (on by default);
 //! plugins build without it and receive trees the host parsed.
 
+pub mod database;
 pub mod dialect;
 pub mod files;
 #[doc(hidden)]

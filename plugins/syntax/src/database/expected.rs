@@ -1,8 +1,10 @@
 //! What Prisma would build for a schema: tables, columns, keys, indexes and
 //! enums, following Prisma Migrate's PostgreSQL mapping.
 
-use drift_sdk::Span;
-use drift_sdk::prisma::{Arity, Expr, FieldKind, IndexKind, Model, Schema, TypeIndex};
+use super::model::Action;
+use crate::Span;
+use crate::prisma::{Arity, Expr, Field, FieldKind, IndexKind, Model, Schema, TypeIndex};
+use crate::prisma_config::PrismaConfig;
 
 /// A column Prisma creates for a field.
 #[derive(Debug, Clone)]
@@ -33,11 +35,25 @@ pub struct Key {
     pub span: Span,
 }
 
+/// A foreign key Prisma creates for a relation field with `fields:`.
+#[derive(Debug, Clone)]
+pub struct ForeignKey {
+    pub columns: Vec<String>,
+    /// The referenced table and its columns.
+    pub table: String,
+    pub references: Vec<String>,
+    pub on_delete: Action,
+    pub on_update: Action,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct Table {
     pub name: String,
     pub columns: Vec<Column>,
     pub keys: Vec<Key>,
+    /// None under `relationMode = "prisma"`: Prisma emulates relations.
+    pub foreign_keys: Vec<ForeignKey>,
     pub path: String,
     pub span: Span,
     /// True for an implicit many-to-many join table.
@@ -58,9 +74,67 @@ pub struct Enum {
     pub span: Span,
 }
 
+/// What the database should hold for one schema, and what it may hold
+/// besides without that being drift.
+#[derive(Debug, Clone, Default)]
+pub struct Expectation {
+    pub tables: Vec<Table>,
+    pub enums: Vec<Enum>,
+    /// Tables the database may have that no model maps to: the
+    /// `ignore-tables` option, `@@ignore` models, views, and what the
+    /// Prisma config calls external.
+    pub ignore_tables: Vec<String>,
+    /// The datasource's `schemas`: tables in other PostgreSQL schemas than
+    /// these and `public` are not Prisma's.
+    pub db_schemas: Vec<String>,
+}
+
+impl Expectation {
+    /// The expectation for `schema` (parsed without errors), its project's
+    /// Prisma `config`, and the user's `ignore_tables`.
+    pub fn new(schema: &Schema, config: Option<&PrismaConfig>, ignore_tables: &[String]) -> Self {
+        let (mut tables, mut enums) = build(schema);
+        let mut ignore = ignore_tables.to_vec();
+        ignore.extend(known_elsewhere(schema));
+        // Prisma Migrate neither creates nor compares what the config
+        // calls external.
+        if let Some(config) = config {
+            tables.retain(|t| !config.is_external_table(&t.name));
+            enums.retain(|e| !config.is_external_enum(&e.name));
+            ignore.extend(
+                config
+                    .external_tables
+                    .iter()
+                    .map(|t| t.rsplit_once('.').map_or(t.as_str(), |(_, n)| n).to_owned()),
+            );
+        }
+        let db_schemas = schema
+            .datasources
+            .iter()
+            .flat_map(|d| d.schemas.iter().cloned())
+            .collect();
+        Self {
+            tables,
+            enums,
+            ignore_tables: ignore,
+            db_schemas,
+        }
+    }
+}
+
+/// Only PostgreSQL schemas are compared (a schema without a datasource
+/// block, e.g. one file of a multi-file schema, counts as PostgreSQL).
+pub fn is_postgres(schema: &Schema) -> bool {
+    schema.datasources.iter().all(|d| {
+        d.provider
+            .as_deref()
+            .is_none_or(|p| matches!(p, "postgresql" | "postgres"))
+    })
+}
+
 /// Tables the schema knows about without describing them: `@@ignore`
 /// models (Prisma Migrate still creates them) and views.
-pub fn known_elsewhere(schema: &Schema) -> Vec<String> {
+fn known_elsewhere(schema: &Schema) -> Vec<String> {
     schema
         .models
         .iter()
@@ -71,7 +145,7 @@ pub fn known_elsewhere(schema: &Schema) -> Vec<String> {
 }
 
 /// The tables and enums of `schema`.
-pub fn build(schema: &Schema) -> (Vec<Table>, Vec<Enum>) {
+fn build(schema: &Schema) -> (Vec<Table>, Vec<Enum>) {
     let mut tables = Vec::new();
     // Every field's kind is looked up: indexed once, not a scan of the
     // schema per field.
@@ -80,14 +154,22 @@ pub fn build(schema: &Schema) -> (Vec<Table>, Vec<Enum>) {
         .models
         .iter()
         .filter(|m| !m.is_view() && !m.is_ignored());
+    let emulated = relation_mode_prisma(schema);
     for model in models.clone() {
-        tables.push(table(&types, model));
+        let mut table = table(&types, model);
+        if !emulated {
+            table.foreign_keys = foreign_keys(&types, model);
+        }
+        tables.push(table);
     }
     for model in models {
         for field in &model.fields {
-            if let Some(join) = join_table(&types, model, field)
+            if let Some(mut join) = join_table(&types, model, field)
                 && !tables.iter().any(|t: &Table| t.name == join.name)
             {
+                if emulated {
+                    join.foreign_keys.clear();
+                }
                 tables.push(join);
             }
         }
@@ -170,22 +252,90 @@ fn table(types: &TypeIndex<'_>, model: &Model) -> Table {
         name: model.table_name().to_owned(),
         columns,
         keys,
+        foreign_keys: Vec::new(),
         path: model.path.clone(),
         span: model.name_span,
         join: false,
     }
 }
 
+/// `relationMode = "prisma"` (or the older `referentialIntegrity`) in a
+/// datasource: no foreign keys in the database.
+fn relation_mode_prisma(schema: &Schema) -> bool {
+    schema.datasources.iter().any(|d| {
+        ["relationMode", "referentialIntegrity"]
+            .iter()
+            .any(|key| d.property(key).and_then(|p| p.value.as_str()) == Some("prisma"))
+    })
+}
+
+/// The foreign keys of `model`'s relation fields with `fields:`, with
+/// Prisma's default actions: `onDelete` `Restrict` when every field of
+/// the key is required, else `SetNull`; `onUpdate` `Cascade`.
+fn foreign_keys(types: &TypeIndex<'_>, model: &Model) -> Vec<ForeignKey> {
+    let mut out = Vec::new();
+    for field in &model.fields {
+        if types.field_kind(field) != FieldKind::Relation {
+            continue;
+        }
+        let Some(relation) = field.relation() else {
+            continue;
+        };
+        if relation.fields.is_empty() {
+            continue;
+        }
+        let Some(other) = types.find_model(&field.type_name) else {
+            continue;
+        };
+        let column_of =
+            |m: &Model, name: &str| m.field(name).map_or(name, |f| f.column_name()).to_owned();
+        let required = relation
+            .fields
+            .iter()
+            .all(|f| model.field(f).is_some_and(|f| f.arity == Arity::Required));
+        let action = |written: &Option<String>, default: Action| {
+            written
+                .as_deref()
+                .and_then(Action::from_prisma)
+                .unwrap_or(default)
+        };
+        out.push(ForeignKey {
+            columns: relation
+                .fields
+                .iter()
+                .map(|f| column_of(model, f))
+                .collect(),
+            table: other.table_name().to_owned(),
+            references: relation
+                .references
+                .iter()
+                .map(|f| column_of(other, f))
+                .collect(),
+            on_delete: action(
+                &relation.on_delete,
+                if required {
+                    Action::Restrict
+                } else {
+                    Action::SetNull
+                },
+            ),
+            on_update: action(&relation.on_update, Action::Cascade),
+            span: relation.span,
+        });
+    }
+    out
+}
+
 /// The family and PostgreSQL type of a scalar field (its native type when
 /// it has one).
-fn scalar(field: &drift_sdk::prisma::Field) -> (Option<String>, String) {
+fn scalar(field: &Field) -> (Option<String>, String) {
     if let Some((native, args)) = field.native_type() {
         let sql = if args.is_empty() {
             native.to_uppercase()
         } else {
             format!("{}({})", native.to_uppercase(), args.join(","))
         };
-        let family = crate::compare::sql_family(&native.to_ascii_lowercase(), &[])
+        let family = super::compare::sql_family(&native.to_ascii_lowercase(), &[])
             .filter(|f| *f == field.type_name);
         return (family, sql);
     }
@@ -207,7 +357,7 @@ fn scalar(field: &drift_sdk::prisma::Field) -> (Option<String>, String) {
 /// The `DEFAULT` Prisma writes for a field (`autoincrement` for serial
 /// columns), or `None` when the database gets no default (`uuid()`,
 /// `cuid()`, `@updatedAt`: Prisma Client fills those in).
-fn default_sql(field: &drift_sdk::prisma::Field, sql_type: &str) -> Option<String> {
+fn default_sql(field: &Field, sql_type: &str) -> Option<String> {
     let value = field.default_value()?;
     match value {
         Expr::Call { name, args } => match name.as_str() {
@@ -231,11 +381,7 @@ fn default_sql(field: &drift_sdk::prisma::Field, sql_type: &str) -> Option<Strin
 /// The join table of an implicit many-to-many relation `field` of `model`:
 /// `_<RelationName>` with columns `A` and `B` (the models in alphabetical
 /// order).
-fn join_table(
-    types: &TypeIndex<'_>,
-    model: &Model,
-    field: &drift_sdk::prisma::Field,
-) -> Option<Table> {
+fn join_table(types: &TypeIndex<'_>, model: &Model, field: &Field) -> Option<Table> {
     if field.arity != Arity::List || types.field_kind(field) != FieldKind::Relation {
         return None;
     }
@@ -283,10 +429,30 @@ fn join_table(
             span: field.span,
         }
     };
+    // Each side references its model's id, both actions `Cascade`.
+    let references = |col: &str, m: &Model| ForeignKey {
+        columns: vec![col.to_owned()],
+        table: m.table_name().to_owned(),
+        references: m
+            .primary_key()
+            .and_then(|pk| {
+                pk.fields.first().map(|f| {
+                    m.field(&f.name)
+                        .map_or(f.name.as_str(), |f| f.column_name())
+                        .to_owned()
+                })
+            })
+            .into_iter()
+            .collect(),
+        on_delete: Action::Cascade,
+        on_update: Action::Cascade,
+        span: field.span,
+    };
     Some(Table {
         name: format!("_{name}"),
         columns: vec![column("A", a), column("B", b)],
         keys: Vec::new(),
+        foreign_keys: vec![references("A", a), references("B", b)],
         path: model.path.clone(),
         span: field.span,
         join: true,

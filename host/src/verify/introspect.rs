@@ -1,0 +1,283 @@
+//! The database the migrations built, read from PostgreSQL's catalog into
+//! the model schema-drift's replay fills ([`drift_syntax::database`]), so
+//! the two are compared with schema.prisma by the same code.
+//!
+//! Each object's origin is the migration that wrote its catalog row: every
+//! migration runs after a marker transaction ([`Marks`]), and a row's
+//! `xmin` falls between the marks of the migration whose transaction wrote
+//! it. A table's origin is its creation (the row of its system column
+//! `ctid`, written once), a column's or enum value's its last change.
+
+use drift_syntax::database::{Action, Column, Database, Enum, EnumValue, ForeignKey, Index, Table};
+use postgres::Client;
+
+/// The user's schemas: everything but PostgreSQL's own.
+const USER_SCHEMA: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') \
+     AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
+
+/// Transaction ids taken before each migration, in order.
+#[derive(Debug, Default)]
+pub struct Marks {
+    xids: Vec<(u32, usize)>,
+}
+
+impl Marks {
+    /// Marks the start of migration `index` (into the caller's list).
+    pub fn mark(&mut self, client: &mut Client, index: usize) -> Result<(), postgres::Error> {
+        // `txid_current()` is the 64-bit id with the epoch; catalog rows
+        // carry the low 32 bits.
+        let row = client.query_one("SELECT (txid_current() % 4294967296)::bigint", &[])?;
+        let xid = u32::try_from(row.get::<_, i64>(0)).unwrap_or(u32::MAX);
+        self.xids.push((xid, index));
+        Ok(())
+    }
+
+    /// The migration whose transaction wrote a row with `xmin`: the last
+    /// one marked before it. `None` before the first mark (the Prisma
+    /// config's `initShadowDb`).
+    fn origin(&self, xmin: u32) -> Option<usize> {
+        self.xids
+            .iter()
+            .rev()
+            .find(|(xid, _)| *xid < xmin)
+            .map(|(_, index)| *index)
+    }
+}
+
+/// Reads the tables, columns, keys, indexes and enums of the user's
+/// schemas, `public` first (a table name in two schemas is `public`'s).
+pub fn read(
+    client: &mut Client,
+    marks: &Marks,
+) -> Result<Database<Option<usize>>, postgres::Error> {
+    let mut db: Database<Option<usize>> = Database::default();
+    let xmin = |text: String| text.parse::<u32>().ok().and_then(|x| marks.origin(x));
+    let tables = client.query(
+        &format!(
+            "SELECT n.nspname::text, c.relname::text, \
+               (SELECT a.xmin::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = -1) \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE {USER_SCHEMA} AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
+             ORDER BY n.nspname <> 'public', n.nspname, c.relname"
+        ),
+        &[],
+    )?;
+    let mut read: Vec<Table<Option<usize>>> = tables
+        .iter()
+        .map(|row| Table {
+            schema: Some(row.get(0)),
+            name: row.get(1),
+            columns: Vec::new(),
+            indexes: Vec::new(),
+            foreign_keys: Vec::new(),
+            origin: row.get::<_, Option<String>>(2).and_then(xmin),
+        })
+        .collect();
+    // Tables in the order the migrations created them, as the replay has
+    // them (the order of `extra-table` findings).
+    read.sort_by_key(|t| (t.schema.as_deref() != Some("public"), t.origin));
+    for table in read {
+        db.add_table(table);
+    }
+    let columns = client.query(
+        &format!(
+            "SELECT n.nspname::text, c.relname::text, a.attname::text, \
+               CASE WHEN e.typtype = 'e' THEN e.typname::text ELSE format_type(e.oid, NULL) END, \
+               t.typcategory = 'A', a.attnotnull, \
+               a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '', a.xmin::text \
+             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_type t ON t.oid = a.atttypid \
+             JOIN pg_type e ON e.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END \
+             WHERE {USER_SCHEMA} AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
+               AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY n.nspname, c.relname, a.attnum"
+        ),
+        &[],
+    )?;
+    for row in &columns {
+        let (schema, table): (String, String) = (row.get(0), row.get(1));
+        let Some(table) = db
+            .table_mut(&table)
+            .filter(|t| t.schema.as_deref() == Some(&schema))
+        else {
+            continue;
+        };
+        table.columns.push(Column {
+            name: row.get(2),
+            ty: normalize(&row.get::<_, String>(3)),
+            array: row.get(4),
+            nullable: !row.get::<_, bool>(5),
+            has_default: row.get(6),
+            origin: xmin(row.get(7)),
+        });
+    }
+    // Key columns only (not `INCLUDE`); an expression makes the index one
+    // Prisma cannot describe, as the replay skips it.
+    let indexes = client.query(
+        &format!(
+            "SELECT n.nspname::text, c.relname::text, ic.relname::text, i.indisunique, \
+               i.indisprimary, i.indpred IS NOT NULL, \
+               array(SELECT coalesce(a.attname::text, '') \
+                     FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) \
+                     LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
+                     WHERE k.ord <= i.indnkeyatts ORDER BY k.ord) \
+             FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid \
+             JOIN pg_class ic ON ic.oid = i.indexrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE {USER_SCHEMA} AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
+             ORDER BY n.nspname, c.relname, ic.relname"
+        ),
+        &[],
+    )?;
+    for row in &indexes {
+        let (schema, table): (String, String) = (row.get(0), row.get(1));
+        let columns: Vec<String> = row.get(6);
+        if columns.iter().any(String::is_empty) {
+            continue;
+        }
+        let Some(table) = db
+            .table_mut(&table)
+            .filter(|t| t.schema.as_deref() == Some(&schema))
+        else {
+            continue;
+        };
+        table.add_index(Index {
+            name: row.get(2),
+            columns,
+            unique: row.get(3),
+            primary: row.get(4),
+            partial: row.get(5),
+        });
+    }
+    let keys = client.query(
+        &format!(
+            "SELECT n.nspname::text, c.relname::text, co.conname::text, \
+               array(SELECT a.attname::text FROM unnest(co.conkey) WITH ORDINALITY k(attnum, ord) \
+                     JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum ORDER BY k.ord), \
+               r.relname::text, \
+               array(SELECT a.attname::text FROM unnest(co.confkey) WITH ORDINALITY k(attnum, ord) \
+                     JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum ORDER BY k.ord), \
+               co.confdeltype::text, co.confupdtype::text, co.xmin::text \
+             FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid \
+             JOIN pg_class r ON r.oid = co.confrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE co.contype = 'f' AND {USER_SCHEMA} AND c.relkind IN ('r', 'p') \
+               AND NOT c.relispartition \
+             ORDER BY n.nspname, c.relname, co.conname"
+        ),
+        &[],
+    )?;
+    for row in &keys {
+        let (schema, table): (String, String) = (row.get(0), row.get(1));
+        let (Some(on_delete), Some(on_update)) = (
+            Action::from_pg(&row.get::<_, String>(6)),
+            Action::from_pg(&row.get::<_, String>(7)),
+        ) else {
+            continue;
+        };
+        let Some(table) = db
+            .table_mut(&table)
+            .filter(|t| t.schema.as_deref() == Some(&schema))
+        else {
+            continue;
+        };
+        table.foreign_keys.push(ForeignKey {
+            name: row.get(2),
+            columns: row.get(3),
+            table: row.get(4),
+            references: row.get(5),
+            on_delete,
+            on_update,
+            origin: xmin(row.get(8)),
+        });
+    }
+    db.foreign_keys = true;
+    let values = client.query(
+        &format!(
+            "SELECT t.typname::text, e.enumlabel::text, e.xmin::text, t.oid::int8 \
+             FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid \
+             JOIN pg_namespace n ON n.oid = t.typnamespace \
+             WHERE {USER_SCHEMA} \
+             ORDER BY n.nspname <> 'public', n.nspname, t.typname, e.enumsortorder"
+        ),
+        &[],
+    )?;
+    let mut current: Option<(i64, usize)> = None;
+    for row in &values {
+        let name: String = row.get(0);
+        let oid: i64 = row.get(3);
+        let value = EnumValue {
+            name: row.get(1),
+            origin: xmin(row.get(2)),
+        };
+        // Rows come grouped by type; a second schema's enum of the same
+        // name is not looked at, as a table's is not.
+        match current {
+            Some((type_oid, i)) if type_oid == oid => {
+                if let Some(e) = db.enums.get_mut(i) {
+                    e.values.push(value);
+                }
+            }
+            _ if db.find_enum(&name).is_some() => current = Some((oid, usize::MAX)),
+            _ => {
+                current = Some((oid, db.enums.len()));
+                db.enums.push(Enum {
+                    name,
+                    values: vec![value],
+                });
+            }
+        }
+    }
+    Ok(db)
+}
+
+/// `format_type`'s name of a type as the replay normalises one written in
+/// a migration: `timestamp(3) without time zone` → `timestamp without
+/// time zone`, `public.citext` → `citext`, quotes dropped.
+fn normalize(ty: &str) -> String {
+    let mut out = String::with_capacity(ty.len());
+    let mut depth = 0usize;
+    for c in ty.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '"' => {}
+            _ if depth > 0 => {}
+            c => out.push(c),
+        }
+    }
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    match out.rsplit_once('.') {
+        Some((_, name)) => name.to_owned(),
+        None => out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_named_as_the_replay_names_them() {
+        assert_eq!(
+            normalize("timestamp(3) without time zone"),
+            "timestamp without time zone"
+        );
+        assert_eq!(normalize("character varying(20)"), "character varying");
+        assert_eq!(normalize("public.citext"), "citext");
+        assert_eq!(normalize("\"Role\""), "Role");
+        assert_eq!(normalize("numeric(65,30)"), "numeric");
+    }
+
+    #[test]
+    fn a_row_belongs_to_the_last_migration_marked_before_it() {
+        let marks = Marks {
+            xids: vec![(100, 0), (105, 1), (120, 3)],
+        };
+        assert_eq!(marks.origin(99), None);
+        assert_eq!(marks.origin(101), Some(0));
+        assert_eq!(marks.origin(106), Some(1));
+        assert_eq!(marks.origin(500), Some(3));
+    }
+}

@@ -1,0 +1,586 @@
+//! The differences between a database as built and what the schema says
+//! Prisma would build: each one a [`Drift`] kind (its check id, shared by
+//! schema-drift and verify), where to report it, a message and the SQL or
+//! schema change that fixes it.
+
+use rustc_hash::FxHashSet;
+
+use super::expected::{self, Expectation};
+use super::model::{self, Database};
+use crate::Span;
+use crate::prisma::IndexKind;
+
+/// The kinds of drift, by check id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Drift {
+    MissingTable,
+    MissingColumn,
+    ExtraTable,
+    ExtraColumn,
+    NullabilityMismatch,
+    ColumnTypeMismatch,
+    MissingPrimaryKey,
+    MissingUnique,
+    MissingIndex,
+    MissingEnum,
+    EnumValueMissing,
+    ExtraEnumValue,
+    MissingForeignKey,
+    ForeignKeyActionMismatch,
+    ExtraForeignKey,
+}
+
+impl Drift {
+    /// Every kind, in the order of the checks' documentation.
+    pub const ALL: [Self; 15] = [
+        Self::MissingTable,
+        Self::MissingColumn,
+        Self::ExtraTable,
+        Self::ExtraColumn,
+        Self::NullabilityMismatch,
+        Self::ColumnTypeMismatch,
+        Self::MissingPrimaryKey,
+        Self::MissingUnique,
+        Self::MissingIndex,
+        Self::MissingEnum,
+        Self::EnumValueMissing,
+        Self::ExtraEnumValue,
+        Self::MissingForeignKey,
+        Self::ForeignKeyActionMismatch,
+        Self::ExtraForeignKey,
+    ];
+
+    /// Compared only where the database's foreign keys are known
+    /// ([`Database::foreign_keys`]).
+    pub fn foreign_key(self) -> bool {
+        matches!(
+            self,
+            Self::MissingForeignKey | Self::ForeignKeyActionMismatch | Self::ExtraForeignKey
+        )
+    }
+
+    /// The check id both schema-drift and verify report it under.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::MissingTable => "missing-table",
+            Self::MissingColumn => "missing-column",
+            Self::ExtraTable => "extra-table",
+            Self::ExtraColumn => "extra-column",
+            Self::NullabilityMismatch => "nullability-mismatch",
+            Self::ColumnTypeMismatch => "column-type-mismatch",
+            Self::MissingPrimaryKey => "missing-primary-key",
+            Self::MissingUnique => "missing-unique",
+            Self::MissingIndex => "missing-index",
+            Self::MissingEnum => "missing-enum",
+            Self::EnumValueMissing => "enum-value-missing",
+            Self::ExtraEnumValue => "extra-enum-value",
+            Self::MissingForeignKey => "missing-foreign-key",
+            Self::ForeignKeyActionMismatch => "foreign-key-action-mismatch",
+            Self::ExtraForeignKey => "extra-foreign-key",
+        }
+    }
+}
+
+/// Where a difference is reported: at the schema, where the fix of
+/// something missing goes, or at the origin of what the database has
+/// beyond the schema.
+#[derive(Debug, Clone, Copy)]
+pub enum At<'a, O> {
+    Schema { path: &'a str, span: Span },
+    Built(&'a O),
+}
+
+/// One difference.
+#[derive(Debug, Clone)]
+pub struct Difference<'a, O> {
+    pub drift: Drift,
+    pub at: At<'a, O>,
+    /// The name of the object it is about, as SQL names it (the table,
+    /// column or enum value).
+    pub subject: &'a str,
+    pub message: String,
+    pub help: String,
+}
+
+impl<'a, O> Difference<'a, O> {
+    fn new(
+        drift: Drift,
+        at: At<'a, O>,
+        subject: &'a str,
+        message: String,
+        help: impl Into<String>,
+    ) -> Self {
+        Self {
+            drift,
+            at,
+            subject,
+            message,
+            help: help.into(),
+        }
+    }
+}
+
+/// Prisma's type family of a normalised PostgreSQL type, or `enum:<name>`
+/// for one of `enums`; `None` for types outside the compared families.
+pub fn sql_family(ty: &str, enums: &[&str]) -> Option<String> {
+    let family = match ty {
+        "text" | "varchar" | "character varying" | "char" | "character" | "bpchar" => "String",
+        "int" | "integer" | "int4" | "serial" | "serial4" => "Int",
+        "bigint" | "int8" | "bigserial" | "serial8" => "BigInt",
+        "boolean" | "bool" => "Boolean",
+        "timestamp"
+        | "timestamp without time zone"
+        | "timestamptz"
+        | "timestamp with time zone" => "DateTime",
+        "json" | "jsonb" => "Json",
+        "double precision" | "float8" => "Float",
+        "numeric" | "decimal" => "Decimal",
+        "bytea" => "Bytes",
+        _ if enums.contains(&ty) => return Some(format!("enum:{ty}")),
+        _ => return None,
+    };
+    Some(family.to_owned())
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().all(|c| b.contains(c))
+}
+
+/// The differences between `db` and `expectation`: missing tables with
+/// their columns and keys, extra tables, then enums, each in the order of
+/// the schema or of the database.
+pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<Difference<'a, O>> {
+    let mut out = Vec::new();
+    let enum_names: Vec<&str> = db.enums.iter().map(|e| e.name.as_str()).collect();
+    for table in &expectation.tables {
+        let Some(actual) = db.table(&table.name) else {
+            let message = if table.join {
+                format!(
+                    "join table `{}` of an implicit many-to-many relation is not created by any migration",
+                    table.name
+                )
+            } else {
+                format!(
+                    "table `{}` is in the schema but no migration creates it",
+                    table.name
+                )
+            };
+            out.push(Difference::new(
+                Drift::MissingTable,
+                schema_at(&table.path, table.span),
+                &table.name,
+                message,
+                format!(
+                    "add a migration (`prisma migrate dev`), e.g.:\n{}",
+                    create_table_sql(table)
+                ),
+            ));
+            continue;
+        };
+        compare_columns(table, actual, &enum_names, &mut out);
+        compare_keys(table, actual, &mut out);
+        if db.foreign_keys {
+            compare_foreign_keys(table, actual, db, &mut out);
+        }
+    }
+    let modelled: FxHashSet<&str> = expectation.tables.iter().map(|t| t.name.as_str()).collect();
+    for actual in db.tables() {
+        // Tables in other PostgreSQL schemas than the datasource's are
+        // not Prisma's.
+        let foreign = actual
+            .schema
+            .as_ref()
+            .is_some_and(|s| s != "public" && !expectation.db_schemas.contains(s));
+        if foreign
+            || modelled.contains(actual.name.as_str())
+            || expectation.ignore_tables.contains(&actual.name)
+        {
+            continue;
+        }
+        out.push(Difference::new(
+            Drift::ExtraTable,
+            At::Built(&actual.origin),
+            &actual.name,
+            format!(
+                "the migrations create table `{}`, which no model of the schema maps to",
+                actual.name
+            ),
+            "add the model to the schema (`prisma db pull`), drop the table in a migration, or list it in the `ignore-tables` option",
+        ));
+    }
+    for e in &expectation.enums {
+        let Some(actual) = db.find_enum(&e.name) else {
+            let values: Vec<String> = e.values.iter().map(|v| format!("'{}'", v.name)).collect();
+            out.push(Difference::new(
+                Drift::MissingEnum,
+                schema_at(&e.path, e.span),
+                &e.name,
+                format!(
+                    "enum type `{}` is in the schema but no migration creates it",
+                    e.name
+                ),
+                format!(
+                    "CREATE TYPE \"{}\" AS ENUM ({});",
+                    e.name,
+                    values.join(", ")
+                ),
+            ));
+            continue;
+        };
+        for value in &e.values {
+            if !actual.values.iter().any(|v| v.name == value.name) {
+                out.push(Difference::new(
+                    Drift::EnumValueMissing,
+                    schema_at(&e.path, value.span),
+                    &value.name,
+                    format!(
+                        "enum value `{}` of `{}` is in the schema but no migration adds it",
+                        value.name, e.name
+                    ),
+                    format!("ALTER TYPE \"{}\" ADD VALUE '{}';", e.name, value.name),
+                ));
+            }
+        }
+        for value in &actual.values {
+            if !e.values.iter().any(|v| v.name == value.name) {
+                out.push(Difference::new(
+                    Drift::ExtraEnumValue,
+                    At::Built(&value.origin),
+                    &value.name,
+                    format!(
+                        "the migrations give enum `{}` the value `{}`, which the schema does not list",
+                        e.name, value.name
+                    ),
+                    "add the value to the enum in the schema, or remove it in a migration",
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn schema_at<O>(path: &str, span: Span) -> At<'_, O> {
+    At::Schema { path, span }
+}
+
+fn compare_columns<'a, O>(
+    table: &'a expected::Table,
+    actual: &'a model::Table<O>,
+    enum_names: &[&str],
+    out: &mut Vec<Difference<'a, O>>,
+) {
+    for column in &table.columns {
+        let Some(found) = actual.column(&column.name) else {
+            let not_null = if column.nullable == Some(false) {
+                " NOT NULL"
+            } else {
+                ""
+            };
+            let array = if column.array { "[]" } else { "" };
+            let default = column
+                .default
+                .as_ref()
+                .map(|d| format!(" DEFAULT {d}"))
+                .unwrap_or_default();
+            out.push(Difference::new(
+                Drift::MissingColumn,
+                schema_at(&column.path, column.span),
+                &column.name,
+                format!(
+                    "column `{}`.`{}` is in the schema but no migration creates it",
+                    table.name, column.name
+                ),
+                format!(
+                    "ALTER TABLE \"{}\" ADD COLUMN \"{}\" {}{array}{not_null}{default};",
+                    table.name, column.name, column.sql_type
+                ),
+            ));
+            continue;
+        };
+        if let Some(nullable) = column.nullable
+            && nullable != found.nullable
+        {
+            let (said, built, fix) = if nullable {
+                ("optional", "NOT NULL", "DROP NOT NULL")
+            } else {
+                ("required", "nullable", "SET NOT NULL")
+            };
+            out.push(Difference::new(
+                Drift::NullabilityMismatch,
+                schema_at(&column.path, column.span),
+                &column.name,
+                format!(
+                    "`{}`.`{}` is {said} in the schema but {built} in the database the migrations build",
+                    table.name, column.name
+                ),
+                format!(
+                    "ALTER TABLE \"{}\" ALTER COLUMN \"{}\" {fix};",
+                    table.name, column.name
+                ),
+            ));
+        }
+        if let (Some(want), Some(have)) = (&column.family, sql_family(&found.ty, enum_names))
+            && (*want != have || column.array != found.array)
+        {
+            let array = |a: bool| if a { "[]" } else { "" };
+            out.push(Difference::new(
+                Drift::ColumnTypeMismatch,
+                schema_at(&column.path, column.span),
+                &column.name,
+                format!(
+                    "`{}`.`{}` is {}{} in the schema but the migrations make it `{}{}`",
+                    table.name,
+                    column.name,
+                    want.trim_start_matches("enum:"),
+                    array(column.array),
+                    found.ty,
+                    array(found.array)
+                ),
+                format!(
+                    "ALTER TABLE \"{}\" ALTER COLUMN \"{}\" SET DATA TYPE {}{};",
+                    table.name,
+                    column.name,
+                    column.sql_type,
+                    array(column.array)
+                ),
+            ));
+        }
+    }
+    for found in &actual.columns {
+        if !table.columns.iter().any(|c| c.name == found.name) {
+            out.push(Difference::new(
+                Drift::ExtraColumn,
+                At::Built(&found.origin),
+                &found.name,
+                format!(
+                    "the migrations create column `{}`.`{}`, which the schema does not have",
+                    table.name, found.name
+                ),
+                format!(
+                    "add the field to the model (`prisma db pull`), or drop the column: ALTER TABLE \"{}\" DROP COLUMN \"{}\";",
+                    table.name, found.name
+                ),
+            ));
+        }
+    }
+}
+
+fn compare_keys<'a, O>(
+    table: &'a expected::Table,
+    actual: &model::Table<O>,
+    out: &mut Vec<Difference<'a, O>>,
+) {
+    for key in &table.keys {
+        let quoted: Vec<String> = key.columns.iter().map(|c| format!("\"{c}\"")).collect();
+        let list = quoted.join(", ");
+        let at = schema_at(&table.path, key.span);
+        match key.kind {
+            IndexKind::Primary => {
+                if actual
+                    .primary_key()
+                    .is_some_and(|pk| same_set(&pk.columns, &key.columns))
+                {
+                    continue;
+                }
+                out.push(Difference::new(
+                    Drift::MissingPrimaryKey,
+                    at,
+                    &table.name,
+                    format!(
+                        "the schema's primary key ({list}) of `{}` is not the primary key the migrations build",
+                        table.name
+                    ),
+                    format!(
+                        "ALTER TABLE \"{}\" ADD CONSTRAINT \"{}_pkey\" PRIMARY KEY ({list});",
+                        table.name, table.name
+                    ),
+                ));
+            }
+            IndexKind::Unique => {
+                if actual.indexes.iter().any(|i| {
+                    i.unique && i.partial == key.partial && same_set(&i.columns, &key.columns)
+                }) {
+                    continue;
+                }
+                out.push(Difference::new(
+                    Drift::MissingUnique,
+                    at,
+                    &table.name,
+                    format!(
+                        "the unique constraint on ({list}) of `{}` is not created by any migration",
+                        table.name
+                    ),
+                    format!(
+                        "CREATE UNIQUE INDEX \"{}_{}_key\" ON \"{}\"({list});",
+                        table.name,
+                        key.columns.join("_"),
+                        table.name
+                    ),
+                ));
+            }
+            IndexKind::Normal => {
+                if actual
+                    .indexes
+                    .iter()
+                    .any(|i| i.partial == key.partial && same_set(&i.columns, &key.columns))
+                {
+                    continue;
+                }
+                out.push(Difference::new(
+                    Drift::MissingIndex,
+                    at,
+                    &table.name,
+                    format!(
+                        "the index on ({list}) of `{}` is not created by any migration",
+                        table.name
+                    ),
+                    format!(
+                        "CREATE INDEX \"{}_{}_idx\" ON \"{}\"({list});",
+                        table.name,
+                        key.columns.join("_"),
+                        table.name
+                    ),
+                ));
+            }
+            IndexKind::Fulltext => {}
+        }
+    }
+}
+
+/// The relations' foreign keys against the table's: one on the same
+/// columns referencing the same table and columns, with the same actions.
+/// A key whose referenced table is missing is not reported: the missing
+/// table is.
+fn compare_foreign_keys<'a, O>(
+    table: &'a expected::Table,
+    actual: &'a model::Table<O>,
+    db: &Database<O>,
+    out: &mut Vec<Difference<'a, O>>,
+) {
+    let quoted = |columns: &[String]| -> String {
+        columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for key in &table.foreign_keys {
+        if db.table(&key.table).is_none() {
+            continue;
+        }
+        let found = actual.foreign_keys.iter().find(|f| {
+            f.columns == key.columns && f.table == key.table && f.references == key.references
+        });
+        let at = schema_at(&table.path, key.span);
+        let Some(found) = found else {
+            out.push(Difference::new(
+                Drift::MissingForeignKey,
+                at,
+                &table.name,
+                format!(
+                    "the foreign key of `{}` ({}) to `{}` is not created by any migration",
+                    table.name,
+                    key.columns.join(", "),
+                    key.table
+                ),
+                format!(
+                    "ALTER TABLE \"{}\" ADD CONSTRAINT \"{}_{}_fkey\" FOREIGN KEY ({}) REFERENCES \"{}\"({}) ON DELETE {} ON UPDATE {};",
+                    table.name,
+                    table.name,
+                    key.columns.join("_"),
+                    quoted(&key.columns),
+                    key.table,
+                    quoted(&key.references),
+                    key.on_delete.sql(),
+                    key.on_update.sql()
+                ),
+            ));
+            continue;
+        };
+        if found.on_delete != key.on_delete || found.on_update != key.on_update {
+            out.push(Difference::new(
+                Drift::ForeignKeyActionMismatch,
+                at,
+                &found.name,
+                format!(
+                    "the foreign key `{}` of `{}` is `onDelete: {}, onUpdate: {}` in the schema but `{}, {}` in the database",
+                    found.name,
+                    table.name,
+                    key.on_delete.prisma(),
+                    key.on_update.prisma(),
+                    found.on_delete.prisma(),
+                    found.on_update.prisma()
+                ),
+                format!(
+                    "recreate it with the schema's actions: ALTER TABLE \"{}\" DROP CONSTRAINT \"{}\", ADD CONSTRAINT \"{}\" FOREIGN KEY ({}) REFERENCES \"{}\"({}) ON DELETE {} ON UPDATE {}; or write the database's actions in the schema's `@relation`",
+                    table.name,
+                    found.name,
+                    found.name,
+                    quoted(&key.columns),
+                    key.table,
+                    quoted(&key.references),
+                    key.on_delete.sql(),
+                    key.on_update.sql()
+                ),
+            ));
+        }
+    }
+    for found in &actual.foreign_keys {
+        let declared = table.foreign_keys.iter().any(|k| {
+            k.columns == found.columns && k.table == found.table && k.references == found.references
+        });
+        if declared {
+            continue;
+        }
+        out.push(Difference::new(
+            Drift::ExtraForeignKey,
+            At::Built(&found.origin),
+            &found.name,
+            format!(
+                "the migrations create the foreign key `{}` of `{}` ({}) to `{}`, which no relation of the schema declares",
+                found.name,
+                table.name,
+                found.columns.join(", "),
+                found.table
+            ),
+            format!(
+                "declare the relation in the schema (`prisma db pull`), or drop the constraint: ALTER TABLE \"{}\" DROP CONSTRAINT \"{}\";",
+                table.name, found.name
+            ),
+        ));
+    }
+}
+
+/// Roughly the `CREATE TABLE` Prisma Migrate writes for `table`.
+fn create_table_sql(table: &expected::Table) -> String {
+    let mut lines: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| {
+            let mut line = format!("    \"{}\" {}", c.name, c.sql_type);
+            if c.array {
+                line.push_str("[]");
+            }
+            if c.nullable == Some(false) {
+                line.push_str(" NOT NULL");
+            }
+            if let Some(default) = &c.default {
+                line.push_str(&format!(" DEFAULT {default}"));
+            }
+            line
+        })
+        .collect();
+    if let Some(pk) = table.keys.iter().find(|k| k.kind == IndexKind::Primary) {
+        let quoted: Vec<String> = pk.columns.iter().map(|c| format!("\"{c}\"")).collect();
+        lines.push(format!(
+            "    CONSTRAINT \"{}_pkey\" PRIMARY KEY ({})",
+            table.name,
+            quoted.join(", ")
+        ));
+    }
+    format!(
+        "CREATE TABLE \"{}\" (\n{}\n);",
+        table.name,
+        lines.join(",\n")
+    )
+}

@@ -1,0 +1,240 @@
+//! A database as built: what schema-drift's replay of the migrations
+//! produces and what `drift-host verify` reads from a real PostgreSQL.
+//!
+//! Only what Prisma can express is modelled: tables, columns (type,
+//! nullability, whether there is a default), primary keys, unique
+//! constraints and indexes, plain indexes, foreign keys (when read from
+//! a database), and enums with their values.
+//! Each object that a finding can point at carries an origin `O`: the
+//! replay's is a byte range of a migration, verify's the migration whose
+//! transaction last wrote the object's catalog row.
+
+use rustc_hash::FxHashMap;
+
+#[derive(Debug, Clone)]
+pub struct Column<O> {
+    pub name: String,
+    /// The type, normalised: unquoted identifiers lower-cased, quoted ones
+    /// kept, without a modifier or array brackets (`timestamp`,
+    /// `character varying`, `Role`).
+    pub ty: String,
+    pub array: bool,
+    pub nullable: bool,
+    pub has_default: bool,
+    pub origin: O,
+}
+
+/// A primary key, unique constraint or index.
+#[derive(Debug, Clone)]
+pub struct Index {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+    pub primary: bool,
+    /// `CREATE INDEX … WHERE …`.
+    pub partial: bool,
+}
+
+/// What a foreign key does when the referenced row is deleted or its key
+/// updated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl Action {
+    /// Prisma's name (`onDelete: Cascade`).
+    pub fn from_prisma(name: &str) -> Option<Self> {
+        Some(match name {
+            "NoAction" => Self::NoAction,
+            "Restrict" => Self::Restrict,
+            "Cascade" => Self::Cascade,
+            "SetNull" => Self::SetNull,
+            "SetDefault" => Self::SetDefault,
+            _ => return None,
+        })
+    }
+
+    /// PostgreSQL's code in `pg_constraint.confdeltype`/`confupdtype`.
+    pub fn from_pg(code: &str) -> Option<Self> {
+        Some(match code {
+            "a" => Self::NoAction,
+            "r" => Self::Restrict,
+            "c" => Self::Cascade,
+            "n" => Self::SetNull,
+            "d" => Self::SetDefault,
+            _ => return None,
+        })
+    }
+
+    pub fn prisma(self) -> &'static str {
+        match self {
+            Self::NoAction => "NoAction",
+            Self::Restrict => "Restrict",
+            Self::Cascade => "Cascade",
+            Self::SetNull => "SetNull",
+            Self::SetDefault => "SetDefault",
+        }
+    }
+
+    pub fn sql(self) -> &'static str {
+        match self {
+            Self::NoAction => "NO ACTION",
+            Self::Restrict => "RESTRICT",
+            Self::Cascade => "CASCADE",
+            Self::SetNull => "SET NULL",
+            Self::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+/// A foreign key.
+#[derive(Debug, Clone)]
+pub struct ForeignKey<O> {
+    pub name: String,
+    pub columns: Vec<String>,
+    /// The referenced table and its columns.
+    pub table: String,
+    pub references: Vec<String>,
+    pub on_delete: Action,
+    pub on_update: Action,
+    pub origin: O,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table<O> {
+    pub name: String,
+    /// The PostgreSQL schema it is in, when known.
+    pub schema: Option<String>,
+    pub columns: Vec<Column<O>>,
+    pub indexes: Vec<Index>,
+    /// Empty unless the database's [`Database::foreign_keys`] says they
+    /// were read.
+    pub foreign_keys: Vec<ForeignKey<O>>,
+    pub origin: O,
+}
+
+impl<O> Table<O> {
+    pub fn column(&self, name: &str) -> Option<&Column<O>> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn column_mut(&mut self, name: &str) -> Option<&mut Column<O>> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    pub fn primary_key(&self) -> Option<&Index> {
+        self.indexes.iter().find(|i| i.primary)
+    }
+
+    /// Adds `index` unless one of its name exists. A primary key replaces
+    /// the table's earlier one and makes its columns `NOT NULL`, as a
+    /// successful `ADD PRIMARY KEY` does.
+    pub fn add_index(&mut self, index: Index) {
+        if index.primary {
+            self.indexes.retain(|i| !i.primary);
+            for column in &index.columns {
+                if let Some(c) = self.column_mut(column) {
+                    c.nullable = false;
+                }
+            }
+        }
+        if !self.indexes.iter().any(|i| i.name == index.name) {
+            self.indexes.push(index);
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValue<O> {
+    pub name: String,
+    pub origin: O,
+}
+
+#[derive(Debug, Clone)]
+pub struct Enum<O> {
+    pub name: String,
+    pub values: Vec<EnumValue<O>>,
+}
+
+/// Tables and enums, tables findable by name.
+#[derive(Debug, Clone)]
+pub struct Database<O> {
+    /// In creation order, which is the order of `extra-table` findings.
+    tables: Vec<Table<O>>,
+    /// Each table's position in `tables`, by name: nearly every statement
+    /// of a migration names a table, and a scan of 1,000 tables per
+    /// statement made the replay quadratic. FxHash rather than std's
+    /// SipHash: the keys are the repository's own names, nothing an
+    /// attacker picks to collide.
+    by_name: FxHashMap<String, usize>,
+    pub enums: Vec<Enum<O>>,
+    /// The tables' foreign keys were read (a real database); schema-drift's
+    /// replay does not track them, so they are not compared there.
+    pub foreign_keys: bool,
+}
+
+impl<O> Default for Database<O> {
+    fn default() -> Self {
+        Self {
+            tables: Vec::new(),
+            by_name: FxHashMap::default(),
+            enums: Vec::new(),
+            foreign_keys: false,
+        }
+    }
+}
+
+impl<O> Database<O> {
+    /// The tables, in the order they were created.
+    pub fn tables(&self) -> &[Table<O>] {
+        &self.tables
+    }
+
+    /// Every table, to change its columns and indexes; renaming one here
+    /// would lose it (use [`Database::rename_table`]).
+    pub fn tables_mut(&mut self) -> impl Iterator<Item = &mut Table<O>> {
+        self.tables.iter_mut()
+    }
+
+    pub fn table(&self, name: &str) -> Option<&Table<O>> {
+        self.by_name.get(name).map(|&i| &self.tables[i])
+    }
+
+    pub fn table_mut(&mut self, name: &str) -> Option<&mut Table<O>> {
+        self.by_name.get(name).map(|&i| &mut self.tables[i])
+    }
+
+    /// Adds `table`, unless one of its name exists (the first wins).
+    pub fn add_table(&mut self, table: Table<O>) {
+        if self.by_name.contains_key(&table.name) {
+            return;
+        }
+        self.by_name.insert(table.name.clone(), self.tables.len());
+        self.tables.push(table);
+    }
+
+    pub fn drop_table(&mut self, name: &str) {
+        if self.by_name.remove(name).is_some() {
+            self.tables.retain(|t| t.name != name);
+            for (i, table) in self.tables.iter().enumerate() {
+                self.by_name.insert(table.name.clone(), i);
+            }
+        }
+    }
+
+    pub fn rename_table(&mut self, name: &str, new: String) {
+        if let Some(i) = self.by_name.remove(name) {
+            self.tables[i].name.clone_from(&new);
+            self.by_name.insert(new, i);
+        }
+    }
+
+    pub fn find_enum(&self, name: &str) -> Option<&Enum<O>> {
+        self.enums.iter().find(|e| e.name == name)
+    }
+}
