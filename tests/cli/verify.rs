@@ -59,6 +59,23 @@ fn processes_mentioning(needle: &Path) -> Vec<String> {
     found
 }
 
+/// The findings under `key` of a JSON report, each as its `fields`
+/// joined by spaces.
+fn listed(json: &serde_json::Value, key: &str, fields: &[&str]) -> Vec<String> {
+    json[key]
+        .as_array()
+        .expect(key)
+        .iter()
+        .map(|f| {
+            fields
+                .iter()
+                .map(|k| f[*k].as_str().unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
 #[test]
 fn failures_reruns_and_extensions_are_found_where_they_are() {
     if postgres().is_none() {
@@ -298,20 +315,7 @@ fn base_replays_what_is_deployed_and_reports_what_the_change_adds() {
     );
     assert_eq!(run.code, 1, "{run:?}");
     let json = run.json();
-    let paths = |key: &str| -> Vec<String> {
-        json[key]
-            .as_array()
-            .expect(key)
-            .iter()
-            .map(|f| {
-                format!(
-                    "{} {}",
-                    f["check"].as_str().unwrap_or(""),
-                    f["path"].as_str().unwrap_or("")
-                )
-            })
-            .collect()
-    };
+    let paths = |key: &str| listed(&json, key, &["check", "path"]);
     assert_eq!(
         paths("findings"),
         ["not-rerunnable db/migrations/03_unique_email.sql"],
@@ -376,7 +380,8 @@ fn what_psql_runs_cleanly_twice_is_clean() {
 /// the hand-written file builds a unique index and a table through a
 /// function, which only a real database shows (the static replay does
 /// not run function bodies); a foreign key cascades where the relation
-/// says `Restrict` (Prisma's default for a required relation).
+/// says `Restrict` (Prisma's default for a required relation), and a
+/// column has a default the field does not.
 fn schema_repo() -> Repo {
     let repo = Repo::new();
     repo.write(
@@ -385,7 +390,7 @@ fn schema_repo() -> Repo {
     );
     repo.write(
         "prisma/migrations/20240101000000_init/migration.sql",
-        "-- CreateEnum\nCREATE TYPE \"Role\" AS ENUM ('USER');\n\n-- CreateTable\nCREATE TABLE \"User\" (\n    \"id\" SERIAL NOT NULL,\n    \"email\" TEXT NOT NULL,\n    \"role\" \"Role\" NOT NULL DEFAULT 'USER',\n    CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- CreateTable\nCREATE TABLE \"Post\" (\n    \"id\" SERIAL NOT NULL,\n    \"authorId\" INTEGER NOT NULL,\n    CONSTRAINT \"Post_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- AddForeignKey\nALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorId_fkey\" FOREIGN KEY (\"authorId\") REFERENCES \"User\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE;\n",
+        "-- CreateEnum\nCREATE TYPE \"Role\" AS ENUM ('USER');\n\n-- CreateTable\nCREATE TABLE \"User\" (\n    \"id\" SERIAL NOT NULL,\n    \"email\" TEXT NOT NULL DEFAULT '',\n    \"role\" \"Role\" NOT NULL DEFAULT 'USER',\n    CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- CreateTable\nCREATE TABLE \"Post\" (\n    \"id\" SERIAL NOT NULL,\n    \"authorId\" INTEGER NOT NULL,\n    CONSTRAINT \"Post_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- AddForeignKey\nALTER TABLE \"Post\" ADD CONSTRAINT \"Post_authorId_fkey\" FOREIGN KEY (\"authorId\") REFERENCES \"User\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE;\n",
     );
     repo.write(
         "prisma/migrations/01_helpers.sql",
@@ -448,21 +453,7 @@ fn base_drift_is_preexisting_and_the_change_s_is_an_error() {
     );
     assert_eq!(run.code, 1, "{run:?}");
     let json = run.json();
-    let list = |key: &str| -> Vec<String> {
-        json[key]
-            .as_array()
-            .expect(key)
-            .iter()
-            .map(|f| {
-                format!(
-                    "{} {} {}",
-                    f["severity"].as_str().unwrap_or(""),
-                    f["check"].as_str().unwrap_or(""),
-                    f["path"].as_str().unwrap_or("")
-                )
-            })
-            .collect()
-    };
+    let list = |key: &str| listed(&json, key, &["severity", "check", "path"]);
     assert_eq!(
         list("findings"),
         ["error missing-table prisma/schema.prisma"],
@@ -473,6 +464,7 @@ fn base_drift_is_preexisting_and_the_change_s_is_an_error() {
         [
             "warning extra-table prisma/migrations/01_helpers.sql",
             "error enum-value-missing prisma/schema.prisma",
+            "warning default-mismatch prisma/schema.prisma",
             "error missing-column prisma/schema.prisma",
             "warning foreign-key-action-mismatch prisma/schema.prisma",
         ],
@@ -494,8 +486,8 @@ fn drift_checks_have_schema_drift_s_ids_and_severities() {
             .iter()
             .find(|(check, _, _)| *check == id)
             .unwrap_or_else(|| panic!("verify has no check `{id}`"));
-        // The replay does not track foreign keys: verify's own checks.
-        if kind.foreign_key() {
+        // Foreign keys and defaults: verify's own checks.
+        if kind.server_only() {
             continue;
         }
         let line = rules

@@ -6,7 +6,9 @@
 //! migration runs after a marker transaction ([`Marks`]), and a row's
 //! `xmin` falls between the marks of the migration whose transaction wrote
 //! it. A table's origin is its creation (the row of its system column
-//! `ctid`, written once), a column's or enum value's its last change.
+//! `ctid`, written once), a column's or enum value's its last change (a
+//! table rewrite or an `ADD VALUE … BEFORE` can make that a later
+//! migration than the one that added it).
 
 use drift_syntax::database::{Action, Column, Database, Enum, EnumValue, ForeignKey, Index, Table};
 use postgres::Client;
@@ -14,6 +16,11 @@ use postgres::Client;
 /// The user's schemas: everything but PostgreSQL's own.
 const USER_SCHEMA: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') \
      AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
+
+/// Not a table an extension owns (PostGIS's `spatial_ref_sys`): Prisma's
+/// differ leaves those out, and no migration wrote them.
+const NOT_EXTENSION_TABLE: &str = "NOT EXISTS (SELECT 1 FROM pg_depend d \
+     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')";
 
 /// Transaction ids taken before each migration, in order.
 #[derive(Debug, Default)]
@@ -36,10 +43,12 @@ impl Marks {
     /// one marked before it. `None` before the first mark (the Prisma
     /// config's `initShadowDb`).
     fn origin(&self, xmin: u32) -> Option<usize> {
+        // Transaction ids wrap around: "after" is modulo 2^32, as
+        // PostgreSQL compares them.
         self.xids
             .iter()
             .rev()
-            .find(|(xid, _)| *xid < xmin)
+            .find(|(xid, _)| (xmin.wrapping_sub(*xid) as i32) > 0)
             .map(|(_, index)| *index)
     }
 }
@@ -58,6 +67,7 @@ pub fn read(
                (SELECT a.xmin::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = -1) \
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE {USER_SCHEMA} AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
+               AND {NOT_EXTENSION_TABLE} \
              ORDER BY n.nspname <> 'public', n.nspname, c.relname"
         ),
         &[],
@@ -97,10 +107,7 @@ pub fn read(
     )?;
     for row in &columns {
         let (schema, table): (String, String) = (row.get(0), row.get(1));
-        let Some(table) = db
-            .table_mut(&table)
-            .filter(|t| t.schema.as_deref() == Some(&schema))
-        else {
+        let Some(table) = table_in(&mut db, &schema, &table) else {
             continue;
         };
         table.columns.push(Column {
@@ -136,10 +143,7 @@ pub fn read(
         if columns.iter().any(String::is_empty) {
             continue;
         }
-        let Some(table) = db
-            .table_mut(&table)
-            .filter(|t| t.schema.as_deref() == Some(&schema))
-        else {
+        let Some(table) = table_in(&mut db, &schema, &table) else {
             continue;
         };
         table.add_index(Index {
@@ -162,7 +166,8 @@ pub fn read(
              FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid \
              JOIN pg_class r ON r.oid = co.confrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE co.contype = 'f' AND {USER_SCHEMA} AND c.relkind IN ('r', 'p') \
+             WHERE co.contype = 'f' AND co.conparentid = 0 AND {USER_SCHEMA} \
+               AND c.relkind IN ('r', 'p') \
                AND NOT c.relispartition \
              ORDER BY n.nspname, c.relname, co.conname"
         ),
@@ -176,10 +181,7 @@ pub fn read(
         ) else {
             continue;
         };
-        let Some(table) = db
-            .table_mut(&table)
-            .filter(|t| t.schema.as_deref() == Some(&schema))
-        else {
+        let Some(table) = table_in(&mut db, &schema, &table) else {
             continue;
         };
         table.foreign_keys.push(ForeignKey {
@@ -193,12 +195,14 @@ pub fn read(
         });
     }
     db.foreign_keys = true;
+    db.defaults = true;
     let values = client.query(
         &format!(
             "SELECT t.typname::text, e.enumlabel::text, e.xmin::text, t.oid::int8 \
              FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid \
              JOIN pg_namespace n ON n.oid = t.typnamespace \
-             WHERE {USER_SCHEMA} \
+             WHERE {USER_SCHEMA} AND NOT EXISTS (SELECT 1 FROM pg_depend d \
+               WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e') \
              ORDER BY n.nspname <> 'public', n.nspname, t.typname, e.enumsortorder"
         ),
         &[],
@@ -230,6 +234,13 @@ pub fn read(
         }
     }
     Ok(db)
+}
+
+/// The table `name` of PostgreSQL schema `schema`, unless another schema's
+/// table of that name took its place.
+fn table_in<'d, O>(db: &'d mut Database<O>, schema: &str, name: &str) -> Option<&'d mut Table<O>> {
+    db.table_mut(name)
+        .filter(|t| t.schema.as_deref() == Some(schema))
 }
 
 /// `format_type`'s name of a type as the replay normalises one written in

@@ -145,8 +145,8 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         Severity::Warning,
         "the database has an enum value the schema does not list",
     ),
-    // Foreign keys: the replay does not track them, so these are verify's
-    // own.
+    // Foreign keys and defaults: compared on a real database only, so
+    // these are verify's own.
     (
         "missing-foreign-key",
         Severity::Warning,
@@ -161,6 +161,11 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         "extra-foreign-key",
         Severity::Warning,
         "the database has a foreign key no relation declares",
+    ),
+    (
+        "default-mismatch",
+        Severity::Warning,
+        "a column has a database default the field does not, or lacks one it has",
     ),
 ];
 
@@ -420,6 +425,7 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
         rerun_changes: Default::default(),
         applied: Default::default(),
         preexisting: Vec::new(),
+        drift: Vec::new(),
     };
     let mut projects = snapshot.projects().to_vec();
     for dir in project::unclaimed_migration_dirs(&snapshot.paths, &projects) {
@@ -474,11 +480,12 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
     drop(scratch);
     drop(target);
     // With a base, what its migrations already did is not the change's.
-    let (mut preexisting, findings): (Vec<Finding>, Vec<Finding>) = run
+    let (mut preexisting, mut findings): (Vec<Finding>, Vec<Finding>) = run
         .findings
         .into_iter()
         .partition(|f| run.applied.contains(&f.path));
     preexisting.extend(run.preexisting);
+    findings.extend(run.drift);
     let mut report = Report {
         findings,
         preexisting,
@@ -567,6 +574,10 @@ struct Run<'s> {
     applied: HashSet<String>,
     /// Drift the base's database already had against the base's schema.
     preexisting: Vec<Finding>,
+    /// The database's drift against the schema: new or pre-existing by
+    /// the base's drift, not by the file it points at (an extra column
+    /// the change leaves behind is at the base migration that made it).
+    drift: Vec<Finding>,
 }
 
 /// A migration to apply, with the content it is applied with.
@@ -729,6 +740,7 @@ impl Run<'_> {
         // With a base, its drift: the base's schema against the database
         // its migrations built, read before the change's first migration.
         let mut base_drift: Option<HashSet<(String, String)>> = None;
+        let mut base_read = false;
         for (i, Migration { path, content }) in migrations.iter().enumerate() {
             let content = content.clone();
             let Content::Text(full) = content.as_ref() else {
@@ -758,10 +770,11 @@ impl Run<'_> {
                 bail!("lost the connection to the scratch database");
             };
             if let Some(base) = base
-                && base_drift.is_none()
+                && !base_read
                 && !self.applied.contains(path)
             {
-                base_drift = Some(self.drift_keys(main, &marks, base, project, settings)?);
+                base_drift = drift_keys(main, &marks, base, project, settings);
+                base_read = true;
             }
             marks.mark(main, i)?;
             let failures = if is_prisma {
@@ -837,21 +850,31 @@ impl Run<'_> {
         self.extension_counts(&explained);
         if let Some(main) = client.as_mut() {
             if let Some(base) = base
-                && base_drift.is_none()
+                && !base_read
             {
-                base_drift = Some(self.drift_keys(main, &marks, base, project, settings)?);
+                base_drift = drift_keys(main, &marks, base, project, settings);
             }
             if let Some(expectation) = expectation(self.snapshot, project, settings) {
-                let built =
-                    introspect::read(main, &marks).context("reading the database's catalog")?;
-                self.schema_drift(
-                    &built,
-                    project,
-                    migrations,
-                    &expectation,
-                    &earlier,
-                    base_drift.as_ref(),
-                );
+                match introspect::read(main, &marks) {
+                    Ok(built) => self.schema_drift(
+                        &built,
+                        project,
+                        migrations,
+                        &expectation,
+                        &earlier,
+                        base_drift.as_ref(),
+                    ),
+                    // PostgreSQL older than 12 lacks catalog columns the
+                    // comparison reads: the rest of verify still holds.
+                    Err(error) => {
+                        #[allow(clippy::print_stderr)]
+                        {
+                            eprintln!(
+                                "note: the database was not compared with the schema: reading its catalog failed: {error}"
+                            );
+                        }
+                    }
+                }
             }
         }
         if !handwritten.is_empty() {
@@ -867,28 +890,6 @@ impl Run<'_> {
         drop(client);
         scratch.drop_db(&db);
         Ok(())
-    }
-
-    /// The drift of the database `client` holds against the schema of
-    /// `project` as `base` has it: the keys (check, message) a finding of
-    /// the change's run must have to be pre-existing. Empty when the base
-    /// has no such schema.
-    fn drift_keys(
-        &self,
-        client: &mut postgres::Client,
-        marks: &introspect::Marks,
-        base: &Snapshot,
-        project: &project::Project,
-        settings: &Settings,
-    ) -> Result<HashSet<(String, String)>> {
-        let Some(expectation) = expectation(base, project, settings) else {
-            return Ok(HashSet::new());
-        };
-        let built = introspect::read(client, marks).context("reading the database's catalog")?;
-        Ok(database::compare(&expectation, &built)
-            .into_iter()
-            .map(|d| (d.drift.id().to_owned(), d.message))
-            .collect())
     }
 
     /// Compares the database the migrations built with `expectation`, the
@@ -939,11 +940,7 @@ impl Run<'_> {
             // What a failed migration would have built is missing because
             // it failed: that failure is the one to fix.
             let key = (check.to_owned(), difference.message.clone());
-            let subject = difference.subject.to_lowercase();
-            let cause = earlier
-                .iter()
-                .rev()
-                .find(|e| mentions_identifier(&e.statement, &subject));
+            let cause = explained_by(earlier, &difference);
             let mut finding = match cause {
                 Some(cause) => finding(
                     "after-failure",
@@ -965,7 +962,7 @@ impl Run<'_> {
                     // raises it in diff mode.
                     finding.severity = Severity::Error;
                 }
-                self.findings.push(finding);
+                self.drift.push(finding);
             }
         }
     }
@@ -1255,6 +1252,68 @@ fn run_again(
     scratch.drop_db(&copy);
     *client = Some(target.connect(Some(db))?);
     Ok((before, failures, after))
+}
+
+/// The drift of the database `client` holds against the schema of
+/// `project` as `base` has it: the keys (check, message) a finding of the
+/// change's run must have to be pre-existing. Empty when the base has no
+/// schema for the project (all drift is the change's); `None` when the
+/// base's schema cannot be compared (nothing is raised or pre-existing).
+fn drift_keys(
+    client: &mut postgres::Client,
+    marks: &introspect::Marks,
+    base: &Snapshot,
+    project: &project::Project,
+    settings: &Settings,
+) -> Option<HashSet<(String, String)>> {
+    // The project as the base has it: its own schema files and config.
+    let Some(then) = base
+        .projects()
+        .iter()
+        .find(|p| p.dirs == project.dirs && p.schema.is_some())
+    else {
+        return Some(HashSet::new());
+    };
+    let expectation = expectation(base, then, settings)?;
+    let built = introspect::read(client, marks).ok()?;
+    Some(
+        database::compare(&expectation, &built)
+            .into_iter()
+            .map(|d| (d.drift.id().to_owned(), d.message))
+            .collect(),
+    )
+}
+
+/// The failed migration that explains `difference`: something missing or
+/// different whose names (the subject, and the table or type the message
+/// names first) all appear in the failed statement, or in the failed
+/// script, which PostgreSQL undid whole.
+fn explained_by<'e, O>(
+    earlier: &'e [Earlier],
+    difference: &database::Difference<'_, O>,
+) -> Option<&'e Earlier> {
+    if matches!(
+        difference.drift,
+        database::Drift::ExtraTable
+            | database::Drift::ExtraColumn
+            | database::Drift::ExtraEnumValue
+            | database::Drift::ExtraForeignKey
+    ) {
+        return None;
+    }
+    let mut names: Vec<String> = difference
+        .message
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .take(2)
+        .map(str::to_lowercase)
+        .collect();
+    names.push(difference.subject.to_lowercase());
+    earlier
+        .iter()
+        .rev()
+        .find(|e| names.iter().all(|n| mentions_identifier(&e.statement, n)))
 }
 
 /// What the database of `project` should hold, from its schema as

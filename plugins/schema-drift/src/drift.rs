@@ -108,8 +108,9 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
     Some(out)
 }
 
-/// The rule's check for a kind of drift; `None` for foreign keys, which
-/// the replay does not track (so the comparison never reports them here).
+/// The rule's check for a kind of drift; `None` for the kinds only a real
+/// database is compared on (foreign keys, defaults: the comparison never
+/// reports them on the replay).
 fn check_of(kind: Kind) -> Option<Check> {
     Some(match kind {
         Kind::MissingTable => Check::MissingTable,
@@ -124,9 +125,10 @@ fn check_of(kind: Kind) -> Option<Check> {
         Kind::MissingEnum => Check::MissingEnum,
         Kind::EnumValueMissing => Check::EnumValueMissing,
         Kind::ExtraEnumValue => Check::ExtraEnumValue,
-        Kind::MissingForeignKey | Kind::ForeignKeyActionMismatch | Kind::ExtraForeignKey => {
-            return None;
-        }
+        Kind::MissingForeignKey
+        | Kind::ForeignKeyActionMismatch
+        | Kind::ExtraForeignKey
+        | Kind::DefaultMismatch => return None,
     })
 }
 

@@ -28,11 +28,12 @@ pub enum Drift {
     MissingForeignKey,
     ForeignKeyActionMismatch,
     ExtraForeignKey,
+    DefaultMismatch,
 }
 
 impl Drift {
     /// Every kind, in the order of the checks' documentation.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::MissingTable,
         Self::MissingColumn,
         Self::ExtraTable,
@@ -48,14 +49,19 @@ impl Drift {
         Self::MissingForeignKey,
         Self::ForeignKeyActionMismatch,
         Self::ExtraForeignKey,
+        Self::DefaultMismatch,
     ];
 
-    /// Compared only where the database's foreign keys are known
-    /// ([`Database::foreign_keys`]).
-    pub fn foreign_key(self) -> bool {
+    /// Compared only on a database read from a server
+    /// ([`Database::foreign_keys`], [`Database::defaults`]): not a check of
+    /// schema-drift's replay.
+    pub fn server_only(self) -> bool {
         matches!(
             self,
-            Self::MissingForeignKey | Self::ForeignKeyActionMismatch | Self::ExtraForeignKey
+            Self::MissingForeignKey
+                | Self::ForeignKeyActionMismatch
+                | Self::ExtraForeignKey
+                | Self::DefaultMismatch
         )
     }
 
@@ -77,6 +83,7 @@ impl Drift {
             Self::MissingForeignKey => "missing-foreign-key",
             Self::ForeignKeyActionMismatch => "foreign-key-action-mismatch",
             Self::ExtraForeignKey => "extra-foreign-key",
+            Self::DefaultMismatch => "default-mismatch",
         }
     }
 }
@@ -177,7 +184,7 @@ pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<
             ));
             continue;
         };
-        compare_columns(table, actual, &enum_names, &mut out);
+        compare_columns(table, actual, &enum_names, db.defaults, &mut out);
         compare_keys(table, actual, &mut out);
         if db.foreign_keys {
             compare_foreign_keys(table, actual, db, &mut out);
@@ -267,6 +274,7 @@ fn compare_columns<'a, O>(
     table: &'a expected::Table,
     actual: &'a model::Table<O>,
     enum_names: &[&str],
+    defaults: bool,
     out: &mut Vec<Difference<'a, O>>,
 ) {
     for column in &table.columns {
@@ -317,6 +325,44 @@ fn compare_columns<'a, O>(
                     "ALTER TABLE \"{}\" ALTER COLUMN \"{}\" {fix};",
                     table.name, column.name
                 ),
+            ));
+        }
+        if defaults
+            && let Some(want) = column.has_default
+            && want != found.has_default
+        {
+            let (message, help) = if want {
+                (
+                    format!(
+                        "`{}`.`{}` has a default in the schema but none in the database",
+                        table.name, column.name
+                    ),
+                    match &column.default {
+                        Some(default) => format!(
+                            "ALTER TABLE \"{}\" ALTER COLUMN \"{}\" SET DEFAULT {default};",
+                            table.name, column.name
+                        ),
+                        None => "add the column's default (a sequence for `autoincrement()`) in a migration".to_owned(),
+                    },
+                )
+            } else {
+                (
+                    format!(
+                        "`{}`.`{}` has no database default in the schema but the database gives it one",
+                        table.name, column.name
+                    ),
+                    format!(
+                        "write it in the schema (`@default(dbgenerated(\"…\"))`, `@default(autoincrement())`), or drop it: ALTER TABLE \"{}\" ALTER COLUMN \"{}\" DROP DEFAULT;",
+                        table.name, column.name
+                    ),
+                )
+            };
+            out.push(Difference::new(
+                Drift::DefaultMismatch,
+                schema_at(&column.path, column.span),
+                &column.name,
+                message,
+                help,
             ));
         }
         if let (Some(want), Some(have)) = (&column.family, sql_family(&found.ty, enum_names))

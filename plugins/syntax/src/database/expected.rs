@@ -21,6 +21,11 @@ pub struct Column {
     /// The type Prisma writes, for suggested SQL.
     pub sql_type: String,
     pub default: Option<String>,
+    /// Whether the database gives the column a default: `None` when the
+    /// schema leaves it open (`dbgenerated()` without an expression).
+    /// `uuid()`, `cuid()` and `@updatedAt` are filled in by Prisma Client:
+    /// no default.
+    pub has_default: Option<bool>,
     pub path: String,
     pub span: Span,
 }
@@ -215,6 +220,10 @@ fn table(types: &TypeIndex<'_>, model: &Model) -> Table {
             (Some(d), "BIGINT") if d == "autoincrement" => "BIGSERIAL".to_owned(),
             _ => sql_type,
         };
+        let has_default = match field.default_value() {
+            Some(Expr::Call { name, args }) if name == "dbgenerated" && args.is_empty() => None,
+            _ => Some(default.is_some()),
+        };
         let default = default.filter(|d| d != "autoincrement");
         columns.push(Column {
             name: field.column_name().to_owned(),
@@ -227,6 +236,7 @@ fn table(types: &TypeIndex<'_>, model: &Model) -> Table {
             },
             sql_type,
             default,
+            has_default,
             path: model.path.clone(),
             span: field.span,
         });
@@ -270,8 +280,8 @@ fn relation_mode_prisma(schema: &Schema) -> bool {
 }
 
 /// The foreign keys of `model`'s relation fields with `fields:`, with
-/// Prisma's default actions: `onDelete` `Restrict` when every field of
-/// the key is required, else `SetNull`; `onUpdate` `Cascade`.
+/// Prisma's default actions: `onDelete` `Restrict` when a field of the
+/// key is required, else `SetNull`; `onUpdate` `Cascade`.
 fn foreign_keys(types: &TypeIndex<'_>, model: &Model) -> Vec<ForeignKey> {
     let mut out = Vec::new();
     for field in &model.fields {
@@ -289,10 +299,12 @@ fn foreign_keys(types: &TypeIndex<'_>, model: &Model) -> Vec<ForeignKey> {
         };
         let column_of =
             |m: &Model, name: &str| m.field(name).map_or(name, |f| f.column_name()).to_owned();
+        // Prisma's referential arity: required when any field of the
+        // key is.
         let required = relation
             .fields
             .iter()
-            .all(|f| model.field(f).is_some_and(|f| f.arity == Arity::Required));
+            .any(|f| model.field(f).is_some_and(|f| f.arity == Arity::Required));
         let action = |written: &Option<String>, default: Action| {
             written
                 .as_deref()
@@ -425,6 +437,7 @@ fn join_table(types: &TypeIndex<'_>, model: &Model, field: &Field) -> Option<Tab
             nullable: Some(false),
             sql_type,
             default: None,
+            has_default: Some(false),
             path: model.path.clone(),
             span: field.span,
         }

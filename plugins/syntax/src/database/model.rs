@@ -176,6 +176,10 @@ pub struct Database<O> {
     /// The tables' foreign keys were read (a real database); schema-drift's
     /// replay does not track them, so they are not compared there.
     pub foreign_keys: bool,
+    /// Whether columns have defaults is compared: the replay cannot tell a
+    /// default set through SQL it does not run, so only a real database
+    /// sets this.
+    pub defaults: bool,
 }
 
 impl<O> Default for Database<O> {
@@ -185,6 +189,7 @@ impl<O> Default for Database<O> {
             by_name: FxHashMap::default(),
             enums: Vec::new(),
             foreign_keys: false,
+            defaults: false,
         }
     }
 }
