@@ -512,3 +512,51 @@ fn a_full_scan_counts_applied_history_and_reports_new_migrations() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("applied-ref `origin/nope`"), "{run:?}");
 }
+
+/// Checks of a Prisma migration's folder name report at the folder: in a
+/// full scan, a folder the deployed branch has is history like its
+/// `migration.sql` (renaming it would re-apply it), and a new folder
+/// sharing a timestamp is reported.
+#[test]
+fn folder_name_checks_on_applied_folders_are_history() {
+    let repo = Repo::new();
+    repo.with_agent_instructions();
+    repo.write("prisma/schema.prisma", SCHEMA)
+        .write(
+            "prisma/migrations/migration_lock.toml",
+            "provider = \"postgresql\"\n",
+        )
+        .write(
+            "prisma/migrations/20240101000000_a/migration.sql",
+            "SELECT 1;\n",
+        )
+        .write(
+            "prisma/migrations/20240101000000_b/migration.sql",
+            "SELECT 2;\n",
+        )
+        .write("rules.toml", "[rules.schema-drift]\nenabled = false\n")
+        .init_git();
+    repo.git(&["update-ref", "refs/remotes/origin/main", "main"]);
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.checks(), Vec::<String>::new(), "{run:?}");
+    let json = run.json();
+    assert_eq!(
+        json["history"][0]["check"], "duplicate-timestamp",
+        "{run:?}"
+    );
+    assert_eq!(
+        json["history"][0]["path"], "prisma/migrations/20240101000000_b",
+        "{run:?}"
+    );
+    repo.write(
+        "prisma/migrations/20240101000000_c/migration.sql",
+        "SELECT 3;\n",
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.checks(), ["numbering/duplicate-timestamp"], "{run:?}");
+    assert_eq!(
+        run.json()["findings"][0]["path"],
+        "prisma/migrations/20240101000000_c",
+        "{run:?}"
+    );
+}

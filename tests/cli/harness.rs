@@ -132,6 +132,33 @@ impl Run {
             .collect()
     }
 
+    /// `rule/check path` of every finding, in output order.
+    pub fn located(&self) -> Vec<String> {
+        let paths = self.listed("findings", &["path"]);
+        self.checks()
+            .into_iter()
+            .zip(paths)
+            .map(|(check, path)| format!("{check} {path}"))
+            .collect()
+    }
+
+    /// The findings under `key` of the JSON report (`findings`,
+    /// `preexisting`, `history`), each as its `fields` joined by spaces.
+    pub fn listed(&self, key: &str, fields: &[&str]) -> Vec<String> {
+        self.json()[key]
+            .as_array()
+            .expect(key)
+            .iter()
+            .map(|f| {
+                fields
+                    .iter()
+                    .map(|k| f[*k].as_str().unwrap_or(""))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
     pub fn errors(&self) -> Vec<String> {
         self.json()["errors"]
             .as_array()

@@ -102,3 +102,39 @@ fn letter_suffix_and_rollback_policies_are_configurable() {
     assert_eq!(run.checks(), ["numbering/letter-suffix"], "{run:?}");
     assert_eq!(run.code, 1);
 }
+
+/// A schema package.json names but a build step generates (so not in the
+/// repository) is not missing: its migrations folder is the project's and
+/// is checked, with no `missing-schema`; a copy of a schema kept in the
+/// documentation is not a project asking for migrations.
+#[test]
+fn a_generated_schema_keeps_its_migrations_and_a_documented_copy_is_no_project() {
+    let repo = Repo::new();
+    repo.with_agent_instructions();
+    repo.write(
+        "package.json",
+        r#"{"prisma": {"schema": "packages/db/prisma/schema.prisma"}}"#,
+    )
+    .write(
+        "packages/db/prisma/schema.full.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n",
+    )
+    .write(
+        "packages/db/prisma/migrations/migration_lock.toml",
+        "provider = \"postgresql\"\n",
+    )
+    .write(
+        "packages/db/prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE \"A\" (\"id\" INTEGER);\n",
+    )
+    .write(
+        "packages/db/prisma/migrations/20240101000000_again/migration.sql",
+        "SELECT 1;\n",
+    )
+    .write(
+        "apps/engine/docs/reference/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n",
+    );
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(run.checks(), ["numbering/duplicate-timestamp"], "{run:?}");
+}

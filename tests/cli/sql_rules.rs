@@ -137,23 +137,13 @@ fn other_engines_and_down_sql_are_left_alone() {
         "db/migrations/02_cleanup.sql",
         "DROP TABLE IF EXISTS legacy_sessions;\n",
     );
-    repo.write("CLAUDE.md", "# x\n");
+    repo.with_agent_instructions();
     let run = repo.run(&["run", "--format", "json"]);
     assert!(run.errors().is_empty(), "{run:?}");
-    let json = run.json();
-    let findings: Vec<String> = json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["rule"] != "agent-guidance")
-        .map(|f| {
-            format!(
-                "{}/{} {}",
-                f["rule"].as_str().unwrap_or(""),
-                f["check"].as_str().unwrap_or(""),
-                f["path"].as_str().unwrap_or("")
-            )
-        })
+    let findings: Vec<String> = run
+        .located()
+        .into_iter()
+        .filter(|f| !f.starts_with("agent-guidance/"))
         .collect();
     // The PostgreSQL drops that run forward, and nothing else: no
     // syntax warning, no destructive finding in a rollback, a down section
@@ -204,7 +194,7 @@ fn a_prisma_config_places_a_multi_file_schema() {
         "packages/database/prisma/migrations/20240101000000_init/migration.sql",
         "CREATE TABLE \"User\" (\n    \"id\" TEXT NOT NULL,\n    \"email\" TEXT NOT NULL,\n    CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\")\n);\n",
     );
-    repo.write("CLAUDE.md", "# x\n");
+    repo.with_agent_instructions();
     let drift = |run: &crate::harness::Run| -> Vec<String> {
         run.json()["findings"]
             .as_array()
@@ -248,7 +238,7 @@ fn dialect_globs_override_the_detection() {
     );
     // A folder named after the product it feeds, holding PostgreSQL.
     repo.write("sync/clickhouse/pg/0001_outbox.sql", "DROP TABLE outbox;\n");
-    repo.write("CLAUDE.md", "# x\n");
+    repo.with_agent_instructions();
     let findings = |run: &crate::harness::Run| -> Vec<String> {
         run.json()["findings"]
             .as_array()
@@ -304,28 +294,22 @@ fn a_computed_config_path_is_said() {
     );
     repo.write(
         "prisma/schema.prisma",
-        "datasource db {\n  provider = \"postgresql\"\n}\nmodel User {\n  id String @id\n}\n",
+        "datasource db {\n  provider = \"postgresql\"\n}\nmodel User {\n  id   String @id\n  name String\n}\n",
     );
     repo.write(
         "prisma/migrations/20240101000000_init/migration.sql",
         "CREATE TABLE \"User\" (\"id\" TEXT NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n",
     );
-    repo.write("CLAUDE.md", "# x\n");
-    let run = repo.run(&["run", "--format", "json"]);
-    assert!(
-        run.stderr.contains(
-            "note: prisma.config.ts: `schema` is computed when Prisma runs it, so drift-host uses Prisma's default"
-        ),
-        "{}",
-        run.stderr
+    repo.write(
+        "prisma/migrations/migration_lock.toml",
+        "provider = \"postgresql\"\n",
     );
-    let drift = run.json()["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["rule"] == "schema-drift")
-        .count();
-    assert_eq!(drift, 0, "{run:?}");
+    repo.with_agent_instructions();
+    let run = repo.run(&["run", "--format", "json"]);
+    let note = "note: prisma.config.ts: `schema` is computed when Prisma runs it, so drift-host uses Prisma's default";
+    assert_eq!(run.stderr.matches(note).count(), 1, "{}", run.stderr);
+    // The default schema is compared with the config's project.
+    assert_eq!(run.checks(), ["schema-drift/missing-column"], "{run:?}");
 }
 
 /// A config pointing at a generated, git-ignored migrations folder (the
@@ -356,21 +340,12 @@ fn a_generated_migrations_folder_is_found_by_its_lock_file() {
         "packages/database/migration/20240201000000_backfill/migration.ts",
         "export const run = async () => {};\n",
     );
-    repo.write("CLAUDE.md", "# x\n");
+    repo.with_agent_instructions();
     let run = repo.run(&["run", "--format", "json"]);
-    let found: Vec<String> = run.json()["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["rule"] == "schema-drift" || f["rule"] == "numbering")
-        .map(|f| {
-            format!(
-                "{}/{} {}",
-                f["rule"].as_str().unwrap_or(""),
-                f["check"].as_str().unwrap_or(""),
-                f["path"].as_str().unwrap_or("")
-            )
-        })
+    let found: Vec<String> = run
+        .located()
+        .into_iter()
+        .filter(|f| f.starts_with("schema-drift/") || f.starts_with("numbering/"))
         .collect();
     assert_eq!(
         found,

@@ -59,23 +59,6 @@ fn processes_mentioning(needle: &Path) -> Vec<String> {
     found
 }
 
-/// The findings under `key` of a JSON report, each as its `fields`
-/// joined by spaces.
-fn listed(json: &serde_json::Value, key: &str, fields: &[&str]) -> Vec<String> {
-    json[key]
-        .as_array()
-        .expect(key)
-        .iter()
-        .map(|f| {
-            fields
-                .iter()
-                .map(|k| f[*k].as_str().unwrap_or(""))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
 #[test]
 fn failures_reruns_and_extensions_are_found_where_they_are() {
     if postgres().is_none() {
@@ -98,18 +81,24 @@ fn failures_reruns_and_extensions_are_found_where_they_are() {
     assert_eq!(std::fs::read_dir(parent.path()).expect("read").count(), 0);
     assert!(processes_mentioning(parent.path()).is_empty());
 
-    // JSON: every finding is verify's, at a line, with the rule's metadata.
+    // JSON: every finding is verify's, and at a line.
     let run = run_with_env(
         repo.path(),
         &["verify", "--format", "json"],
         &[("DRIFT_VERIFY_TMPDIR", &parent.path().to_string_lossy())],
     );
-    let checks = run.checks();
-    assert!(
-        checks.iter().all(|c| c.starts_with("verify/")),
-        "{checks:?}"
-    );
-    assert!(checks.contains(&"verify/missing-extension".to_owned()));
+    assert_eq!(run.code, 1, "{run:?}");
+    let json = run.json();
+    let findings = json["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 10, "{run:?}");
+    assert!(findings.iter().all(|f| f["rule"] == "verify"), "{run:?}");
+    // Each at a line, but a file's change of the database as a whole.
+    let unplaced: Vec<&str> = findings
+        .iter()
+        .filter(|f| !f["line"].is_u64())
+        .map(|f| f["path"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(unplaced, ["prisma/migrations/01_seed.sql"], "{run:?}");
 }
 
 /// Ctrl-C and SIGTERM in the middle of a migration: the server is stopped
@@ -220,18 +209,28 @@ fn a_database_url_gets_a_scratch_database_and_nothing_else() {
     keep.batch_execute("CREATE TABLE precious (id int); INSERT INTO precious VALUES (1);")
         .expect("seed");
     drop(keep);
+    // A role only that server has: the migration applies there and
+    // nowhere else.
+    admin
+        .batch_execute("CREATE ROLE keeper")
+        .expect("create role");
     let repo = Repo::new();
     repo.write(
         "db/migrations/01_init.sql",
-        "CREATE TABLE IF NOT EXISTS precious (id int);\nINSERT INTO precious VALUES (2);\n",
+        "CREATE TABLE IF NOT EXISTS precious (id int);\nINSERT INTO precious VALUES (2);\nGRANT SELECT ON precious TO keeper;\n",
     );
     let url = format!(
         "postgresql://postgres@localhost/keep?host={}",
         server.dir.display()
     );
-    let run = crate::harness::run_in(repo.path(), &["verify", "--database-url", &url]);
+    let run = repo.run(&["verify", "--database-url", &url]);
     assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("(the server of --database-url)"),
+        "{run:?}"
+    );
     assert!(run.stdout.contains("verify/not-rerunnable"), "{run:?}");
+    assert!(!run.stdout.contains("verify/apply-failed"), "{run:?}");
     let databases: Vec<String> = admin
         .query("SELECT datname FROM pg_database ORDER BY 1", &[])
         .expect("list")
@@ -252,10 +251,7 @@ fn no_server_and_remote_urls_are_refused_with_the_fix() {
     let repo = Repo::new();
     repo.write("migrations/01_init.sql", "CREATE TABLE t (id int);\n");
     let empty = tmp_parent();
-    let run = crate::harness::run_in(
-        repo.path(),
-        &["verify", "--pg-bin", &empty.path().to_string_lossy()],
-    );
+    let run = repo.run(&["verify", "--pg-bin", &empty.path().to_string_lossy()]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr.contains("no `initdb` and `postgres` there"),
@@ -263,14 +259,11 @@ fn no_server_and_remote_urls_are_refused_with_the_fix() {
     );
     assert!(run.stderr.contains("apt-get install"), "{run:?}");
     assert!(run.stderr.contains("--database-url"), "{run:?}");
-    let run = crate::harness::run_in(
-        repo.path(),
-        &[
-            "verify",
-            "--database-url",
-            "postgresql://u:p@db.example.com/app",
-        ],
-    );
+    let run = repo.run(&[
+        "verify",
+        "--database-url",
+        "postgresql://u:p@db.example.com/app",
+    ]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stderr
@@ -309,13 +302,9 @@ fn base_replays_what_is_deployed_and_reports_what_the_change_adds() {
         "CREATE TABLE IF NOT EXISTS account (id int PRIMARY KEY, email text NOT NULL);\n",
     );
     repo.commit_all("unique email");
-    let run = crate::harness::run_in(
-        repo.path(),
-        &["verify", "--base", "main", "--format", "json"],
-    );
+    let run = repo.run(&["verify", "--base", "main", "--format", "json"]);
     assert_eq!(run.code, 1, "{run:?}");
-    let json = run.json();
-    let paths = |key: &str| listed(&json, key, &["check", "path"]);
+    let paths = |key: &str| run.listed(key, &["check", "path"]);
     assert_eq!(
         paths("findings"),
         ["not-rerunnable db/migrations/03_unique_email.sql"],
@@ -367,7 +356,7 @@ fn what_psql_runs_cleanly_twice_is_clean() {
         "db/migrations/07_backfill.sql",
         "CREATE OR REPLACE PROCEDURE backfill() LANGUAGE plpgsql AS $$\nBEGIN\n  UPDATE public.widgets SET name = 'w' WHERE name IS NULL;\n  COMMIT;\nEND $$;\nCALL backfill();\n",
     );
-    let run = crate::harness::run_in(repo.path(), &["verify"]);
+    let run = repo.run(&["verify"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         run.stdout.contains("no problems found (7 files checked"),
@@ -410,12 +399,12 @@ fn the_database_is_compared_with_the_schema_as_schema_drift_compares_its_replay(
         return;
     }
     let repo = schema_repo();
-    let run = crate::harness::run_in(repo.path(), &["verify", "--format", "text"]);
+    let run = repo.run(&["verify", "--format", "text"]);
     assert_eq!(run.code, 1, "{run:?}");
     insta::assert_snapshot!(run.stdout);
     // The static rule, on the same repository: the same missing column and
     // enum value, but it cannot see what the function built.
-    let static_run = crate::harness::run_in(repo.path(), &["run", "--format", "json"]);
+    let static_run = repo.run(&["run", "--format", "json"]);
     let checks: Vec<String> = static_run.json()["findings"]
         .as_array()
         .expect("findings")
@@ -447,13 +436,9 @@ fn base_drift_is_preexisting_and_the_change_s_is_an_error() {
         format!("{schema}\nmodel Comment {{\n  id Int @id\n}}\n"),
     );
     repo.commit_all("a model without its migration");
-    let run = crate::harness::run_in(
-        repo.path(),
-        &["verify", "--base", "main", "--format", "json"],
-    );
+    let run = repo.run(&["verify", "--base", "main", "--format", "json"]);
     assert_eq!(run.code, 1, "{run:?}");
-    let json = run.json();
-    let list = |key: &str| listed(&json, key, &["severity", "check", "path"]);
+    let list = |key: &str| run.listed(key, &["severity", "check", "path"]);
     assert_eq!(
         list("findings"),
         ["error missing-table prisma/schema.prisma"],
@@ -479,7 +464,16 @@ fn base_drift_is_preexisting_and_the_change_s_is_an_error() {
 #[test]
 fn drift_checks_have_schema_drift_s_ids_and_severities() {
     let repo = Repo::new();
-    let rules = crate::harness::run_in(repo.path(), &["rules"]);
+    let rules = repo.run(&["rules", "--format", "json"]);
+    assert_eq!(rules.code, 0, "{rules:?}");
+    let json = rules.json();
+    let schema_drift = |id: &str| -> Option<String> {
+        json["checks"]
+            .as_array()?
+            .iter()
+            .find(|c| c["rule"] == "schema-drift" && c["check"] == id)
+            .and_then(|c| c["severity"].as_str().map(str::to_owned))
+    };
     for kind in drift_syntax::database::Drift::ALL {
         let id = kind.id();
         let (_, severity, _) = drift_host::verify::CHECKS
@@ -487,17 +481,39 @@ fn drift_checks_have_schema_drift_s_ids_and_severities() {
             .find(|(check, _, _)| *check == id)
             .unwrap_or_else(|| panic!("verify has no check `{id}`"));
         // Foreign keys and defaults: verify's own checks.
-        if kind.server_only() {
-            continue;
-        }
-        let line = rules
-            .stdout
-            .lines()
-            .find(|l| l.trim_start().starts_with(&format!("schema-drift/{id} ")))
-            .unwrap_or_else(|| panic!("schema-drift has no check `{id}`: {rules:?}"));
-        assert!(
-            line.split_whitespace().nth(1) == Some(severity.as_str()),
-            "{id}: verify says {severity:?}, schema-drift {line}"
-        );
+        let expected = (!kind.server_only()).then(|| severity.as_str().to_owned());
+        assert_eq!(schema_drift(id), expected, "{id}");
     }
+}
+
+/// What `psql -f` does with a file that leaves a transaction open (rolls
+/// it back when the session ends) does not stop verify, and a
+/// `drift-ignore` comment holds for verify's findings as for run's.
+#[test]
+fn an_open_transaction_is_rolled_back_and_drift_ignore_holds() {
+    if postgres().is_none() {
+        return;
+    }
+    let repo = Repo::new();
+    repo.write(
+        "db/migrations/01_open.sql",
+        "BEGIN;\nCREATE TABLE IF NOT EXISTS lost (id int);\n",
+    );
+    repo.write(
+        "db/migrations/02_meta.sql",
+        "-- drift-ignore verify/psql-meta-command: run with psql\n\\set ON_ERROR_STOP on\nCREATE TABLE IF NOT EXISTS kept (id int);\n",
+    );
+    repo.write(
+        "db/migrations/03_uses.sql",
+        "INSERT INTO lost VALUES (1) ON CONFLICT DO NOTHING;\n",
+    );
+    let run = repo.run(&["verify", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    // The table the open transaction created is gone, as under psql.
+    assert_eq!(
+        run.listed("findings", &["check", "path"]),
+        ["apply-failed db/migrations/03_uses.sql"],
+        "{run:?}"
+    );
+    assert_eq!(run.json()["summary"]["suppressed"], 1, "{run:?}");
 }

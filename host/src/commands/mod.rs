@@ -221,11 +221,18 @@ fn separate_history(applied: crate::snapshot::Applied, snapshot: &Snapshot, repo
         }
     };
     let applied: std::collections::HashSet<&str> = applied.iter().map(String::as_str).collect();
+    // A Prisma migration is its folder as much as its `migration.sql`:
+    // folder-name checks report at the folder.
     let migrations: std::collections::HashSet<String> = snapshot
         .projects()
         .iter()
         .flat_map(|p| project::run_order(&snapshot.paths, &p.dirs, project::Order::PrismaFirst))
         .filter(|path| applied.contains(path.as_str()))
+        .flat_map(|path| {
+            let folder = (drift_syntax::paths::file_name(&path) == "migration.sql")
+                .then(|| drift_syntax::paths::parent(&path).to_owned());
+            std::iter::once(path).chain(folder)
+        })
         .collect();
     if migrations.is_empty() {
         return;

@@ -95,7 +95,9 @@ fn github_pull_request_base() -> Option<String> {
     (!base.is_empty()).then(|| format!("origin/{base}"))
 }
 
-fn exit_code(report: &Report, deny_warnings: bool) -> u8 {
+/// The exit code of a report: 2 when a rule or the run failed, 1 for an
+/// error finding (or a warning with `--deny warnings`), else 0.
+pub(super) fn exit_code(report: &Report, deny_warnings: bool) -> u8 {
     let fails = |s: Severity| s == Severity::Error || (deny_warnings && s == Severity::Warning);
     if !report.errors.is_empty() {
         exit::FAILURE

@@ -6,9 +6,8 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::{exit, use_color};
+use super::use_color;
 use crate::cli::{Deny, VerifyArgs};
-use crate::diagnostic::Severity;
 use crate::output;
 use crate::setup::{load_config, resolve_root};
 use crate::snapshot::{Dialects, Filter, Snapshot, Source};
@@ -59,13 +58,8 @@ pub fn verify(args: &VerifyArgs, stdout: &mut dyn Write) -> Result<u8> {
         all: false,
     };
     output::render(args.format, &report, style, stdout)?;
-    let deny_warnings = args.deny == Some(Deny::Warnings);
-    let fails = |s: Severity| s == Severity::Error || (deny_warnings && s == Severity::Warning);
-    Ok(if !report.errors.is_empty() {
-        exit::FAILURE
-    } else if report.findings.iter().any(|f| fails(f.severity)) {
-        exit::FINDINGS
-    } else {
-        exit::CLEAN
-    })
+    Ok(super::run::exit_code(
+        &report,
+        args.deny == Some(Deny::Warnings),
+    ))
 }

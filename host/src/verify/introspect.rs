@@ -10,12 +10,12 @@
 //! table rewrite or an `ADD VALUE … BEFORE` can make that a later
 //! migration than the one that added it).
 
-use drift_syntax::database::{Action, Column, Database, Enum, EnumValue, ForeignKey, Index, Table};
+use drift_syntax::database::{
+    Action, Column, Database, Enum, EnumValue, ForeignKey, Index, Table, normalize_type,
+};
 use postgres::Client;
 
-/// The user's schemas: everything but PostgreSQL's own.
-const USER_SCHEMA: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') \
-     AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
+use super::state::USER_SCHEMA;
 
 /// Not a table an extension owns (PostGIS's `spatial_ref_sys`): Prisma's
 /// differ leaves those out, and no migration wrote them.
@@ -92,7 +92,7 @@ pub fn read(
     let columns = client.query(
         &format!(
             "SELECT n.nspname::text, c.relname::text, a.attname::text, \
-               CASE WHEN e.typtype = 'e' THEN e.typname::text ELSE format_type(e.oid, NULL) END, \
+               CASE WHEN e.typtype = 'e' THEN quote_ident(e.typname) ELSE format_type(e.oid, NULL) END, \
                t.typcategory = 'A', a.attnotnull, \
                a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '', a.xmin::text \
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
@@ -112,7 +112,7 @@ pub fn read(
         };
         table.columns.push(Column {
             name: row.get(2),
-            ty: normalize(&row.get::<_, String>(3)),
+            ty: normalize_type(&row.get::<_, String>(3)).0,
             array: row.get(4),
             nullable: !row.get::<_, bool>(5),
             has_default: row.get(6),
@@ -243,43 +243,9 @@ fn table_in<'d, O>(db: &'d mut Database<O>, schema: &str, name: &str) -> Option<
         .filter(|t| t.schema.as_deref() == Some(schema))
 }
 
-/// `format_type`'s name of a type as the replay normalises one written in
-/// a migration: `timestamp(3) without time zone` → `timestamp without
-/// time zone`, `public.citext` → `citext`, quotes dropped.
-fn normalize(ty: &str) -> String {
-    let mut out = String::with_capacity(ty.len());
-    let mut depth = 0usize;
-    for c in ty.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            '"' => {}
-            _ if depth > 0 => {}
-            c => out.push(c),
-        }
-    }
-    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    match out.rsplit_once('.') {
-        Some((_, name)) => name.to_owned(),
-        None => out,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn types_are_named_as_the_replay_names_them() {
-        assert_eq!(
-            normalize("timestamp(3) without time zone"),
-            "timestamp without time zone"
-        );
-        assert_eq!(normalize("character varying(20)"), "character varying");
-        assert_eq!(normalize("public.citext"), "citext");
-        assert_eq!(normalize("\"Role\""), "Role");
-        assert_eq!(normalize("numeric(65,30)"), "numeric");
-    }
 
     #[test]
     fn a_row_belongs_to_the_last_migration_marked_before_it() {

@@ -38,7 +38,7 @@ use drift_syntax::project::{self, Order};
 use drift_syntax::text::LineIndex;
 
 use crate::config::Config;
-use crate::diagnostic::{CheckMeta, Finding, RuleMeta, Severity, Span};
+use crate::diagnostic::{CheckMeta, Finding, RuleMeta, RunError, Severity, Span};
 use crate::engine::Report;
 use crate::snapshot::{Content, Snapshot};
 use apply::{Failure, Mode, Within};
@@ -366,9 +366,7 @@ impl<'t> Scratch<'t> {
     }
 
     fn drop_db(&mut self, name: &str) {
-        let _ = self
-            .admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        server::drop_scratch(&mut self.admin, name);
         self.live.retain(|n| n != name);
         server::scratch_dropped(name);
     }
@@ -377,10 +375,7 @@ impl<'t> Scratch<'t> {
 impl Drop for Scratch<'_> {
     fn drop(&mut self) {
         for name in std::mem::take(&mut self.live) {
-            let _ = self
-                .admin
-                .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
-            server::scratch_dropped(&name);
+            self.drop_db(&name);
         }
     }
 }
@@ -425,6 +420,7 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
         rerun_changes: Default::default(),
         applied: Default::default(),
         preexisting: Vec::new(),
+        errors: Vec::new(),
         drift: Vec::new(),
     };
     let mut projects = snapshot.projects().to_vec();
@@ -486,9 +482,26 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
         .partition(|f| run.applied.contains(&f.path));
     preexisting.extend(run.preexisting);
     findings.extend(run.drift);
+    // `drift-ignore` comments hold for verify's findings as for run's: the
+    // files they point at are read for their directives.
+    let unread: Vec<String> = findings
+        .iter()
+        .chain(&preexisting)
+        .map(|f| f.path.clone())
+        .filter(|p| !run.sources.contains_key(p))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    run.sources.extend(snapshot.read(&unread));
+    let ran = std::collections::BTreeSet::from([RULE.to_owned()]);
+    let mut suppressed = crate::suppress::apply(&mut findings, &run.sources, &ran);
+    suppressed.extend(crate::suppress::apply(&mut preexisting, &run.sources, &ran));
+    crate::diagnostic::sort_findings(&mut suppressed);
     let mut report = Report {
         findings,
         preexisting,
+        suppressed,
+        errors: run.errors,
         compared: base.is_some(),
         sources: run.sources,
         files_checked: run.files,
@@ -554,8 +567,9 @@ fn is_postgres(snapshot: &Snapshot, project: &project::Project) -> bool {
         .files
         .iter()
         .all(|f| match texts.get(f).map(|c| c.as_ref()) {
-            Some(Content::Text(text)) => dialect::datasource_provider(text)
-                .is_none_or(|p| dialect::provider_engine(&p) == Some(dialect::Engine::PostgreSql)),
+            Some(Content::Text(text)) => {
+                dialect::datasource_provider(text).is_none_or(|p| dialect::is_postgres_provider(&p))
+            }
             _ => true,
         })
 }
@@ -574,6 +588,8 @@ struct Run<'s> {
     applied: HashSet<String>,
     /// Drift the base's database already had against the base's schema.
     preexisting: Vec<Finding>,
+    /// What kept verify from finishing a comparison.
+    errors: Vec<RunError>,
     /// The database's drift against the schema: new or pre-existing by
     /// the base's drift, not by the file it points at (an extra column
     /// the change leaves behind is at the base migration that made it).
@@ -785,7 +801,7 @@ impl Run<'_> {
                 // new connection's cost.
                 main.batch_execute("DISCARD ALL")?;
                 let failures = apply::apply(main, text, mode, Within::Autocommit);
-                main.batch_execute("DISCARD ALL")?;
+                end_session(main)?;
                 failures
             };
             let index = LineIndex::new(text);
@@ -865,15 +881,26 @@ impl Run<'_> {
                         base_drift.as_ref(),
                     ),
                     // PostgreSQL older than 12 lacks catalog columns the
-                    // comparison reads: the rest of verify still holds.
-                    Err(error) => {
+                    // comparison reads: said, and the rest of verify still
+                    // holds. Any other failure is the run's error.
+                    Err(error) if server_version_num(main) < 120_000 => {
                         #[allow(clippy::print_stderr)]
                         {
                             eprintln!(
-                                "note: the database was not compared with the schema: reading its catalog failed: {error}"
+                                "note: the database was not compared with the schema: verify reads the catalog of PostgreSQL 12 or later ({error})"
                             );
                         }
                     }
+                    Err(error) => self.errors.push(RunError {
+                        kind: "verify",
+                        subject: project
+                            .schema
+                            .as_ref()
+                            .map_or_else(String::new, |s| s.path.clone()),
+                        message: format!(
+                            "reading the database's catalog to compare it with the schema: {error}"
+                        ),
+                    }),
                 }
             }
         }
@@ -1203,10 +1230,10 @@ fn run_again(
                 // Each file as in a session of its own: what one file SETs
                 // or creates as temporary does not reach the next.
                 if i > 0 {
-                    let _ = c.batch_execute(match within {
-                        Within::Transaction => "RESET ALL; DISCARD TEMP",
-                        Within::Autocommit => "DISCARD ALL",
-                    });
+                    let _ = match within {
+                        Within::Transaction => c.batch_execute("RESET ALL; DISCARD TEMP"),
+                        Within::Autocommit => end_session(c),
+                    };
                 }
                 apply::apply(c, text, mode, within)
                     .into_iter()
@@ -1247,6 +1274,8 @@ fn run_again(
     let mut other = target.connect(Some(&copy))?;
     let before = read(&mut other, false)?;
     let failures = run(&mut other, Within::Autocommit);
+    // As the last file's session ends.
+    end_session(&mut other)?;
     let after = read(&mut other, false)?;
     drop(other);
     scratch.drop_db(&copy);
@@ -1369,6 +1398,25 @@ fn name_span(text: &str, name: &str) -> Span {
                 .map(|(at, _)| at..at + name.len())
         });
     index.span(text, at.unwrap_or(0..0))
+}
+
+/// The server's `server_version_num` (0 when it cannot be read).
+fn server_version_num(client: &mut postgres::Client) -> u32 {
+    client
+        .query_one("SELECT current_setting('server_version_num')::int4", &[])
+        .ok()
+        .and_then(|row| u32::try_from(row.get::<_, i32>(0)).ok())
+        .unwrap_or(0)
+}
+
+/// Ends a hand-written file's session as `psql -f` does when the file
+/// ends: a transaction the file left open (a `BEGIN` without `COMMIT`) is
+/// rolled back, then the session is made new (`DISCARD ALL`, which a
+/// transaction block would refuse).
+fn end_session(client: &mut postgres::Client) -> Result<(), postgres::Error> {
+    // Outside a transaction, PostgreSQL answers ROLLBACK with a warning.
+    client.batch_execute("ROLLBACK")?;
+    client.batch_execute("DISCARD ALL")
 }
 
 /// A finding of verify's `check`, with the check's severity.

@@ -147,8 +147,7 @@ fn install_signal_handler() {
                 && let Ok(mut client) = config.connect(postgres::NoTls)
             {
                 for name in names {
-                    let _ = client
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                    drop_scratch(&mut client, &name);
                 }
             }
             let live = LIVE.lock().map(|l| l.clone()).unwrap_or_default();
@@ -450,4 +449,10 @@ fn die_with_parent(command: &mut Command) {
             Ok(())
         });
     }
+}
+
+/// Drops scratch database `name`, disconnecting whoever is still on it;
+/// best effort (the caller is cleaning up).
+pub fn drop_scratch(admin: &mut postgres::Client, name: &str) {
+    let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
 }

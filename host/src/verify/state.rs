@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use postgres::{Client, SimpleQueryMessage};
 
 /// The user's schemas: everything but PostgreSQL's own.
-const USER_SCHEMA: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') \
+pub(super) const USER_SCHEMA: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema') \
      AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
 
 /// One line per object a migration can create, alter or drop. Sequence

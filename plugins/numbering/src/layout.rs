@@ -15,6 +15,10 @@ pub struct Project {
     pub schema: Option<Schema>,
     /// True when the folder came from the `migration-dirs` option.
     pub configured: bool,
+    /// A Prisma config (a config file, package.json, a script's
+    /// `--schema`) places the schema: when it is not in the repository it
+    /// is generated or outside it, not missing.
+    pub placed: bool,
 }
 
 /// The migrations folders: the configured ones, or every one discovered
@@ -29,10 +33,12 @@ pub fn projects(
         .flat_map(|project| {
             let schema = project.schema;
             let configured = project.configured;
+            let placed = project.config.is_some();
             project.dirs.into_iter().map(move |dir| Project {
                 dir,
                 schema: schema.clone(),
                 configured,
+                placed,
             })
         })
         .collect()

@@ -133,9 +133,9 @@ drift_sdk::checks! {
         /// A migration folder not named `<14-digit timestamp>_<name>`. Prisma applies
         /// it anyway, in folder-name order: a warning, whose help renames only a
         /// folder new in the change.
-        PrismaFolderName = ("prisma-folder-name", Warning, "a Prisma migration folder not named `<timestamp>_<name>`"),
+        PrismaFolderName = ("prisma-folder-name", Warning, "a Prisma migration folder not named `<timestamp>_<name>`", history),
         /// A folder timestamp that is not a real date and time.
-        InvalidTimestamp = ("invalid-timestamp", Warning, "a Prisma folder timestamp that is not a real date-time"),
+        InvalidTimestamp = ("invalid-timestamp", Warning, "a Prisma folder timestamp that is not a real date-time", history),
         /// A migration folder without `migration.sql`.
         MissingMigrationSql = ("missing-migration-sql", Error, "a Prisma migration folder without migration.sql"),
         /// Another `.sql` file in a migration folder, which Prisma ignores.
@@ -143,9 +143,9 @@ drift_sdk::checks! {
         /// Two migration folders share a timestamp; reported at every folder but the one
         /// that keeps it (an applied one, else the first by name). Prisma applies both,
         /// in name order: a warning.
-        DuplicateTimestamp = ("duplicate-timestamp", Warning, "two Prisma migration folders share a timestamp"),
+        DuplicateTimestamp = ("duplicate-timestamp", Warning, "two Prisma migration folders share a timestamp", history),
         /// Two migration folders share a name.
-        DuplicateName = ("duplicate-name", Warning, "two Prisma migration folders share a name"),
+        DuplicateName = ("duplicate-name", Warning, "two Prisma migration folders share a name", history),
         /// Prisma migrations without `migration_lock.toml`.
         MissingLockFile = ("missing-lock-file", Error, "Prisma migrations without migration_lock.toml"),
         /// The lock file's provider differs from the schema's datasource.

@@ -8,7 +8,7 @@ use crate::layout::{Contents, Project};
 
 pub fn check(input: &Input, project: &Project, contents: &Contents, out: &mut Vec<Finding>) {
     let dir = &project.dir;
-    if project.schema.is_none() {
+    if project.schema.is_none() && !project.placed {
         out.push(
             Finding::new(
                 crate::Check::MissingSchema,

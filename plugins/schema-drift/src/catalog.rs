@@ -12,7 +12,7 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use drift_sdk::database::{self, Database, Enum, EnumValue, Index};
+use drift_sdk::database::{self, Database, Enum, EnumValue, Index, normalize_type};
 use drift_sdk::sql::{Node, SqlTree};
 
 /// Where a migration created something: its file and byte range. Turned
@@ -517,57 +517,15 @@ fn string_literal(text: &str) -> String {
     inner.replace("''", "'")
 }
 
-/// A type as written, normalised: `TIMESTAMP(3)` → `timestamp`,
-/// `"Role"[]` → (`Role`, array), `public."Role"` → `Role`,
-/// `character varying(20)` → `character varying`.
-pub fn normalize_type(text: &str) -> (String, bool) {
-    let text = text.trim();
-    let (base, array) = match text.find('[') {
-        Some(i) => (text.get(..i).unwrap_or(text), true),
-        None => match text.to_ascii_lowercase().strip_suffix(" array") {
-            Some(_) => (text.get(..text.len() - 6).unwrap_or(text), true),
-            None => (text, false),
-        },
-    };
-    if base.contains('"') {
-        return (ident(base), array);
-    }
-    let mut out = String::new();
-    let mut depth = 0usize;
-    for c in base.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            _ if depth > 0 => {}
-            c => out.extend(c.to_lowercase()),
-        }
-    }
-    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    let out = out.strip_prefix("pg_catalog.").unwrap_or(&out);
-    let out = out.strip_prefix("public.").unwrap_or(out);
-    (out.to_owned(), array)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn identifiers_and_types_are_normalised() {
+    fn identifiers_are_normalised() {
         assert_eq!(ident("public.\"User\""), "User");
         assert_eq!(ident("Users"), "users");
         assert_eq!(ident("\"a\"\"b\""), "a\"b");
-        assert_eq!(normalize_type("TIMESTAMP(3)"), ("timestamp".into(), false));
-        assert_eq!(normalize_type("\"Role\"[]"), ("Role".into(), true));
-        assert_eq!(
-            normalize_type("CHARACTER  VARYING(20)"),
-            ("character varying".into(), false)
-        );
-        assert_eq!(normalize_type("text ARRAY"), ("text".into(), true));
-        assert_eq!(
-            normalize_type("timestamp(3) with time zone"),
-            ("timestamp with time zone".into(), false)
-        );
     }
 
     /// The list is every kind of the parser whose name says GENERATED or

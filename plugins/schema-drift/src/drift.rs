@@ -108,28 +108,12 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
     Some(out)
 }
 
-/// The rule's check for a kind of drift; `None` for the kinds only a real
-/// database is compared on (foreign keys, defaults: the comparison never
-/// reports them on the replay).
+/// The rule's check for a kind of drift: the one of the same id. `None`
+/// for the kinds only a real database is compared on (foreign keys,
+/// defaults), which the comparison never reports on the replay.
 fn check_of(kind: Kind) -> Option<Check> {
-    Some(match kind {
-        Kind::MissingTable => Check::MissingTable,
-        Kind::MissingColumn => Check::MissingColumn,
-        Kind::ExtraTable => Check::ExtraTable,
-        Kind::ExtraColumn => Check::ExtraColumn,
-        Kind::NullabilityMismatch => Check::NullabilityMismatch,
-        Kind::ColumnTypeMismatch => Check::ColumnTypeMismatch,
-        Kind::MissingPrimaryKey => Check::MissingPrimaryKey,
-        Kind::MissingUnique => Check::MissingUnique,
-        Kind::MissingIndex => Check::MissingIndex,
-        Kind::MissingEnum => Check::MissingEnum,
-        Kind::EnumValueMissing => Check::EnumValueMissing,
-        Kind::ExtraEnumValue => Check::ExtraEnumValue,
-        Kind::MissingForeignKey
-        | Kind::ForeignKeyActionMismatch
-        | Kind::ExtraForeignKey
-        | Kind::DefaultMismatch => return None,
-    })
+    use drift_sdk::Check as _;
+    Check::ALL.iter().copied().find(|c| c.id() == kind.id())
 }
 
 /// Lines and columns of the catalog's origins, for findings: each migration

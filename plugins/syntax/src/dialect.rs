@@ -399,6 +399,14 @@ fn strip_line_comment(line: &str) -> &str {
     line
 }
 
+/// True for Prisma's PostgreSQL connector itself (`postgresql`,
+/// `postgres`): what schema-drift compares and verify applies to a real
+/// PostgreSQL. CockroachDB speaks PostgreSQL's SQL ([`provider_engine`])
+/// but Prisma maps its schemas differently.
+pub fn is_postgres_provider(provider: &str) -> bool {
+    matches!(provider, "postgresql" | "postgres")
+}
+
 /// The engine a Prisma `provider` names (`postgresql`, `mysql`, ...);
 /// `None` for one that is not SQL (`mongodb`) or unknown.
 pub fn provider_engine(provider: &str) -> Option<Engine> {

@@ -147,7 +147,9 @@ pub fn is_config_source(path: &str) -> bool {
 
 /// The globs of the files [`read_all`] reads, for a rule's `include`.
 pub const GLOBS: &[&str] = &[
-    "**/prisma.config.*",
+    // Named like a config for a script's `--config` too
+    // ([`is_prisma_config`]): `prisma.e2e.config.ts`.
+    "**/*prisma*.config.*",
     "**/.config/prisma.*",
     "**/package.json",
 ];
@@ -165,7 +167,7 @@ pub fn read_all<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<
     for (path, text) in files {
         if is_prisma_config(path) {
             configs.push(read(path, text));
-        } else if file_name(path) == "package.json" && text.contains("prisma") {
+        } else if file_name(path) == "package.json" && configures_prisma(text) {
             let (found, configs_named) = package_json(path, text);
             packages.extend(found);
             named.extend(configs_named);
@@ -284,15 +286,25 @@ fn url_of(code: &str, key: &str, from: usize) -> Option<UrlSource> {
     (!name.is_empty()).then_some(UrlSource::Env(name))
 }
 
-/// The configurations a package.json holds: its `"prisma"` key's
-/// `schema`, and each distinct `--schema` its scripts give the Prisma CLI.
-pub fn read_package_json(path: &str, text: &str) -> Vec<PrismaConfig> {
-    package_json(path, text).0
+/// True when a package.json may say something [`package_json`] reads: a
+/// `"prisma": {…}` key, or a script passing `--schema` or `--config`. Every
+/// package of a monorepo is read on every run, and most merely depend on
+/// `prisma` or `@prisma/client`: those are not parsed.
+fn configures_prisma(text: &str) -> bool {
+    text.contains("--schema")
+        || text.contains("--config")
+        || text.match_indices("\"prisma\"").any(|(at, key)| {
+            let rest = text[at + key.len()..].trim_start();
+            rest.strip_prefix(':')
+                .is_some_and(|value| value.trim_start().starts_with('{'))
+        })
 }
 
-/// [`read_package_json`], and the config files its scripts pass as
-/// `--config`: the JSON parsed once. Paths resolve from the package's
-/// folder, where npm runs scripts.
+/// The configurations a package.json holds (its `"prisma"` key's
+/// `schema`, and each distinct `--schema` its scripts give the Prisma
+/// CLI), and the config files its scripts pass as `--config`: the JSON
+/// parsed once. Paths resolve from the package's folder, where npm runs
+/// scripts.
 fn package_json(path: &str, text: &str) -> (Vec<PrismaConfig>, Vec<String>) {
     let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
         return (Vec::new(), Vec::new());
@@ -639,6 +651,24 @@ export default defineConfig({
         assert_eq!(computed.urls.url, None);
     }
 
+    /// Only a package.json that can configure Prisma is parsed: a
+    /// dependency on `prisma` is not a `"prisma"` key.
+    #[test]
+    fn only_packages_that_configure_prisma_are_parsed() {
+        assert!(!configures_prisma(
+            r#"{"dependencies": {"@prisma/client": "6"}, "devDependencies": {"prisma" : "6"}}"#
+        ));
+        assert!(configures_prisma(
+            r#"{"prisma" : { "schema": "db/s.prisma" }}"#
+        ));
+        assert!(configures_prisma(
+            r#"{"scripts": {"m": "prisma migrate deploy --schema db/s.prisma"}}"#
+        ));
+        assert!(configures_prisma(
+            r#"{"scripts": {"m": "prisma migrate deploy --config prisma.e2e.config.ts"}}"#
+        ));
+    }
+
     #[test]
     fn package_json_key_and_script_flags() {
         let text = r#"{
@@ -652,7 +682,8 @@ export default defineConfig({
   },
   "devDependencies": { "prisma": "^6.0.0" }
 }"#;
-        let got: Vec<(Origin, Option<String>)> = read_package_json("apps/api/package.json", text)
+        let got: Vec<(Origin, Option<String>)> = package_json("apps/api/package.json", text)
+            .0
             .into_iter()
             .map(|c| (c.origin, c.schema))
             .collect();
@@ -664,8 +695,12 @@ export default defineConfig({
                 (Origin::Script, Some("apps/api/audit/audit.prisma".into())),
             ]
         );
-        assert!(read_package_json("package.json", "{ not json").is_empty());
-        assert!(read_package_json("package.json", r#"{"prisma": "5"}"#).is_empty());
+        assert!(package_json("package.json", "{ not json").0.is_empty());
+        assert!(
+            package_json("package.json", r#"{"prisma": "5"}"#)
+                .0
+                .is_empty()
+        );
 
         // The key is ignored beside a config file; scripts are not.
         let all = read_all([

@@ -192,7 +192,7 @@ pub fn statements(text: &str) -> Vec<Range<usize>> {
 
 /// Meta-commands that send the query buffer to the server (`\g`,
 /// `\gexec`, ...), ending the pending statement.
-pub fn sends_buffer(name: &str) -> bool {
+fn sends_buffer(name: &str) -> bool {
     matches!(
         name,
         "g" | "gx" | "gset" | "gexec" | "gdesc" | "crosstabview" | "watch"
@@ -374,8 +374,15 @@ mod tests {
             "E'\\",
             "é;ü",
             "COPY x FROM stdin;",
+            "SELECT 'é';\\gexec ü",
         ] {
-            let _ = split(text);
+            // Callers slice the text with every range.
+            for piece in split(text) {
+                let range = match piece {
+                    Piece::Statement(r) | Piece::CopyData(r) | Piece::Meta { range: r, .. } => r,
+                };
+                assert!(text.get(range.clone()).is_some(), "{text:?}: {range:?}");
+            }
         }
         assert!(statements("  -- only a comment\n;\n").is_empty());
     }

@@ -133,7 +133,7 @@ pub fn is_postgres(schema: &Schema) -> bool {
     schema.datasources.iter().all(|d| {
         d.provider
             .as_deref()
-            .is_none_or(|p| matches!(p, "postgresql" | "postgres"))
+            .is_none_or(crate::dialect::is_postgres_provider)
     })
 }
 

@@ -14,4 +14,6 @@ mod model;
 
 pub use compare::{At, Difference, Drift, compare};
 pub use expected::Expectation;
-pub use model::{Action, Column, Database, Enum, EnumValue, ForeignKey, Index, Table};
+pub use model::{
+    Action, Column, Database, Enum, EnumValue, ForeignKey, Index, Table, normalize_type,
+};

@@ -243,3 +243,64 @@ impl<O> Database<O> {
         self.enums.iter().find(|e| e.name == name)
     }
 }
+
+/// A type as a migration writes it or `format_type` names it, normalised
+/// the way [`Column::ty`] holds it: `TIMESTAMP(3)` → `timestamp`,
+/// `"Role"[]` → (`Role`, array), `public."Role"` → `Role`,
+/// `character varying(20)` → `character varying`.
+pub fn normalize_type(text: &str) -> (String, bool) {
+    let text = text.trim();
+    let (base, array) = match text.find('[') {
+        Some(i) => (text.get(..i).unwrap_or(text), true),
+        None => match text.to_ascii_lowercase().strip_suffix(" array") {
+            Some(_) => (text.get(..text.len() - 6).unwrap_or(text), true),
+            None => (text, false),
+        },
+    };
+    if base.contains('"') {
+        return (crate::sql::object_name(base), array);
+    }
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in base.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let out = out.strip_prefix("pg_catalog.").unwrap_or(&out);
+    let out = out.strip_prefix("public.").unwrap_or(out);
+    (out.to_owned(), array)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_type;
+
+    /// As written in migrations, and as PostgreSQL's `format_type` (with
+    /// `quote_ident` for enums) names them.
+    #[test]
+    fn types_are_normalised() {
+        let ty = |text: &str| normalize_type(text);
+        assert_eq!(ty("TIMESTAMP(3)"), ("timestamp".into(), false));
+        assert_eq!(ty("\"Role\"[]"), ("Role".into(), true));
+        assert_eq!(
+            ty("CHARACTER  VARYING(20)"),
+            ("character varying".into(), false)
+        );
+        assert_eq!(ty("text ARRAY"), ("text".into(), true));
+        assert_eq!(
+            ty("timestamp(3) with time zone"),
+            ("timestamp with time zone".into(), false)
+        );
+        assert_eq!(
+            ty("timestamp(3) without time zone"),
+            ("timestamp without time zone".into(), false)
+        );
+        assert_eq!(ty("numeric(65,30)"), ("numeric".into(), false));
+        assert_eq!(ty("status"), ("status".into(), false));
+    }
+}
