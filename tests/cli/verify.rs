@@ -517,3 +517,32 @@ fn an_open_transaction_is_rolled_back_and_drift_ignore_holds() {
     );
     assert_eq!(run.json()["summary"]["suppressed"], 1, "{run:?}");
 }
+
+/// A folder whose lock file declares another engine is not applied to
+/// PostgreSQL: the engine comes from where `run` reads it.
+#[test]
+fn a_folder_declared_for_another_engine_is_not_applied() {
+    if postgres().is_none() {
+        return;
+    }
+    let repo = Repo::new();
+    repo.write(
+        "mysql/migrations/migration_lock.toml",
+        "provider = \"mysql\"\n",
+    );
+    repo.write(
+        "mysql/migrations/20240101000000_init/migration.sql",
+        // Nothing in the text says MySQL; PostgreSQL would refuse it.
+        "CREATE TABLE t (id int);\nCREATE TABLE t (id int);\n",
+    );
+    repo.write(
+        "db/migrations/01_init.sql",
+        "CREATE TABLE IF NOT EXISTS t (id int);\n",
+    );
+    let run = repo.run(&["verify"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("no problems found (1 file checked"),
+        "{run:?}"
+    );
+}

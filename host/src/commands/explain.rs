@@ -17,10 +17,13 @@ pub fn explain(args: &ExplainArgs, stdout: &mut dyn Write) -> Result<u8> {
     if rule == HOST_RULE {
         return explain_host(check, stdout);
     }
+    if rule == crate::verify::RULE {
+        return explain_verify(check, stdout);
+    }
     let (_, plugins) = loaded_rules(&args.path, args.config.as_deref())?;
     let Some(plugin) = plugins.iter().find(|p| p.meta.id == rule) else {
         let mut known: Vec<&str> = plugins.iter().map(|p| p.meta.id.as_str()).collect();
-        known.push(HOST_RULE);
+        known.extend([HOST_RULE, crate::verify::RULE]);
         bail!("no rule `{rule}` (known rules: {})", known.join(", "));
     };
     if let Some(check) = check {
@@ -109,8 +112,46 @@ fn explain_host(check: Option<&str>, stdout: &mut dyn Write) -> Result<u8> {
     Ok(exit::CLEAN)
 }
 
+/// `drift-host explain verify[/check]`: `drift-host verify`'s findings,
+/// documented in docs/verify.md (compiled in).
+fn explain_verify(check: Option<&str>, stdout: &mut dyn Write) -> Result<u8> {
+    let rule = crate::verify::RULE;
+    let Some(check) = check else {
+        write!(stdout, "{}", crate::verify::DOC)?;
+        return Ok(exit::CLEAN);
+    };
+    let checks = crate::verify::CHECKS;
+    let Some((_, severity, summary)) = checks.iter().find(|(id, _, _)| *id == check) else {
+        let known: Vec<&str> = checks.iter().map(|(id, _, _)| *id).collect();
+        bail!(
+            "rule `{rule}` has no check `{check}` (its checks: {})",
+            known.join(", ")
+        );
+    };
+    writeln!(stdout, "{rule}/{check} ({}): {summary}", severity.as_str())?;
+    if let Some(section) = check_section(crate::verify::DOC, &format!("{rule}/{check}")) {
+        writeln!(stdout, "\n{}", section.trim_end())?;
+    }
+    writeln!(stdout, "\nThe whole page: `drift-host explain {rule}`.")?;
+    Ok(exit::CLEAN)
+}
+
 #[cfg(test)]
 mod tests {
+    /// Every check of verify has its section in docs/verify.md, under its
+    /// severity.
+    #[test]
+    fn every_verify_check_has_a_section() {
+        for (id, severity, _) in crate::verify::CHECKS {
+            let heading = format!("### `verify/{id}` ({})", severity.as_str());
+            assert!(
+                crate::verify::DOC.lines().any(|l| l == heading),
+                "docs/verify.md lacks `{heading}`"
+            );
+            assert!(super::check_section(crate::verify::DOC, &format!("verify/{id}")).is_some());
+        }
+    }
+
     #[test]
     fn a_check_section_ends_at_the_next_heading() {
         let page =

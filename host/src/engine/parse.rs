@@ -57,13 +57,15 @@ impl Prepared {
             .flat_map(|(_, paths)| paths.iter().copied())
             .filter(|&i| snapshot.paths[i].ends_with(".sql"))
             .collect();
-        let declared = declared_engines(snapshot, sql_wanted.iter().map(|&i| &snapshot.paths[i]));
         let parsed: Vec<(usize, Parsed)> = sql_wanted
             .into_par_iter()
             .filter_map(|i| match files.contents[i].as_deref()? {
                 Content::Text(text) => {
                     let path = &snapshot.paths[i];
-                    Some((i, parse_postgres(path, text, declared.of(snapshot, path))))
+                    Some((
+                        i,
+                        parse_postgres(path, text, snapshot.declared_engine(path)),
+                    ))
                 }
                 _ => None,
             })
@@ -77,7 +79,7 @@ impl Prepared {
                 let file = input_file(path, content)?;
                 let tree = match content.as_ref() {
                     Content::Text(text) if any_sql_rule && path.ends_with(".sql") => {
-                        match parse_postgres(path, text, declared.of(snapshot, path)) {
+                        match parse_postgres(path, text, snapshot.declared_engine(path)) {
                             Parsed::Tree(tree) => tree.ok().map(Arc::new),
                             Parsed::NotPostgres(_) => None,
                         }
@@ -133,80 +135,6 @@ impl Prepared {
             base,
         }
     }
-}
-
-/// The engines folders declare, each folder with its engine: a migrations
-/// folder's schema datasource `provider` (what Prisma uses; a lock file
-/// that disagrees is numbering's `provider-mismatch`), else its
-/// `migration_lock.toml`; a drizzle folder's `meta/_journal.json`.
-struct Declared(Vec<(String, Engine)>);
-
-impl Declared {
-    /// The engine rules.toml's `[dialect]` sets for `path`, else what the
-    /// nearest folder holding it declares.
-    fn of(&self, snapshot: &Snapshot, path: &str) -> Option<Engine> {
-        if let Some(engine) = snapshot.dialects.of(path) {
-            return Some(engine);
-        }
-        self.0
-            .iter()
-            .filter(|(dir, _)| drift_syntax::paths::is_within(path, dir))
-            .max_by_key(|(dir, _)| dir.len())
-            .map(|(_, engine)| *engine)
-    }
-}
-
-/// Reads what declares the engine of the folders of `sql`: the schemas of
-/// the projects, and the marker files that exist (a few per repository).
-fn declared_engines<'a>(snapshot: &Snapshot, sql: impl Iterator<Item = &'a String>) -> Declared {
-    let mut declared: Vec<(String, Engine)> = Vec::new();
-    let projects = snapshot.projects();
-    let schemas: Vec<String> = projects
-        .iter()
-        .filter_map(|p| p.schema.as_ref())
-        .flat_map(|s| s.files.iter().cloned())
-        .collect();
-    let texts = snapshot.read(&schemas);
-    for project in projects {
-        let engine = project.schema.iter().flat_map(|s| &s.files).find_map(|f| {
-            match texts.get(f)?.as_ref() {
-                Content::Text(text) => dialect::datasource_provider(text),
-                _ => None,
-            }
-        });
-        if let Some(engine) = engine.as_deref().and_then(dialect::provider_engine) {
-            declared.extend(project.dirs.iter().map(|d| (d.clone(), engine)));
-        }
-    }
-    let mut markers: BTreeSet<String> = BTreeSet::new();
-    for path in sql {
-        for marker in dialect::markers(path) {
-            if snapshot.paths.binary_search(&marker).is_ok() {
-                markers.insert(marker);
-            }
-        }
-    }
-    let markers: Vec<String> = markers.into_iter().collect();
-    // In path order, so the first of two markers of one folder decides,
-    // whatever order the reads come back in.
-    let read = snapshot.read(&markers);
-    for marker in &markers {
-        let Some(Content::Text(text)) = read.get(marker).map(|c| c.as_ref()) else {
-            continue;
-        };
-        let Some(engine) = dialect::declared_engine(marker, text) else {
-            continue;
-        };
-        let dir = drift_syntax::paths::parent(marker);
-        let dir = dir
-            .strip_suffix("/meta")
-            .or((dir == "meta").then_some(""))
-            .unwrap_or(dir);
-        if !declared.iter().any(|(d, _)| d == dir) {
-            declared.push((dir.to_owned(), engine));
-        }
-    }
-    Declared(declared)
 }
 
 /// A SQL file, parsed or set aside.

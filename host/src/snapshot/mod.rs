@@ -12,6 +12,7 @@
 //! receive the classification and decide; the host reports non-text files that
 //! a rule asked for, so nothing is skipped silently.
 
+mod engines;
 mod git;
 mod walk;
 
@@ -105,6 +106,8 @@ pub struct Snapshot {
     projects: std::sync::OnceLock<Vec<drift_syntax::project::Project>>,
     /// The Prisma configurations, read once (see [`Self::prisma_configs`]).
     configs: std::sync::OnceLock<Vec<drift_syntax::prisma_config::PrismaConfig>>,
+    /// The engines folders declare, read once (see [`Self::declared_engine`]).
+    declared: std::sync::OnceLock<engines::Declared>,
     /// The engines rules.toml's `[dialect]` sets for paths.
     pub dialects: Dialects,
 }
@@ -216,6 +219,7 @@ impl Snapshot {
             notes: Vec::new(),
             projects: std::sync::OnceLock::new(),
             configs: std::sync::OnceLock::new(),
+            declared: std::sync::OnceLock::new(),
             dialects: Dialects::default(),
         };
         match source {
@@ -277,6 +281,7 @@ impl Snapshot {
             notes: Vec::new(),
             projects: std::sync::OnceLock::new(),
             configs: std::sync::OnceLock::new(),
+            declared: std::sync::OnceLock::new(),
             dialects: self.dialects.clone(),
         })
     }
@@ -289,6 +294,19 @@ impl Snapshot {
         } else {
             self.read_blobs(paths, &self.blobs)
         }
+    }
+
+    /// The engine of the SQL file `path` as configured or declared:
+    /// rules.toml's `[dialect]`, else what the nearest folder holding it
+    /// declares (its schema's provider, `migration_lock.toml`, a drizzle
+    /// journal). `None`: the file's own text decides
+    /// (`drift_syntax::dialect::engine_of`).
+    pub fn declared_engine(&self, path: &str) -> Option<drift_syntax::dialect::Engine> {
+        self.dialects.of(path).or_else(|| {
+            self.declared
+                .get_or_init(|| engines::declared_engines(self))
+                .of(path)
+        })
     }
 
     /// The schemas and migrations folders, as the rules discover them

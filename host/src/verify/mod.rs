@@ -46,6 +46,10 @@ use apply::{Failure, Mode, Within};
 /// The rule id of verify's findings.
 pub const RULE: &str = "verify";
 
+/// verify's documentation, with a section per check (`drift-host explain
+/// verify/<check>`).
+pub const DOC: &str = include_str!("../../../docs/verify.md");
+
 /// verify's checks: id, severity, summary.
 pub const CHECKS: &[(&str, Severity, &str)] = &[
     (
@@ -433,7 +437,13 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
         });
     }
     for project in &projects {
-        if !is_postgres(snapshot, project) {
+        // Only PostgreSQL projects are applied (a schema without a
+        // provider, or migrations without a schema, count as PostgreSQL).
+        let schema = SchemaOf::read(snapshot, project);
+        if schema
+            .as_ref()
+            .is_some_and(|s| !database::expected::is_postgres(&s.parsed))
+        {
             continue;
         }
         // The Supabase CLI applies these on Supabase's own PostgreSQL,
@@ -464,14 +474,12 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
         if migrations.is_empty() {
             continue;
         }
-        run.project(
-            &target,
-            &mut scratch,
+        let job = Job {
             project,
-            base.as_ref(),
-            &migrations,
-            &settings,
-        )?;
+            schema,
+            migrations,
+        };
+        run.project(&target, &mut scratch, &job, base.as_ref(), &settings)?;
     }
     drop(scratch);
     drop(target);
@@ -556,22 +564,55 @@ impl Settings {
     }
 }
 
-/// Only PostgreSQL projects are applied (a schema without a provider, or
-/// migrations without a schema, count as PostgreSQL).
-fn is_postgres(snapshot: &Snapshot, project: &project::Project) -> bool {
-    let Some(schema) = &project.schema else {
-        return true;
-    };
-    let texts = snapshot.read(&schema.files);
-    schema
-        .files
-        .iter()
-        .all(|f| match texts.get(f).map(|c| c.as_ref()) {
-            Some(Content::Text(text)) => {
-                dialect::datasource_provider(text).is_none_or(|p| dialect::is_postgres_provider(&p))
-            }
-            _ => true,
+/// A project to verify: its schema, read and parsed once, and its
+/// migrations in the order a deploy applies them.
+struct Job<'p> {
+    project: &'p project::Project,
+    schema: Option<SchemaOf>,
+    migrations: Vec<Migration>,
+}
+
+/// A project's schema as a snapshot has it.
+struct SchemaOf {
+    /// Its files' contents, for the excerpts of findings at the schema.
+    contents: HashMap<String, Arc<Content>>,
+    parsed: drift_syntax::prisma::Schema,
+    /// Every file was read as text (else nothing is compared).
+    complete: bool,
+}
+
+impl SchemaOf {
+    /// `None` for a project without a schema.
+    fn read(snapshot: &Snapshot, project: &project::Project) -> Option<Self> {
+        let files = &project.schema.as_ref()?.files;
+        let contents = snapshot.read(files);
+        let texts: Vec<(&str, &str)> = files
+            .iter()
+            .filter_map(|path| match contents.get(path).map(|c| c.as_ref()) {
+                Some(Content::Text(text)) => Some((path.as_str(), text.as_str())),
+                _ => None,
+            })
+            .collect();
+        let complete = texts.len() == files.len();
+        let parsed = drift_syntax::prisma::parse_files(&texts);
+        Some(Self {
+            contents,
+            parsed,
+            complete,
         })
+    }
+
+    /// What the database should hold: `None` when the schema is
+    /// incomplete or does not parse (schema-drift reports that).
+    fn expectation(&self, project: &project::Project, settings: &Settings) -> Option<Expectation> {
+        (self.complete && self.parsed.errors.is_empty()).then(|| {
+            Expectation::new(
+                &self.parsed,
+                project.config.as_ref(),
+                &settings.ignore_tables,
+            )
+        })
+    }
 }
 
 struct Run<'s> {
@@ -699,12 +740,19 @@ fn cause<'e>(earlier: &'e [Earlier], path: &str, failure: &Failure) -> Option<&'
 /// True when `text` (lower-cased SQL) names `name` as a whole identifier
 /// (`user_logins` does not name `log`).
 fn mentions_identifier(text: &str, name: &str) -> bool {
+    find_identifier(text, name).is_some()
+}
+
+/// Where `text` first names `name` as a whole identifier.
+fn find_identifier(text: &str, name: &str) -> Option<usize> {
     let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
-    text.match_indices(name).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + name.len()..].chars().next();
-        !before.is_some_and(ident) && !after.is_some_and(ident)
-    })
+    text.match_indices(name)
+        .find(|(at, _)| {
+            let before = text[..*at].chars().next_back();
+            let after = text[at + name.len()..].chars().next();
+            !before.is_some_and(ident) && !after.is_some_and(ident)
+        })
+        .map(|(at, _)| at)
 }
 
 impl Run<'_> {
@@ -712,11 +760,11 @@ impl Run<'_> {
         &mut self,
         target: &Target,
         scratch: &mut Scratch<'_>,
-        project: &project::Project,
+        job: &Job<'_>,
         base: Option<&Snapshot>,
-        migrations: &[Migration],
         settings: &Settings,
     ) -> Result<()> {
+        let (project, migrations) = (job.project, &job.migrations);
         let db = scratch.create(None)?;
         let mut client = Some(target.connect(Some(&db))?);
         if let Some(config) = &project.config
@@ -764,7 +812,7 @@ impl Run<'_> {
             };
             // Another engine's file is not PostgreSQL's to run, and a goose
             // or dbmate file's down section does not run forward.
-            let engine = self.snapshot.dialects.of(path);
+            let engine = self.snapshot.declared_engine(path);
             if dialect::engine_of(path, full, engine) != dialect::Engine::PostgreSql {
                 continue;
             }
@@ -870,16 +918,13 @@ impl Run<'_> {
             {
                 base_drift = drift_keys(main, &marks, base, project, settings);
             }
-            if let Some(expectation) = expectation(self.snapshot, project, settings) {
+            if let Some(schema) = &job.schema
+                && let Some(expectation) = schema.expectation(project, settings)
+            {
                 match introspect::read(main, &marks) {
-                    Ok(built) => self.schema_drift(
-                        &built,
-                        project,
-                        migrations,
-                        &expectation,
-                        &earlier,
-                        base_drift.as_ref(),
-                    ),
+                    Ok(built) => {
+                        self.schema_drift(&built, job, &expectation, &earlier, base_drift.as_ref())
+                    }
                     // PostgreSQL older than 12 lacks catalog columns the
                     // comparison reads: said, and the rest of verify still
                     // holds. Any other failure is the run's error.
@@ -927,12 +972,12 @@ impl Run<'_> {
     fn schema_drift(
         &mut self,
         built: &Database<Option<usize>>,
-        project: &project::Project,
-        migrations: &[Migration],
+        job: &Job<'_>,
         expectation: &Expectation,
         earlier: &[Earlier],
         base_drift: Option<&HashSet<(String, String)>>,
     ) {
+        let (project, migrations) = (job.project, &job.migrations);
         let fallback = project
             .config
             .as_ref()
@@ -943,9 +988,10 @@ impl Run<'_> {
             let check = difference.drift.id();
             let (path, span) = match difference.at {
                 At::Schema { path, span } => {
-                    if !self.sources.contains_key(path) {
-                        let read = self.snapshot.read(&[path.to_owned()]);
-                        self.sources.extend(read);
+                    if let Some(content) = job.schema.as_ref().and_then(|s| s.contents.get(path)) {
+                        self.sources
+                            .entry(path.to_owned())
+                            .or_insert_with(|| content.clone());
                     }
                     (path.to_owned(), Some(span))
                 }
@@ -1303,7 +1349,7 @@ fn drift_keys(
     else {
         return Some(HashSet::new());
     };
-    let expectation = expectation(base, then, settings)?;
+    let expectation = SchemaOf::read(base, then)?.expectation(then, settings)?;
     let built = introspect::read(client, marks).ok()?;
     Some(
         database::compare(&expectation, &built)
@@ -1345,34 +1391,6 @@ fn explained_by<'e, O>(
         .find(|e| names.iter().all(|n| mentions_identifier(&e.statement, n)))
 }
 
-/// What the database of `project` should hold, from its schema as
-/// `snapshot` has it: `None` without a schema, or when the schema does not
-/// parse (schema-drift reports that) or is not PostgreSQL's.
-fn expectation(
-    snapshot: &Snapshot,
-    project: &project::Project,
-    settings: &Settings,
-) -> Option<Expectation> {
-    let files = &project.schema.as_ref()?.files;
-    let contents = snapshot.read(files);
-    let mut texts = Vec::new();
-    for path in files {
-        match contents.get(path).map(|c| c.as_ref()) {
-            Some(Content::Text(text)) => texts.push((path.as_str(), text.as_str())),
-            _ => return None,
-        }
-    }
-    let schema = drift_syntax::prisma::parse_files(&texts);
-    if !schema.errors.is_empty() || !database::expected::is_postgres(&schema) {
-        return None;
-    }
-    Some(Expectation::new(
-        &schema,
-        project.config.as_ref(),
-        &settings.ignore_tables,
-    ))
-}
-
 /// Where a migration names `name`: its first mention as a whole
 /// identifier (quoted, else in any case), else the file's first line.
 fn name_span(text: &str, name: &str) -> Span {
@@ -1388,14 +1406,7 @@ fn name_span(text: &str, name: &str) -> Span {
             if lower.len() != text.len() {
                 return None;
             }
-            let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
-            lower
-                .match_indices(&name)
-                .find(|(at, _)| {
-                    !lower[..*at].chars().next_back().is_some_and(ident)
-                        && !lower[at + name.len()..].chars().next().is_some_and(ident)
-                })
-                .map(|(at, _)| at..at + name.len())
+            find_identifier(&lower, &name).map(|at| at..at + name.len())
         });
     index.span(text, at.unwrap_or(0..0))
 }
