@@ -546,3 +546,39 @@ fn a_folder_declared_for_another_engine_is_not_applied() {
         "{run:?}"
     );
 }
+
+/// The settings verify shares with the rules: `ignore-tables` holds for
+/// the database's drift too, and a value verify cannot read stops it
+/// before any server starts, never falling back to a default.
+#[test]
+fn rules_toml_settings_hold_and_a_wrong_one_stops_verify() {
+    let repo = schema_repo();
+    repo.write(
+        "rules.toml",
+        "[rules.schema-drift]\norder = \"handwriten-first\"\n",
+    );
+    let run = repo.run(&["verify"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "`[rules.schema-drift] order` must be \"prisma-first\" or \"handwritten-first\", not \"handwriten-first\""
+        ),
+        "{run:?}"
+    );
+    if postgres().is_none() {
+        return;
+    }
+    repo.write(
+        "rules.toml",
+        "[rules.schema-drift]\nignore-tables = [\"_prisma_migrations\", \"audit_log\"]\n",
+    );
+    let run = repo.run(&["verify", "--format", "json"]);
+    assert!(
+        !run.checks().contains(&"verify/extra-table".to_owned()),
+        "{run:?}"
+    );
+    assert!(
+        run.checks().contains(&"verify/missing-column".to_owned()),
+        "{run:?}"
+    );
+}

@@ -387,6 +387,8 @@ impl Drop for Scratch<'_> {
 /// Verifies every project of `snapshot`.
 pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result<Report> {
     let started = std::time::Instant::now();
+    // Before a server starts: a setting verify cannot read stops it.
+    let settings = Settings::of(config)?;
     let target = Target::open(options)?;
     let version = match &target {
         Target::Throwaway(server) => format!("PostgreSQL {} (throwaway server)", server.version),
@@ -413,7 +415,6 @@ pub fn verify(snapshot: &Snapshot, config: &Config, options: &Options) -> Result
             }
         }
     }
-    let settings = Settings::of(config);
     let base = snapshot.base_view();
     let mut run = Run {
         snapshot,
@@ -536,31 +537,67 @@ impl Settings {
     /// The order schema-drift replays in (`[rules.schema-drift] order`) and
     /// how hand-written files run (`[rules.idempotency] transactional`: a
     /// runner that wraps each file in a transaction sends it whole).
-    fn of(config: &Config) -> Self {
+    /// A value verify cannot read is a configuration error, as `run`'s
+    /// rules make it: never a silent default.
+    fn of(config: &Config) -> Result<Self> {
         let option = |rule: &str, key: &str| config.rule(rule).options.get(key).cloned();
-        let order = match option("schema-drift", "order")
-            .as_ref()
-            .and_then(|v| v.as_str())
-        {
-            Some("handwritten-first") => Order::HandwrittenFirst,
-            _ => Order::PrismaFirst,
+        let wrong = |rule: &str, key: &str, want: &str, found: &serde_json::Value| {
+            anyhow::anyhow!("rules.toml: `[rules.{rule}] {key}` must be {want}, not {found}")
         };
-        let handwritten = match option("idempotency", "transactional").and_then(|v| v.as_bool()) {
-            Some(true) => Mode::Script,
-            _ => Mode::Statements,
+        let order = match option("schema-drift", "order") {
+            None => Order::PrismaFirst,
+            Some(value) => match value.as_str() {
+                Some("prisma-first") => Order::PrismaFirst,
+                Some("handwritten-first") => Order::HandwrittenFirst,
+                _ => {
+                    return Err(wrong(
+                        "schema-drift",
+                        "order",
+                        "\"prisma-first\" or \"handwritten-first\"",
+                        &value,
+                    ));
+                }
+            },
+        };
+        let handwritten = match option("idempotency", "transactional") {
+            None => Mode::Statements,
+            Some(value) => match value.as_bool() {
+                Some(true) => Mode::Script,
+                Some(false) => Mode::Statements,
+                None => {
+                    return Err(wrong(
+                        "idempotency",
+                        "transactional",
+                        "true or false",
+                        &value,
+                    ));
+                }
+            },
         };
         let ignore_tables = match option("schema-drift", "ignore-tables") {
-            Some(serde_json::Value::Array(tables)) => tables
-                .iter()
-                .filter_map(|t| t.as_str().map(str::to_owned))
-                .collect(),
-            _ => vec!["_prisma_migrations".to_owned()],
+            None => vec!["_prisma_migrations".to_owned()],
+            Some(value) => value
+                .as_array()
+                .and_then(|tables| {
+                    tables
+                        .iter()
+                        .map(|t| t.as_str().map(str::to_owned))
+                        .collect::<Option<Vec<String>>>()
+                })
+                .ok_or_else(|| {
+                    wrong(
+                        "schema-drift",
+                        "ignore-tables",
+                        "a list of table names",
+                        &value,
+                    )
+                })?,
         };
-        Self {
+        Ok(Self {
             order,
             handwritten,
             ignore_tables,
-        }
+        })
     }
 }
 

@@ -48,8 +48,11 @@ const FILES: &[&str] = &[
     "prisma.config.cts",
     "prisma.config.cjs",
     ".config/prisma.ts",
+    ".config/prisma.mts",
+    ".config/prisma.cts",
     ".config/prisma.js",
     ".config/prisma.mjs",
+    ".config/prisma.cjs",
 ];
 
 /// Checks only commands can trigger (files run no migrations of their own).
@@ -363,8 +366,10 @@ enum Remote {
 }
 
 fn remote_database(input: &CommandInput, command: &Command, options: &Options) -> Remote {
-    let Some((name, url, from)) = database_url(input, command, options) else {
-        let UrlSource::Variable(variable) = url_source(input, command, options) else {
+    // Read once: it parses the config and the schema, on the hook's path.
+    let source = url_source(input, command, options);
+    let Some((name, url, from)) = database_url(input, command, &source) else {
+        let UrlSource::Variable(variable) = source else {
             return Remote::No;
         };
         let seen = options.url_variables.contains(&variable)
@@ -404,7 +409,7 @@ fn url_source(input: &CommandInput, command: &Command, options: &Options) -> Url
     let flag = |name: &str| {
         command
             .flag_value(name)
-            .map(|p| p.trim_start_matches("./").to_owned())
+            .and_then(|p| drift_sdk::paths::resolve("", p))
     };
     // An explicit `--config` replaces the default places, even when the
     // host did not hand it over (then the schema decides).
@@ -445,16 +450,16 @@ fn url_source(input: &CommandInput, command: &Command, options: &Options) -> Url
     )
 }
 
-/// The URL variable the schema names, its value and where it came from.
+/// The URL `source` names, its value and where it came from.
 fn database_url(
     input: &CommandInput,
     command: &Command,
-    options: &Options,
+    source: &UrlSource,
 ) -> Option<(String, String, String)> {
-    let variable = match url_source(input, command, options) {
-        UrlSource::Variable(name) => name,
+    let variable = match source {
+        UrlSource::Variable(name) => name.clone(),
         UrlSource::Literal { value, from } => {
-            return Some(("datasource.url".to_owned(), value, from));
+            return Some(("datasource.url".to_owned(), value.clone(), from.clone()));
         }
     };
     if let Some((_, value)) = command.env.iter().rev().find(|(n, _)| *n == variable) {

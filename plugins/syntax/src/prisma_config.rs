@@ -94,21 +94,26 @@ impl PrismaConfig {
         base_dir(&self.path)
     }
 
-    /// True when `table` (a table name in the database) is one of
-    /// `tables.external`, written bare or with its schema.
-    pub fn is_external_table(&self, table: &str) -> bool {
-        names_match(&self.external_tables, table)
+    /// True when `table` of PostgreSQL schema `schema` (`None`: `public`)
+    /// is one of `tables.external` (`schema.table`, or a bare name in any
+    /// schema).
+    pub fn is_external_table(&self, schema: Option<&str>, table: &str) -> bool {
+        names_match(&self.external_tables, schema, table)
     }
 
-    /// True when `name` (an enum type) is one of `enums.external`.
-    pub fn is_external_enum(&self, name: &str) -> bool {
-        names_match(&self.external_enums, name)
+    /// True when enum type `name` of `schema` is one of `enums.external`.
+    pub fn is_external_enum(&self, schema: Option<&str>, name: &str) -> bool {
+        names_match(&self.external_enums, schema, name)
     }
 }
 
-fn names_match(list: &[String], name: &str) -> bool {
-    list.iter()
-        .any(|entry| entry.rsplit_once('.').map_or(entry.as_str(), |(_, n)| n) == name)
+/// True when `list` names `name` of `schema`: `auth.users` is not
+/// `public.users`.
+pub fn names_match(list: &[String], schema: Option<&str>, name: &str) -> bool {
+    list.iter().any(|entry| match entry.rsplit_once('.') {
+        Some((s, n)) => n == name && s == schema.unwrap_or("public"),
+        None => entry == name,
+    })
 }
 
 const EXTENSIONS: &[&str] = &["ts", "mts", "cts", "js", "mjs", "cjs"];
@@ -634,9 +639,10 @@ export default defineConfig({
             Some("CREATE TABLE public.users (id SERIAL PRIMARY KEY);")
         );
         assert_eq!(c.external_tables, ["public.users", "audit_log"]);
-        assert!(c.is_external_table("users") && c.is_external_table("audit_log"));
-        assert!(!c.is_external_table("public"));
-        assert!(c.is_external_enum("role"));
+        assert!(c.is_external_table(None, "users") && c.is_external_table(Some("x"), "audit_log"));
+        assert!(!c.is_external_table(Some("auth"), "users"));
+        assert!(!c.is_external_table(None, "public"));
+        assert!(c.is_external_enum(Some("auth"), "role") && !c.is_external_enum(None, "role"));
         assert_eq!(c.urls.url, Some(UrlSource::Env("DATABASE_URL".into())));
         assert_eq!(c.urls.direct_url, Some(UrlSource::Env("DIRECT_URL".into())));
         assert_eq!(

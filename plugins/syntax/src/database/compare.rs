@@ -201,6 +201,11 @@ pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<
         if foreign
             || modelled.contains(actual.name.as_str())
             || expectation.ignore_tables.contains(&actual.name)
+            || crate::prisma_config::names_match(
+                &expectation.external_tables,
+                actual.schema.as_deref(),
+                &actual.name,
+            )
         {
             continue;
         }

@@ -55,6 +55,8 @@ pub struct ForeignKey {
 #[derive(Debug, Clone)]
 pub struct Table {
     pub name: String,
+    /// `@@schema`, in a multi-schema database.
+    pub schema: Option<String>,
     pub columns: Vec<Column>,
     pub keys: Vec<Key>,
     /// None under `relationMode = "prisma"`: Prisma emulates relations.
@@ -74,6 +76,8 @@ pub struct EnumValue {
 #[derive(Debug, Clone)]
 pub struct Enum {
     pub name: String,
+    /// `@@schema`, in a multi-schema database.
+    pub schema: Option<String>,
     pub values: Vec<EnumValue>,
     pub path: String,
     pub span: Span,
@@ -86,9 +90,10 @@ pub struct Expectation {
     pub tables: Vec<Table>,
     pub enums: Vec<Enum>,
     /// Tables the database may have that no model maps to: the
-    /// `ignore-tables` option, `@@ignore` models, views, and what the
-    /// Prisma config calls external.
+    /// `ignore-tables` option, `@@ignore` models, views.
     pub ignore_tables: Vec<String>,
+    /// The Prisma config's `tables.external` (`schema.table` or bare).
+    pub external_tables: Vec<String>,
     /// The datasource's `schemas`: tables in other PostgreSQL schemas than
     /// these and `public` are not Prisma's.
     pub db_schemas: Vec<String>,
@@ -104,14 +109,8 @@ impl Expectation {
         // Prisma Migrate neither creates nor compares what the config
         // calls external.
         if let Some(config) = config {
-            tables.retain(|t| !config.is_external_table(&t.name));
-            enums.retain(|e| !config.is_external_enum(&e.name));
-            ignore.extend(
-                config
-                    .external_tables
-                    .iter()
-                    .map(|t| t.rsplit_once('.').map_or(t.as_str(), |(_, n)| n).to_owned()),
-            );
+            tables.retain(|t| !config.is_external_table(t.schema.as_deref(), &t.name));
+            enums.retain(|e| !config.is_external_enum(e.schema.as_deref(), &e.name));
         }
         let db_schemas = schema
             .datasources
@@ -122,6 +121,9 @@ impl Expectation {
             tables,
             enums,
             ignore_tables: ignore,
+            external_tables: config
+                .map(|c| c.external_tables.clone())
+                .unwrap_or_default(),
             db_schemas,
         }
     }
@@ -184,6 +186,7 @@ fn build(schema: &Schema) -> (Vec<Table>, Vec<Enum>) {
         .iter()
         .map(|e| Enum {
             name: e.type_name().to_owned(),
+            schema: e.schema().map(str::to_owned),
             values: e
                 .values
                 .iter()
@@ -260,6 +263,7 @@ fn table(types: &TypeIndex<'_>, model: &Model) -> Table {
         .collect();
     Table {
         name: model.table_name().to_owned(),
+        schema: model.schema().map(str::to_owned),
         columns,
         keys,
         foreign_keys: Vec::new(),
@@ -463,6 +467,7 @@ fn join_table(types: &TypeIndex<'_>, model: &Model, field: &Field) -> Option<Tab
     };
     Some(Table {
         name: format!("_{name}"),
+        schema: a.schema().map(str::to_owned),
         columns: vec![column("A", a), column("B", b)],
         keys: Vec::new(),
         foreign_keys: vec![references("A", a), references("B", b)],
