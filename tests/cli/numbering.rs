@@ -138,3 +138,31 @@ fn a_generated_schema_keeps_its_migrations_and_a_documented_copy_is_no_project()
     let run = repo.run(&["run", "--format", "json"]);
     assert_eq!(run.checks(), ["numbering/duplicate-timestamp"], "{run:?}");
 }
+
+/// A schema Prisma Migrate does not migrate has no migrations folder to
+/// miss: MongoDB's, and one its package pushes (`prisma db push`, through
+/// any runner) and never migrates. A schema nothing says anything about
+/// still asks for its migrations.
+#[test]
+fn pushed_and_mongodb_schemas_need_no_migrations_folder() {
+    let repo = Repo::new();
+    repo.with_agent_instructions();
+    let schema = |provider: &str| {
+        format!(
+            "datasource db {{\n  provider = \"{provider}\"\n  url = env(\"DATABASE_URL\")\n}}\n"
+        )
+    };
+    repo.write(
+        "apps/web/package.json",
+        r#"{"scripts": {"prisma:push": "dotenv-flow -e .env -- prisma db push --schema=./prisma/schema.prisma"}}"#,
+    )
+    .write("apps/web/prisma/schema.prisma", schema("postgresql"))
+    .write("apps/catalog/prisma/schema.prisma", schema("mongodb"))
+    .write("apps/api/prisma/schema.prisma", schema("postgresql"));
+    let run = repo.run(&["run", "--format", "json"]);
+    assert_eq!(
+        run.located(),
+        ["numbering/missing-migrations-folder apps/api/prisma/schema.prisma"],
+        "{run:?}"
+    );
+}

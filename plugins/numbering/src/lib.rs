@@ -153,6 +153,9 @@ drift_sdk::checks! {
         /// A migration with no SQL (a warning when it holds only comments).
         EmptyMigration = ("empty-migration", Error, "a migration with no SQL"),
         /// A schema without migrations, or a configured folder without files.
+        /// A schema Migrate does not migrate is not expected to have one: a
+        /// MongoDB schema, or one whose package's scripts run `prisma db push`
+        /// and never `prisma migrate`.
         MissingMigrationsFolder = ("missing-migrations-folder", Error, "a schema without a migrations folder"),
         /// A configured migrations folder with no schema next to it.
         MissingSchema = ("missing-schema", Error, "a configured migrations folder without a schema"),

@@ -21,7 +21,9 @@ pub fn check(input: &Input, project: &Project, contents: &Contents, out: &mut Ve
             )),
         );
     }
-    if contents.is_empty {
+    if contents.is_empty && !migrations_expected(input, project) {
+        // Nothing to report: the schema is not migrated.
+    } else if contents.is_empty {
         // Reported at the schema, the file that made us expect migrations.
         let at = project
             .schema
@@ -125,6 +127,43 @@ fn sql_content(text: &str) -> SqlContent {
         }
     }
     SqlContent::CommentsOnly
+}
+
+/// False for a schema Prisma Migrate does not migrate: a MongoDB schema
+/// (Migrate does not support it: `db push` is the way), or one whose
+/// package's scripts push it (`prisma db push`) and never migrate it. The
+/// nearest package.json holding the schema decides. A configured folder
+/// is always expected to hold migrations.
+fn migrations_expected(input: &Input, project: &Project) -> bool {
+    let Some(schema) = project.schema.as_ref().filter(|_| !project.configured) else {
+        return true;
+    };
+    let mongodb = schema.files.iter().any(|f| {
+        input
+            .file(f)
+            .and_then(|f| f.text())
+            .and_then(drift_sdk::dialect::datasource_provider)
+            .is_some_and(|p| p == "mongodb")
+    });
+    if mongodb {
+        return false;
+    }
+    let mut dir = parent(&schema.path);
+    loop {
+        if let Some(text) = input
+            .file(&join(dir, "package.json"))
+            .and_then(|f| f.text())
+        {
+            let workflow = drift_sdk::prisma_config::workflow(text);
+            if workflow.pushes || workflow.migrates {
+                return !workflow.push_only();
+            }
+        }
+        if dir.is_empty() {
+            return true;
+        }
+        dir = parent(dir);
+    }
 }
 
 #[cfg(test)]

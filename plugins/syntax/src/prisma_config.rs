@@ -357,6 +357,55 @@ fn package_json(path: &str, text: &str) -> (Vec<PrismaConfig>, Vec<String>) {
     (out, configs)
 }
 
+/// How a package's scripts change its database with the Prisma CLI.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Workflow {
+    /// A script runs `prisma db push`.
+    pub pushes: bool,
+    /// A script runs `prisma migrate …`.
+    pub migrates: bool,
+}
+
+impl Workflow {
+    /// The schema is pushed, never migrated: no migrations are expected.
+    pub fn push_only(self) -> bool {
+        self.pushes && !self.migrates
+    }
+}
+
+/// What the scripts of the package.json `text` run: `prisma db push`,
+/// `prisma migrate …`, through any runner or wrapper the shell parser
+/// peels (`npx`, `pnpm exec`, `dotenv -e .env --`).
+pub fn workflow(text: &str) -> Workflow {
+    let mut found = Workflow::default();
+    if !text.contains("prisma") {
+        return found;
+    }
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
+        return found;
+    };
+    let lines = json
+        .get("scripts")
+        .and_then(|s| s.as_object())
+        .into_iter()
+        .flat_map(|s| s.values())
+        .filter_map(|v| v.as_str());
+    for line in lines.filter(|l| l.contains("prisma")) {
+        for command in crate::shell::commands(line) {
+            if command.program_name() != Some("prisma") {
+                continue;
+            }
+            let args: Vec<&str> = command.args().iter().map(|w| w.text.as_str()).collect();
+            match args.as_slice() {
+                ["db", "push", ..] => found.pushes = true,
+                ["migrate", ..] => found.migrates = true,
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
 /// `text` with `//` and `/* */` comments blanked (strings kept).
 fn strip_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -655,6 +704,30 @@ export default defineConfig({
         );
         assert_eq!(computed.dynamic, ["migrations.path"]);
         assert_eq!(computed.urls.url, None);
+    }
+
+    /// Pushing and migrating are told apart through runners and wrappers.
+    #[test]
+    fn package_scripts_push_or_migrate() {
+        let pushed = workflow(
+            r#"{"scripts": {"push": "dotenv-flow -e .env -- prisma db push --schema=./prisma/schema", "gen": "prisma generate"}}"#,
+        );
+        assert!(pushed.push_only());
+        let both = workflow(
+            r#"{"scripts": {"push": "npx prisma db push", "deploy": "pnpm exec prisma migrate deploy"}}"#,
+        );
+        assert_eq!(
+            both,
+            Workflow {
+                pushes: true,
+                migrates: true
+            }
+        );
+        assert_eq!(
+            workflow(r#"{"scripts": {"x": "echo prisma"}}"#),
+            Workflow::default()
+        );
+        assert_eq!(workflow("{ not json prisma"), Workflow::default());
     }
 
     /// Only a package.json that can configure Prisma is parsed: a

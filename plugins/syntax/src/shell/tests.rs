@@ -460,6 +460,11 @@ const WRAPPERS: &[(&str, &str, &[&str])] = &[
         &["dotenv"],
     ),
     (
+        "dotenv-flow -e .env -- prisma migrate reset --force",
+        "prisma migrate reset --force",
+        &["dotenv"],
+    ),
+    (
         "dotenvx run -f .env -- prisma migrate deploy",
         "prisma migrate deploy",
         &["dotenvx run"],

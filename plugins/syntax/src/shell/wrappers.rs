@@ -668,7 +668,7 @@ const WRAPPERS: &[Wrapper] = &[
         then: Then::Custom(peel_bun),
     },
     Wrapper {
-        programs: &["dotenv", "dotenv-cli"],
+        programs: &["dotenv", "dotenv-cli", "dotenv-flow", "dotenv-flow-cli"],
         name: "dotenv",
         options: None,
         inert_with: &[],
