@@ -439,6 +439,18 @@ fn a_change_fails_only_on_what_it_introduces() {
     );
 }
 
+/// A Prisma project with its lock file and agent instructions, no
+/// migrations yet.
+fn prisma_repo() -> Repo {
+    let repo = Repo::new();
+    repo.with_agent_instructions();
+    repo.write("prisma/schema.prisma", SCHEMA).write(
+        "prisma/migrations/migration_lock.toml",
+        "provider = \"postgresql\"\n",
+    );
+    repo
+}
+
 /// A full scan separates history from what is new: a DROP in a migration
 /// the deployed branch already has cannot be fixed without editing that
 /// migration, so it is counted, not reported; the same DROP in a new
@@ -446,27 +458,21 @@ fn a_change_fails_only_on_what_it_introduces() {
 /// re-run, stays reported either way.
 #[test]
 fn a_full_scan_counts_applied_history_and_reports_new_migrations() {
-    let repo = Repo::new();
-    repo.with_agent_instructions();
-    repo.write("prisma/schema.prisma", SCHEMA)
-        .write(
-            "prisma/migrations/migration_lock.toml",
-            "provider = \"postgresql\"\n",
-        )
-        .write(
-            "prisma/migrations/20240101000000_init/migration.sql",
-            "CREATE TABLE \"Legacy\" (\"id\" INTEGER);\n",
-        )
-        .write(
-            "prisma/migrations/20240201000000_drop/migration.sql",
-            "DROP TABLE \"Legacy\";\n",
-        )
-        .write(
-            "prisma/migrations/01_seed.sql",
-            "CREATE TABLE seed (id int);\n",
-        )
-        .write("rules.toml", "[rules.schema-drift]\nenabled = false\n")
-        .init_git();
+    let repo = prisma_repo();
+    repo.write(
+        "prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE \"Legacy\" (\"id\" INTEGER);\n",
+    )
+    .write(
+        "prisma/migrations/20240201000000_drop/migration.sql",
+        "DROP TABLE \"Legacy\";\n",
+    )
+    .write(
+        "prisma/migrations/01_seed.sql",
+        "CREATE TABLE seed (id int);\n",
+    )
+    .write("rules.toml", "[rules.schema-drift]\nenabled = false\n")
+    .init_git();
     // Without a remote nothing is applied, and the run says so once.
     let run = repo.run(&["run", "--format", "json"]);
     assert!(run.stderr.contains("no applied ref"), "{run:?}");
@@ -519,23 +525,17 @@ fn a_full_scan_counts_applied_history_and_reports_new_migrations() {
 /// sharing a timestamp is reported.
 #[test]
 fn folder_name_checks_on_applied_folders_are_history() {
-    let repo = Repo::new();
-    repo.with_agent_instructions();
-    repo.write("prisma/schema.prisma", SCHEMA)
-        .write(
-            "prisma/migrations/migration_lock.toml",
-            "provider = \"postgresql\"\n",
-        )
-        .write(
-            "prisma/migrations/20240101000000_a/migration.sql",
-            "SELECT 1;\n",
-        )
-        .write(
-            "prisma/migrations/20240101000000_b/migration.sql",
-            "SELECT 2;\n",
-        )
-        .write("rules.toml", "[rules.schema-drift]\nenabled = false\n")
-        .init_git();
+    let repo = prisma_repo();
+    repo.write(
+        "prisma/migrations/20240101000000_a/migration.sql",
+        "SELECT 1;\n",
+    )
+    .write(
+        "prisma/migrations/20240101000000_b/migration.sql",
+        "SELECT 2;\n",
+    )
+    .write("rules.toml", "[rules.schema-drift]\nenabled = false\n")
+    .init_git();
     repo.git(&["update-ref", "refs/remotes/origin/main", "main"]);
     let run = repo.run(&["run", "--format", "json"]);
     assert_eq!(run.checks(), Vec::<String>::new(), "{run:?}");
