@@ -298,11 +298,13 @@ fn url_of(code: &str, key: &str, from: usize) -> Option<UrlSource> {
 fn configures_prisma(text: &str) -> bool {
     text.contains("--schema")
         || text.contains("--config")
-        || text.match_indices("\"prisma\"").any(|(at, key)| {
-            let rest = text[at + key.len()..].trim_start();
-            rest.strip_prefix(':')
-                .is_some_and(|value| value.trim_start().starts_with('{'))
-        })
+        // The key holds a schema path (a key with only `seed` places none).
+        || (text.contains("\"schema\"")
+            && text.match_indices("\"prisma\"").any(|(at, key)| {
+                let rest = text[at + key.len()..].trim_start();
+                rest.strip_prefix(':')
+                    .is_some_and(|value| value.trim_start().starts_with('{'))
+            }))
 }
 
 /// The configurations a package.json holds (its `"prisma"` key's
@@ -378,7 +380,8 @@ impl Workflow {
 /// peels (`npx`, `pnpm exec`, `dotenv -e .env --`).
 pub fn workflow(text: &str) -> Workflow {
     let mut found = Workflow::default();
-    if !text.contains("prisma") {
+    // Most packages run neither: not parsed.
+    if !text.contains("prisma") || !(text.contains("db push") || text.contains("migrate")) {
         return found;
     }
     let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
@@ -739,6 +742,9 @@ export default defineConfig({
         ));
         assert!(configures_prisma(
             r#"{"prisma" : { "schema": "db/s.prisma" }}"#
+        ));
+        assert!(!configures_prisma(
+            r#"{"prisma": { "seed": "tsx seed.ts" }}"#
         ));
         assert!(configures_prisma(
             r#"{"scripts": {"m": "prisma migrate deploy --schema db/s.prisma"}}"#
