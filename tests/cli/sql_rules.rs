@@ -240,12 +240,13 @@ fn dialect_globs_override_the_detection() {
     repo.write("sync/clickhouse/pg/0001_outbox.sql", "DROP TABLE outbox;\n");
     repo.with_agent_instructions();
     let findings = |run: &crate::harness::Run| -> Vec<String> {
-        run.json()["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .filter(|f| f["rule"] == "destructive-sql")
-            .map(|f| f["path"].as_str().unwrap_or("").to_owned())
+        run.located()
+            .into_iter()
+            .filter_map(|f| {
+                f.strip_prefix("destructive-sql/")
+                    .and_then(|f| f.split_once(' '))
+                    .map(|(_, path)| path.to_owned())
+            })
             .collect()
     };
     let run = repo.run(&["run", "--format", "json"]);
