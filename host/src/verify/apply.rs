@@ -160,21 +160,6 @@ pub fn apply(client: &mut Client, text: &str, mode: Mode, within: Within) -> Vec
     if mode == Mode::Script && !has_copy {
         return apply_script(client, text, &pieces, within);
     }
-    let guarded =
-        |client: &mut Client, run: &mut dyn FnMut(&mut Client) -> Result<(), postgres::Error>| {
-            if within == Within::Autocommit {
-                return run(client);
-            }
-            client.batch_execute("SAVEPOINT drift_verify")?;
-            let result = run(client);
-            let end = if result.is_ok() {
-                "RELEASE SAVEPOINT drift_verify"
-            } else {
-                "ROLLBACK TO SAVEPOINT drift_verify"
-            };
-            let _ = client.batch_execute(end);
-            result
-        };
     let metas: Vec<Range<usize>> = pieces
         .iter()
         .filter_map(|p| match p {
@@ -202,7 +187,7 @@ pub fn apply(client: &mut Client, text: &str, mode: Mode, within: Within) -> Vec
                     pieces.next();
                 }
                 let sql = without_meta(text, range.clone(), &metas);
-                let result = guarded(client, &mut |client| match &data {
+                let result = in_savepoint(client, within, &mut |client| match &data {
                     Some(data) => copy_in(client, &sql, &text[data.clone()]),
                     None if gexec => run_gexec(client, &sql),
                     None if is_copy_out(&sql) => copy_out(client, &sql),
@@ -295,6 +280,28 @@ fn copy_in(client: &mut Client, statement: &str, data: &str) -> Result<(), postg
     writer.finish().map(drop)
 }
 
+/// Runs `run`; inside a transaction, under a savepoint, so that a failure
+/// undoes only what `run` did. A savepoint that cannot be set is `run`'s
+/// failure: never a clean result that was not checked.
+fn in_savepoint(
+    client: &mut Client,
+    within: Within,
+    run: &mut dyn FnMut(&mut Client) -> Result<(), postgres::Error>,
+) -> Result<(), postgres::Error> {
+    if within == Within::Autocommit {
+        return run(client);
+    }
+    client.batch_execute("SAVEPOINT drift_verify")?;
+    let result = run(client);
+    let end = if result.is_ok() {
+        "RELEASE SAVEPOINT drift_verify"
+    } else {
+        "ROLLBACK TO SAVEPOINT drift_verify"
+    };
+    let _ = client.batch_execute(end);
+    result
+}
+
 /// The whole file in one simple query. PostgreSQL points at the failing
 /// character when it can; otherwise the failing statement is found by
 /// running the statements one by one in a transaction that is rolled back.
@@ -314,23 +321,15 @@ fn apply_script(client: &mut Client, text: &str, pieces: &[Piece], within: Withi
             sent.replace_range(range.clone(), &" ".repeat(range.len()));
         }
     }
-    if within == Within::Transaction && client.batch_execute("SAVEPOINT drift_verify").is_err() {
-        return failures;
-    }
-    let mut result = client.batch_execute(&sent);
-    if within == Within::Transaction && result.is_ok() {
-        // On its own the script's transaction would end here, checking
-        // its deferred constraints.
-        result = client.batch_execute("SET CONSTRAINTS ALL IMMEDIATE");
-    }
-    if within == Within::Transaction {
-        let end = if result.is_ok() {
-            "RELEASE SAVEPOINT drift_verify"
-        } else {
-            "ROLLBACK TO SAVEPOINT drift_verify"
-        };
-        let _ = client.batch_execute(end);
-    }
+    let result = in_savepoint(client, within, &mut |client| {
+        client.batch_execute(&sent)?;
+        if within == Within::Transaction {
+            // On its own the script's transaction would end here, checking
+            // its deferred constraints.
+            client.batch_execute("SET CONSTRAINTS ALL IMMEDIATE")?;
+        }
+        Ok(())
+    });
     let Err(error) = result else {
         return failures;
     };
