@@ -8,20 +8,49 @@ use serde_json::json;
 
 use crate::harness::{Repo, build_plugin, run_in, run_with_stdin, sha256};
 
-/// What the guard must answer for a command line: `Ok(())` lets it run;
-/// `Err(checks)` blocks it with exactly these `rule/check` ids.
-type Expect = Result<(), &'static [&'static str]>;
+/// What the guard must answer for a command line under the default
+/// policy: let it run, ask the user first, or refuse; with the
+/// `rule/check` ids that decide it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Allow,
+    Ask(&'static [&'static str]),
+    Deny(&'static [&'static str]),
+}
 
-const RESET: Expect = Err(&["destructive-sql/migrate-reset"]);
-const FORCE_RESET: Expect = Err(&["destructive-sql/db-push-force-reset"]);
-const DATA_LOSS: Expect = Err(&["destructive-sql/accept-data-loss"]);
-const DROPDB: Expect = Err(&["destructive-sql/dropdb"]);
-const PSQL: Expect = Err(&["destructive-sql/psql-destructive"]);
-const EXECUTE: Expect = Err(&["destructive-sql/db-execute-destructive"]);
-const REMOTE: Expect = Err(&["destructive-sql/remote-migrate"]);
-const ALLOW: Expect = Ok(());
-const POLICY: Expect = Err(&["drift-host/guard-policy-file"]);
-const UNEXAMINED: Expect = Err(&["drift-host/guard-unexamined"]);
+impl Expect {
+    fn checks(self) -> Option<Vec<String>> {
+        match self {
+            Expect::Allow => None,
+            Expect::Ask(checks) | Expect::Deny(checks) => Some(sorted(checks)),
+        }
+    }
+
+    /// The hook's `permissionDecision` where a person sees the prompt, and
+    /// where nobody does (consent nobody can give is a refusal).
+    fn hook_decision(self, prompted: bool) -> Option<&'static str> {
+        match self {
+            Expect::Allow => None,
+            Expect::Ask(_) if prompted => Some("ask"),
+            Expect::Ask(_) | Expect::Deny(_) => Some("deny"),
+        }
+    }
+}
+
+const RESET: Expect = Expect::Ask(&["destructive-sql/migrate-reset"]);
+const FORCE_RESET: Expect = Expect::Ask(&["destructive-sql/db-push-force-reset"]);
+const DATA_LOSS: Expect = Expect::Ask(&["destructive-sql/accept-data-loss"]);
+const DROPDB: Expect = Expect::Ask(&["destructive-sql/dropdb"]);
+const PSQL: Expect = Expect::Ask(&["destructive-sql/psql-destructive"]);
+const EXECUTE: Expect = Expect::Ask(&["destructive-sql/db-execute-destructive"]);
+const RESTORE_CLEAN: Expect = Expect::Ask(&["destructive-sql/pg-restore-clean"]);
+const SUPABASE_RESET: Expect = Expect::Ask(&["destructive-sql/supabase-db-reset"]);
+const WRITE: Expect = Expect::Ask(&["destructive-sql/database-write"]);
+const UNKNOWN: Expect = Expect::Ask(&["destructive-sql/unknown-database"]);
+const REMOTE: Expect = Expect::Deny(&["destructive-sql/remote-migrate"]);
+const ALLOW: Expect = Expect::Allow;
+const POLICY: Expect = Expect::Deny(&["drift-host/guard-policy-file"]);
+const UNEXAMINED: Expect = Expect::Ask(&["drift-host/guard-unexamined"]);
 
 /// Real-looking commands an agent might run, blocked and allowed.
 const TABLE: &[(&str, Expect)] = &[
@@ -83,7 +112,7 @@ const TABLE: &[(&str, Expect)] = &[
     ("npx prisma db push --accept-data-loss", DATA_LOSS),
     (
         "pnpm prisma db push --force-reset --accept-data-loss",
-        Err(&[
+        Expect::Ask(&[
             "destructive-sql/db-push-force-reset",
             "destructive-sql/accept-data-loss",
         ]),
@@ -132,7 +161,7 @@ const TABLE: &[(&str, Expect)] = &[
     ),
     (
         "DATABASE_URL=$PROD_DATABASE_URL npx prisma migrate deploy",
-        REMOTE,
+        UNKNOWN,
     ),
     // Allowed: the seed's read-only list and everyday commands.
     ("npx prisma migrate status", ALLOW),
@@ -141,32 +170,32 @@ const TABLE: &[(&str, Expect)] = &[
     ("npx prisma format", ALLOW),
     ("bunx prisma migrate status", ALLOW),
     ("yarn prisma generate && yarn build", ALLOW),
-    ("npx prisma migrate dev --name add_users", ALLOW),
+    ("npx prisma migrate dev --name add_users", UNKNOWN),
     (
         "npx prisma migrate dev --create-only --name add_index",
-        ALLOW,
+        UNKNOWN,
     ),
     (
         "DATABASE_URL=postgresql://postgres:postgres@localhost:5432/app npx prisma migrate dev",
-        ALLOW,
+        WRITE,
     ),
     (
         "DATABASE_URL=postgresql://u@127.0.0.1/app npx prisma migrate deploy",
-        ALLOW,
+        WRITE,
     ),
-    ("DATABASE_URL=file:./dev.db npx prisma migrate dev", ALLOW),
+    ("DATABASE_URL=file:./dev.db npx prisma migrate dev", WRITE),
     (
         "npx prisma migrate diff --from-empty --to-schema-datamodel prisma/schema.prisma --script",
         ALLOW,
     ),
     (
         "npx prisma migrate resolve --applied 20240101000000_init",
-        ALLOW,
+        UNKNOWN,
     ),
     ("npx prisma db pull", ALLOW),
-    ("npx prisma db seed", ALLOW),
+    ("npx prisma db seed", UNKNOWN),
     ("npx prisma studio", ALLOW),
-    ("npx prisma db push", ALLOW),
+    ("npx prisma db push", UNKNOWN),
     // Mentions are not commands.
     ("echo \"npx prisma migrate reset\"", ALLOW),
     (
@@ -180,19 +209,23 @@ const TABLE: &[(&str, Expect)] = &[
     ("psql -c \"SELECT 'DROP TABLE users'\"", ALLOW),
     (
         "psql app -c 'DELETE FROM sessions WHERE expires_at < now()'",
-        ALLOW,
+        WRITE,
     ),
     ("psql -c $'-- DROP TABLE users\\nSELECT 1'", ALLOW),
-    ("psql -c 'DROP TYPE mood'", ALLOW),
+    (
+        "psql -c 'DROP TYPE mood'",
+        Expect::Ask(&["destructive-sql/database-write"]),
+    ),
     // Help is not action; for PostgreSQL's programs `-h` is the host.
     ("npx prisma migrate reset --help", ALLOW),
     ("prisma db push --force-reset -h", ALLOW),
     ("dropdb --help", ALLOW),
     ("dropdb -h localhost app", DROPDB),
+    ("dropdb app --help", DROPDB),
     // The policy is the user's: rules.toml and Claude Code's settings.
     (
         "printf '[rules.destructive-sql]\\nenabled = false\\n' > rules.toml && npx prisma migrate reset",
-        Err(&[
+        Expect::Deny(&[
             "drift-host/guard-policy-file",
             "destructive-sql/migrate-reset",
         ]),
@@ -211,7 +244,10 @@ const TABLE: &[(&str, Expect)] = &[
     ("echo 'dropdb app' > x.sh && bash x.sh", UNEXAMINED),
     (
         "echo DATABASE_URL=postgresql://u@db.example.com/app >> .env && npx prisma migrate deploy",
-        UNEXAMINED,
+        Expect::Ask(&[
+            "drift-host/guard-unexamined",
+            "destructive-sql/unknown-database",
+        ]),
     ),
     ("npm test > out.txt; grep FAIL out.txt", ALLOW),
     // Other database tools that do not destroy.
@@ -219,6 +255,164 @@ const TABLE: &[(&str, Expect)] = &[
     ("pg_dump app > backup.sql", ALLOW),
     ("npm run test", ALLOW),
     ("ls -la prisma/migrations", ALLOW),
+    // Writing commands, by where they point: a remote database is refused,
+    // a local one asks, one the guard cannot place asks.
+    (
+        "DATABASE_URL=postgres://app@db.prod.example.com/app npx prisma db push",
+        REMOTE,
+    ),
+    (
+        "DATABASE_URL=postgres://app@db.prod.example.com/app npx prisma db seed",
+        REMOTE,
+    ),
+    (
+        "DATABASE_URL=postgres://app@db.prod.example.com/app npx prisma migrate resolve --applied 1_init",
+        REMOTE,
+    ),
+    (
+        "npx prisma db execute --url postgres://u@db.prod.example.com/app --file fix.sql",
+        REMOTE,
+    ),
+    (
+        "npx prisma db execute --url postgres://u@localhost/app --file fix.sql",
+        WRITE,
+    ),
+    (
+        "DATABASE_URL=postgresql://u@127.0.0.2/app npx prisma migrate deploy",
+        WRITE,
+    ),
+    (
+        "DATABASE_URL=postgresql://u@[::1]/app npx prisma db push",
+        WRITE,
+    ),
+    (
+        "DATABASE_URL=postgres://u@db.localhost/app pnpm prisma migrate dev",
+        WRITE,
+    ),
+    (
+        "export DATABASE_URL=postgres://u@localhost/app; npx prisma migrate deploy",
+        UNKNOWN,
+    ),
+    (
+        "npx prisma migrate status && npx prisma migrate deploy",
+        UNKNOWN,
+    ),
+    ("npx prisma migrate dev --name reset", UNKNOWN),
+    ("npx prisma db execute --file prisma/fix.sql", UNKNOWN),
+    ("npx prisma db execute --stdin <<< 'SELECT 1'", ALLOW),
+    // Destructive wherever it points: consent, even on a remote database.
+    (
+        "DATABASE_URL=postgres://u@db.prod.example.com/app npx prisma migrate reset --force",
+        RESET,
+    ),
+    ("npx prisma --schema db/schema.prisma migrate reset", RESET),
+    (
+        "npx prisma migrate reset --force && DATABASE_URL=postgres://u@db.prod.example.com/app npx prisma migrate deploy",
+        Expect::Deny(&[
+            "destructive-sql/migrate-reset",
+            "destructive-sql/remote-migrate",
+        ]),
+    ),
+    // Help and versions, per program.
+    ("npx prisma migrate deploy --help", ALLOW),
+    ("npx prisma db seed -h", ALLOW),
+    ("npx prisma --version", ALLOW),
+    ("npx prisma -v", ALLOW),
+    ("dropdb -V", ALLOW),
+    ("dropdb --version", ALLOW),
+    ("dropdb '-?'", ALLOW),
+    ("createdb --help", ALLOW),
+    ("psql --help", ALLOW),
+    ("psql -V", ALLOW),
+    ("pg_dump --help", ALLOW),
+    ("pg_restore --help", ALLOW),
+    ("psql -h localhost -c 'DROP TABLE users'", PSQL),
+    // Read-only Prisma commands.
+    (
+        "npx prisma migrate diff --from-migrations prisma/migrations --to-schema-datamodel prisma/schema.prisma --shadow-database-url postgres://u@localhost/shadow",
+        ALLOW,
+    ),
+    ("npx prisma init", ALLOW),
+    ("npx prisma debug", ALLOW),
+    // pg_restore and Supabase.
+    ("pg_restore --clean -d app backup.dump", RESTORE_CLEAN),
+    ("pg_restore -c -d app backup.dump", RESTORE_CLEAN),
+    ("pg_restore -d app_restore backup.dump", WRITE),
+    (
+        "pg_restore -h db.prod.example.com -d app backup.dump",
+        REMOTE,
+    ),
+    ("pg_restore --list backup.dump", ALLOW),
+    ("pg_restore --clean backup.dump > restore.sql", ALLOW),
+    ("npx supabase db reset", SUPABASE_RESET),
+    ("supabase db reset --linked", SUPABASE_RESET),
+    ("supabase db push", REMOTE),
+    ("supabase db push --local", WRITE),
+    ("supabase status", ALLOW),
+    ("supabase migration new add_users", ALLOW),
+    ("supabase db diff -f add_users", ALLOW),
+    // psql: reads pass, writes by target, SQL it cannot see asks.
+    (
+        "psql -c \"INSERT INTO flags (name) VALUES ('beta')\"",
+        WRITE,
+    ),
+    (
+        "psql -h db.prod.example.com -U app -c \"UPDATE users SET plan = 'pro' WHERE id = 7\"",
+        REMOTE,
+    ),
+    (
+        "psql postgresql://app@db.prod.example.com/app -c 'CREATE INDEX ON users (email)'",
+        REMOTE,
+    ),
+    ("PGHOST=db.internal psql -c 'ANALYZE users'", REMOTE),
+    (
+        "psql -h db.prod.example.com -c 'SELECT count(*) FROM users'",
+        ALLOW,
+    ),
+    ("psql \"$DATABASE_URL\" -c 'SELECT 1'", ALLOW),
+    (
+        "psql \"$DATABASE_URL\" -c 'UPDATE t SET a = 1 WHERE id = 2'",
+        UNKNOWN,
+    ),
+    ("psql -f db/seed.sql", UNKNOWN),
+    ("psql app < dump.sql", UNKNOWN),
+    ("cat migration.sql | psql app", UNKNOWN),
+    ("pg_restore --clean backup.dump | psql app", UNKNOWN),
+    ("psql -c '\\dt'", ALLOW),
+    ("psql app", ALLOW),
+    ("psql -l", ALLOW),
+    ("psql -c 'EXPLAIN SELECT * FROM users'", ALLOW),
+    (
+        "psql -c 'EXPLAIN ANALYZE DELETE FROM users WHERE id = 1'",
+        WRITE,
+    ),
+    ("psql -c 'BEGIN; INSERT INTO t VALUES (1); COMMIT;'", WRITE),
+    ("psql -c 'TRUNCATE audit_log' -h localhost", PSQL),
+    // The policy files, by any writer.
+    ("tee rules.toml < /dev/null", POLICY),
+    ("mv rules.toml rules.toml.bak", POLICY),
+    ("rm .claude/settings.json", POLICY),
+    ("cat .claude/settings.json", ALLOW),
+    (
+        "echo 'npx prisma migrate reset --force' > reset.sh && sh reset.sh",
+        UNEXAMINED,
+    ),
+    // Everyday commands an agent runs.
+    ("git status", ALLOW),
+    ("git log --oneline -5", ALLOW),
+    ("npm install", ALLOW),
+    ("pnpm build", ALLOW),
+    ("cargo test", ALLOW),
+    ("docker compose up -d db", ALLOW),
+    ("docker compose logs db", ALLOW),
+    ("rm -rf node_modules", ALLOW),
+    ("node scripts/check.js", ALLOW),
+    ("npx tsc --noEmit", ALLOW),
+    ("npx vitest run", ALLOW),
+    ("cat prisma/schema.prisma", ALLOW),
+    ("grep -rn dropdb scripts/", ALLOW),
+    ("echo $DATABASE_URL", ALLOW),
+    ("pg_dump app | gzip > app.sql.gz", ALLOW),
 ];
 
 /// A repository with a schema, so the guard has something to protect.
@@ -232,33 +426,68 @@ fn repo() -> Repo {
     repo
 }
 
-fn hook_event(repo: &Repo, command: &str) -> String {
-    json!({
+fn hook_event_in_mode(repo: &Repo, command: &str, mode: Option<&str>) -> String {
+    let mut event = json!({
         "session_id": "7c1f9d2e",
         "transcript_path": "/home/dev/.claude/projects/app/7c1f9d2e.jsonl",
         "cwd": repo.path().to_str().expect("utf-8 temp path"),
-        "permission_mode": "default",
         "hook_event_name": "PreToolUse",
         "tool_name": "Bash",
         "tool_input": { "command": command, "description": "Run a command" },
         "tool_use_id": "toolu_01ABC"
-    })
-    .to_string()
+    });
+    if let Some(mode) = mode {
+        event["permission_mode"] = json!(mode);
+    }
+    event.to_string()
 }
 
 /// The hook's answer: `None` when it printed nothing (no objection).
 fn hook(repo: &Repo, command: &str, env: &[(&str, &str)]) -> Option<serde_json::Value> {
+    hook_in_mode(repo, command, Some("default"), env)
+}
+
+fn hook_in_mode(
+    repo: &Repo,
+    command: &str,
+    mode: Option<&str>,
+    env: &[(&str, &str)],
+) -> Option<serde_json::Value> {
     let run = run_with_stdin(
         repo.path(),
         &["guard", "--hook", "claude-code"],
         env,
-        Some(&hook_event(repo, command)),
+        Some(&hook_event_in_mode(repo, command, mode)),
     );
     assert_eq!(run.code, 0, "the hook always exits 0: {run:?}");
     if run.stdout.trim().is_empty() {
         return None;
     }
     Some(serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {run:?}")))
+}
+
+/// The hook's permission decision and the checks its reason names.
+fn decision(answer: &Option<serde_json::Value>) -> (Option<String>, Option<Vec<String>>) {
+    let Some(output) = answer.as_ref().map(|a| &a["hookSpecificOutput"]) else {
+        return (None, None);
+    };
+    let Some(decision) = output["permissionDecision"].as_str() else {
+        return (None, None);
+    };
+    assert_eq!(output["hookEventName"], "PreToolUse");
+    let reason = output["permissionDecisionReason"].as_str().expect("reason");
+    (Some(decision.to_owned()), Some(reason_checks(reason)))
+}
+
+/// The reason of an `ask` or a `deny`.
+fn objection(answer: &Option<serde_json::Value>) -> Option<String> {
+    let output = &answer.as_ref()?["hookSpecificOutput"];
+    matches!(output["permissionDecision"].as_str(), Some("ask" | "deny")).then(|| {
+        output["permissionDecisionReason"]
+            .as_str()
+            .expect("reason")
+            .to_owned()
+    })
 }
 
 fn denial(answer: &Option<serde_json::Value>) -> Option<String> {
@@ -292,31 +521,121 @@ fn sorted(checks: &[&str]) -> Vec<String> {
 }
 
 #[test]
-fn the_table_has_sixty_commands_of_each_kind_that_matters() {
-    let blocked = TABLE.iter().filter(|(_, e)| e.is_err()).count();
-    let allowed = TABLE.len() - blocked;
-    assert!(TABLE.len() >= 60, "{} commands", TABLE.len());
+fn the_table_has_commands_of_each_verdict() {
+    let count = |f: fn(&Expect) -> bool| TABLE.iter().filter(|(_, e)| f(e)).count();
+    let ask = count(|e| matches!(e, Expect::Ask(_)));
+    let deny = count(|e| matches!(e, Expect::Deny(_)));
+    let allow = count(|e| matches!(e, Expect::Allow));
+    assert!(TABLE.len() >= 150, "{} commands", TABLE.len());
     assert!(
-        blocked >= 30 && allowed >= 20,
-        "{blocked} blocked, {allowed} allowed"
+        ask >= 60 && deny >= 15 && allow >= 50,
+        "{ask} ask, {deny} deny, {allow} allow"
     );
 }
 
-#[test]
-fn claude_code_hook_judges_every_command_of_the_table() {
-    let repo = repo();
+/// The hook's answer to every line of the table, in one permission mode.
+fn hook_mismatches(repo: &Repo, mode: &str, prompted: bool) -> Vec<String> {
     let mut wrong = Vec::new();
     for (command, expect) in TABLE {
-        let answer = hook(&repo, command, &[]);
-        let got = denial(&answer).map(|reason| reason_checks(&reason));
-        let want = expect.err().map(sorted);
-        if got != want {
+        let answer = hook_in_mode(repo, command, Some(mode), &[]);
+        let (decision, checks) = decision(&answer);
+        let want = (expect.hook_decision(prompted), expect.checks());
+        if (decision.as_deref(), checks.clone()) != (want.0, want.1.clone()) {
             wrong.push(format!(
-                "{command:?}: expected {want:?}, got {got:?} ({answer:?})"
+                "{command:?} in {mode}: expected {want:?}, got {decision:?} {checks:?} ({answer:?})"
             ));
         }
     }
+    wrong
+}
+
+#[test]
+fn claude_code_hook_judges_every_command_of_the_table_where_the_user_is_asked() {
+    let repo = repo();
+    let wrong = hook_mismatches(&repo, "default", true);
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn claude_code_hook_refuses_what_needs_consent_where_nobody_is_asked() {
+    let repo = repo();
+    let wrong = hook_mismatches(&repo, "bypassPermissions", false);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Consent reaches a person in `default`, `acceptEdits` and `plan`; in
+/// `bypassPermissions`, `dontAsk`, a mode the guard does not know, an
+/// event without a mode and a non-interactive run nobody would see the
+/// prompt, so consent becomes a refusal whose reason says why.
+#[test]
+fn consent_is_asked_only_where_a_person_sees_the_prompt() {
+    let repo = repo();
+    let asked = "npx prisma migrate reset --force";
+    for (mode, entrypoint, want, why) in [
+        (Some("default"), None, "ask", ""),
+        (Some("acceptEdits"), None, "ask", ""),
+        (Some("plan"), None, "ask", ""),
+        (Some("default"), Some("cli"), "ask", ""),
+        (
+            Some("bypassPermissions"),
+            None,
+            "deny",
+            "`bypassPermissions` shows no permission prompt",
+        ),
+        (
+            Some("dontAsk"),
+            None,
+            "deny",
+            "`dontAsk` shows no permission prompt",
+        ),
+        (
+            Some("auto"),
+            None,
+            "deny",
+            "`auto` shows no permission prompt",
+        ),
+        (None, None, "deny", "does not say which permission mode"),
+        (
+            Some("default"),
+            Some("sdk-cli"),
+            "deny",
+            "non-interactively here (entrypoint `sdk-cli`)",
+        ),
+        (
+            Some("acceptEdits"),
+            Some("sdk-ts"),
+            "deny",
+            "entrypoint `sdk-ts`",
+        ),
+    ] {
+        let env: Vec<(&str, &str)> = entrypoint
+            .map(|e| vec![("CLAUDE_CODE_ENTRYPOINT", e)])
+            .unwrap_or_default();
+        let answer = hook_in_mode(&repo, asked, mode, &env);
+        let output = &answer.as_ref().expect("an answer")["hookSpecificOutput"];
+        assert_eq!(
+            output["permissionDecision"], want,
+            "{mode:?} {entrypoint:?}"
+        );
+        let reason = output["permissionDecisionReason"].as_str().expect("reason");
+        assert!(reason.contains("destructive-sql/migrate-reset"), "{reason}");
+        if want == "deny" {
+            assert!(reason.contains(why), "{mode:?}: {reason}");
+            assert!(reason.contains("needs the user's consent"), "{reason}");
+        } else {
+            assert!(reason.contains("needs your consent"), "{reason}");
+        }
+    }
+    // A refusal stays a refusal in every mode.
+    let remote = "DATABASE_URL=postgres://u@db.prod.example.com/app npx prisma migrate deploy";
+    for mode in ["default", "acceptEdits", "plan", "bypassPermissions"] {
+        let answer = hook_in_mode(&repo, remote, Some(mode), &[]);
+        assert_eq!(
+            answer.as_ref().expect("an answer")["hookSpecificOutput"]["permissionDecision"],
+            "deny",
+            "{mode}"
+        );
+    }
 }
 
 #[test]
@@ -325,17 +644,60 @@ fn guard_argv_judges_every_command_of_the_table_through_bash_c() {
     let mut wrong = Vec::new();
     for (command, expect) in TABLE {
         let run = run_in(repo.path(), &["guard", "--", "bash", "-c", command]);
-        let want = if expect.is_ok() { 0 } else { 1 };
+        let (code, says) = match expect {
+            Expect::Allow => (0, ""),
+            Expect::Ask(_) => (1, "drift-host guard: needs the user's consent"),
+            Expect::Deny(_) => (1, "drift-host guard: blocked"),
+        };
         let named = expect
-            .err()
-            .unwrap_or(&[])
+            .checks()
+            .unwrap_or_default()
             .iter()
             .all(|check| run.stderr.contains(&format!("error[{check}]")));
-        if run.code != want || !named || (want == 0 && run.stderr.contains("error[")) {
-            wrong.push(format!("{command:?}: expected exit {want}: {run:?}"));
+        if run.code != code
+            || !named
+            || !run.stderr.contains(says)
+            || (code == 0 && run.stderr.contains("error["))
+        {
+            wrong.push(format!(
+                "{command:?}: expected exit {code} ({says}): {run:?}"
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Every way the judging process can end abnormally still answers deny.
+#[test]
+fn the_hook_denies_when_the_judging_process_crashes() {
+    let repo = repo();
+    for (fault, says) in [
+        ("panic", "exited with code 101"),
+        ("abort", "killed by signal 6"),
+        ("overflow", "overflowed its stack"),
+        ("signal", "killed by signal 9"),
+        ("garbage", "not the hook's JSON"),
+        ("hang", "no answer within"),
+    ] {
+        // Even for a command with nothing to object to.
+        let answer = hook_in_mode(
+            &repo,
+            "ls",
+            Some("default"),
+            &[
+                ("DRIFT_GUARD_FAULT", fault),
+                ("DRIFT_GUARD_HOOK_TIMEOUT_MS", "2000"),
+            ],
+        );
+        let (decision, _) = decision(&answer);
+        assert_eq!(decision.as_deref(), Some("deny"), "{fault}: {answer:?}");
+        let reason =
+            answer.as_ref().expect("an answer")["hookSpecificOutput"]["permissionDecisionReason"]
+                .as_str()
+                .expect("reason")
+                .to_owned();
+        assert!(reason.contains(says), "{fault}: {reason}");
+    }
 }
 
 #[test]
@@ -397,9 +759,14 @@ fn argv_words_with_spaces_and_quotes_are_judged_as_one_word_each() {
 }
 
 #[test]
-fn hook_protocol_denies_with_a_reason_for_the_agent() {
+fn hook_protocol_asks_the_user_and_denies_the_agent_with_reasons() {
     let repo = repo();
-    let answer = hook(&repo, "cd api && npx prisma migrate reset --force", &[]).expect("answer");
+    let command = "cd api && npx prisma migrate reset --force";
+    // Consent: the reason is shown to the person in the permission prompt.
+    let answer = hook(&repo, command, &[]).expect("answer");
+    insta::assert_json_snapshot!("guard_hook_ask", answer);
+    // Where nobody sees a prompt, the agent is told why and what to do.
+    let answer = hook_in_mode(&repo, command, Some("bypassPermissions"), &[]).expect("answer");
     insta::assert_json_snapshot!("guard_hook_deny", answer);
 }
 
@@ -522,7 +889,15 @@ fn dotenv_and_the_schema_name_the_database_migrate_would_change() {
         &local,
         None,
     );
-    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("error[destructive-sql/database-write]")
+            && run.stderr.contains(
+                "(the database at `localhost`, POSTGRES_PRISMA_URL from the environment)"
+            )
+            && run.stderr.contains("needs the user's consent"),
+        "{run:?}"
+    );
     let run = run_with_stdin(
         repo.path(),
         &[
@@ -570,7 +945,7 @@ fn package_json_scripts_are_followed() {
         ("npm run db:seed", false),
     ] {
         let answer = hook(&repo, command, &[]);
-        let reason = denial(&answer);
+        let reason = objection(&answer);
         assert_eq!(reason.is_some(), blocked, "{command}: {answer:?}");
         if let Some(reason) = reason {
             assert!(reason.contains("runs the package.json script"), "{reason}");
@@ -586,7 +961,7 @@ fn guard_allow_and_deny_lists_come_from_rules_toml() {
         "rules.toml",
         r#"[guard]
 # A disposable database for end-to-end tests.
-allow = ["prisma migrate reset --schema=e2e/schema.prisma"]
+allow = ["prisma migrate reset --force --schema=e2e/schema.prisma"]
 deny = ["prisma db seed", "supabase db reset", "git push --force"]
 "#,
     );
@@ -600,10 +975,27 @@ deny = ["prisma db seed", "supabase db reset", "git push --force"]
         stderr.contains("rules.toml:3:10): destructive-sql/migrate-reset"),
         "{stderr}"
     );
-    // The allow pattern covers its own command only.
-    let (code, stderr) = check("npx prisma migrate reset --force");
-    assert_eq!(code, 1, "{stderr}");
-    let (code, stderr) = check("npx prisma migrate reset --schema=e2e/schema.prisma && dropdb app");
+    // The allow pattern covers its own command only: flags in any order,
+    // nothing more, nothing less, no other database.
+    let (code, stderr) = check("pnpm prisma migrate reset --schema=e2e/schema.prisma --force");
+    assert_eq!(code, 0, "{stderr}");
+    for other in [
+        "npx prisma migrate reset --force",
+        "npx prisma migrate reset --schema=e2e/schema.prisma",
+        "npx prisma migrate reset --force --schema=e2e/schema.prisma --skip-seed",
+        "npx prisma migrate reset --force --schema=prisma/schema.prisma",
+        "DATABASE_URL=postgres://u@db.prod.example.com/app npx prisma migrate reset --force --schema=e2e/schema.prisma",
+        "npx prisma migrate reset --force --schema=e2e/schema.prisma e2e",
+    ] {
+        let (code, stderr) = check(other);
+        assert_eq!(code, 1, "{other}: {stderr}");
+        assert!(
+            stderr.contains("error[destructive-sql/migrate-reset]"),
+            "{other}: {stderr}"
+        );
+    }
+    let (code, stderr) =
+        check("npx prisma migrate reset --force --schema=e2e/schema.prisma && dropdb app");
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("error[destructive-sql/dropdb]"), "{stderr}");
     // Deny patterns block what the rules allow, through wrappers.
@@ -621,6 +1013,56 @@ deny = ["prisma db seed", "supabase db reset", "git push --force"]
         );
     }
     assert_eq!(check("git push origin main").0, 0);
+}
+
+/// Each cell of `[guard.policy]` is the user's: a local migration allowed,
+/// a remote one asked, destructive commands refused.
+#[test]
+fn the_policy_cells_come_from_rules_toml() {
+    let repo = repo();
+    repo.write(
+        "rules.toml",
+        "[guard.policy]\nwrite-local = \"allow\"\nwrite-remote = \"ask\"\ndestructive = \"deny\"\n",
+    );
+    let check = |command: &str| {
+        let run = run_in(repo.path(), &["guard", "--", "bash", "-c", command]);
+        (run.code, run.stderr)
+    };
+    let (code, stderr) = check("DATABASE_URL=postgres://u@localhost/app npx prisma migrate dev");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("note: allowed by [guard] allow ([guard.policy] write-local = \"allow\"): destructive-sql/database-write"),
+        "{stderr}"
+    );
+    let (code, stderr) =
+        check("DATABASE_URL=postgres://u@db.prod.example.com/app npx prisma migrate deploy");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("needs the user's consent"), "{stderr}");
+    let (code, stderr) = check("npx prisma migrate reset --force");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("drift-host guard: blocked"), "{stderr}");
+    // In the hook too.
+    let answer = hook(
+        &repo,
+        "DATABASE_URL=postgres://u@db.prod.example.com/app npx prisma migrate deploy",
+        &[],
+    );
+    assert_eq!(decision(&answer).0.as_deref(), Some("ask"), "{answer:?}");
+    // Unknown cells and values are configuration errors with positions.
+    repo.write(
+        "rules.toml",
+        "[guard.policy]\nwrite-local = \"maybe\"\nremote = \"deny\"\n",
+    );
+    let run = run_in(repo.path(), &["guard", "--", "ls"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "rules.toml:2:15: `write-local` in [guard.policy] must be \"allow\", \"ask\" or \"deny\", found \"maybe\""
+        ) && run.stderr.contains(
+            "rules.toml:3:1: unknown key `remote` in [guard.policy] (expected destructive, write-local, write-remote, write-unknown, other)"
+        ),
+        "{run:?}"
+    );
 }
 
 #[test]
@@ -704,12 +1146,16 @@ fn a_human_override_lets_the_command_through_and_is_logged() {
     // An override set inside the command is not a human's: the agent
     // cannot wave its own command through.
     let answer = hook(&repo, "DRIFT_GUARD_OVERRIDE=yes dropdb scratch", &[]);
-    assert!(denial(&answer).is_some(), "{answer:?}");
+    assert!(objection(&answer).is_some(), "{answer:?}");
 }
 
 #[test]
 fn warnings_are_shown_and_the_command_runs() {
     let repo = repo();
+    repo.write(
+        "rules.toml",
+        "[rules.destructive-sql.checks]\ndatabase-write = \"off\"\n",
+    );
     let answer = hook(&repo, "psql -c 'DROP TYPE mood'", &[]).expect("a message");
     assert_eq!(denial(&Some(answer.clone())), None);
     let message = answer["systemMessage"].as_str().expect("systemMessage");
@@ -768,8 +1214,11 @@ fn an_organisation_adds_its_own_command_rule() {
         ],
     );
     assert_eq!(run.code, 1, "{run:?}");
+    // An organisation's errors are outside the hazard catalogue: the
+    // policy's `other` cell, deny by default.
     assert!(
-        run.stderr.contains("error[no-force-push/force-push]"),
+        run.stderr.contains("error[no-force-push/force-push]")
+            && run.stderr.contains("drift-host guard: blocked"),
         "{run:?}"
     );
     let run = run_in(
@@ -792,7 +1241,7 @@ fn an_organisation_adds_its_own_command_rule() {
         &[],
     );
     assert_eq!(
-        reason_checks(&denial(&answer).expect("denied")),
+        reason_checks(&objection(&answer).expect("asks")),
         ["destructive-sql/migrate-reset"]
     );
 }
@@ -866,7 +1315,7 @@ fn a_hostile_command_check_is_stopped_and_named() {
 }
 
 #[test]
-fn a_url_variable_the_guard_is_not_given_is_a_warning_until_configured() {
+fn a_url_variable_the_guard_is_not_given_asks_until_configured() {
     let repo = repo();
     repo.write(
         "prisma/schema.prisma",
@@ -875,11 +1324,14 @@ fn a_url_variable_the_guard_is_not_given_is_a_warning_until_configured() {
     let prod = [("MY_DB_URL", "postgres://app@10.1.2.3/app")];
     let migrate = ["guard", "--", "npx", "prisma", "migrate", "dev"];
     let run = run_with_stdin(repo.path(), &migrate, &prod, None);
-    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.code, 1, "{run:?}");
     assert!(
-        run.stderr.contains(
-            "warning[destructive-sql/remote-migrate]: the schema reads the database URL from `MY_DB_URL`"
-        ),
+        run.stderr
+            .contains("error[destructive-sql/unknown-database]")
+            && run.stderr.contains(
+                "the schema reads the database URL from `MY_DB_URL`, which the guard is not given"
+            )
+            && run.stderr.contains("needs the user's consent"),
         "{run:?}"
     );
     repo.write(

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use guard::{GuardPattern, GuardSettings};
+pub use guard::{Decision, GuardPattern, GuardSettings, Policy};
 pub use locate::Locator;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -493,10 +493,14 @@ impl Parser<'_> {
             let list = match name.as_str() {
                 "allow" => &mut guard.allow,
                 "deny" => &mut guard.deny,
+                "policy" => {
+                    self.guard_policy(key, value, &mut guard.policy);
+                    continue;
+                }
                 other => {
                     self.error_at(
                         key.span().start,
-                        format!("unknown key `{other}` in [guard] (expected allow, deny)"),
+                        format!("unknown key `{other}` in [guard] (expected allow, deny, policy)"),
                     );
                     continue;
                 }
@@ -518,6 +522,43 @@ impl Parser<'_> {
             }
         }
         guard
+    }
+
+    /// `[guard.policy]`: cell = "allow" | "ask" | "deny".
+    fn guard_policy(&mut self, key: &Key<'_>, value: &Value<'_>, policy: &mut Policy) {
+        let Some(table) = self.table(key, value) else {
+            return;
+        };
+        let keys: Vec<&str> = drift_syntax::hazard::Cell::ALL
+            .iter()
+            .map(|c| c.key())
+            .chain([Policy::OTHER])
+            .collect();
+        for (key, value) in table {
+            let name = key.get_ref().to_string();
+            if !keys.contains(&name.as_str()) {
+                self.error_at(
+                    key.span().start,
+                    format!(
+                        "unknown key `{name}` in [guard.policy] (expected {})",
+                        keys.join(", ")
+                    ),
+                );
+                continue;
+            }
+            let Some(text) = self.string(key, value) else {
+                continue;
+            };
+            match Decision::parse(&text) {
+                Some(decision) => {
+                    policy.set(&name, decision);
+                }
+                None => self.error_at(
+                    value.span().start,
+                    format!("`{name}` in [guard.policy] must be \"allow\", \"ask\" or \"deny\", found \"{text}\""),
+                ),
+            }
+        }
     }
 
     /// `[dialect]`: glob = engine id, kept in file order.

@@ -82,6 +82,18 @@ pub fn generate(builtins: &[RuleMeta]) -> Value {
                 "properties": {
                     "allow": { "type": "array", "items": { "type": "string" }, "description": "findings in matching commands are dropped" },
                     "deny": { "type": "array", "items": { "type": "string" }, "description": "matching commands are always blocked" },
+                    "policy": {
+                        "type": "object",
+                        "description": "what an error-severity command finding means, by cell (docs/guard.md)",
+                        "additionalProperties": false,
+                        "properties": {
+                            "destructive": { "enum": ["allow", "ask", "deny"] },
+                            "write-local": { "enum": ["allow", "ask", "deny"] },
+                            "write-remote": { "enum": ["allow", "ask", "deny"] },
+                            "write-unknown": { "enum": ["allow", "ask", "deny"] },
+                            "other": { "enum": ["allow", "ask", "deny"] },
+                        },
+                    },
                 },
             },
             "rules": {

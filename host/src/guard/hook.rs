@@ -7,21 +7,66 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use super::Verdict;
-use super::render::{agent_reason, user_message};
+use super::render::{agent_reason, consent_reason, user_message};
 
 /// Largest hook event read from stdin.
 const MAX_EVENT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Whether the permission prompt an `ask` answer opens reaches a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompting {
+    Shown,
+    /// Nobody sees it: why (the permission mode, a non-interactive run).
+    NotShown(String),
+}
+
+/// Claude Code's permission modes in which a hook's `ask` opens the
+/// permission prompt for the user. In `bypassPermissions` and `dontAsk`
+/// nothing is asked, and a mode this list does not know (or an event
+/// without one) may not ask either: consent then becomes a refusal.
+const PROMPTING_MODES: &[&str] = &["default", "acceptEdits", "plan"];
+
+/// Whether an `ask` reaches a person, from the event's `permission_mode`
+/// and Claude Code's entrypoint (`CLAUDE_CODE_ENTRYPOINT`: `sdk-*` is a
+/// program driving Claude Code, `claude -p` included, with nobody at a
+/// prompt).
+pub fn prompting(permission_mode: Option<&str>, entrypoint: Option<&str>) -> Prompting {
+    if let Some(entrypoint) = entrypoint
+        && (entrypoint.starts_with("sdk") || entrypoint == "mcp")
+    {
+        return Prompting::NotShown(format!(
+            "Claude Code runs non-interactively here (entrypoint `{entrypoint}`)"
+        ));
+    }
+    match permission_mode {
+        Some(mode) if PROMPTING_MODES.contains(&mode) => Prompting::Shown,
+        Some(mode) => Prompting::NotShown(format!(
+            "Claude Code's permission mode `{mode}` shows no permission prompt"
+        )),
+        None => Prompting::NotShown(
+            "the hook event does not say which permission mode is in force".to_owned(),
+        ),
+    }
+}
 
 /// The answer to a Claude Code `PreToolUse` event, as the JSON it expects
 /// on stdout (`None`: print nothing, which lets Claude Code's own
 /// permission rules decide; the guard never answers "allow", because that
 /// would skip the user's permission prompt).
-pub fn claude_code_answer(verdict: Option<&Verdict>, failure: Option<&str>) -> Option<String> {
-    let deny = |reason: String, system: Option<String>| {
+///
+/// A command that needs consent is answered `ask` (its reason is shown in
+/// the prompt) where a person sees the prompt, and `deny` everywhere else:
+/// consent nobody can give is a refusal.
+pub fn claude_code_answer(
+    verdict: Option<&Verdict>,
+    failure: Option<&str>,
+    prompting: &Prompting,
+) -> Option<String> {
+    let answer = |decision: &str, reason: String, system: Option<String>| {
         let mut answer = serde_json::json!({
             "hookSpecificOutput": {
                 "hookEventName": "PreToolUse",
-                "permissionDecision": "deny",
+                "permissionDecision": decision,
                 "permissionDecisionReason": reason,
             }
         });
@@ -31,7 +76,8 @@ pub fn claude_code_answer(verdict: Option<&Verdict>, failure: Option<&str>) -> O
         Some(answer.to_string())
     };
     if let Some(failure) = failure {
-        return deny(
+        return answer(
+            "deny",
             format!(
                 "drift-host guard could not check this command ({failure}), so it is blocked. \
                  Ask the user to fix the guard or to run the command themselves."
@@ -40,10 +86,15 @@ pub fn claude_code_answer(verdict: Option<&Verdict>, failure: Option<&str>) -> O
         );
     }
     let verdict = verdict?;
-    if !verdict.allows() {
-        return deny(agent_reason(verdict), None);
+    if verdict.allows() {
+        return user_message(verdict)
+            .map(|message| serde_json::json!({ "systemMessage": message }).to_string());
     }
-    user_message(verdict).map(|message| serde_json::json!({ "systemMessage": message }).to_string())
+    match (verdict.asks(), prompting) {
+        (true, Prompting::Shown) => answer("ask", consent_reason(verdict), None),
+        (true, Prompting::NotShown(why)) => answer("deny", agent_reason(verdict, Some(why)), None),
+        (false, _) => answer("deny", agent_reason(verdict, None), None),
+    }
 }
 
 /// A Claude Code hook event, as far as the guard reads it.
@@ -53,6 +104,8 @@ pub enum HookEvent {
     Command {
         command: String,
         cwd: Option<PathBuf>,
+        /// The event's `permission_mode`, when it has one.
+        permission_mode: Option<String>,
     },
     /// An editor tool (`Write`, `Edit`, `MultiEdit`, `NotebookEdit`) about
     /// to change `path`: judged only for the policy files.
@@ -110,8 +163,13 @@ pub fn read_hook_event(input: &mut dyn Read) -> Result<HookEvent> {
         .get("cwd")
         .and_then(|v| v.as_str())
         .map(PathBuf::from);
+    let permission_mode = object
+        .get("permission_mode")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
     Ok(HookEvent::Command {
         command: command.to_owned(),
         cwd,
+        permission_mode,
     })
 }

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::{COMMAND_PATH, Verdict};
 use crate::config::guard::Pattern;
-use crate::config::{Config, GuardPattern};
+use crate::config::{Config, Decision, GuardPattern, Policy};
 use crate::diagnostic::{Finding, HOST_RULE, RunError, Severity, Span, truncate};
 use crate::setup::ActiveRule;
 use crate::wire::{self, command as command_wire};
@@ -127,14 +127,26 @@ pub fn judge(
             });
         }
     }
+    // A cell the policy allows lets its findings through, listed like an
+    // `allow` pattern's.
+    let policy = &config.guard.policy;
+    findings.retain(|finding| {
+        if super::decision_of(policy, finding) != Decision::Allow
+            || finding.severity != Severity::Error
+        {
+            return true;
+        }
+        let cell = drift_syntax::hazard::cell(&finding.rule, &finding.check);
+        allowed.push((
+            finding.clone(),
+            format!("[guard.policy] {} = \"allow\"", Policy::key(cell)),
+        ));
+        false
+    });
     crate::diagnostic::sort_findings(&mut findings);
-    Ok(Verdict {
-        command: command.to_owned(),
-        findings,
-        allowed,
-        errors,
-        overridden,
-    })
+    let mut verdict = Verdict::new(command.to_owned(), findings, errors, overridden, policy);
+    verdict.allowed = allowed;
+    Ok(verdict)
 }
 
 fn compile(patterns: &[GuardPattern]) -> Vec<(Pattern, &GuardPattern)> {
@@ -157,7 +169,7 @@ fn allowing<'a>(
         .min_by_key(|c| c.range.end - c.range.start)?;
     patterns
         .iter()
-        .find(|(pattern, _)| pattern.matches(command))
+        .find(|(pattern, _)| pattern.matches_exactly(command))
         .map(|(_, at)| *at)
 }
 

@@ -1,26 +1,34 @@
 //! `drift-host guard`: a gate for the commands agents and scripts run.
 //!
-//! The decision is the rule plugins', through the `command-check` export
-//! (interface 0.3.0 and later): each enabled rule is handed the command line (plus the
-//! environment variables and files it declared it needs) and answers with
-//! findings that carry byte ranges in the line. The host resolves their
-//! severities exactly as for file findings (so `[rules.X.checks]` applies),
-//! then applies `[guard]` from rules.toml: a simple command matching a `deny`
-//! pattern is blocked whatever the rules say, and findings inside a simple
-//! command matching an `allow` pattern are dropped (and listed as allowed).
-//! An error-severity finding blocks the command.
+//! The findings are the rule plugins', through the `command-check` export
+//! (interface 0.3.0 and later): each enabled rule is handed the command
+//! line (plus the environment variables and files it declared it needs)
+//! and answers with findings that carry byte ranges in the line. The host
+//! resolves their severities exactly as for file findings (so
+//! `[rules.X.checks]` applies), then applies `[guard]` from rules.toml: a
+//! simple command matching a `deny` pattern is refused whatever the rules
+//! say, and findings inside a simple command an `allow` pattern matches
+//! exactly are dropped (and listed as allowed).
+//!
+//! The decision is the consent policy's ([`decision_of`], `[guard.policy]`):
+//! each error-severity finding falls into a cell of the hazard catalogue
+//! (`drift_syntax::hazard::cell`: destructive, or a write to a local, a
+//! remote or an unplaced database) whose decision is allow, ask or deny;
+//! the strictest decision of a line wins. Warnings let the command run.
 //!
 //! The gate fails closed: a plugin that fails, a configuration error or an
-//! unreadable hook event blocks, because "could not check" must not read as
-//! "safe". A human can override a block with `DRIFT_GUARD_OVERRIDE=<reason>`
-//! (or `--override <reason>`); the override and its reason are printed with
-//! the findings it overrode.
+//! unreadable hook event refuses, because "could not check" must not read
+//! as "safe"; in hook mode a judging process that crashes is answered by
+//! its supervisor (`commands::guard::supervise`). A human can override with
+//! `DRIFT_GUARD_OVERRIDE=<reason>` (or `--override <reason>`); the override
+//! and its reason are printed with the findings it overrode.
 //!
 //! Two front ends share that decision: `guard -- <argv...>` (exit 0 allows,
-//! 1 blocks, 2 blocks because something failed; the explanation goes to
-//! stderr so stdout stays clean in `guard -- cmd && cmd` chains) and
-//! `guard --hook claude-code` (a Claude Code `PreToolUse` event on stdin, the
-//! verdict in that hook's JSON protocol on stdout).
+//! 1 asks or refuses and says which, 2 refuses because something failed;
+//! the explanation goes to stderr so stdout stays clean in `guard -- cmd &&
+//! cmd` chains) and `guard --hook claude-code` (a Claude Code `PreToolUse`
+//! event on stdin, the verdict in that hook's JSON protocol on stdout:
+//! `ask` where a person sees the prompt, else `deny`).
 //!
 //! Modules: `judge` (the rules and `[guard]` applied to one command line),
 //! `policy` (the policy files out of the agent's reach, lines too deep to
@@ -35,9 +43,10 @@ mod render;
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Finding, RunError, Severity};
+use crate::config::{Decision, Policy};
+use crate::diagnostic::{Finding, HOST_RULE, RunError, Severity};
 
-pub use hook::{HookEvent, claude_code_answer, read_hook_event};
+pub use hook::{HookEvent, Prompting, claude_code_answer, prompting, read_hook_event};
 pub use judge::judge;
 pub use policy::check_edit;
 pub use render::render_text;
@@ -61,12 +70,51 @@ pub struct Verdict {
     pub errors: Vec<RunError>,
     /// The human override in force, if any (its reason).
     pub overridden: Option<String>,
+    /// What the findings and failures ask for, before any override: the
+    /// strictest of the findings' decisions under `[guard.policy]`; deny
+    /// when something failed.
+    pub decision: Decision,
 }
 
 impl Verdict {
-    /// Whether the rules (or a failure) say no, before any override.
+    /// A verdict on `command` with these findings and failures, its
+    /// decision taken from `policy`.
+    pub fn new(
+        command: String,
+        findings: Vec<Finding>,
+        errors: Vec<RunError>,
+        overridden: Option<String>,
+        policy: &Policy,
+    ) -> Self {
+        let decision = if errors.is_empty() {
+            findings
+                .iter()
+                .map(|f| decision_of(policy, f))
+                .max()
+                .unwrap_or(Decision::Allow)
+        } else {
+            Decision::Deny
+        };
+        Self {
+            command,
+            findings,
+            allowed: Vec::new(),
+            errors,
+            overridden,
+            decision,
+        }
+    }
+
+    /// Whether the rules (or a failure) say no or ask first, before any
+    /// override.
     pub fn refused(&self) -> bool {
-        !self.errors.is_empty() || self.findings.iter().any(|f| f.severity == Severity::Error)
+        self.decision != Decision::Allow
+    }
+
+    /// Whether the command waits for the user's consent (rather than being
+    /// refused outright).
+    pub fn asks(&self) -> bool {
+        self.decision == Decision::Ask
     }
 
     /// Whether the command may run.
@@ -90,4 +138,21 @@ pub fn override_reason(flag: Option<&str>) -> Option<String> {
         .or_else(|| std::env::var(OVERRIDE_ENV).ok())
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty())
+}
+
+/// The decision for one finding: warnings and notes let the command run;
+/// an error is what `[guard.policy]` says for its cell. The host's own
+/// checks are fixed: a deny pattern and a write to the policy are refused,
+/// a line the guard could not read through asks.
+pub fn decision_of(policy: &Policy, finding: &Finding) -> Decision {
+    if finding.severity != Severity::Error {
+        return Decision::Allow;
+    }
+    if finding.rule == HOST_RULE {
+        return match finding.check.as_str() {
+            "guard-unexamined" => Decision::Ask,
+            _ => Decision::Deny,
+        };
+    }
+    policy.decision(drift_syntax::hazard::cell(&finding.rule, &finding.check))
 }

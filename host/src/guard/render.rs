@@ -57,6 +57,11 @@ pub fn render_text(verdict: &Verdict, color: bool, out: &mut dyn Write) -> std::
             "drift-host guard: blocked: the command could not be checked (see the errors \
              above); a human who has checked it can allow it with {OVERRIDE_ENV}=\"<reason>\""
         ),
+        (_, true) if verdict.asks() => writeln!(
+            out,
+            "drift-host guard: needs the user's consent: propose the command to them; they can \
+             run it themselves, or allow it with {OVERRIDE_ENV}=\"<reason>\""
+        ),
         (_, true) => writeln!(
             out,
             "drift-host guard: blocked; if a human decides this is intended, they can run it \
@@ -68,21 +73,19 @@ pub fn render_text(verdict: &Verdict, color: bool, out: &mut dyn Write) -> std::
 
 /// The reason shown to the agent when a hook blocks: the findings in the
 /// compact `rule/check: message (help)` form, one per line.
-pub(super) fn agent_reason(verdict: &Verdict) -> String {
+///
+/// `unprompted`: why a command that needs consent is refused instead (no
+/// person would see the prompt).
+pub(super) fn agent_reason(verdict: &Verdict, unprompted: Option<&str>) -> String {
     let mut lines = vec![format!(
         "drift-host guard blocked this command: {}",
         one_line(&verdict.command)
     )];
-    for f in verdict
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-    {
-        let mut line = format!("- {}/{}: {}", f.rule, f.check, f.message);
-        if let Some(help) = &f.help {
-            line.push_str(&format!(" (instead: {help})"));
-        }
-        lines.push(line);
+    lines.extend(finding_lines(verdict, true));
+    if let Some(why) = unprompted {
+        lines.push(format!(
+            "It needs the user's consent, and {why}, so it is refused."
+        ));
     }
     for e in &verdict.errors {
         lines.push(format!(
@@ -135,4 +138,32 @@ pub(super) fn user_message(verdict: &Verdict) -> Option<String> {
         ));
     }
     (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// The reason shown in the permission prompt when the hook asks: what the
+/// command would do, for the person deciding.
+pub(super) fn consent_reason(verdict: &Verdict) -> String {
+    let mut lines = vec![format!(
+        "drift-host guard: this command needs your consent: {}",
+        one_line(&verdict.command)
+    )];
+    lines.extend(finding_lines(verdict, false));
+    lines.join("\n")
+}
+
+/// The error findings as `- rule/check: message`, with their help when
+/// the reader is the agent.
+fn finding_lines(verdict: &Verdict, with_help: bool) -> Vec<String> {
+    verdict
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| {
+            let mut line = format!("- {}/{}: {}", f.rule, f.check, f.message);
+            if with_help && let Some(help) = &f.help {
+                line.push_str(&format!(" (instead: {help})"));
+            }
+            line
+        })
+        .collect()
 }

@@ -1,15 +1,19 @@
-//! The `migrate-reset`, `db-push-force-reset`, `accept-data-loss`, `dropdb`
-//! and `psql-destructive` checks: commands that wipe a database, found in
-//! one line of a script, a CI step, a `package.json` script or Markdown.
+//! The `migrate-reset`, `db-push-force-reset`, `accept-data-loss`, `dropdb`,
+//! `pg-restore-clean`, `supabase-db-reset` and `psql-destructive` checks:
+//! commands that wipe a database, found in one line of a script, a CI step,
+//! a `package.json` script or Markdown.
 //!
 //! A command is found by its name as a whole word (`prisma`, `dropdb`,
-//! `psql`), then its arguments are read as shell words up to the next
-//! operator, so `npx prisma migrate reset --force && npm test` and
+//! `pg_restore`, `supabase`, `psql`), then its arguments are read as shell
+//! words up to the next operator and handed to the hazard catalogue
+//! ([`drift_sdk::hazard`]), which the guard asks too, so `npx prisma migrate reset --force && npm test` and
 //! `` `npx prisma migrate reset` `` in Markdown both end where the command
 //! ends. Names inside other words (`@prisma/client`, `schema.prisma`,
 //! `pg_dropdb`) do not count.
 
 use std::ops::Range;
+
+use drift_sdk::hazard::Family;
 
 use crate::one_line;
 use crate::shell::{Word, command_words};
@@ -28,6 +32,9 @@ const MIGRATE_RESET_HELP: &str = "apply migrations with `prisma migrate deploy` 
 const FORCE_RESET_HELP: &str = "change databases that hold data through migrations (`prisma migrate dev`, then `prisma migrate deploy`); keep `--force-reset` for disposable ones";
 const DATA_LOSS_HELP: &str = "create the migration with `prisma migrate dev --create-only`, move or back up the data in it, and apply it with `prisma migrate deploy`";
 const DROPDB_HELP: &str = "back up first (`pg_dump`) and drop databases by hand; keep `dropdb` out of scripts unless they only ever target a disposable database";
+const PG_RESTORE_CLEAN_HELP: &str =
+    "restore into a new, empty database; keep `--clean` for disposable ones";
+const SUPABASE_RESET_HELP: &str = "apply migrations with `supabase migration up`; reset only a disposable local database, by hand";
 const PSQL_HELP: &str = "put the change in a reviewed migration, or run it by hand after a backup";
 
 /// Package runners that may precede `prisma` (`npx prisma`, `npm exec --
@@ -52,8 +59,12 @@ pub fn scan(line: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
     // `--accept-data-loss` flags already reported with their prisma command.
     let mut claimed: Vec<usize> = Vec::new();
-    for at in occurrences(line, "prisma", true) {
-        prisma(line, at, &mut hits, &mut claimed);
+    // Commands the hazard catalogue recognises once their words are read:
+    // Prisma's, `pg_restore --clean`, `supabase db reset`.
+    for program in ["prisma", "pg_restore", "supabase"] {
+        for at in occurrences(line, program, program == "prisma") {
+            recognised(line, at, &mut hits, &mut claimed);
+        }
     }
     for at in occurrences(line, "--accept-data-loss", false) {
         if !claimed.contains(&at) {
@@ -61,7 +72,7 @@ pub fn scan(line: &str) -> Vec<Hit> {
             hits.push(Hit {
                 check: crate::Check::AcceptDataLoss,
                 range,
-                message: "`--accept-data-loss` lets Prisma drop columns and tables that hold data without asking".to_owned(),
+                message: format!("`--accept-data-loss` {}", Family::AcceptDataLoss.effect()),
                 help: DATA_LOSS_HELP,
             });
         }
@@ -190,65 +201,61 @@ fn end_with_flags(line: &str, words: &[Word], index: usize) -> usize {
     last.range.start + kept.len()
 }
 
-fn prisma(line: &str, at: usize, hits: &mut Vec<Hit>, claimed: &mut Vec<usize>) {
+/// The destructive commands the catalogue recognises in the command that
+/// runs the program named at `at` (its runner included).
+fn recognised(line: &str, at: usize, hits: &mut Vec<Hit>, claimed: &mut Vec<usize>) {
     let start = runner_start(line, at);
     let words = command_words(line, at, quote_before(line, start));
-    let positional: Vec<(usize, &str)> = words
-        .iter()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, w)| !w.is_flag())
-        .map(|(i, w)| (i, w.bare()))
-        .collect();
-    let follows = |first: &str, second: &str| {
-        positional
-            .windows(2)
-            .find(|pair| matches!(pair, [(_, a), (_, b)] if *a == first && *b == second))
-            .and_then(|pair| pair.get(1))
-            .map(|(i, _)| *i)
+    let Some(last) = words.last() else {
+        return;
     };
-    let flag = |name: &str| words.iter().position(|w| w.bare() == name);
-    if let Some(reset) = follows("migrate", "reset") {
-        let range = start..end_with_flags(line, &words, reset);
+    // In prose the words carry a sentence's punctuation (`reset.`).
+    let command = drift_sdk::shell::Command {
+        words: words
+            .iter()
+            .map(|w| drift_sdk::shell::Word {
+                text: w.bare().to_owned(),
+                range: w.range.clone(),
+            })
+            .collect(),
+        range: start..last.range.end,
+        ..Default::default()
+    };
+    for hazard in drift_sdk::hazard::recognise(&command) {
+        let Some(check) = crate::Check::of_family(hazard.family) else {
+            continue;
+        };
+        if hazard.family == Family::AcceptDataLoss
+            && let Some(word) = words.get(hazard.word)
+        {
+            claimed.push(word.range.start);
+        }
+        // Prisma's commands end with their subcommand's flags (later words
+        // may be prose); the others run to the end of the command.
+        let through = if hazard.family.is_prisma() {
+            hazard.word
+        } else {
+            words.len() - 1
+        };
+        let range = start..end_with_flags(line, &words, through);
         hits.push(Hit {
-            check: crate::Check::MigrateReset,
-            message: format!(
-                "`{}` drops the database and recreates it from the migrations: all data is lost",
-                shown(line, &range)
-            ),
+            check,
+            message: format!("`{}` {}", shown(line, &range), hazard.family.effect()),
             range,
-            help: MIGRATE_RESET_HELP,
+            help: help(hazard.family),
         });
     }
-    let push = follows("db", "push");
-    if push.is_some()
-        && let Some(force) = flag("--force-reset")
-    {
-        let range = start..end_with_flags(line, &words, force);
-        hits.push(Hit {
-            check: crate::Check::DbPushForceReset,
-            message: format!(
-                "`{}` drops every table and recreates the schema: all data is lost",
-                shown(line, &range)
-            ),
-            range,
-            help: FORCE_RESET_HELP,
-        });
-    }
-    if let Some(loss) = flag("--accept-data-loss")
-        && let Some(word) = words.get(loss)
-    {
-        claimed.push(word.range.start);
-        let range = start..end_with_flags(line, &words, loss);
-        hits.push(Hit {
-            check: crate::Check::AcceptDataLoss,
-            message: format!(
-                "`{}` lets Prisma drop columns and tables that hold data without asking",
-                shown(line, &range)
-            ),
-            range,
-            help: DATA_LOSS_HELP,
-        });
+}
+
+/// The advice for a destructive command written in a file.
+fn help(family: Family) -> &'static str {
+    match family {
+        Family::MigrateReset => MIGRATE_RESET_HELP,
+        Family::DbPushForceReset => FORCE_RESET_HELP,
+        Family::AcceptDataLoss => DATA_LOSS_HELP,
+        Family::Dropdb => DROPDB_HELP,
+        Family::PgRestoreClean => PG_RESTORE_CLEAN_HELP,
+        _ => SUPABASE_RESET_HELP,
     }
 }
 
@@ -270,10 +277,7 @@ fn dropdb(line: &str, at: usize, hits: &mut Vec<Hit>) {
     let range = at..end;
     hits.push(Hit {
         check: crate::Check::Dropdb,
-        message: format!(
-            "`{}` drops a whole database with all its data",
-            shown(line, &range)
-        ),
+        message: format!("`{}` {}", shown(line, &range), Family::Dropdb.effect()),
         range,
         help: DROPDB_HELP,
     });

@@ -14,17 +14,24 @@
 //! ([`crate::sql::scan`]): a `DROP TABLE` inside a string literal or a
 //! comment is not a statement.
 //!
-//! `prisma migrate dev` and `migrate deploy` are checked against the
-//! database they would change: the URL comes from the command's own
+//! What each command is comes from the hazard catalogue
+//! ([`drift_sdk::hazard`]), the same the file checks use. Destructive
+//! families get their own check. Writing families (`migrate dev|deploy|
+//! resolve`, `db push`, `db seed`, `db execute`, `supabase db push`,
+//! `pg_restore -d`, SQL given to psql that writes) are judged by the
+//! database they would change: `database-write` when it is local,
+//! `remote-migrate` when it is not (see the `local-hosts` option),
+//! `unknown-database` when the guard cannot place it (a variable set
+//! nowhere it looks, a shell variable, a connection service, SQL from a
+//! file). Prisma's commands use the URL migrate uses: the command's own
 //! assignments, then the guarded process's environment, then the `.env`
-//! files Prisma reads, under the variable the schema's `datasource` names
-//! (`env("DATABASE_URL")` by default). A host that is not local (see the
-//! `local-hosts` option) blocks; an unknown URL does not (Prisma itself
-//! stops when it has none), but a URL the guard cannot read (a shell
-//! variable, an unparsable value) does.
+//! files Prisma reads, under the variable the Prisma config or the schema's
+//! `datasource` names; psql and pg_restore the server libpq would connect
+//! to. The host's policy turns these into allow, ask or deny.
 
 use std::ops::Range;
 
+use drift_sdk::hazard::{self, Class, Family};
 use drift_sdk::shell::{self, Command, Word};
 use drift_sdk::{CommandFinding, CommandInput, CommandNeeds, Severity};
 
@@ -60,26 +67,51 @@ const FILES: &[&str] = &[
 pub const COMMAND_ONLY: &[crate::Check] = &[
     crate::Check::DbExecuteDestructive,
     crate::Check::RemoteMigrate,
+    crate::Check::DatabaseWrite,
+    crate::Check::UnknownDatabase,
 ];
 
 /// How deep `npm run a` → script `a` → `npm run b` → ... is followed.
 const MAX_SCRIPT_DEPTH: usize = 4;
 
-const MIGRATE_RESET_HELP: &str = "ask the user: resetting drops every table; on a disposable local database they can run it themselves";
-const FORCE_RESET_HELP: &str = "use `prisma migrate dev` (which asks before losing data) or ask the user to reset a disposable database themselves";
-const DATA_LOSS_HELP: &str = "create the migration with `prisma migrate dev --create-only`, review what it drops, and let the user apply it";
-const DROPDB_HELP: &str =
-    "ask the user: dropping a database loses everything in it; back it up first (`pg_dump`)";
 const SQL_HELP: &str =
     "put the change in a reviewed migration, or ask the user to run it after a backup";
-const REMOTE_HELP: &str = "run migrations against a local database (set DATABASE_URL to one); deploying to shared databases is for CI or a human";
+const REMOTE_HELP: &str = "change a local database instead (point the URL at one); changing shared databases is for CI or a human";
+const WRITE_HELP: &str = "propose the command and let the user run or approve it: it changes the database's schema or data";
 
-/// What the check needs: the URL variables and the files Prisma reads.
+/// The advice to an agent about to run a destructive command.
+fn destructive_help(family: Family) -> &'static str {
+    match family {
+        Family::MigrateReset => {
+            "ask the user: resetting drops every table; on a disposable local database they can run it themselves"
+        }
+        Family::DbPushForceReset => {
+            "use `prisma migrate dev` (which asks before losing data) or ask the user to reset a disposable database themselves"
+        }
+        Family::AcceptDataLoss => {
+            "create the migration with `prisma migrate dev --create-only`, review what it drops, and let the user apply it"
+        }
+        Family::Dropdb => {
+            "ask the user: dropping a database loses everything in it; back it up first (`pg_dump`)"
+        }
+        Family::PgRestoreClean => {
+            "restore into a new, empty database, or ask the user to restore over this one"
+        }
+        _ => "ask the user: this loses the local database's data; they can run it themselves",
+    }
+}
+
+/// What the check needs: the URL variables, libpq's, and the files
+/// Prisma reads.
 pub fn needs(options: &Options) -> CommandNeeds {
     CommandNeeds::default()
         .env(options.url_variables.iter().cloned())
+        .env(LIBPQ_VARIABLES.iter().map(|v| (*v).to_owned()))
         .files(FILES.iter().copied())
 }
+
+/// The environment variables libpq reads the server from.
+const LIBPQ_VARIABLES: &[&str] = &["PGHOST", "PGHOSTADDR", "PGSERVICE"];
 
 /// Every finding for `input`'s command line.
 pub fn check(input: &CommandInput, options: &Options) -> Vec<CommandFinding> {
@@ -97,11 +129,7 @@ fn check_line(
     let commands = shell::commands(line);
     let mut out = Vec::new();
     for command in &commands {
-        let Some(program) = command.program() else {
-            continue;
-        };
-        // Help is not action: `dropdb --help` drops nothing.
-        if command.asks_for_help() {
+        if command.program().is_none() || command.asks_for_help() {
             continue;
         }
         if let Some((name, script)) = package_script(input, command) {
@@ -120,28 +148,137 @@ fn check_line(
             }
             continue;
         }
-        match shell::basename(program) {
-            "prisma" => prisma(input, line, &commands, command, options, &mut out),
-            "dropdb" => out.push(
-                CommandFinding::new(
-                    crate::Check::Dropdb,
-                    command.range.clone(),
-                    format!(
-                        "`{}` drops a whole database with all its data",
-                        shown(line, &command.range)
-                    ),
-                )
-                .help(DROPDB_HELP),
-            ),
-            "psql" => {
-                for (sql, range) in psql_sql(&commands, command) {
-                    destructive_sql(&sql, range, crate::Check::PsqlDestructive, "psql", &mut out);
-                }
+        let hazards = hazard::recognise(command);
+        let destructive = hazards
+            .iter()
+            .any(|h| h.family.class() == Class::Destructive);
+        let written = shown(line, &command.range);
+        for found in &hazards {
+            let family = found.family;
+            if let Some(check) = crate::Check::of_family(family) {
+                out.push(
+                    CommandFinding::new(
+                        check,
+                        found.range.clone(),
+                        format!("`{written}` {}", family.effect()),
+                    )
+                    .help(destructive_help(family)),
+                );
+                continue;
             }
-            _ => {}
+            let before = out.len();
+            match family {
+                Family::SqlClient => {
+                    let sql = psql_sql(&commands, command);
+                    for (text, range) in &sql {
+                        destructive_sql(
+                            text,
+                            range.clone(),
+                            crate::Check::PsqlDestructive,
+                            "psql",
+                            &mut out,
+                        );
+                    }
+                    // Destructive SQL asks already; a warning (`DROP TYPE`)
+                    // still changes the database.
+                    if asks_already(&out[before..]) {
+                        continue;
+                    }
+                    match psql_source(command, &sql) {
+                        SqlSource::Reads => {}
+                        SqlSource::Writes => {
+                            target_finding(
+                                &libpq_target(input, command, options),
+                                family,
+                                &written,
+                                command,
+                                &mut out,
+                            );
+                        }
+                        SqlSource::Unseen(what) => out.push(
+                            CommandFinding::new(
+                                crate::Check::UnknownDatabase,
+                                command.range.clone(),
+                                format!("`{written}` runs SQL {what}, which the guard cannot read"),
+                            )
+                            .help(WRITE_HELP),
+                        ),
+                    }
+                    continue;
+                }
+                Family::DbExecute if command.args().iter().any(|w| w.text == "--stdin") => {
+                    let sql = stdin_sql(&commands, command);
+                    for (text, range) in &sql {
+                        destructive_sql(
+                            text,
+                            range.clone(),
+                            crate::Check::DbExecuteDestructive,
+                            "prisma db execute",
+                            &mut out,
+                        );
+                    }
+                    if !sql.is_empty()
+                        && out.len() == before
+                        && sql.iter().all(|(text, _)| crate::sql::only_reads(text))
+                    {
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            // A destructive finding on the same command already asks.
+            if destructive || asks_already(&out[before..]) {
+                continue;
+            }
+            let target = if family.is_prisma() {
+                prisma_target(input, command, options)
+            } else if family == Family::SupabaseDbPush {
+                supabase_target(command, options)
+            } else {
+                libpq_target(input, command, options)
+            };
+            target_finding(&target, family, &written, command, &mut out);
         }
     }
     out
+}
+
+/// True when `found` holds an error (a warning lets the command run, so a
+/// write behind it still needs judging).
+fn asks_already(found: &[CommandFinding]) -> bool {
+    found.iter().any(|f| f.severity != Some(Severity::Warning))
+}
+
+/// The finding for a writing command, by where it points.
+fn target_finding(
+    target: &Target,
+    family: Family,
+    written: &str,
+    command: &Command,
+    out: &mut Vec<CommandFinding>,
+) {
+    let effect = family.effect();
+    let range = command.range.clone();
+    out.push(match target {
+        Target::Local(what) => CommandFinding::new(
+            crate::Check::DatabaseWrite,
+            range,
+            format!("`{written}` {effect} ({what})"),
+        )
+        .help(WRITE_HELP),
+        Target::Remote(what) => CommandFinding::new(
+            crate::Check::RemoteMigrate,
+            range,
+            format!("`{written}` {effect}: {what}"),
+        )
+        .help(REMOTE_HELP),
+        Target::Unknown { why, help } => CommandFinding::new(
+            crate::Check::UnknownDatabase,
+            range,
+            format!("`{written}` {effect}, but {why}"),
+        )
+        .help(help.clone()),
+    });
 }
 
 /// `npm run X` (also `run-script`, `pnpm`/`yarn`/`bun run X`, and `yarn X`
@@ -175,98 +312,6 @@ fn package_script(input: &CommandInput, command: &Command) -> Option<(String, St
         .into_iter()
         .find(|s| s.name == name)?;
     Some((name, script.command))
-}
-
-fn prisma(
-    input: &CommandInput,
-    line: &str,
-    commands: &[Command],
-    command: &Command,
-    options: &Options,
-    out: &mut Vec<CommandFinding>,
-) {
-    let args = command.args();
-    let positional: Vec<&str> = args
-        .iter()
-        .filter(|w| !w.text.starts_with('-'))
-        .map(|w| w.text.as_str())
-        .collect();
-    let flag = |name: &str| args.iter().find(|w| w.text == name);
-    let range = command.range.clone();
-    let written = shown(line, &range);
-    match positional.as_slice() {
-        ["migrate", "reset", ..] => out.push(
-            CommandFinding::new(
-                crate::Check::MigrateReset,
-                range.clone(),
-                format!("`{written}` drops the database and recreates it: all data is lost"),
-            )
-            .help(MIGRATE_RESET_HELP),
-        ),
-        ["db", "push", ..] if flag("--force-reset").is_some() => out.push(
-            CommandFinding::new(
-                crate::Check::DbPushForceReset,
-                range.clone(),
-                format!("`{written}` drops every table and recreates the schema: all data is lost"),
-            )
-            .help(FORCE_RESET_HELP),
-        ),
-        ["migrate", sub @ ("dev" | "deploy"), ..] => {
-            match remote_database(input, command, options) {
-                Remote::No => {}
-                Remote::Yes(problem) => out.push(
-                    CommandFinding::new(
-                        crate::Check::RemoteMigrate,
-                        range.clone(),
-                        format!("`prisma migrate {sub}` would change {problem}"),
-                    )
-                    .help(REMOTE_HELP),
-                ),
-                Remote::Unseen(variable) => out.push(
-                    CommandFinding::new(
-                        crate::Check::RemoteMigrate,
-                        range.clone(),
-                        format!(
-                            "the schema reads the database URL from `{variable}`, which the guard \
-                             is not given, so it cannot tell which database `prisma migrate {sub}` \
-                             would change"
-                        ),
-                    )
-                    .severity(Severity::Warning)
-                    .help(format!(
-                        "add \"{variable}\" to `url-variables` in [rules.destructive-sql]"
-                    )),
-                ),
-            }
-        }
-        ["db", "execute", ..] => {
-            let stdin = flag("--stdin").is_some();
-            if stdin {
-                for (sql, range) in stdin_sql(commands, command) {
-                    destructive_sql(
-                        &sql,
-                        range,
-                        crate::Check::DbExecuteDestructive,
-                        "prisma db execute",
-                        out,
-                    );
-                }
-            }
-        }
-        _ => {}
-    }
-    if let Some(loss) = flag("--accept-data-loss") {
-        out.push(
-            CommandFinding::new(
-                crate::Check::AcceptDataLoss,
-                loss.range.clone(),
-                format!(
-                    "`{written}` lets Prisma drop columns and tables that hold data without asking"
-                ),
-            )
-            .help(DATA_LOSS_HELP),
-        );
-    }
 }
 
 /// The SQL a `psql` command runs that the guard can see: each `-c`
@@ -355,40 +400,253 @@ fn destructive_sql(
     }
 }
 
-/// Whether a migration would reach a database that is not local.
-enum Remote {
-    /// Local, or no URL anywhere (Prisma itself stops then).
-    No,
-    /// Not local, or unreadable: why.
-    Yes(String),
-    /// The schema's variable is not among those the guard is given.
+/// Where a writing command points.
+enum Target {
+    /// A local database (or none: Prisma itself stops then): what it is.
+    Local(String),
+    /// A database that is not local: which, and where the guard read it.
+    Remote(String),
+    /// The guard cannot tell: why, and what would let it.
+    Unknown { why: String, help: String },
+}
+
+impl Target {
+    /// The target a URL names, read from `from` under `name`.
+    fn of_url(url: &str, name: &str, from: &str, options: &Options) -> Target {
+        match url_host(url) {
+            Host::Local => Target::Local(format!("a local database, {name} from {from}")),
+            Host::Named(host) if is_local(&host, &options.local_hosts) => {
+                Target::Local(format!("the database at `{host}`, {name} from {from}"))
+            }
+            Host::Named(host) => Target::Remote(format!(
+                "the database at `{host}` ({name} from {from}) is not a local database"
+            )),
+            Host::Unknown => Target::Unknown {
+                why: format!(
+                    "the guard cannot tell whether the database {name} names ({from}) is local"
+                ),
+                help: WRITE_HELP.to_owned(),
+            },
+        }
+    }
+}
+
+/// The database a Prisma command would change: the URL migrate uses.
+fn prisma_target(input: &CommandInput, command: &Command, options: &Options) -> Target {
+    if let Some(url) = command.flag_value("--url") {
+        return Target::of_url(url, "--url", "the command line", options);
+    }
+    // Read once: it parses the config and the schema, on the hook's path.
+    let source = url_source(input, command, options);
+    let variable = match &source {
+        UrlSource::Literal { value, from } => {
+            return Target::of_url(value, "datasource.url", from, options);
+        }
+        UrlSource::Variable(variable) => variable.clone(),
+    };
+    if let Some((name, url, from)) = database_url(input, command, &source) {
+        return Target::of_url(&url, &name, &from, options);
+    }
+    let given = options.url_variables.contains(&variable)
+        || command.env.iter().any(|(n, _)| *n == variable);
+    if given {
+        Target::Unknown {
+            why: format!(
+                "`{variable}` is set nowhere the guard looks (the command, the environment, .env)"
+            ),
+            help: WRITE_HELP.to_owned(),
+        }
+    } else {
+        Target::Unknown {
+            why: format!(
+                "the schema reads the database URL from `{variable}`, which the guard is not given"
+            ),
+            help: format!("add \"{variable}\" to `url-variables` in [rules.destructive-sql]"),
+        }
+    }
+}
+
+/// `supabase db push` changes the linked project, a hosted database,
+/// unless `--local` or a `--db-url` says otherwise.
+fn supabase_target(command: &Command, options: &Options) -> Target {
+    if command.args().iter().any(|w| w.text == "--local") {
+        return Target::Local("the local Supabase database (--local)".to_owned());
+    }
+    if let Some(url) = command.flag_value("--db-url") {
+        return Target::of_url(url, "--db-url", "the command line", options);
+    }
+    Target::Remote("without `--local` it changes the linked Supabase project".to_owned())
+}
+
+/// The server libpq would connect to: `-h`/`--host`, a URI or `host=` in
+/// `-d`/`--dbname` or the first positional argument, `PGHOST`, else the
+/// local socket. A service (`PGSERVICE`, `service=`) is not read.
+fn libpq_target(input: &CommandInput, command: &Command, options: &Options) -> Target {
+    let args = command.args();
+    let host_flag = command
+        .flag_value("--host")
+        .or_else(|| short_value(args, "-h"));
+    let dbname = command
+        .flag_value("--dbname")
+        .or_else(|| short_value(args, "-d"))
+        .or_else(|| first_positional(args));
+    let expanded = |word: &str| -> Option<(String, String)> {
+        let name = word
+            .strip_prefix("${")
+            .and_then(|w| w.strip_suffix('}'))
+            .or_else(|| word.strip_prefix('$'))?;
+        if let Some((_, v)) = command.env.iter().rev().find(|(n, _)| n == name) {
+            return Some((v.clone(), format!("{name} from the command line")));
+        }
+        if let Some(v) = input.var(name) {
+            return Some((v.to_owned(), format!("{name} from the environment")));
+        }
+        [".env", "prisma/.env"].iter().find_map(|path| {
+            let value = input.file_text(path).and_then(|t| dotenv(t, name))?;
+            Some((value, format!("{name} from {path}")))
+        })
+    };
+    let unknown = |why: String| Target::Unknown {
+        why,
+        help: WRITE_HELP.to_owned(),
+    };
+    if let Some(host) = host_flag {
+        return match expanded(host) {
+            Some((value, from)) => host_target(&value, &from, options),
+            None if host.contains('$') => {
+                unknown(format!("the host `{host}` is not known to the guard"))
+            }
+            None => host_target(host, "-h", options),
+        };
+    }
+    if let Some(db) = dbname {
+        let (value, from) =
+            expanded(db).unwrap_or_else(|| (db.to_owned(), "the command line".to_owned()));
+        if value.contains('$') {
+            return unknown(format!("the database `{db}` is not known to the guard"));
+        }
+        if value.contains("://") {
+            return Target::of_url(&value, "the URL", &from, options);
+        }
+        if value.contains("service=") {
+            return unknown("a connection service is not read by the guard".to_owned());
+        }
+        if let Some(host) = value
+            .split_whitespace()
+            .find_map(|pair| pair.strip_prefix("host="))
+        {
+            return host_target(host, &from, options);
+        }
+    }
+    let pg = |name: &str| {
+        command
+            .env
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| input.var(name).map(str::to_owned))
+    };
+    if pg("PGSERVICE").is_some() {
+        return unknown(
+            "PGSERVICE names a connection service, which the guard does not read".to_owned(),
+        );
+    }
+    if let Some(host) = pg("PGHOSTADDR").or_else(|| pg("PGHOST")) {
+        return host_target(&host, "PGHOST", options);
+    }
+    Target::Local("the local server's socket".to_owned())
+}
+
+/// The target of a libpq host (a name, an address, or a socket folder).
+fn host_target(host: &str, from: &str, options: &Options) -> Target {
+    let host = host
+        .split(',')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if host.is_empty() || host.starts_with('/') || host.starts_with('@') {
+        return Target::Local(format!("a local socket ({from})"));
+    }
+    if is_local(&host, &options.local_hosts) {
+        Target::Local(format!("the database at `{host}` ({from})"))
+    } else {
+        Target::Remote(format!(
+            "the database at `{host}` ({from}) is not a local database"
+        ))
+    }
+}
+
+/// The value of a short option written `-h value` or `-hvalue`.
+fn short_value<'a>(args: &'a [Word], name: &str) -> Option<&'a str> {
+    args.iter().enumerate().find_map(|(i, w)| {
+        if w.text == name {
+            return args.get(i + 1).map(|v| v.text.as_str());
+        }
+        w.text
+            .strip_prefix(name)
+            .filter(|v| !v.is_empty() && !w.text.starts_with("--"))
+    })
+}
+
+/// libpq clients' options that take a separate value.
+const LIBPQ_VALUE_OPTIONS: &[&str] = &[
+    "-h", "-p", "-U", "-d", "-c", "-f", "-o", "-L", "-v", "-P", "-T", "-F", "-R", "-n", "-N", "-t",
+    "-j", "-I", "-S",
+];
+
+/// The first argument that is not an option or an option's value: the
+/// database (or a connection string) of `psql`, `pg_restore` a file.
+fn first_positional(args: &[Word]) -> Option<&str> {
+    let mut skip = false;
+    for word in args {
+        let text = word.text.as_str();
+        if skip {
+            skip = false;
+            continue;
+        }
+        if text.starts_with('-') {
+            skip = LIBPQ_VALUE_OPTIONS.contains(&text);
+            continue;
+        }
+        return Some(text);
+    }
+    None
+}
+
+/// What a `psql` command does, beyond the destructive SQL already judged.
+enum SqlSource {
+    /// Only reads (or opens an interactive session, or lists databases).
+    Reads,
+    /// Runs SQL that changes something.
+    Writes,
+    /// Runs SQL the guard cannot see: from where.
     Unseen(String),
 }
 
-fn remote_database(input: &CommandInput, command: &Command, options: &Options) -> Remote {
-    // Read once: it parses the config and the schema, on the hook's path.
-    let source = url_source(input, command, options);
-    let Some((name, url, from)) = database_url(input, command, &source) else {
-        let UrlSource::Variable(variable) = source else {
-            return Remote::No;
-        };
-        let seen = options.url_variables.contains(&variable)
-            || command.env.iter().any(|(n, _)| *n == variable);
-        return if seen {
-            Remote::No
+fn psql_source(command: &Command, sql: &[(String, Range<usize>)]) -> SqlSource {
+    let args = command.args();
+    if let Some(file) = command
+        .flag_value("--file")
+        .or_else(|| short_value(args, "-f"))
+    {
+        return SqlSource::Unseen(format!("from `{file}`"));
+    }
+    if let Some(file) = &command.stdin_file {
+        return SqlSource::Unseen(format!("from `{}`", file.text));
+    }
+    if sql.is_empty() {
+        return if command.piped_from.is_some() {
+            SqlSource::Unseen("from another command's output".to_owned())
         } else {
-            Remote::Unseen(variable)
+            SqlSource::Reads
         };
-    };
-    match url_host(&url) {
-        Host::Local => Remote::No,
-        Host::Named(host) if is_local(&host, &options.local_hosts) => Remote::No,
-        Host::Named(host) => Remote::Yes(format!(
-            "the database at `{host}` ({name} from {from}), which is not a local database"
-        )),
-        Host::Unknown => Remote::Yes(format!(
-            "the database {name} names ({from}), and the guard cannot tell whether it is local"
-        )),
+    }
+    if sql.iter().all(|(text, _)| crate::sql::only_reads(text)) {
+        SqlSource::Reads
+    } else {
+        SqlSource::Writes
     }
 }
 
@@ -564,6 +822,12 @@ fn url_host(url: &str) -> Host {
 fn is_local(host: &str, local_hosts: &[String]) -> bool {
     host == "localhost"
         || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+        || host
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
         || local_hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
 }
 
@@ -677,24 +941,83 @@ mod tests {
         )));
     }
 
+    /// A writing command on a local database is `database-write` (the
+    /// policy asks), on one the guard cannot place `unknown-database`.
     #[test]
-    fn local_and_unknown_urls_pass() {
+    fn local_and_unknown_targets() {
+        let checks = |lines: Vec<String>| -> Vec<String> {
+            lines
+                .iter()
+                .map(|l| {
+                    l.split(' ')
+                        .nth(1)
+                        .unwrap_or("")
+                        .trim_end_matches(':')
+                        .to_owned()
+                })
+                .collect()
+        };
         for url in [
             "postgresql://postgres:postgres@localhost:5432/app",
             "postgresql://u@db.localhost/app",
             "postgresql://u@host.docker.internal/app",
             "postgresql:///app?host=/var/run/postgresql",
+            "postgresql://u@127.0.0.2:5432/app",
+            "postgresql://u@[::1]:5432/app",
         ] {
             assert_eq!(
-                judge("npx prisma migrate dev", &[("DATABASE_URL", url)], &[]),
-                Vec::<String>::new(),
+                checks(judge(
+                    "npx prisma migrate dev",
+                    &[("DATABASE_URL", url)],
+                    &[]
+                )),
+                ["database-write"],
                 "{url}"
             );
         }
         assert_eq!(
-            judge("npx prisma migrate dev", &[], &[]),
-            Vec::<String>::new()
+            checks(judge("npx prisma migrate dev", &[], &[])),
+            ["unknown-database"]
         );
+        for (line, expected) in [
+            ("psql -c 'SELECT count(*) FROM users'", vec![]),
+            ("psql -c '\\dt'", vec![]),
+            ("psql app", vec![]),
+            ("psql -c 'INSERT INTO t VALUES (1)'", vec!["database-write"]),
+            (
+                "psql -h db.prod.example.com -c 'INSERT INTO t VALUES (1)'",
+                vec!["remote-migrate"],
+            ),
+            (
+                "psql postgres://u@10.2.3.4/app -c 'UPDATE t SET a = 1 WHERE id = 2'",
+                vec!["remote-migrate"],
+            ),
+            (
+                "PGHOST=db.internal psql -c 'CREATE TABLE t (a int)'",
+                vec!["remote-migrate"],
+            ),
+            ("psql -f seed.sql", vec!["unknown-database"]),
+            ("psql app < seed.sql", vec!["unknown-database"]),
+            ("cat seed.sql | psql app", vec!["unknown-database"]),
+            (
+                "psql -c 'WITH d AS (DELETE FROM t WHERE a = 1 RETURNING *) SELECT * FROM d'",
+                vec!["database-write"],
+            ),
+            ("pg_restore --clean -d app x.dump", vec!["pg-restore-clean"]),
+            (
+                "pg_restore -h db.prod.example.com -d app x.dump",
+                vec!["remote-migrate"],
+            ),
+            ("supabase db push", vec!["remote-migrate"]),
+            ("supabase db push --local", vec!["database-write"]),
+            ("supabase db reset", vec!["supabase-db-reset"]),
+            (
+                "prisma db push --accept-data-loss",
+                vec!["accept-data-loss"],
+            ),
+        ] {
+            assert_eq!(checks(judge(line, &[], &[])), expected, "{line}");
+        }
     }
 
     #[test]

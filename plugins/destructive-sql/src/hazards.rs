@@ -79,6 +79,25 @@ pub const HAZARDS: &[Hazard] = &[
     },
     Hazard {
         #[cfg(test)]
+        check: Check::PgRestoreClean,
+        words: &["pg_restore"],
+        any_keyword: &[],
+        #[cfg(test)]
+        examples: &[
+            "pg_restore --clean -d app app.dump",
+            "pg_restore -c -d app x",
+        ],
+    },
+    Hazard {
+        #[cfg(test)]
+        check: Check::SupabaseDbReset,
+        words: &["supabase", "reset"],
+        any_keyword: &[],
+        #[cfg(test)]
+        examples: &["npx supabase db reset", "`supabase db reset --linked`"],
+    },
+    Hazard {
+        #[cfg(test)]
         check: Check::PsqlDestructive,
         words: &["psql"],
         any_keyword: crate::sql::STATEMENT_KEYWORDS,

@@ -146,8 +146,12 @@
 //! SQL checks have no options: set their severity with `checks`.
 //!
 //! In the guard, SQL whose check is a warning in files (`drop-type`,
-//! `alter-column-type`, statements in function bodies) is a warning too:
-//! shown, not blocked.
+//! `alter-column-type`, statements in function bodies) is a warning too,
+//! and the command is then judged as the write it is (`database-write`,
+//! `remote-migrate` or `unknown-database` by where it points). The guard's
+//! policy decides what an error means: destructive commands and writes to
+//! a local or unplaced database ask the user, writes to another database
+//! are refused (docs/guard.md).
 
 mod commands;
 mod documents;
@@ -249,13 +253,44 @@ drift_sdk::checks! {
         AcceptDataLoss = ("accept-data-loss", Error, "--accept-data-loss lets Prisma drop data"),
         /// The `dropdb` command drops a whole database.
         Dropdb = ("dropdb", Error, "dropdb drops a database"),
+        /// `pg_restore --clean` drops a database's objects before restoring them.
+        PgRestoreClean = ("pg-restore-clean", Error, "pg_restore --clean drops objects before restoring"),
+        /// `supabase db reset` drops the local Supabase database.
+        SupabaseDbReset = ("supabase-db-reset", Error, "supabase db reset drops the local database"),
         /// `psql -c` runs destructive SQL outside any migration.
         PsqlDestructive = ("psql-destructive", Error, "psql -c runs destructive SQL"),
         /// `prisma db execute` runs destructive SQL outside any migration.
         DbExecuteDestructive = ("db-execute-destructive", Error, "prisma db execute runs destructive SQL"),
-        /// `prisma migrate dev` or `migrate deploy` would change a database that is
-        /// not local.
-        RemoteMigrate = ("remote-migrate", Error, "prisma migrate dev/deploy against a database that is not local"),
+        /// A command would change a database that is not local: `prisma
+        /// migrate dev|deploy|resolve`, `db push`, `db seed`, `db execute`,
+        /// `supabase db push`, `pg_restore`, or SQL given to `psql` that
+        /// writes. The URL is read as Prisma reads it (see docs/guard.md);
+        /// psql and pg_restore's server as libpq finds it.
+        ///
+        /// The guard's policy denies these by default: shared databases are
+        /// changed by CI or by a person.
+        RemoteMigrate = ("remote-migrate", Error, "a command would change a database that is not local"),
+        /// A command would change a local database: `prisma migrate dev`,
+        /// `migrate deploy`, `db push`, `db seed`... The seed's policy is
+        /// "propose, don't execute": the guard asks the user first.
+        ///
+        /// Set this check to `"off"` to let agents change local databases
+        /// without asking.
+        DatabaseWrite = ("database-write", Error, "a command would change a local database"),
+        /// A command would change a database the guard cannot place: the
+        /// URL's variable is set nowhere it looks, the host is a shell
+        /// variable, a connection service names it, or the SQL comes from
+        /// a file or another command. The guard asks the user.
+        UnknownDatabase = ("unknown-database", Error, "a command would change a database the guard cannot place"),
+    }
+}
+
+impl Check {
+    /// The check that reports a destructive command of `family`.
+    pub fn of_family(family: drift_sdk::hazard::Family) -> Option<Check> {
+        use drift_sdk::Check as _;
+        let id = family.check()?;
+        Check::ALL.iter().copied().find(|c| c.id() == id)
     }
 }
 
@@ -446,8 +481,8 @@ mod tests {
         let findings = run(&DestructiveSql, &input, "{}").unwrap();
         insta::assert_snapshot!(render(&findings), @r"
         .github/workflows/ci.yml:4:14: accept-data-loss [Error]: `npx prisma db push --accept-data-loss` lets Prisma drop columns and tables that hold data without asking
-        README.md:2:19: migrate-reset [Warning]: `npx prisma migrate reset` drops the database and recreates it from the migrations: all data is lost
-        package.json:1:27: migrate-reset [Error]: `prisma migrate reset --force` drops the database and recreates it from the migrations: all data is lost
+        README.md:2:19: migrate-reset [Warning]: `npx prisma migrate reset` drops the database and recreates it: all data is lost
+        package.json:1:27: migrate-reset [Error]: `prisma migrate reset --force` drops the database and recreates it: all data is lost
         ");
         let span = findings[1].span.unwrap();
         assert_eq!((span.line, span.column, span.end_column), (2, 19, 42));

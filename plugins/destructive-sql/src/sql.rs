@@ -272,6 +272,48 @@ pub fn scan_text(sql: &str) -> Vec<Destructive> {
     scan(sql, &drift_sdk::sql::parse(sql))
 }
 
+/// True when SQL given to a client only reads: every statement a query
+/// (`SELECT`, `VALUES`, `SHOW`, `EXPLAIN` without `ANALYZE`) with no data-
+/// changing statement inside (`WITH d AS (DELETE ...) SELECT`), or one of
+/// psql's describe commands (`\dt`, `\l`, ...). SQL that does not parse is
+/// not known to only read. Functions a query calls are not looked into.
+pub fn only_reads(sql: &str) -> bool {
+    let trimmed = sql.trim();
+    if let Some(meta) = trimmed.strip_prefix('\\') {
+        // psql meta-commands: the describe family reads; `\!` runs a shell
+        // command, `\i` a file, `\copy` writes.
+        let name: String = meta
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '?')
+            .collect();
+        return !meta.contains('\n')
+            && (name.starts_with('d') && name != "do"
+                || matches!(
+                    name.as_str(),
+                    "l" | "list" | "conninfo" | "x" | "timing" | "?" | "h" | "help" | "encoding"
+                ));
+    }
+    let tree = drift_sdk::sql::parse(sql);
+    if !tree.errors().is_empty() {
+        return false;
+    }
+    let mut statements = tree.statements().peekable();
+    if statements.peek().is_none() {
+        return !trimmed.chars().any(char::is_alphanumeric);
+    }
+    statements.all(|statement| {
+        let reads = match statement.kind() {
+            "SELECT" | "COMPOUND_SELECT" | "PAREN_SELECT" | "VALUES" | "SHOW" => true,
+            "EXPLAIN" => !explain_analyzes(statement.node, sql),
+            _ => false,
+        };
+        reads
+            && !["INSERT", "UPDATE", "DELETE", "MERGE", "SELECT_INTO"]
+                .iter()
+                .any(|kind| statement.has(kind))
+    })
+}
+
 /// Reports the destructive statements of one SQL file.
 pub fn check(path: &str, source: &str, tree: &SqlTree, out: &mut Vec<Finding>) {
     let found = scan(source, tree);

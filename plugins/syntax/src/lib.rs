@@ -20,6 +20,7 @@ pub mod dialect;
 pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod hazard;
 pub mod migrations;
 pub mod paths;
 pub mod prisma;

@@ -1,5 +1,13 @@
 //! `drift-host guard`: a command line judged before it runs, from the
 //! command line (`guard -- <argv...>`) or as a Claude Code hook.
+//!
+//! In hook mode the judging runs in a child process ([`supervise`]): Claude
+//! Code lets a command run when its hook ends abnormally (any exit code but
+//! 2), so a panic, an abort, a stack overflow or a signal while judging must
+//! still come out as a deny, which only a process that survives the judge
+//! can write.
+
+mod supervise;
 
 use std::io::Write;
 use std::path::Path;
@@ -40,12 +48,18 @@ pub fn guard(
             exit::FAILURE
         });
     };
+    if std::env::var_os(supervise::CHILD_ENV).is_none() {
+        return supervise::supervise(stdin, stdout);
+    }
+    #[cfg(debug_assertions)]
+    supervise::inject_fault();
     // Hook mode always answers in the hook's protocol: a failure to check
     // becomes a "deny" with the reason, never a crash the agent reads as
     // "no objection".
+    let no_prompt = guard::Prompting::NotShown(String::new());
     let answer = match hook_verdict(args, stdin, &here, overridden) {
-        Ok(verdict) => guard::claude_code_answer(verdict.as_ref(), None),
-        Err(e) => guard::claude_code_answer(None, Some(&format!("{e:#}"))),
+        Ok((verdict, prompting)) => guard::claude_code_answer(verdict.as_ref(), None, &prompting),
+        Err(e) => guard::claude_code_answer(None, Some(&format!("{e:#}")), &no_prompt),
     };
     if let Some(answer) = answer {
         writeln!(stdout, "{answer}")?;
@@ -53,28 +67,38 @@ pub fn guard(
     Ok(exit::CLEAN)
 }
 
-/// Reads the hook event and judges its command (`None`: not a command).
+/// Reads the hook event and judges its command (`None`: not a command),
+/// with whether an `ask` would reach a person.
 fn hook_verdict(
     args: &GuardArgs,
     stdin: &mut dyn std::io::Read,
     here: &Path,
     overridden: Option<String>,
-) -> Result<Option<guard::Verdict>> {
-    let (command, cwd) = match guard::read_hook_event(stdin)? {
-        guard::HookEvent::Command { command, cwd } => (command, cwd),
+) -> Result<(Option<guard::Verdict>, guard::Prompting)> {
+    let entrypoint = std::env::var("CLAUDE_CODE_ENTRYPOINT").ok();
+    let (command, cwd, prompting) = match guard::read_hook_event(stdin)? {
+        guard::HookEvent::Command {
+            command,
+            cwd,
+            permission_mode,
+        } => {
+            let prompting = guard::prompting(permission_mode.as_deref(), entrypoint.as_deref());
+            (command, cwd, prompting)
+        }
         guard::HookEvent::Edit { tool, path } => {
             // Only the policy files are the guard's business here.
-            return Ok(
-                guard::check_edit(&tool, &path).map(|finding| guard::Verdict {
-                    command: format!("{tool} {path}"),
-                    findings: vec![finding],
-                    allowed: Vec::new(),
-                    errors: Vec::new(),
+            let verdict = guard::check_edit(&tool, &path).map(|finding| {
+                guard::Verdict::new(
+                    format!("{tool} {path}"),
+                    vec![finding],
+                    Vec::new(),
                     overridden,
-                }),
-            );
+                    &crate::config::Policy::default(),
+                )
+            });
+            return Ok((verdict, guard::Prompting::NotShown(String::new())));
         }
-        guard::HookEvent::Other => return Ok(None),
+        guard::HookEvent::Other => return Ok((None, guard::Prompting::Shown)),
     };
     let cwd = cwd
         .filter(|c| c.is_dir())
@@ -84,5 +108,6 @@ fn hook_verdict(
         None => guard::find_root(&cwd),
     };
     let config = load_config(args.config.as_deref(), &root)?;
-    guard::judge(&root, &cwd, &config, &command, overridden).map(Some)
+    let verdict = guard::judge(&root, &cwd, &config, &command, overridden)?;
+    Ok((Some(verdict), prompting))
 }

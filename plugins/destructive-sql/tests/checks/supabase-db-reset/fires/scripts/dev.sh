@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+npx supabase start
+npx supabase db reset

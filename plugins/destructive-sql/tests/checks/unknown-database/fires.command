@@ -1,0 +1,1 @@
+psql -h "$DB_HOST" -c "INSERT INTO flags VALUES (1)"

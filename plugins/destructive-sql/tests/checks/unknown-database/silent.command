@@ -1,0 +1,1 @@
+psql -h localhost -c "SELECT count(*) FROM users"

@@ -1,0 +1,482 @@
+//! The commands that destroy or change a database, recognised in one place.
+//!
+//! `drift-host guard` judges a command line about to run; destructive-sql
+//! reports the same commands written in scripts, package.json, CI files and
+//! Markdown. Both hand a parsed simple command ([`shell::Command`], wrappers
+//! already peeled) to [`recognise`], so they agree about which commands are
+//! hazards, which [`Family`] each belongs to, what it does
+//! ([`Family::effect`]) and which check reports it ([`Family::check`]).
+//! Each front end adds its own advice: a script's fix is not an agent's.
+//!
+//! Two classes, which the guard's consent policy treats differently:
+//! [`Class::Destructive`] commands lose data wherever they point;
+//! [`Class::Write`] commands change a database, which is routine on a
+//! disposable local one and not something an agent does to a shared one.
+//! Read-only commands (`prisma migrate status`, `validate`, `format`,
+//! `generate`, `studio`, `migrate diff`, `db pull`) are not hazards, and
+//! neither is asking a program for its help or version
+//! ([`shell::Command::asks_for_help`]).
+//!
+//! What a client such as `psql` runs depends on the SQL it is given, which
+//! only the caller can see (an argument, a here-document, a pipe): it is
+//! [`Family::SqlClient`], a write until the SQL says more.
+
+use std::ops::Range;
+
+use crate::shell::{self, Command};
+
+/// How a hazard treats the data it reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// Loses data wherever it points.
+    Destructive,
+    /// Changes a database (its schema or its rows).
+    Write,
+}
+
+/// One family of commands that destroy or change a database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// `prisma migrate reset`.
+    MigrateReset,
+    /// `prisma db push --force-reset`.
+    DbPushForceReset,
+    /// `--accept-data-loss` on a Prisma command.
+    AcceptDataLoss,
+    /// `dropdb`.
+    Dropdb,
+    /// `pg_restore --clean` (`-c`) into a database (`-d`).
+    PgRestoreClean,
+    /// `supabase db reset`.
+    SupabaseDbReset,
+    /// `prisma migrate dev`.
+    MigrateDev,
+    /// `prisma migrate deploy`.
+    MigrateDeploy,
+    /// `prisma migrate resolve`.
+    MigrateResolve,
+    /// `prisma db push` without `--force-reset`.
+    DbPush,
+    /// `prisma db seed`.
+    DbSeed,
+    /// `prisma db execute`.
+    DbExecute,
+    /// `pg_restore -d` without `--clean`.
+    PgRestore,
+    /// `supabase db push`.
+    SupabaseDbPush,
+    /// `psql`: whatever SQL it is given.
+    SqlClient,
+}
+
+impl Family {
+    /// Every family, destructive ones first.
+    pub const ALL: &'static [Family] = &[
+        Family::MigrateReset,
+        Family::DbPushForceReset,
+        Family::AcceptDataLoss,
+        Family::Dropdb,
+        Family::PgRestoreClean,
+        Family::SupabaseDbReset,
+        Family::MigrateDev,
+        Family::MigrateDeploy,
+        Family::MigrateResolve,
+        Family::DbPush,
+        Family::DbSeed,
+        Family::DbExecute,
+        Family::PgRestore,
+        Family::SupabaseDbPush,
+        Family::SqlClient,
+    ];
+
+    /// Whether the family loses data wherever it points, or changes a
+    /// database.
+    pub fn class(self) -> Class {
+        match self {
+            Family::MigrateReset
+            | Family::DbPushForceReset
+            | Family::AcceptDataLoss
+            | Family::Dropdb
+            | Family::PgRestoreClean
+            | Family::SupabaseDbReset => Class::Destructive,
+            Family::MigrateDev
+            | Family::MigrateDeploy
+            | Family::MigrateResolve
+            | Family::DbPush
+            | Family::DbSeed
+            | Family::DbExecute
+            | Family::PgRestore
+            | Family::SupabaseDbPush
+            | Family::SqlClient => Class::Write,
+        }
+    }
+
+    /// The destructive-sql check that reports a destructive family, in
+    /// files and on a guarded command line. Writing families are reported
+    /// by the guard's target checks (`database-write`, `unknown-database`,
+    /// `remote-migrate`), SQL clients by what their SQL does.
+    pub fn check(self) -> Option<&'static str> {
+        Some(match self {
+            Family::MigrateReset => "migrate-reset",
+            Family::DbPushForceReset => "db-push-force-reset",
+            Family::AcceptDataLoss => "accept-data-loss",
+            Family::Dropdb => "dropdb",
+            Family::PgRestoreClean => "pg-restore-clean",
+            Family::SupabaseDbReset => "supabase-db-reset",
+            _ => return None,
+        })
+    }
+
+    /// What a command of the family does, completing "`<command>` …".
+    pub fn effect(self) -> &'static str {
+        match self {
+            Family::MigrateReset => "drops the database and recreates it: all data is lost",
+            Family::DbPushForceReset => {
+                "drops every table and recreates the schema: all data is lost"
+            }
+            Family::AcceptDataLoss => {
+                "lets Prisma drop columns and tables that hold data without asking"
+            }
+            Family::Dropdb => "drops a whole database with all its data",
+            Family::PgRestoreClean => {
+                "drops the database's objects before restoring them: data written since the dump is lost"
+            }
+            Family::SupabaseDbReset => {
+                "drops the local Supabase database and recreates it: all data is lost"
+            }
+            Family::MigrateDev => {
+                "creates and applies migrations, and may ask to reset the database"
+            }
+            Family::MigrateDeploy => "applies pending migrations to the database",
+            Family::MigrateResolve => "rewrites the database's record of applied migrations",
+            Family::DbPush => "changes the database's schema without a migration",
+            Family::DbSeed => "writes seed data into the database",
+            Family::DbExecute => "runs SQL against the database",
+            Family::PgRestore => "writes a dump into a database",
+            Family::SupabaseDbPush => "applies migrations to the linked Supabase database",
+            Family::SqlClient => "runs SQL against a database",
+        }
+    }
+
+    /// True for Prisma commands, whose database is the one the schema's
+    /// datasource (or the Prisma config) names.
+    pub fn is_prisma(self) -> bool {
+        matches!(
+            self,
+            Family::MigrateReset
+                | Family::DbPushForceReset
+                | Family::AcceptDataLoss
+                | Family::MigrateDev
+                | Family::MigrateDeploy
+                | Family::MigrateResolve
+                | Family::DbPush
+                | Family::DbSeed
+                | Family::DbExecute
+        )
+    }
+
+    /// The programs whose commands belong to some family: a text that names
+    /// none of them holds no hazard.
+    pub const PROGRAMS: &'static [&'static str] =
+        &["prisma", "dropdb", "pg_restore", "supabase", "psql"];
+}
+
+/// The cells of the guard's consent policy: what a command does, and,
+/// for writing commands, where it points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cell {
+    /// Loses data wherever it points.
+    Destructive,
+    /// Changes a local database.
+    WriteLocal,
+    /// Changes a database that is not local.
+    WriteRemote,
+    /// Changes a database the guard cannot place.
+    WriteUnknown,
+}
+
+impl Cell {
+    /// Every cell, in the order of the policy's table.
+    pub const ALL: &'static [Cell] = &[
+        Cell::Destructive,
+        Cell::WriteLocal,
+        Cell::WriteRemote,
+        Cell::WriteUnknown,
+    ];
+
+    /// The cell's key in `[guard.policy]`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Cell::Destructive => "destructive",
+            Cell::WriteLocal => "write-local",
+            Cell::WriteRemote => "write-remote",
+            Cell::WriteUnknown => "write-unknown",
+        }
+    }
+}
+
+/// The rule whose command checks report the catalogue's hazards.
+pub const RULE: &str = "destructive-sql";
+
+/// The policy cell of a command finding `rule/check`; `None` for checks
+/// outside the catalogue (an organisation's own command rules).
+pub fn cell(rule: &str, check: &str) -> Option<Cell> {
+    if rule != RULE {
+        return None;
+    }
+    match check {
+        "psql-destructive" | "db-execute-destructive" => Some(Cell::Destructive),
+        "database-write" => Some(Cell::WriteLocal),
+        "remote-migrate" => Some(Cell::WriteRemote),
+        "unknown-database" => Some(Cell::WriteUnknown),
+        _ => Family::ALL
+            .iter()
+            .any(|f| f.check() == Some(check))
+            .then_some(Cell::Destructive),
+    }
+}
+
+/// A hazard in one simple command: its family, the bytes that show it
+/// (the whole command, or the flag that makes it one), and the word that
+/// decides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hazard {
+    pub family: Family,
+    pub range: Range<usize>,
+    /// Index in the command's words of the word that makes the command
+    /// this family (`reset` of `migrate reset`, the `--force-reset` flag,
+    /// the program itself for `dropdb`).
+    pub word: usize,
+}
+
+/// What `command` (wrappers peeled) does to a database, in the order the
+/// families are listed; empty for read-only commands, for commands that
+/// only ask for help, and for programs that are not database tools.
+pub fn recognise(command: &Command) -> Vec<Hazard> {
+    if command.asks_for_help() {
+        return Vec::new();
+    }
+    // `prisma@5.22.0`, as package runners take it.
+    let Some(program) = command
+        .program_name()
+        .and_then(|name| name.split('@').next())
+    else {
+        return Vec::new();
+    };
+    let args = command.args();
+    // (index in `command.words`, text) of the arguments that are not flags.
+    let positional: Vec<(usize, &str)> = args
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| !w.text.starts_with('-'))
+        .map(|(i, w)| (i + 1, w.text.as_str()))
+        .collect();
+    let flag = |name: &str| args.iter().position(|w| w.text == name).map(|i| i + 1);
+    let whole = |family, word| Hazard {
+        family,
+        range: command.range.clone(),
+        word,
+    };
+    // The subcommand: the first `group action` pair of positional words
+    // (`prisma --schema db/schema.prisma migrate reset`: the schema path
+    // is a flag's value, not the group).
+    let subcommand = |groups: &[&str]| {
+        positional
+            .windows(2)
+            .find(|pair| {
+                pair.first()
+                    .is_some_and(|(_, group)| groups.contains(group))
+            })
+            .and_then(|pair| Some((pair.first()?.1, pair.get(1)?.1, pair.get(1)?.0)))
+    };
+    let mut found = Vec::new();
+    match program {
+        "prisma" => {
+            if let Some((group, action, at)) = subcommand(&["migrate", "db"]) {
+                let family = match (group, action) {
+                    ("migrate", "reset") => Some(Family::MigrateReset),
+                    ("db", "push") => Some(match flag("--force-reset") {
+                        Some(_) => Family::DbPushForceReset,
+                        None => Family::DbPush,
+                    }),
+                    ("migrate", "dev") => Some(Family::MigrateDev),
+                    ("migrate", "deploy") => Some(Family::MigrateDeploy),
+                    ("migrate", "resolve") => Some(Family::MigrateResolve),
+                    ("db", "seed") => Some(Family::DbSeed),
+                    ("db", "execute") => Some(Family::DbExecute),
+                    _ => None,
+                };
+                if let Some(family) = family {
+                    let word = match family {
+                        Family::DbPushForceReset => flag("--force-reset").unwrap_or(at),
+                        _ => at,
+                    };
+                    found.push(whole(family, word));
+                }
+            }
+            if let Some(at) = flag("--accept-data-loss") {
+                found.push(Hazard {
+                    family: Family::AcceptDataLoss,
+                    range: command
+                        .words
+                        .get(at)
+                        .map_or(command.range.clone(), |w| w.range.clone()),
+                    word: at,
+                });
+            }
+        }
+        "dropdb" => found.push(whole(Family::Dropdb, 0)),
+        // Without a database to connect to, pg_restore writes a script
+        // to stdout (`pg_restore --clean x.dump | psql app`: the client
+        // that runs it is judged).
+        "pg_restore"
+            if args.iter().any(|w| {
+                w.text == "--dbname"
+                    || w.text.starts_with("--dbname=")
+                    || (w.text.starts_with('-')
+                        && !w.text.starts_with("--")
+                        && short_flags(&w.text).contains('d'))
+            }) =>
+        {
+            let clean = args.iter().position(|w| {
+                w.text == "--clean"
+                    || (w.text.starts_with('-')
+                        && !w.text.starts_with("--")
+                        && short_flags(&w.text).contains('c'))
+            });
+            found.push(match clean {
+                Some(at) => whole(Family::PgRestoreClean, at + 1),
+                None => whole(Family::PgRestore, 0),
+            });
+        }
+        "supabase" => match subcommand(&["db"]) {
+            Some(("db", "reset", at)) => found.push(whole(Family::SupabaseDbReset, at)),
+            Some(("db", "push", at)) => found.push(whole(Family::SupabaseDbPush, at)),
+            _ => {}
+        },
+        "psql" => found.push(whole(Family::SqlClient, 0)),
+        _ => {}
+    }
+    found
+}
+
+/// The letters of a bundle of short options without values that take an
+/// argument glued on (`-cv` → `cv`; `-d` stops the bundle: what follows is
+/// its value).
+fn short_flags(word: &str) -> String {
+    let letters = word.trim_start_matches('-');
+    let mut out = String::new();
+    for c in letters.chars() {
+        out.push(c);
+        // pg_restore's options that take a value end the bundle.
+        if matches!(
+            c,
+            'd' | 'f' | 'F' | 'h' | 'p' | 'U' | 'n' | 'N' | 't' | 'T' | 'I' | 'P' | 'L' | 'j' | 'S'
+        ) {
+            break;
+        }
+    }
+    out
+}
+
+/// Every hazard of `line`, read as a shell command line.
+pub fn in_line(line: &str) -> Vec<Hazard> {
+    shell::commands(line).iter().flat_map(recognise).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn families(line: &str) -> Vec<Family> {
+        in_line(line).into_iter().map(|h| h.family).collect()
+    }
+
+    #[test]
+    fn each_family_is_recognised_through_wrappers() {
+        use Family::*;
+        let cases: &[(&str, &[Family])] = &[
+            ("npx prisma migrate reset --force", &[MigrateReset]),
+            ("pnpm prisma db push --force-reset", &[DbPushForceReset]),
+            (
+                "prisma db push --accept-data-loss",
+                &[DbPush, AcceptDataLoss],
+            ),
+            ("sudo -u postgres dropdb app", &[Dropdb]),
+            ("pg_restore --clean -d app dump.sql", &[PgRestoreClean]),
+            ("pg_restore -cd app dump.sql", &[PgRestoreClean]),
+            ("pg_restore -d app dump.sql", &[PgRestore]),
+            ("pg_restore -dc dump.sql", &[PgRestore]),
+            ("pg_restore --dbname=app dump.sql", &[PgRestore]),
+            ("npx supabase db reset", &[SupabaseDbReset]),
+            ("supabase db push", &[SupabaseDbPush]),
+            ("npx prisma migrate dev --name init", &[MigrateDev]),
+            ("bunx prisma migrate deploy", &[MigrateDeploy]),
+            (
+                "npx prisma migrate resolve --applied 20240101_x",
+                &[MigrateResolve],
+            ),
+            ("yarn prisma db seed", &[DbSeed]),
+            ("npx prisma db execute --file x.sql", &[DbExecute]),
+            (
+                "prisma --schema db/schema.prisma migrate reset",
+                &[MigrateReset],
+            ),
+            ("npx prisma migrate dev --name reset", &[MigrateDev]),
+            ("psql -c 'select 1'", &[SqlClient]),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(families(line), *expected, "{line}");
+        }
+    }
+
+    #[test]
+    fn read_only_commands_and_help_are_not_hazards() {
+        for line in [
+            "npx prisma migrate status",
+            "npx prisma validate",
+            "npx prisma format",
+            "npx prisma generate",
+            "npx prisma studio",
+            "npx prisma migrate diff --from-empty --to-schema-datamodel s.prisma",
+            "npx prisma db pull",
+            "npx prisma migrate reset --help",
+            "dropdb --help",
+            "pg_restore --version",
+            "pg_restore --clean --list x.dump",
+            "pg_restore -c x.dump",
+            "supabase status",
+            "echo prisma migrate reset",
+            "git commit -m 'dropdb app'",
+        ] {
+            assert!(families(line).is_empty(), "{line}: {:?}", families(line));
+        }
+    }
+
+    #[test]
+    fn every_destructive_family_has_a_check_and_no_write_family_does() {
+        for family in Family::ALL {
+            assert_eq!(
+                family.check().is_some(),
+                family.class() == Class::Destructive,
+                "{family:?}"
+            );
+            assert!(!family.effect().is_empty());
+        }
+    }
+
+    #[test]
+    fn every_family_is_listed_once_destructive_first() {
+        let mut seen = std::collections::HashSet::new();
+        assert!(Family::ALL.iter().all(|f| seen.insert(*f)));
+        let first_write = Family::ALL
+            .iter()
+            .position(|f| f.class() == Class::Write)
+            .unwrap();
+        assert!(
+            Family::ALL[first_write..]
+                .iter()
+                .all(|f| f.class() == Class::Write)
+        );
+    }
+}
