@@ -125,6 +125,7 @@ pub fn check_line(command: &str, examined: &Examined) -> Vec<Finding> {
         }
     }
     out.extend(written_then_used(command, examined));
+    out.extend(unread(command, examined));
     for simple in &examined.commands {
         let program = simple.program().map(basename);
         let sub = simple.args().first().map(|w| w.text.as_str());
@@ -190,6 +191,132 @@ fn written_then_used(command: &str, examined: &Examined) -> Vec<Finding> {
                 ),
                 "write the file first, then run the command in a separate step the guard can judge",
             ));
+        }
+    }
+    out
+}
+
+/// Interpreters and the options whose value is a program in their own
+/// language (`python3 -c`, `node -e`).
+const INLINE_CODE: &[(&str, &[&str])] = &[
+    ("python", &["-c"]),
+    ("python3", &["-c"]),
+    ("node", &["-e", "--eval", "-p", "--print"]),
+    ("deno", &["eval"]),
+    ("bun", &["-e", "--eval"]),
+    ("perl", &["-e", "-E"]),
+    ("ruby", &["-e"]),
+    ("php", &["-r"]),
+];
+
+/// Programs that run a command given in their arguments somewhere the guard
+/// does not follow yet: another host, another user, a container, a
+/// terminal multiplexer, each file `find` visits.
+const COMMAND_RUNNERS: &[&str] = &[
+    "ssh",
+    "su",
+    "runuser",
+    "doas",
+    "pkexec",
+    "chroot",
+    "nsenter",
+    "flock",
+    "systemd-run",
+    "script",
+    "tmux",
+    "screen",
+    "parallel",
+    "find",
+    "docker",
+    "podman",
+    "kubectl",
+    "nerdctl",
+];
+
+/// Commands the guard cannot read through, so their line asks: a program
+/// computed when the line runs (`$CMD app`, `dropdb$IFS app`), a shell
+/// whose script comes from a pipe or a file (`curl … | bash`, `sh <
+/// x.sh`), code in another language or a command for another runner that
+/// names a database tool (`python3 -c "os.system('dropdb app')"`, `ssh
+/// prod dropdb app`).
+fn unread(command: &str, examined: &Examined) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut push = |range: std::ops::Range<usize>, why: String| {
+        out.push(finding(
+            "guard-unexamined",
+            Some(Span::of_range(command, range)),
+            why,
+            "run the database command directly, so the guard can judge it; or ask the user to run this line",
+        ));
+    };
+    for simple in &examined.commands {
+        let Some(program) = simple.program() else {
+            continue;
+        };
+        let base = basename(program);
+        if program.contains('$') || program.contains('`') {
+            push(
+                simple.range.clone(),
+                format!(
+                    "the program `{program}` is computed when the line runs, so the guard cannot tell what runs"
+                ),
+            );
+            continue;
+        }
+        if drift_syntax::shell::SHELLS.contains(&base)
+            && drift_syntax::shell::reads_script_from_stdin(&simple.words)
+            && simple.stdin.is_none()
+        {
+            let source = if let Some(file) = &simple.stdin_file {
+                Some(format!("`{}`", file.text))
+            } else {
+                simple
+                    .piped_from
+                    .and_then(|i| examined.commands.get(i))
+                    .map(|from| format!("the output of `{}`", from.program().unwrap_or("")))
+            };
+            if let Some(source) = source {
+                push(
+                    simple.range.clone(),
+                    format!(
+                        "`{base}` runs a script read from {source}, which the guard cannot see"
+                    ),
+                );
+            }
+            continue;
+        }
+        let mentions = |text: &str| {
+            drift_syntax::hazard::Family::PROGRAMS
+                .iter()
+                .any(|name| drift_syntax::text::contains_word(text, name))
+        };
+        let inline = INLINE_CODE
+            .iter()
+            .find(|(name, _)| *name == base)
+            .and_then(|(_, flags)| {
+                simple
+                    .args()
+                    .windows(2)
+                    .find(|pair| matches!(pair, [flag, _] if flags.contains(&flag.text.as_str())))
+                    .and_then(|pair| pair.get(1))
+            });
+        if let Some(code) = inline.filter(|code| mentions(&code.text)) {
+            push(
+                simple.range.clone(),
+                format!(
+                    "`{base}` runs code that names a database tool, which the guard does not read: {}",
+                    super::judge::one_line(&code.text)
+                ),
+            );
+            continue;
+        }
+        if COMMAND_RUNNERS.contains(&base) && simple.args().iter().any(|w| mentions(&w.text)) {
+            push(
+                simple.range.clone(),
+                format!(
+                    "`{base}` runs a command that names a database tool where the guard does not follow it"
+                ),
+            );
         }
     }
     out

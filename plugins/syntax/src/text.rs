@@ -76,6 +76,18 @@ impl LineIndex {
     }
 }
 
+/// True when `word` occurs in `text` as a whole word: not inside a longer
+/// name (`dropdb` in `pg_dropdb` or `dropdbs` is not the word; `dropdb` in
+/// `os.system('dropdb app')` is).
+pub fn contains_word(text: &str, word: &str) -> bool {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text.get(..at).and_then(|b| b.chars().next_back());
+        let after = text.get(at + word.len()..).and_then(|a| a.chars().next());
+        !before.is_some_and(is_name) && !after.is_some_and(is_name)
+    })
+}
+
 /// The pieces of `text` between occurrences of the ASCII byte `sep`, as
 /// `text.split(sep)` yields them, found with memchr: core's `split` looks
 /// for each separator with a fresh scalar search, which in WASM made

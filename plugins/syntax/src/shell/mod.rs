@@ -53,6 +53,8 @@ use std::ops::Range;
 
 use lexer::{Map, lex_words};
 use parser::is_keyword;
+pub use parser::reads_script_from_stdin;
+pub use wrappers::SHELLS;
 
 /// Maximum nesting of command strings (`sh -c`, `eval`, ...) and
 /// substitutions that is looked into; deeper levels are kept unparsed.

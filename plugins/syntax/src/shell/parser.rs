@@ -9,7 +9,7 @@
 
 use std::ops::Range;
 
-use super::lexer::{Lexer, Map, Op, RawWord, Redir, RedirKind, Subst, Tok};
+use super::lexer::{Lexer, Map, Op, RawWord, Redir, RedirKind, Subst, Tok, nested_map};
 use super::wrappers::{Peel, peel, strip_version};
 use super::{Command, MAX_DEPTH, Word};
 
@@ -451,6 +451,31 @@ impl Parser<'_> {
         if words.is_empty() {
             return None;
         }
+        // A shell reading its script from a here-document or here-string
+        // (`bash <<< 'dropdb app'`, `sh <<EOF ... EOF`): that text is a
+        // command line, judged like `sh -c`'s.
+        if let Some(script) = stdin.as_ref().filter(|_| reads_script_from_stdin(&words)) {
+            if budget >= MAX_DEPTH {
+                self.too_deep = true;
+            } else {
+                let name = format!(
+                    "{} <<<",
+                    words.first().map_or("sh", |w| super::basename(&w.text))
+                );
+                let first = self.out.len();
+                let last = self.parse(&script.text, &nested_map(self.line, script), budget + 1);
+                for command in self.out.iter_mut().skip(first) {
+                    let mut all_env = env.clone();
+                    all_env.append(&mut command.env);
+                    command.env = all_env;
+                    let mut all_wrappers = wrappers.clone();
+                    all_wrappers.push(name.clone());
+                    all_wrappers.append(&mut command.wrappers);
+                    command.wrappers = all_wrappers;
+                }
+                return last;
+            }
+        }
         self.out.push(Command {
             env,
             words,
@@ -462,4 +487,31 @@ impl Parser<'_> {
         });
         Some(self.out.len() - 1)
     }
+}
+
+/// True when `words` (wrappers peeled) are a shell that reads its script
+/// from stdin: no script operand, no `-c` (`bash`, `sh -s`, `bash -x -`).
+pub fn reads_script_from_stdin(words: &[Word]) -> bool {
+    let Some(program) = words.first() else {
+        return false;
+    };
+    if !super::wrappers::SHELLS.contains(&super::basename(&program.text)) {
+        return false;
+    }
+    for word in words.iter().skip(1) {
+        let text = word.text.as_str();
+        match text {
+            // Positional parameters follow.
+            "--" | "-" => return true,
+            long if long.starts_with("--") => {}
+            short if short.starts_with(['-', '+']) => {
+                if short.contains('c') {
+                    return false;
+                }
+            }
+            // A script file.
+            _ => return false,
+        }
+    }
+    true
 }

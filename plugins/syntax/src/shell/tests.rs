@@ -896,3 +896,36 @@ fn large_inputs_stay_linear() {
     }
     assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
 }
+
+#[test]
+fn a_shell_reading_a_here_document_runs_it() {
+    for line in [
+        "bash <<< 'dropdb app'",
+        "sh <<EOF\ndropdb app\nEOF",
+        "bash -s -- x <<< 'dropdb app'",
+        "sudo -u postgres bash --norc <<<\"dropdb app\"",
+    ] {
+        let found = commands(line);
+        let dropdb = found
+            .iter()
+            .find(|c| c.program() == Some("dropdb"))
+            .unwrap_or_else(|| panic!("{line}: {found:?}"));
+        assert!(
+            dropdb.wrappers.iter().any(|w| w.ends_with("<<<")),
+            "{line}: {:?}",
+            dropdb.wrappers
+        );
+        assert_eq!(&line[dropdb.range.clone()], "dropdb app", "{line}");
+    }
+    // A script file, `-c`, or another program: the here-document is data.
+    for line in [
+        "bash x.sh <<< 'dropdb app'",
+        "cat <<< 'dropdb app'",
+        "psql <<< 'select 1'",
+    ] {
+        assert!(
+            commands(line).iter().all(|c| c.program() != Some("dropdb")),
+            "{line}"
+        );
+    }
+}

@@ -446,7 +446,9 @@ struct Wrapper {
     then: Then,
 }
 
-const SHELLS: &[&str] = &[
+/// The POSIX-style shells: `-c STRING` runs a command line, no operand
+/// reads the script from stdin.
+pub const SHELLS: &[&str] = &[
     "sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash", "posh",
 ];
 
