@@ -2,7 +2,8 @@
 # The guard's latency as an agent sees it: the wall time of a fresh
 # `drift-host guard --hook claude-code` process answering one PreToolUse
 # event (warm compiled-plugin cache), against the floor of starting the
-# binary at all (`drift-host --version`), in one invocation. Several
+# binary at all (`drift-host --version`), and against judging in one
+# process without the crash supervisor, in one invocation. Several
 # command lines: a safe one, a blocked reset, a psql line whose SQL is
 # parsed, and a long chained line.
 #
@@ -53,7 +54,11 @@ queue --scenario guard --tool "drift-host --version (process floor)" --files 0 -
 i=0
 for line in "${lines[@]}"; do
   i=$((i + 1))
-  queue --scenario guard --tool "hook: $line" --files 0 --bytes 0 --runs "$n" --warmup 1 --stdin "$work/event$i.json" --cwd "$repo" -- "$bin" guard --hook claude-code
+  # The hook as installed: a supervisor that judges in a child process.
+  queue --scenario guard --tool "hook: $line" --files 0 --bytes 0 --runs "$n" --warmup 1 --stdin "$work/event$i.json" --cwd "$repo" -- env DRIFT_GUARD_BENCH=1 "$bin" guard --hook claude-code
+  # The same judging in one process (what the child does): the
+  # supervisor's cost is the difference.
+  queue --scenario guard --tool "in one process: $line" --files 0 --bytes 0 --runs "$n" --warmup 1 --stdin "$work/event$i.json" --cwd "$repo" -- env DRIFT_GUARD_HOOK_CHILD=1 "$bin" guard --hook claude-code
 done
 python3 bench/measure.py --group "$group" >&2
 

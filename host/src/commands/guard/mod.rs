@@ -5,7 +5,8 @@
 //! Code lets a command run when its hook ends abnormally (any exit code but
 //! 2), so a panic, an abort, a stack overflow or a signal while judging must
 //! still come out as a deny, which only a process that survives the judge
-//! can write.
+//! can write. On Unix the child is a fork, so it costs no second start of
+//! the binary.
 
 mod supervise;
 
@@ -48,23 +49,29 @@ pub fn guard(
             exit::FAILURE
         });
     };
-    if std::env::var_os(supervise::CHILD_ENV).is_none() {
-        return supervise::supervise(stdin, stdout);
-    }
-    #[cfg(debug_assertions)]
-    supervise::inject_fault();
     // Hook mode always answers in the hook's protocol: a failure to check
     // becomes a "deny" with the reason, never a crash the agent reads as
     // "no objection".
-    let no_prompt = guard::Prompting::NotShown(String::new());
-    let answer = match hook_verdict(args, stdin, &here, overridden) {
-        Ok((verdict, prompting)) => guard::claude_code_answer(verdict.as_ref(), None, &prompting),
-        Err(e) => guard::claude_code_answer(None, Some(&format!("{e:#}")), &no_prompt),
+    let judge = |event: &mut dyn std::io::Read| -> Option<String> {
+        #[cfg(debug_assertions)]
+        supervise::inject_fault();
+        let no_prompt = guard::Prompting::NotShown(String::new());
+        match hook_verdict(args, event, &here, overridden.clone()) {
+            Ok((verdict, prompting)) => {
+                guard::claude_code_answer(verdict.as_ref(), None, &prompting)
+            }
+            Err(e) => guard::claude_code_answer(None, Some(&format!("{e:#}")), &no_prompt),
+        }
     };
-    if let Some(answer) = answer {
-        writeln!(stdout, "{answer}")?;
+    if std::env::var_os(supervise::CHILD_ENV).is_some() {
+        // The judging child of a supervisor (or a benchmark of the judging
+        // alone): judge in this process.
+        if let Some(answer) = judge(stdin) {
+            writeln!(stdout, "{answer}")?;
+        }
+        return Ok(exit::CLEAN);
     }
-    Ok(exit::CLEAN)
+    supervise::supervise(stdin, stdout, &judge)
 }
 
 /// Reads the hook event and judges its command (`None`: not a command),
