@@ -12,82 +12,51 @@
 //! item, in the sentence ending with `:` that introduces the enclosing
 //! list or code block, or in an enclosing heading.
 
+use drift_sdk::hazard::written;
+use drift_sdk::hazard::{Class, Family};
 use drift_sdk::{Finding, LineIndex};
 
 use crate::markdown::{Doc, Leaf, LeafKind, forbids};
 
-/// A destructive command: lowercase pattern, only in code, what it does,
-/// the safe alternative.
-struct Command {
+/// A destructive SQL statement: its lowercase keywords, what it does.
+/// Commands (`prisma migrate reset`, `dropdb`, ...) come from the hazard
+/// catalogue ([`drift_sdk::hazard::written`]), as in destructive-sql's
+/// checks and the guard.
+struct Sql {
     pattern: &'static str,
-    code_only: bool,
-    /// Extend the span back to `prisma` on the same line (for flags).
-    flag: bool,
     effect: &'static str,
-    instead: &'static str,
 }
 
 const PRISMA_INSTEAD: &str = "`npx prisma migrate dev` creates and applies a migration without resetting, `npx prisma migrate resolve` marks a failed one";
 const SQL_INSTEAD: &str = "write the change as a migration for the user to review";
 
-const COMMANDS: &[Command] = &[
-    Command {
-        pattern: "prisma migrate reset",
-        code_only: false,
-        flag: false,
-        effect: "drops the database and all its data",
-        instead: PRISMA_INSTEAD,
-    },
-    Command {
-        pattern: "--force-reset",
-        code_only: false,
-        flag: true,
-        effect: "drops the database and all its data before pushing the schema",
-        instead: PRISMA_INSTEAD,
-    },
-    Command {
-        pattern: "--accept-data-loss",
-        code_only: false,
-        flag: true,
-        effect: "lets Prisma drop tables and columns that still hold data",
-        instead: PRISMA_INSTEAD,
-    },
-    Command {
-        pattern: "dropdb",
-        code_only: false,
-        flag: false,
-        effect: "deletes the whole database",
-        instead: SQL_INSTEAD,
-    },
-    Command {
+const SQL: &[Sql] = &[
+    Sql {
         pattern: "drop table",
-        code_only: true,
-        flag: false,
         effect: "deletes the table and its data",
-        instead: SQL_INSTEAD,
     },
-    Command {
+    Sql {
         pattern: "drop database",
-        code_only: true,
-        flag: false,
         effect: "deletes the whole database",
-        instead: SQL_INSTEAD,
     },
-    Command {
+    Sql {
         pattern: "drop schema",
-        code_only: true,
-        flag: false,
         effect: "deletes the schema and everything in it",
-        instead: SQL_INSTEAD,
     },
-    Command {
+    Sql {
         pattern: "truncate",
-        code_only: true,
-        flag: false,
         effect: "deletes every row of the table",
-        instead: SQL_INSTEAD,
     },
 ];
+
+/// The safe fix to suggest instead of a destructive command of `family`.
+fn instead(family: Family) -> &'static str {
+    if family.is_prisma() {
+        PRISMA_INSTEAD
+    } else {
+        SQL_INSTEAD
+    }
+}
 
 /// Reports every destructive command `doc` tells agents to run.
 pub fn check(path: &str, text: &str, doc: &Doc, out: &mut Vec<Finding>) {
@@ -96,59 +65,70 @@ pub fn check(path: &str, text: &str, doc: &Doc, out: &mut Vec<Finding>) {
         let Some(source) = text.get(leaf.range.clone()) else {
             continue;
         };
+        let mut found: Vec<(std::ops::Range<usize>, &'static str, &'static str)> = Vec::new();
+        // Commands, in prose, inline code and code blocks alike.
+        let mut line_start = leaf.range.start;
+        for line in source.split_inclusive('\n') {
+            for hazard in written::scan(line.trim_end_matches('\n')) {
+                if hazard.family.class() != Class::Destructive {
+                    continue;
+                }
+                let range = line_start + hazard.range.start..line_start + hazard.range.end;
+                if prohibited(text, doc, leaf, range.start)
+                    || commented_out(text, leaf, range.start)
+                {
+                    continue;
+                }
+                found.push((range, hazard.family.effect(), instead(hazard.family)));
+            }
+            line_start += line.len();
+        }
+        // SQL, only in code, and only when it names what it destroys.
         let lower = source.to_ascii_lowercase();
-        let mut found: Vec<(std::ops::Range<usize>, &Command)> = Vec::new();
-        for command in COMMANDS {
-            for (at, _) in lower.match_indices(command.pattern) {
+        for sql in SQL {
+            for (at, _) in lower.match_indices(sql.pattern) {
                 let start = leaf.range.start + at;
-                let end = start + command.pattern.len();
+                let end = start + sql.pattern.len();
                 if !is_word(text, start, end) {
                     continue;
                 }
                 let in_code =
                     leaf.kind == LeafKind::Code || leaf.code.iter().any(|r| r.contains(&start));
-                if command.code_only && (!in_code || names_no_object(text, leaf, end)) {
+                if !in_code || names_no_object(text, leaf, end) {
                     continue;
                 }
-                if command.pattern == "truncate"
+                if sql.pattern == "truncate"
                     && !text
                         .get(end..)
                         .is_some_and(|r| r.starts_with([' ', '\t', '\n']))
                 {
                     continue;
                 }
-                let start = if command.flag {
-                    prisma_before(text, leaf, start)
-                } else {
-                    start
-                };
                 if prohibited(text, doc, leaf, start) || commented_out(text, leaf, start) {
                     continue;
                 }
-                found.push((start..end, command));
+                found.push((start..end, sql.effect, SQL_INSTEAD));
             }
         }
-        found.sort_by_key(|(r, _)| (r.start, r.end));
+        found.sort_by_key(|(r, _, _)| (r.start, r.end));
         let mut covered = 0;
-        for (range, command) in found {
+        for (range, effect, instead) in found {
             if range.start < covered {
                 continue;
             }
             covered = range.end;
-            let cmd = text.get(range.clone()).unwrap_or(command.pattern);
+            let cmd = text.get(range.clone()).unwrap_or("");
             out.push(
                 Finding::new(
                     crate::Check::DestructiveInstruction,
                     path,
                     format!(
-                        "tells AI agents to run `{cmd}`, which {}, and nothing here says never or asks for the user's consent",
-                        command.effect
+                        "tells AI agents to run `{cmd}`, which {effect}, and nothing here says never or asks for the user's consent"
                     ),
                 )
                 .span(index.span(text, range))
                 .help(format!(
-                    "forbid it instead (\"❌ Never run `{cmd}` without the user's explicit consent\"), and give the safe fix: {}",
-                    command.instead
+                    "forbid it instead (\"❌ Never run `{cmd}` without the user's explicit consent\"), and give the safe fix: {instead}"
                 )),
             );
         }
@@ -201,18 +181,6 @@ fn is_word(text: &str, start: usize, end: usize) -> bool {
     let before = text.get(..start).and_then(|t| t.chars().next_back());
     let after = text.get(end..).and_then(|t| t.chars().next());
     !before.is_some_and(|c| word(c) || c == '-') && !after.is_some_and(word)
-}
-
-/// The start of `prisma` earlier on the line of `flag`, within the leaf.
-fn prisma_before(text: &str, leaf: &Leaf, flag: usize) -> usize {
-    let line_start = text
-        .get(..flag)
-        .and_then(|t| t.rfind('\n'))
-        .map_or(0, |i| i + 1)
-        .max(leaf.range.start);
-    text.get(line_start..flag)
-        .and_then(|t| t.to_ascii_lowercase().rfind("prisma"))
-        .map_or(flag, |i| line_start + i)
 }
 
 /// True when the words around the command at `at` forbid it.

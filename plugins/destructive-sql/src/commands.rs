@@ -3,20 +3,21 @@
 //! commands that wipe a database, found in one line of a script, a CI step,
 //! a `package.json` script or Markdown.
 //!
-//! A command is found by its name as a whole word (`prisma`, `dropdb`,
-//! `pg_restore`, `supabase`, `psql`), then its arguments are read as shell
-//! words up to the next operator and handed to the hazard catalogue
-//! ([`drift_sdk::hazard`]), which the guard asks too, so `npx prisma migrate reset --force && npm test` and
-//! `` `npx prisma migrate reset` `` in Markdown both end where the command
-//! ends. Names inside other words (`@prisma/client`, `schema.prisma`,
-//! `pg_dropdb`) do not count.
+//! The commands are found by the hazard catalogue's reader of written
+//! text ([`drift_sdk::hazard::written`]), the catalogue the guard asks too:
+//! a command's program as a whole word (`prisma`, `dropdb`, `pg_restore`,
+//! `supabase`, `psql`), its runner, and its words up to the next operator,
+//! so `npx prisma migrate reset --force && npm test` and `` `npx prisma
+//! migrate reset` `` in Markdown both end where the command ends. Names
+//! inside other words (`@prisma/client`, `schema.prisma`, `pg_dropdb`) do
+//! not count. What `psql -c` runs is this rule's SQL analysis.
 
 use std::ops::Range;
 
 use drift_sdk::hazard::Family;
+use drift_sdk::hazard::written::{self, Word};
 
 use crate::one_line;
-use crate::shell::{Word, command_words};
 
 /// A destructive command on a line: which check, where (bytes of the
 /// line), and what to say.
@@ -37,216 +38,6 @@ const PG_RESTORE_CLEAN_HELP: &str =
 const SUPABASE_RESET_HELP: &str = "apply migrations with `supabase migration up`; reset only a disposable local database, by hand";
 const PSQL_HELP: &str = "put the change in a reviewed migration, or run it by hand after a backup";
 
-/// Package runners that may precede `prisma` (`npx prisma`, `npm exec --
-/// prisma`, `pnpm dlx prisma`, `bunx prisma`...).
-const RUNNERS: &[&str] = &["npx", "bunx", "pnpx", "pnpm", "yarn", "bun", "npm"];
-const RUNNER_WORDS: &[&str] = &["exec", "dlx", "x", "--", "-y", "--yes", "--no-install"];
-
-/// `dropdb` options that take a separate value (the value is not the
-/// database name).
-const DROPDB_VALUE_OPTIONS: &[&str] = &[
-    "-h",
-    "--host",
-    "-p",
-    "--port",
-    "-U",
-    "--username",
-    "--maintenance-db",
-];
-
-/// Every destructive command on `line`, in order.
-pub fn scan(line: &str) -> Vec<Hit> {
-    let mut hits = Vec::new();
-    // `--accept-data-loss` flags already reported with their prisma command.
-    let mut claimed: Vec<usize> = Vec::new();
-    // Commands the hazard catalogue recognises once their words are read:
-    // Prisma's, `pg_restore --clean`, `supabase db reset`.
-    for program in ["prisma", "pg_restore", "supabase"] {
-        for at in occurrences(line, program, program == "prisma") {
-            recognised(line, at, &mut hits, &mut claimed);
-        }
-    }
-    for at in occurrences(line, "--accept-data-loss", false) {
-        if !claimed.contains(&at) {
-            let range = at..at + "--accept-data-loss".len();
-            hits.push(Hit {
-                check: crate::Check::AcceptDataLoss,
-                range,
-                message: format!("`--accept-data-loss` {}", Family::AcceptDataLoss.effect()),
-                help: DATA_LOSS_HELP,
-            });
-        }
-    }
-    for at in occurrences(line, "dropdb", false) {
-        dropdb(line, at, &mut hits);
-    }
-    for at in occurrences(line, "psql", false) {
-        psql_command(line, at, &mut hits);
-    }
-    hits.sort_by_key(|h| (h.range.start, drift_sdk::Check::id(h.check)));
-    hits
-}
-
-/// Start offsets of `name` as a whole command word in `line`.
-fn occurrences<'a>(
-    line: &'a str,
-    name: &'a str,
-    versioned: bool,
-) -> impl Iterator<Item = usize> + 'a {
-    line.match_indices(name)
-        .map(|(at, _)| at)
-        .filter(move |&at| starts_word(line, at) && ends_word(line, at + name.len(), versioned))
-}
-
-fn starts_word(line: &str, at: usize) -> bool {
-    let before = line.get(..at).unwrap_or("");
-    match before.chars().next_back() {
-        None => true,
-        Some(c) if c.is_whitespace() || "`\"'(=/:{[".contains(c) => true,
-        // Make's recipe prefixes (`@dropdb x`, `-dropdb x`).
-        Some('@' | '-' | '+') => before
-            .trim_start()
-            .chars()
-            .all(|c| matches!(c, '@' | '-' | '+')),
-        Some(_) => false,
-    }
-}
-
-/// `versioned`: `prisma@5.22.0` is still the prisma command.
-fn ends_word(line: &str, end: usize, versioned: bool) -> bool {
-    let mut after = line.get(end..).unwrap_or("").chars();
-    match after.next() {
-        None => true,
-        Some(c) if c.is_alphanumeric() || matches!(c, '_' | '-' | '/') => false,
-        // `prisma.config.ts`, `dropdb.sh`; a full stop ends a sentence.
-        Some('.') => !after.next().is_some_and(char::is_alphanumeric),
-        Some('@') => versioned,
-        Some(_) => true,
-    }
-}
-
-/// The quote right before `start`, if the command is written in quotes.
-fn quote_before(line: &str, start: usize) -> Option<char> {
-    line.get(..start)?
-        .chars()
-        .next_back()
-        .filter(|c| matches!(c, '"' | '\''))
-}
-
-/// The command as shown in a message.
-pub(crate) fn shown(line: &str, range: &Range<usize>) -> String {
-    one_line(line.get(range.clone()).unwrap_or(""))
-}
-
-/// Where the command that runs `prisma` at `at` starts: at a package
-/// runner right before it (`npx`, `pnpm dlx`, `npm exec --`), else at
-/// `prisma` itself.
-fn runner_start(line: &str, at: usize) -> usize {
-    let before = line.get(..at).unwrap_or("");
-    let mut start = at;
-    let mut cursor = before.trim_end();
-    while let Some((rest, word)) = last_word(cursor) {
-        if !RUNNER_WORDS.contains(&word) {
-            // Quotes and inline code before the runner, Make's `@` prefix.
-            let bare = word.trim_start_matches(['`', '"', '\'', '(', '@', '-', '+']);
-            if !RUNNERS.contains(&bare) {
-                break;
-            }
-            start = rest.len() + (word.len() - bare.len());
-        }
-        cursor = rest.trim_end();
-    }
-    start
-}
-
-/// Splits `text` into everything before its last whitespace-separated word
-/// and that word.
-fn last_word(text: &str) -> Option<(&str, &str)> {
-    if text.is_empty() {
-        return None;
-    }
-    let split = text
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    Some((text.get(..split)?, text.get(split..)?))
-}
-
-/// End of the word at `index`, extended over the flags right after it
-/// (`prisma migrate reset --force --skip-seed`), without the full stop of
-/// a sentence in prose.
-fn end_with_flags(line: &str, words: &[Word], index: usize) -> usize {
-    let Some(last) = words
-        .iter()
-        .skip(index)
-        .enumerate()
-        .take_while(|(i, w)| *i == 0 || w.is_flag())
-        .map(|(_, w)| w)
-        .last()
-    else {
-        return 0;
-    };
-    // The quote that closes a quoted command (`run: "npx prisma migrate
-    // reset"`) opens a new one for the shell reader: it is not part of the
-    // command, nor is the full stop of a sentence.
-    let raw = line.get(last.range.clone()).unwrap_or("");
-    let unquoted = if last.text.ends_with(['"', '\'']) {
-        raw
-    } else {
-        raw.trim_end_matches(['"', '\''])
-    };
-    let punctuation = last.text.get(last.bare().len()..).unwrap_or("");
-    let kept = unquoted.strip_suffix(punctuation).unwrap_or(unquoted);
-    last.range.start + kept.len()
-}
-
-/// The destructive commands the catalogue recognises in the command that
-/// runs the program named at `at` (its runner included).
-fn recognised(line: &str, at: usize, hits: &mut Vec<Hit>, claimed: &mut Vec<usize>) {
-    let start = runner_start(line, at);
-    let words = command_words(line, at, quote_before(line, start));
-    let Some(last) = words.last() else {
-        return;
-    };
-    // In prose the words carry a sentence's punctuation (`reset.`).
-    let command = drift_sdk::shell::Command {
-        words: words
-            .iter()
-            .map(|w| drift_sdk::shell::Word {
-                text: w.bare().to_owned(),
-                range: w.range.clone(),
-            })
-            .collect(),
-        range: start..last.range.end,
-        ..Default::default()
-    };
-    for hazard in drift_sdk::hazard::recognise(&command) {
-        let Some(check) = crate::Check::of_family(hazard.family) else {
-            continue;
-        };
-        if hazard.family == Family::AcceptDataLoss
-            && let Some(word) = words.get(hazard.word)
-        {
-            claimed.push(word.range.start);
-        }
-        // Prisma's commands end with their subcommand's flags (later words
-        // may be prose); the others run to the end of the command.
-        let through = if hazard.family.is_prisma() {
-            hazard.word
-        } else {
-            words.len() - 1
-        };
-        let range = start..end_with_flags(line, &words, through);
-        hits.push(Hit {
-            check,
-            message: format!("`{}` {}", shown(line, &range), hazard.family.effect()),
-            range,
-            help: help(hazard.family),
-        });
-    }
-}
-
 /// The advice for a destructive command written in a file.
 fn help(family: Family) -> &'static str {
     match family {
@@ -259,34 +50,38 @@ fn help(family: Family) -> &'static str {
     }
 }
 
-fn dropdb(line: &str, at: usize, hits: &mut Vec<Hit>) {
-    let words = command_words(line, at, quote_before(line, at));
-    // The command ends with its one positional argument, the database.
-    let mut end = at + "dropdb".len();
-    let mut expects_value = false;
-    for word in words.iter().skip(1) {
-        end = word.range.end;
-        if expects_value {
-            expects_value = false;
-        } else if word.is_flag() {
-            expects_value = DROPDB_VALUE_OPTIONS.contains(&word.text.as_str());
-        } else {
-            break;
+/// Every destructive command on `line`, in order.
+pub fn scan(line: &str) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for found in written::scan(line) {
+        if found.family == Family::SqlClient {
+            psql_command(&found, &mut hits);
+            continue;
         }
+        let Some(check) = crate::Check::of_family(found.family) else {
+            continue;
+        };
+        hits.push(Hit {
+            check,
+            message: format!("`{}` {}", shown(line, &found.range), found.family.effect()),
+            range: found.range,
+            help: help(found.family),
+        });
     }
-    let range = at..end;
-    hits.push(Hit {
-        check: crate::Check::Dropdb,
-        message: format!("`{}` {}", shown(line, &range), Family::Dropdb.effect()),
-        range,
-        help: DROPDB_HELP,
-    });
+    hits.sort_by_key(|h| (h.range.start, drift_sdk::Check::id(h.check)));
+    hits
+}
+
+/// The command as shown in a message.
+pub(crate) fn shown(line: &str, range: &Range<usize>) -> String {
+    one_line(line.get(range.clone()).unwrap_or(""))
 }
 
 /// `psql ... -c "<sql>"` (also `--command <sql>`, `--command=<sql>` and
 /// `-c<sql>`): one hit per destructive `-c` argument.
-fn psql_command(line: &str, at: usize, hits: &mut Vec<Hit>) {
-    let words = command_words(line, at, quote_before(line, at));
+fn psql_command(found: &written::Written, hits: &mut Vec<Hit>) {
+    let at = found.range.start;
+    let words: &[Word] = &found.words;
     let mut iter = words.iter().skip(1);
     while let Some(word) = iter.next() {
         let text = word.text.as_str();

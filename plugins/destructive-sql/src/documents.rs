@@ -11,7 +11,7 @@ use crate::commands::{Hit, scan};
 use crate::hazards::may_hold_hazard;
 use crate::markdown::{Fences, forbidden};
 use crate::package_json::scripts;
-use crate::shell::comment_start;
+use drift_sdk::hazard::written::comment_start;
 
 /// How a file is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

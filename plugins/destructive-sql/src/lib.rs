@@ -159,7 +159,6 @@ mod guard;
 mod hazards;
 mod markdown;
 mod package_json;
-mod shell;
 mod sql;
 
 use drift_sdk::{

@@ -17,9 +17,14 @@
 //! neither is asking a program for its help or version
 //! ([`shell::Command::asks_for_help`]).
 //!
+//! [`written`] finds the same commands written in text (a script's line,
+//! Markdown prose), for the file checks.
+//!
 //! What a client such as `psql` runs depends on the SQL it is given, which
 //! only the caller can see (an argument, a here-document, a pipe): it is
 //! [`Family::SqlClient`], a write until the SQL says more.
+
+pub mod written;
 
 use std::ops::Range;
 
