@@ -427,6 +427,13 @@ const TABLE: &[(&str, Expect)] = &[
         UNEXAMINED,
     ),
     ("\"$(pwd)/node_modules/.bin/prisma\" generate", UNEXAMINED),
+    ("echo $(( $(dropdb app) + 1 ))", UNEXAMINED),
+    ("alias p=dropdb; p app", UNEXAMINED),
+    ("trap 'dropdb app' EXIT", UNEXAMINED),
+    ("echo $(( 1 + 2 ))", ALLOW),
+    ("alias ll='ls -la'", ALLOW),
+    ("type dropdb", ALLOW),
+    ("man dropdb", ALLOW),
     // ... while a shell given the text runs it, judged.
     ("bash <<< 'dropdb app'", DROPDB),
     ("sh <<'EOF'\nnpx prisma migrate reset --force\nEOF", RESET),

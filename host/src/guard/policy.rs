@@ -249,11 +249,54 @@ fn unread(command: &str, examined: &Examined) -> Vec<Finding> {
             "run the database command directly, so the guard can judge it; or ask the user to run this line",
         ));
     };
+    // `$(( … ))` is arithmetic, which the reader does not look into; a
+    // command substituted inside it still runs.
+    let mut rest = command;
+    let mut offset = 0;
+    while let Some(at) = rest.find("$((") {
+        let inner = rest.get(at + 3..).unwrap_or("");
+        let end = inner.find("))").unwrap_or(inner.len());
+        let body = inner.get(..end).unwrap_or("");
+        if body.contains("$(") || body.contains('`') {
+            push(
+                offset + at..offset + at + 3 + end,
+                "the line substitutes a command inside arithmetic (`$(( … ))`), which the guard does not read".to_owned(),
+            );
+            break;
+        }
+        offset += at + 3;
+        rest = inner;
+    }
     for simple in &examined.commands {
         let Some(program) = simple.program() else {
             continue;
         };
         let base = basename(program);
+        // Builtins that keep a command line to run later: `alias p=dropdb`
+        // (aliases expand in the shells agents use), `trap 'dropdb app' EXIT`.
+        let deferred = match base {
+            "alias" => simple
+                .args()
+                .iter()
+                .filter_map(|w| w.text.split_once('=').map(|(_, v)| v))
+                .find(|v| !drift_syntax::hazard::in_line(v).is_empty()),
+            "trap" => simple
+                .args()
+                .iter()
+                .find(|w| !w.text.starts_with('-'))
+                .map(|w| w.text.as_str())
+                .filter(|v| !drift_syntax::hazard::in_line(v).is_empty()),
+            _ => None,
+        };
+        if let Some(deferred) = deferred {
+            push(
+                simple.range.clone(),
+                format!(
+                    "`{base}` keeps `{deferred}` to run later, where the guard does not judge it"
+                ),
+            );
+            continue;
+        }
         if program.contains('$') || program.contains('`') {
             push(
                 simple.range.clone(),
