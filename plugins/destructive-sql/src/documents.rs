@@ -65,7 +65,7 @@ pub fn check(path: &str, text: &str, kind: Kind, options: &Options, out: &mut Ve
     };
     // Most documents cannot hold any command this rule reports, and are
     // done without being split into lines.
-    if !may_hold_hazard(text) {
+    if !may_hold_hazard(text, kind == Kind::Markdown) {
         return;
     }
     let index = LineIndex::new(text);
@@ -85,7 +85,8 @@ pub fn check(path: &str, text: &str, kind: Kind, options: &Options, out: &mut Ve
                     continue;
                 }
                 for hit in scan(line) {
-                    if !forbidden(line, hit.range.start) {
+                    if crate::hazards::in_documents(hit.check) && !forbidden(line, hit.range.start)
+                    {
                         let range = start + hit.range.start..start + hit.range.end;
                         report(hit, range);
                     }

@@ -15,7 +15,6 @@ use std::sync::OnceLock;
 
 use memchr::memmem;
 
-#[cfg(test)]
 use crate::Check;
 
 /// One kind of destructive command found in files.
@@ -32,6 +31,10 @@ pub struct Hazard {
     /// When not empty, the command also contains one of these, in any
     /// ASCII case: the SQL keywords of a statement on its command line.
     pub any_keyword: &'static [&'static str],
+    /// Reported in documentation too. `pg_restore --clean` (a restore
+    /// procedure) and `supabase db reset` (Supabase's local loop) are
+    /// written in docs on purpose: only scripts that run them count.
+    pub documents: bool,
     /// Lines the rule reports as this check.
     #[cfg(test)]
     pub examples: &'static [&'static str],
@@ -44,6 +47,7 @@ pub const HAZARDS: &[Hazard] = &[
         check: Check::MigrateReset,
         words: &["reset", "prisma", "migrate"],
         any_keyword: &[],
+        documents: in_documents(Check::MigrateReset),
         #[cfg(test)]
         examples: &[
             "npx prisma migrate reset --force",
@@ -55,6 +59,7 @@ pub const HAZARDS: &[Hazard] = &[
         check: Check::DbPushForceReset,
         words: &["--force-reset", "prisma"],
         any_keyword: &[],
+        documents: in_documents(Check::DbPushForceReset),
         #[cfg(test)]
         examples: &["bunx prisma db push --force-reset"],
     },
@@ -63,6 +68,7 @@ pub const HAZARDS: &[Hazard] = &[
         check: Check::AcceptDataLoss,
         words: &["--accept-data-loss"],
         any_keyword: &[],
+        documents: in_documents(Check::AcceptDataLoss),
         #[cfg(test)]
         examples: &[
             "npx prisma db push --accept-data-loss",
@@ -74,6 +80,7 @@ pub const HAZARDS: &[Hazard] = &[
         check: Check::Dropdb,
         words: &["dropdb"],
         any_keyword: &[],
+        documents: in_documents(Check::Dropdb),
         #[cfg(test)]
         examples: &["@dropdb --if-exists app_dev", "dropdb -h db -U app app"],
     },
@@ -82,6 +89,7 @@ pub const HAZARDS: &[Hazard] = &[
         check: Check::PgRestoreClean,
         words: &["pg_restore"],
         any_keyword: &[],
+        documents: in_documents(Check::PgRestoreClean),
         #[cfg(test)]
         examples: &[
             "pg_restore --clean -d app app.dump",
@@ -91,8 +99,11 @@ pub const HAZARDS: &[Hazard] = &[
     Hazard {
         #[cfg(test)]
         check: Check::SupabaseDbReset,
-        words: &["supabase", "reset"],
+        // `reset` first: documents without it (most) need no search for
+        // `supabase`, since the reset hazard searched it already.
+        words: &["reset", "supabase"],
         any_keyword: &[],
+        documents: in_documents(Check::SupabaseDbReset),
         #[cfg(test)]
         examples: &["npx supabase db reset", "`supabase db reset --linked`"],
     },
@@ -101,6 +112,7 @@ pub const HAZARDS: &[Hazard] = &[
         check: Check::PsqlDestructive,
         words: &["psql"],
         any_keyword: crate::sql::STATEMENT_KEYWORDS,
+        documents: in_documents(Check::PsqlDestructive),
         #[cfg(test)]
         examples: &[
             "psql \"$DATABASE_URL\" -c 'TRUNCATE users'",
@@ -109,6 +121,11 @@ pub const HAZARDS: &[Hazard] = &[
         ],
     },
 ];
+
+/// Whether documentation is checked for `check` (see [`Hazard::documents`]).
+pub const fn in_documents(check: Check) -> bool {
+    !matches!(check, Check::PgRestoreClean | Check::SupabaseDbReset)
+}
 
 /// False when `text` cannot hold a command of any [`HAZARDS`] entry; true
 /// when it may.
@@ -120,7 +137,7 @@ pub const HAZARDS: &[Hazard] = &[
 /// memchr's substring search uses WebAssembly SIMD (enabled for the
 /// workspace's plugins in .cargo/config.toml); a scalar one-pass scan for
 /// all the words at once was slower in the sandbox than these searches.
-pub fn may_hold_hazard(text: &str) -> bool {
+pub fn may_hold_hazard(text: &str, document: bool) -> bool {
     let bytes = text.as_bytes();
     let (words, finders) = searchers();
     let mut known: Vec<Option<bool>> = vec![None; words.len()];
@@ -139,13 +156,16 @@ pub fn may_hold_hazard(text: &str) -> bool {
         }
         found
     };
-    HAZARDS.iter().any(|hazard| {
-        hazard
-            .words
-            .iter()
-            .all(|word| words.iter().position(|w| w == word).is_some_and(&mut has))
-            && (hazard.any_keyword.is_empty() || keyword_near(text, hazard))
-    })
+    HAZARDS
+        .iter()
+        .filter(|h| h.documents || !document)
+        .any(|hazard| {
+            hazard
+                .words
+                .iter()
+                .all(|word| words.iter().position(|w| w == word).is_some_and(&mut has))
+                && (hazard.any_keyword.is_empty() || keyword_near(text, hazard))
+        })
 }
 
 /// The distinct words of [`HAZARDS`] and a searcher for each, built once:
@@ -221,7 +241,12 @@ mod tests {
                     "{example:?} is not reported as {}: {checks:?}",
                     hazard.check
                 );
-                assert!(may_hold_hazard(example), "{example:?}");
+                assert!(may_hold_hazard(example, false), "{example:?}");
+                assert_eq!(
+                    may_hold_hazard(example, true),
+                    hazard.documents,
+                    "{example:?}"
+                );
                 // Each word of the hazard is needed: without it, the
                 // example is no longer this hazard.
                 for word in hazard.words {
@@ -247,7 +272,7 @@ mod tests {
             "Use psql to inspect the data.\nprisma studio",
             "Read with psql.\nDrop nothing, truncate nothing.",
         ] {
-            assert!(!may_hold_hazard(text), "{text:?}");
+            assert!(!may_hold_hazard(text, false), "{text:?}");
         }
     }
 
@@ -275,7 +300,7 @@ mod tests {
         }
         for line in &lines {
             if !scan(line).is_empty() {
-                assert!(may_hold_hazard(line), "{line:?}");
+                assert!(may_hold_hazard(line, false), "{line:?}");
             }
         }
     }

@@ -253,8 +253,14 @@ drift_sdk::checks! {
         /// The `dropdb` command drops a whole database.
         Dropdb = ("dropdb", Error, "dropdb drops a database"),
         /// `pg_restore --clean` drops a database's objects before restoring them.
+        ///
+        /// Reported in scripts, CI and package.json, and by the guard; not in
+        /// documentation, where a restore procedure is written on purpose.
         PgRestoreClean = ("pg-restore-clean", Error, "pg_restore --clean drops objects before restoring"),
         /// `supabase db reset` drops the local Supabase database.
+        ///
+        /// Reported in scripts, CI and package.json, and by the guard; not in
+        /// documentation, where it is Supabase's local development loop.
         SupabaseDbReset = ("supabase-db-reset", Error, "supabase db reset drops the local database"),
         /// `psql -c` runs destructive SQL outside any migration.
         PsqlDestructive = ("psql-destructive", Error, "psql -c runs destructive SQL"),
