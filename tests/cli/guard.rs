@@ -119,7 +119,10 @@ const TABLE: &[(&str, Expect)] = &[
     ),
     // dropdb.
     ("dropdb app_production", DROPDB),
-    ("dropdb -h db.internal -U postgres app", DROPDB),
+    (
+        "dropdb -h db.internal -U postgres app",
+        Expect::Deny(&["destructive-sql/dropdb", "destructive-sql/remote-migrate"]),
+    ),
     ("sudo -u postgres dropdb app", DROPDB),
     ("PGPASSWORD=secret dropdb --if-exists app_dev", DROPDB),
     ("for db in app app_test; do dropdb \"$db\"; done", DROPDB),
@@ -291,8 +294,65 @@ const TABLE: &[(&str, Expect)] = &[
     ),
     (
         "export DATABASE_URL=postgres://u@localhost/app; npx prisma migrate deploy",
+        WRITE,
+    ),
+    (
+        "export DATABASE_URL=postgres://u@db.prod.example.com/app && npx prisma migrate deploy",
+        REMOTE,
+    ),
+    (
+        "set -a; source .env.production; set +a; npx prisma migrate deploy",
         UNKNOWN,
     ),
+    (
+        "dotenv -e .env.production -- npx prisma migrate deploy",
+        UNKNOWN,
+    ),
+    ("cd apps/web && npx prisma migrate deploy", UNKNOWN),
+    (
+        "DATABASE_URL=postgres://u@db.prod.example.com/app npx prisma db push --accept-data-loss",
+        Expect::Deny(&[
+            "destructive-sql/accept-data-loss",
+            "destructive-sql/remote-migrate",
+        ]),
+    ),
+    (
+        "psql -h db.prod.example.com -c 'TRUNCATE audit_log'",
+        Expect::Deny(&[
+            "destructive-sql/psql-destructive",
+            "destructive-sql/remote-migrate",
+        ]),
+    ),
+    (
+        "dropdb -h db.prod.example.com app",
+        Expect::Deny(&["destructive-sql/dropdb", "destructive-sql/remote-migrate"]),
+    ),
+    (
+        "supabase db reset --linked",
+        Expect::Deny(&[
+            "destructive-sql/supabase-db-reset",
+            "destructive-sql/remote-migrate",
+        ]),
+    ),
+    ("supabase migration up --linked", REMOTE),
+    ("supabase migration up", WRITE),
+    (
+        "npx prisma migrate diff --from-migrations prisma/migrations --to-schema-datamodel prisma/schema.prisma --shadow-database-url postgres://u@db.prod.example.com/shadow",
+        REMOTE,
+    ),
+    (
+        "psql --command 'INSERT INTO t VALUES (1)' postgres://u@db.prod.example.com/app",
+        REMOTE,
+    ),
+    (
+        "psql -h localhost,db.prod.example.com -c 'INSERT INTO t VALUES (1)'",
+        REMOTE,
+    ),
+    ("psql -tAc 'DROP TABLE users'", PSQL),
+    ("psql -Xf drop.sql", UNKNOWN),
+    ("psql -c '\\dt `dropdb app`'", WRITE),
+    ("echo ${X:-$(dropdb app)}", UNEXAMINED),
+    ("npx prisma --schema db migrate reset", RESET),
     (
         "npx prisma migrate status && npx prisma migrate deploy",
         UNKNOWN,
@@ -303,7 +363,10 @@ const TABLE: &[(&str, Expect)] = &[
     // Destructive wherever it points: consent, even on a remote database.
     (
         "DATABASE_URL=postgres://u@db.prod.example.com/app npx prisma migrate reset --force",
-        RESET,
+        Expect::Deny(&[
+            "destructive-sql/migrate-reset",
+            "destructive-sql/remote-migrate",
+        ]),
     ),
     ("npx prisma --schema db/schema.prisma migrate reset", RESET),
     (
@@ -345,7 +408,6 @@ const TABLE: &[(&str, Expect)] = &[
     ("pg_restore --list backup.dump", ALLOW),
     ("pg_restore --clean backup.dump > restore.sql", ALLOW),
     ("npx supabase db reset", SUPABASE_RESET),
-    ("supabase db reset --linked", SUPABASE_RESET),
     ("supabase db push", REMOTE),
     ("supabase db push --local", WRITE),
     ("supabase status", ALLOW),
@@ -1043,6 +1105,51 @@ deny = ["prisma db seed", "supabase db reset", "git push --force"]
         check("npx prisma migrate reset --force --schema=e2e/schema.prisma && dropdb app");
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("error[destructive-sql/dropdb]"), "{stderr}");
+    // An allow pattern lifts nothing it cannot tell apart, nor a command
+    // whose environment an earlier command of the line changed.
+    repo.write(
+        "rules.toml",
+        r#"[guard]
+allow = ["npm test", "prisma migrate deploy", "psql -h localhost -U prod"]
+"#,
+    );
+    for (command, expected) in [
+        (
+            "bash -c \"npm test; psql -c \\\"DROP TABLE users\\\"\"",
+            "psql-destructive",
+        ),
+        (
+            "export DATABASE_URL=postgres://u@db.prod.example.com/app; npx prisma migrate deploy",
+            "remote-migrate",
+        ),
+        (
+            "cd ../other && npx prisma migrate deploy",
+            "unknown-database",
+        ),
+        (
+            "dotenv -e .env.production -- npx prisma migrate deploy",
+            "unknown-database",
+        ),
+        (
+            "psql -U localhost -h db.prod.example.com -c 'INSERT INTO t VALUES (1)'",
+            "remote-migrate",
+        ),
+    ] {
+        let (code, stderr) = check(command);
+        assert_eq!(code, 1, "{command}: {stderr}");
+        assert!(
+            stderr.contains(&format!("error[destructive-sql/{expected}]")),
+            "{command}: {stderr}"
+        );
+    }
+    repo.write(
+        "rules.toml",
+        r#"[guard]
+# A disposable database for end-to-end tests.
+allow = ["prisma migrate reset --force --schema=e2e/schema.prisma"]
+deny = ["prisma db seed", "supabase db reset", "git push --force"]
+"#,
+    );
     // Deny patterns block what the rules allow, through wrappers.
     for command in [
         "npx prisma db seed",

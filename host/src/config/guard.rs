@@ -131,7 +131,8 @@ pub struct GuardPattern {
 #[derive(Debug, Clone)]
 pub struct Pattern {
     positional: Vec<globset::GlobMatcher>,
-    flags: Vec<globset::GlobMatcher>,
+    /// Each flag with the value written right after it, if any.
+    flags: Vec<(globset::GlobMatcher, Option<globset::GlobMatcher>)>,
     /// `NAME=value` assignments written before the program.
     env: Vec<globset::GlobMatcher>,
 }
@@ -146,6 +147,34 @@ fn glob(text: &str) -> Option<globset::GlobMatcher> {
     )
 }
 
+/// A command's words as patterns compare them: the positional words (the
+/// program's name first) in order, and each flag with the word right after
+/// it when that word is not a flag (its value: `-h localhost`, `--schema
+/// x`). A pattern and a command are split alike, so `-h localhost -U prod`
+/// and `-U localhost -h prod` differ.
+fn units<'w>(
+    words: impl Iterator<Item = &'w str>,
+) -> (Vec<&'w str>, Vec<(&'w str, Option<&'w str>)>) {
+    let mut positional = Vec::new();
+    let mut flags: Vec<(&str, Option<&str>)> = Vec::new();
+    let mut open_flag = false;
+    for (i, word) in words.enumerate() {
+        if i == 0 {
+            positional.push(shell::basename(word));
+        } else if word.starts_with('-') {
+            // `--flag=value` carries its value.
+            open_flag = !word.contains('=');
+            flags.push((word, None));
+        } else if open_flag && let Some(last) = flags.last_mut() {
+            last.1 = Some(word);
+            open_flag = false;
+        } else {
+            positional.push(word);
+        }
+    }
+    (positional, flags)
+}
+
 impl Pattern {
     /// Compiles `text`, one simple command without operators; `None` when it
     /// is not one.
@@ -157,21 +186,23 @@ impl Pattern {
         if command.words.is_empty() {
             return None;
         }
-        let mut positional = Vec::new();
-        let mut flags = Vec::new();
-        for (i, word) in command.words.iter().enumerate() {
-            let text = if i == 0 {
-                shell::basename(&word.text)
-            } else {
-                &word.text
-            };
-            let compiled = glob(text)?;
-            if i > 0 && word.text.starts_with('-') {
-                flags.push(compiled);
-            } else {
-                positional.push(compiled);
-            }
-        }
+        let (positional, flags) = units(command.words.iter().map(|w| w.text.as_str()));
+        let positional = positional
+            .into_iter()
+            .map(glob)
+            .collect::<Option<Vec<_>>>()?;
+        let flags = flags
+            .into_iter()
+            .map(|(flag, value)| {
+                Some((
+                    glob(flag)?,
+                    match value {
+                        Some(value) => Some(glob(value)?),
+                        None => None,
+                    },
+                ))
+            })
+            .collect::<Option<Vec<_>>>()?;
         let env = command
             .env
             .iter()
@@ -184,27 +215,12 @@ impl Pattern {
         })
     }
 
-    /// The command's positional words (program name first) and flags.
-    fn split(command: &shell::Command) -> (Vec<&str>, Vec<&str>) {
-        let mut positional = Vec::new();
-        let mut flags = Vec::new();
-        for (i, word) in command.words.iter().enumerate() {
-            if i == 0 {
-                positional.push(shell::basename(&word.text));
-            } else if word.text.starts_with('-') {
-                flags.push(word.text.as_str());
-            } else {
-                positional.push(word.text.as_str());
-            }
-        }
-        (positional, flags)
-    }
-
     /// Whether the simple command `command` (wrappers already removed)
     /// matches loosely: the pattern's positional words lead the command's,
-    /// and each of its flags and assignments appears somewhere. For `deny`.
+    /// and each of its flags (with its value, when the pattern gives one)
+    /// and assignments appears somewhere. For `deny`.
     pub fn matches(&self, command: &shell::Command) -> bool {
-        let (positional, flags) = Self::split(command);
+        let (positional, flags) = units(command.words.iter().map(|w| w.text.as_str()));
         let mut positional = positional.into_iter();
         self.env.iter().all(|glob| {
             command
@@ -218,14 +234,15 @@ impl Pattern {
             && self
                 .flags
                 .iter()
-                .all(|glob| flags.iter().any(|f| glob.is_match(f)))
+                .all(|unit| flags.iter().any(|flag| unit_matches(unit, flag, false)))
     }
 
     /// Whether `command` is exactly the pattern's command: the same
-    /// positional words in order, and the same flags and assignments in
-    /// any order, each word matched by its glob. For `allow`.
+    /// positional words in order, and the same flags (each with its value)
+    /// and assignments in any order, each word matched by its glob. For
+    /// `allow`.
     pub fn matches_exactly(&self, command: &shell::Command) -> bool {
-        let (positional, flags) = Self::split(command);
+        let (positional, flags) = units(command.words.iter().map(|w| w.text.as_str()));
         let assignments: Vec<String> = command
             .env
             .iter()
@@ -237,27 +254,48 @@ impl Pattern {
                 .iter()
                 .zip(&positional)
                 .all(|(glob, word)| glob.is_match(word))
-            && same_set(&self.flags, &flags)
-            && same_set(
+            && pair_up(&self.flags, &flags, |unit, flag| {
+                unit_matches(unit, flag, true)
+            })
+            && pair_up(
                 &self.env,
                 &assignments.iter().map(String::as_str).collect::<Vec<_>>(),
+                |glob, word| glob.is_match(word),
             )
     }
 }
 
-/// Whether the globs and the words pair up one to one, in any order.
-fn same_set(globs: &[globset::GlobMatcher], words: &[&str]) -> bool {
-    if globs.len() != words.len() {
+/// Whether a pattern's flag unit matches a command's: the flag, and the
+/// value when the pattern gives one (`exact`: the command must not carry a
+/// value the pattern lacks).
+fn unit_matches(
+    (flag, value): &(globset::GlobMatcher, Option<globset::GlobMatcher>),
+    (word, given): &(&str, Option<&str>),
+    exact: bool,
+) -> bool {
+    flag.is_match(word)
+        && match (value, given) {
+            (Some(value), Some(given)) => value.is_match(given),
+            (Some(_), None) => false,
+            (None, Some(_)) => !exact,
+            (None, None) => true,
+        }
+}
+
+/// Whether the pattern's items and the command's pair up one to one, in
+/// any order.
+fn pair_up<P, W>(patterns: &[P], words: &[W], matches: impl Fn(&P, &W) -> bool) -> bool {
+    if patterns.len() != words.len() {
         return false;
     }
-    // Patterns are short: a greedy pairing tried from each glob is enough
-    // for the literal words patterns use; globs that overlap pair in order.
+    // Patterns are short: a greedy pairing tried from each item is enough
+    // for the literal words patterns use.
     let mut used = vec![false; words.len()];
-    globs.iter().all(|glob| {
+    patterns.iter().all(|pattern| {
         let free = words
             .iter()
             .enumerate()
-            .find(|(i, w)| !used.get(*i).copied().unwrap_or(true) && glob.is_match(w));
+            .find(|(i, w)| !used.get(*i).copied().unwrap_or(true) && matches(pattern, w));
         match free {
             Some((i, _)) => {
                 if let Some(slot) = used.get_mut(i) {

@@ -10,7 +10,7 @@ use super::Verdict;
 use super::render::{agent_reason, consent_reason, user_message};
 
 /// Largest hook event read from stdin.
-const MAX_EVENT_BYTES: u64 = 16 * 1024 * 1024;
+pub const MAX_EVENT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Whether the permission prompt an `ask` answer opens reaches a person.
 #[derive(Debug, Clone, PartialEq, Eq)]

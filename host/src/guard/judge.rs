@@ -158,15 +158,58 @@ fn compile(patterns: &[GuardPattern]) -> Vec<(Pattern, &GuardPattern)> {
 
 /// The `allow` pattern that covers a finding at `range`: one matching the
 /// innermost simple command the range starts in.
+///
+/// The pattern names a command as it runs, so nothing else in the line may
+/// change what it reaches: no earlier command that exports, loads or unsets
+/// variables or changes directory, and no wrapper that loads an env file.
+/// When the finding's position cannot tell one command from another (a
+/// nested string whose commands share its range), nothing is lifted.
 fn allowing<'a>(
     patterns: &'a [(Pattern, &'a GuardPattern)],
     commands: &[shell::Command],
     range: &std::ops::Range<usize>,
 ) -> Option<&'a GuardPattern> {
-    let command = commands
+    let containing: Vec<(usize, &shell::Command)> = commands
         .iter()
-        .filter(|c| c.range.start <= range.start && range.start <= c.range.end)
-        .min_by_key(|c| c.range.end - c.range.start)?;
+        .enumerate()
+        .filter(|(_, c)| c.range.start <= range.start && range.start <= c.range.end)
+        .collect();
+    let smallest = containing
+        .iter()
+        .map(|(_, c)| c.range.end - c.range.start)
+        .min()?;
+    let mut innermost = containing
+        .iter()
+        .filter(|(_, c)| c.range.end - c.range.start == smallest);
+    let (index, command) = innermost.next()?;
+    if innermost.next().is_some() {
+        return None;
+    }
+    let changes_target = |c: &shell::Command| {
+        matches!(
+            c.program().map(shell::basename),
+            Some(
+                "export"
+                    | "declare"
+                    | "typeset"
+                    | "source"
+                    | "."
+                    | "unset"
+                    | "cd"
+                    | "pushd"
+                    | "set"
+            )
+        )
+    };
+    if commands
+        .get(..*index)
+        .unwrap_or(&[])
+        .iter()
+        .any(changes_target)
+        || command.wrappers.iter().any(|w| w.starts_with("dotenv"))
+    {
+        return None;
+    }
     patterns
         .iter()
         .find(|(pattern, _)| pattern.matches_exactly(command))

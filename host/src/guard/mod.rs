@@ -46,7 +46,9 @@ use std::path::{Path, PathBuf};
 use crate::config::{Decision, Policy};
 use crate::diagnostic::{Finding, HOST_RULE, RunError, Severity};
 
-pub use hook::{HookEvent, Prompting, claude_code_answer, prompting, read_hook_event};
+pub use hook::{
+    HookEvent, MAX_EVENT_BYTES, Prompting, claude_code_answer, prompting, read_hook_event,
+};
 pub use judge::judge;
 pub use policy::check_edit;
 pub use render::render_text;

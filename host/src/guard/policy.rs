@@ -249,23 +249,31 @@ fn unread(command: &str, examined: &Examined) -> Vec<Finding> {
             "run the database command directly, so the guard can judge it; or ask the user to run this line",
         ));
     };
-    // `$(( … ))` is arithmetic, which the reader does not look into; a
-    // command substituted inside it still runs.
-    let mut rest = command;
-    let mut offset = 0;
-    while let Some(at) = rest.find("$((") {
-        let inner = rest.get(at + 3..).unwrap_or("");
-        let end = inner.find("))").unwrap_or(inner.len());
-        let body = inner.get(..end).unwrap_or("");
-        if body.contains("$(") || body.contains('`') {
-            push(
-                offset + at..offset + at + 3 + end,
-                "the line substitutes a command inside arithmetic (`$(( … ))`), which the guard does not read".to_owned(),
-            );
-            break;
+    // `$(( … ))` (arithmetic) and `${ … }` (a parameter's expansion) are
+    // not looked into by the reader; a command substituted inside either
+    // still runs.
+    for (open, close, what) in [
+        ("$((", "))", "arithmetic (`$(( … ))`)"),
+        ("${", "}", "a parameter expansion (`${ … }`)"),
+    ] {
+        let mut rest = command;
+        let mut offset = 0;
+        while let Some(at) = rest.find(open) {
+            let inner = rest.get(at + open.len()..).unwrap_or("");
+            let end = inner.find(close).unwrap_or(inner.len());
+            let body = inner.get(..end).unwrap_or("");
+            if body.contains("$(") || body.contains('`') || body.contains("<(") {
+                push(
+                    offset + at..offset + at + open.len() + end,
+                    format!(
+                        "the line substitutes a command inside {what}, which the guard does not read"
+                    ),
+                );
+                break;
+            }
+            offset += at + open.len();
+            rest = inner;
         }
-        offset += at + 3;
-        rest = inner;
     }
     for simple in &examined.commands {
         let Some(program) = simple.program() else {

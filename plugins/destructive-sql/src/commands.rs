@@ -81,24 +81,18 @@ pub(crate) fn shown(line: &str, range: &Range<usize>) -> String {
 /// `-c<sql>`): one hit per destructive `-c` argument.
 fn psql_command(found: &written::Written, hits: &mut Vec<Hit>) {
     let at = found.range.start;
-    let words: &[Word] = &found.words;
-    let mut iter = words.iter().skip(1);
-    while let Some(word) = iter.next() {
-        let text = word.text.as_str();
-        let (sql, end) = if text == "-c" || text == "--command" {
-            match iter.next() {
-                Some(arg) => (arg.text.as_str(), arg.range.end),
-                None => break,
-            }
-        } else if let Some(sql) = text.strip_prefix("--command=") {
-            (sql, word.range.end)
-        } else if let Some(sql) = text.strip_prefix("-c")
-            && !sql.is_empty()
-        {
-            (sql, word.range.end)
-        } else {
-            continue;
-        };
+    let words: Vec<drift_sdk::shell::Word> = found
+        .words
+        .iter()
+        .skip(1)
+        .map(|w: &Word| drift_sdk::shell::Word {
+            text: w.text.clone(),
+            range: w.range.clone(),
+        })
+        .collect();
+    let args = drift_sdk::hazard::client_args("psql", &words);
+    for sql_word in args.values("c", "command") {
+        let (sql, end) = (sql_word.text.as_str(), sql_word.range.end);
         // The first statement that destroys data when it runs (the SQL
         // checks' errors), parsed and judged as in a migration.
         if let Some(found) = crate::sql::scan_text(sql)

@@ -128,7 +128,8 @@ fn check_line(
 ) -> Vec<CommandFinding> {
     let commands = shell::commands(line);
     let mut out = Vec::new();
-    for command in &commands {
+    for (index, command) in commands.iter().enumerate() {
+        let earlier = commands.get(..index).unwrap_or(&[]);
         if command.program().is_none() || command.asks_for_help() {
             continue;
         }
@@ -148,11 +149,19 @@ fn check_line(
             }
             continue;
         }
-        let hazards = hazard::recognise(command);
-        let destructive = hazards
-            .iter()
-            .any(|h| h.family.class() == Class::Destructive);
         let written = shown(line, &command.range);
+        if shell::basename(command.program().unwrap_or("")).starts_with("prisma") {
+            shadow_database(command, &written, options, &mut out);
+        }
+        let hazards = hazard::recognise(command);
+        let Some(first) = hazards.first() else {
+            continue;
+        };
+        let before = out.len();
+        // Whether the command changes a database beyond what a destructive
+        // finding says, and SQL it runs that the guard cannot see.
+        let mut writes = false;
+        let mut unseen: Option<String> = None;
         for found in &hazards {
             let family = found.family;
             if let Some(check) = crate::Check::of_family(family) {
@@ -166,7 +175,6 @@ fn check_line(
                 );
                 continue;
             }
-            let before = out.len();
             match family {
                 Family::SqlClient => {
                     let sql = psql_sql(&commands, command);
@@ -179,32 +187,11 @@ fn check_line(
                             &mut out,
                         );
                     }
-                    // Destructive SQL asks already; a warning (`DROP TYPE`)
-                    // still changes the database.
-                    if asks_already(&out[before..]) {
-                        continue;
-                    }
                     match psql_source(command, &sql) {
                         SqlSource::Reads => {}
-                        SqlSource::Writes => {
-                            target_finding(
-                                &libpq_target(input, command, options),
-                                family,
-                                &written,
-                                command,
-                                &mut out,
-                            );
-                        }
-                        SqlSource::Unseen(what) => out.push(
-                            CommandFinding::new(
-                                crate::Check::UnknownDatabase,
-                                command.range.clone(),
-                                format!("`{written}` runs SQL {what}, which the guard cannot read"),
-                            )
-                            .help(WRITE_HELP),
-                        ),
+                        SqlSource::Writes => writes = true,
+                        SqlSource::Unseen(what) => unseen = Some(what),
                     }
-                    continue;
                 }
                 Family::DbExecute if command.args().iter().any(|w| w.text == "--stdin") => {
                     let sql = stdin_sql(&commands, command);
@@ -217,30 +204,82 @@ fn check_line(
                             &mut out,
                         );
                     }
-                    if !sql.is_empty()
-                        && out.len() == before
-                        && sql.iter().all(|(text, _)| crate::sql::only_reads(text))
-                    {
-                        continue;
-                    }
+                    writes |=
+                        sql.is_empty() || !sql.iter().all(|(text, _)| crate::sql::only_reads(text));
                 }
-                _ => {}
+                _ => writes = true,
             }
-            // A destructive finding on the same command already asks.
-            if destructive || asks_already(&out[before..]) {
-                continue;
-            }
-            let target = if family.is_prisma() {
-                prisma_target(input, command, options)
-            } else if family == Family::SupabaseDbPush {
-                supabase_target(command, options)
-            } else {
-                libpq_target(input, command, options)
-            };
+        }
+        // A destructive finding asks already; a warning (`DROP TYPE`) lets
+        // the command run, so the write behind it still needs judging.
+        let destroys = asks_already(out.get(before..).unwrap_or(&[]));
+        if let Some(what) = &unseen {
+            out.push(
+                CommandFinding::new(
+                    crate::Check::UnknownDatabase,
+                    command.range.clone(),
+                    format!("`{written}` runs SQL {what}, which the guard cannot read"),
+                )
+                .help(WRITE_HELP),
+            );
+        }
+        if !(writes || destroys || unseen.is_some()) {
+            continue;
+        }
+        // Where it points, for everything that destroys or writes: a
+        // database that is not local is refused even when the command
+        // also asks for another reason.
+        let family = hazards
+            .iter()
+            .map(|h| h.family)
+            .find(|f| f.class() == Class::Write)
+            .unwrap_or(first.family);
+        let target = if family.is_prisma() {
+            prisma_target(input, command, earlier, options)
+        } else if shell::basename(command.program().unwrap_or("")) == "supabase" {
+            supabase_target(command, family, options)
+        } else {
+            libpq_target(input, command, earlier, options)
+        };
+        let quiet = destroys || unseen.is_some();
+        if !quiet || matches!(target, Target::Remote(_)) {
             target_finding(&target, family, &written, command, &mut out);
         }
     }
     out
+}
+
+/// `--shadow-database-url`: Prisma resets the shadow database it is given
+/// (`migrate diff --from-migrations`, `migrate dev`), so a URL that is not
+/// local is a database it would wipe.
+fn shadow_database(
+    command: &Command,
+    written: &str,
+    options: &Options,
+    out: &mut Vec<CommandFinding>,
+) {
+    let Some(url) = command.flag_value("--shadow-database-url") else {
+        return;
+    };
+    match Target::of_url(url, "--shadow-database-url", "the command line", options) {
+        Target::Local(_) => {}
+        Target::Remote(what) => out.push(
+            CommandFinding::new(
+                crate::Check::RemoteMigrate,
+                command.range.clone(),
+                format!("`{written}` resets its shadow database: {what}"),
+            )
+            .help("give Prisma a disposable local shadow database"),
+        ),
+        Target::Unknown { why, .. } => out.push(
+            CommandFinding::new(
+                crate::Check::UnknownDatabase,
+                command.range.clone(),
+                format!("`{written}` resets its shadow database, but {why}"),
+            )
+            .help("give Prisma a disposable local shadow database"),
+        ),
+    }
 }
 
 /// True when `found` holds an error (a warning lets the command run, so a
@@ -318,25 +357,21 @@ fn package_script(input: &CommandInput, command: &Command) -> Option<(String, St
 /// argument, its here-document or here-string, and what `echo`/`printf`
 /// or a here-document pipes into it. Ranges are where the SQL is written.
 fn psql_sql(commands: &[Command], command: &Command) -> Vec<(String, Range<usize>)> {
-    let mut found = Vec::new();
-    let mut args = command.args().iter();
-    while let Some(word) = args.next() {
-        let text = word.text.as_str();
-        if text == "-c" || text == "--command" {
-            if let Some(sql) = args.next() {
-                found.push((sql.text.clone(), sql.range.clone()));
-            }
-        } else if let Some(sql) = text.strip_prefix("--command=") {
-            found.push((sql.to_owned(), word.range.clone()));
-        } else if let Some(sql) = text.strip_prefix("-c")
-            && !sql.is_empty()
-            && !text.starts_with("--")
-        {
-            found.push((sql.to_owned(), word.range.clone()));
-        }
-    }
+    let mut found: Vec<(String, Range<usize>)> = client(command)
+        .values("c", "command")
+        .into_iter()
+        .map(|sql| (sql.text.clone(), sql.range.clone()))
+        .collect();
     found.extend(stdin_sql(commands, command));
     found
+}
+
+/// The command's arguments as its PostgreSQL client reads them.
+fn client(command: &Command) -> hazard::ClientArgs {
+    hazard::client_args(
+        shell::basename(command.program().unwrap_or("")),
+        command.args(),
+    )
 }
 
 /// What reaches the command's stdin, when the line shows it.
@@ -432,7 +467,12 @@ impl Target {
 }
 
 /// The database a Prisma command would change: the URL migrate uses.
-fn prisma_target(input: &CommandInput, command: &Command, options: &Options) -> Target {
+fn prisma_target(
+    input: &CommandInput,
+    command: &Command,
+    earlier: &[Command],
+    options: &Options,
+) -> Target {
     if let Some(url) = command.flag_value("--url") {
         return Target::of_url(url, "--url", "the command line", options);
     }
@@ -444,6 +484,27 @@ fn prisma_target(input: &CommandInput, command: &Command, options: &Options) -> 
         }
         UrlSource::Variable(variable) => variable.clone(),
     };
+    // The command's own `VAR=…` wins; then what earlier commands of the
+    // line exported or loaded; then the environment and `.env`.
+    if !command.env.iter().any(|(n, _)| *n == variable) {
+        match set_earlier(command, earlier, &variable) {
+            Some(Earlier::Set(value)) => {
+                return Target::of_url(
+                    &value,
+                    &variable,
+                    "an `export` earlier in the line",
+                    options,
+                );
+            }
+            Some(Earlier::Unknown(why)) => {
+                return Target::Unknown {
+                    why: format!("`{variable}` may come from {why}, which the guard does not read"),
+                    help: WRITE_HELP.to_owned(),
+                };
+            }
+            None => {}
+        }
+    }
     if let Some((name, url, from)) = database_url(input, command, &source) {
         return Target::of_url(&url, &name, &from, options);
     }
@@ -466,30 +527,96 @@ fn prisma_target(input: &CommandInput, command: &Command, options: &Options) -> 
     }
 }
 
-/// `supabase db push` changes the linked project, a hosted database,
-/// unless `--local` or a `--db-url` says otherwise.
-fn supabase_target(command: &Command, options: &Options) -> Target {
-    if command.args().iter().any(|w| w.text == "--local") {
-        return Target::Local("the local Supabase database (--local)".to_owned());
+/// What the commands before one in its line did to a variable it
+/// inherits.
+enum Earlier {
+    /// `export NAME=value` (or `declare -x`): the value.
+    Set(String),
+    /// Loaded from a file, unset, or a changed directory (whose `.env` is
+    /// another): what did it.
+    Unknown(String),
+}
+
+/// The last thing `earlier` (the commands before `command` in its line)
+/// did that decides `name` for `command`: an export, a file sourced, an
+/// unset, a `cd`; or a `dotenv`-style wrapper of `command` itself that
+/// loads a file.
+fn set_earlier(command: &Command, earlier: &[Command], name: &str) -> Option<Earlier> {
+    if let Some(wrapper) = command.wrappers.iter().find(|w| w.starts_with("dotenv")) {
+        return Some(Earlier::Unknown(format!("the files `{wrapper}` loads")));
     }
+    let mut found = None;
+    for before in earlier {
+        let program = shell::basename(before.program().unwrap_or(""));
+        let args = before.args();
+        match program {
+            "export" | "declare" | "typeset" => {
+                for word in args {
+                    if let Some((n, value)) = word.text.split_once('=')
+                        && n == name
+                    {
+                        found = Some(Earlier::Set(value.to_owned()));
+                    }
+                }
+            }
+            "source" | "." => {
+                let file = args.first().map_or("", |w| w.text.as_str());
+                found = Some(Earlier::Unknown(format!("`{program} {file}`")));
+            }
+            "unset" if args.iter().any(|w| w.text == name) => {
+                found = Some(Earlier::Unknown(format!("`unset {name}`")));
+            }
+            "cd" | "pushd" => {
+                let dir = args.first().map_or("", |w| w.text.as_str());
+                found = Some(Earlier::Unknown(format!(
+                    "the `.env` files of `{dir}` (the line changes directory)"
+                )));
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Supabase's commands change the linked project (a hosted database) with
+/// `--linked`, and `supabase db push` does by default; `--local` or a
+/// local `--db-url` say otherwise.
+fn supabase_target(command: &Command, family: Family, options: &Options) -> Target {
+    let has = |flag: &str| command.args().iter().any(|w| w.text == flag);
     if let Some(url) = command.flag_value("--db-url") {
         return Target::of_url(url, "--db-url", "the command line", options);
     }
-    Target::Remote("without `--local` it changes the linked Supabase project".to_owned())
+    if has("--local") {
+        return Target::Local("the local Supabase database (--local)".to_owned());
+    }
+    if has("--linked") || family == Family::SupabaseDbPush {
+        return Target::Remote("it changes the linked Supabase project".to_owned());
+    }
+    Target::Local("the local Supabase database".to_owned())
 }
 
 /// The server libpq would connect to: `-h`/`--host`, a URI or `host=` in
 /// `-d`/`--dbname` or the first positional argument, `PGHOST`, else the
 /// local socket. A service (`PGSERVICE`, `service=`) is not read.
-fn libpq_target(input: &CommandInput, command: &Command, options: &Options) -> Target {
-    let args = command.args();
-    let host_flag = command
-        .flag_value("--host")
-        .or_else(|| short_value(args, "-h"));
-    let dbname = command
-        .flag_value("--dbname")
-        .or_else(|| short_value(args, "-d"))
-        .or_else(|| first_positional(args));
+fn libpq_target(
+    input: &CommandInput,
+    command: &Command,
+    earlier: &[Command],
+    options: &Options,
+) -> Target {
+    let args = client(command);
+    let host_flag = args.value("h", "host");
+    // `dropdb` and `createdb` take the database as an operand and connect
+    // to `--maintenance-db`; psql's first operand is the database.
+    let dbname = args
+        .value("d", "dbname")
+        .or_else(|| args.value("maintenance-db", "maintenance-db"))
+        .or_else(|| {
+            let program = shell::basename(command.program().unwrap_or(""));
+            (program == "psql")
+                .then(|| args.operands.first().map(|w| w.text.as_str()))
+                .flatten()
+        });
     let expanded = |word: &str| -> Option<(String, String)> {
         let name = word
             .strip_prefix("${")
@@ -497,6 +624,14 @@ fn libpq_target(input: &CommandInput, command: &Command, options: &Options) -> T
             .or_else(|| word.strip_prefix('$'))?;
         if let Some((_, v)) = command.env.iter().rev().find(|(n, _)| n == name) {
             return Some((v.clone(), format!("{name} from the command line")));
+        }
+        match set_earlier(command, earlier, name) {
+            Some(Earlier::Set(v)) => {
+                return Some((v, format!("{name} from an `export` earlier in the line")));
+            }
+            // Unreadable: the value stays `$NAME`, which asks.
+            Some(Earlier::Unknown(_)) => return None,
+            None => {}
         }
         if let Some(v) = input.var(name) {
             return Some((v.to_owned(), format!("{name} from the environment")));
@@ -531,10 +666,10 @@ fn libpq_target(input: &CommandInput, command: &Command, options: &Options) -> T
         if value.contains("service=") {
             return unknown("a connection service is not read by the guard".to_owned());
         }
-        if let Some(host) = value
-            .split_whitespace()
-            .find_map(|pair| pair.strip_prefix("host="))
-        {
+        if let Some(host) = value.split_whitespace().find_map(|pair| {
+            pair.strip_prefix("hostaddr=")
+                .or_else(|| pair.strip_prefix("host="))
+        }) {
             return host_target(host, &from, options);
         }
     }
@@ -545,6 +680,11 @@ fn libpq_target(input: &CommandInput, command: &Command, options: &Options) -> T
             .rev()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
+            .or_else(|| match set_earlier(command, earlier, name) {
+                Some(Earlier::Set(v)) => Some(v),
+                Some(Earlier::Unknown(why)) => Some(format!("${{{name}}} ({why})")),
+                None => None,
+            })
             .or_else(|| input.var(name).map(str::to_owned))
     };
     if pg("PGSERVICE").is_some() {
@@ -559,60 +699,29 @@ fn libpq_target(input: &CommandInput, command: &Command, options: &Options) -> T
 }
 
 /// The target of a libpq host (a name, an address, or a socket folder).
-fn host_target(host: &str, from: &str, options: &Options) -> Target {
-    let host = host
-        .split(',')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if host.is_empty() || host.starts_with('/') || host.starts_with('@') {
-        return Target::Local(format!("a local socket ({from})"));
+fn host_target(hosts: &str, from: &str, options: &Options) -> Target {
+    if hosts.contains('$') || hosts.contains('`') {
+        return Target::Unknown {
+            why: format!("the host `{hosts}` ({from}) is not known to the guard"),
+            help: WRITE_HELP.to_owned(),
+        };
     }
-    if is_local(&host, &options.local_hosts) {
-        Target::Local(format!("the database at `{host}` ({from})"))
-    } else {
-        Target::Remote(format!(
-            "the database at `{host}` ({from}) is not a local database"
-        ))
+    // libpq tries each host of a list in turn: any that is not local may be
+    // the one it reaches.
+    let mut local = None;
+    for host in hosts.split(',') {
+        let host = host.trim().to_ascii_lowercase();
+        if host.is_empty() || host.starts_with('/') || host.starts_with('@') {
+            local.get_or_insert_with(|| format!("a local socket ({from})"));
+        } else if is_local(&host, &options.local_hosts) {
+            local.get_or_insert_with(|| format!("the database at `{host}` ({from})"));
+        } else {
+            return Target::Remote(format!(
+                "the database at `{host}` ({from}) is not a local database"
+            ));
+        }
     }
-}
-
-/// The value of a short option written `-h value` or `-hvalue`.
-fn short_value<'a>(args: &'a [Word], name: &str) -> Option<&'a str> {
-    args.iter().enumerate().find_map(|(i, w)| {
-        if w.text == name {
-            return args.get(i + 1).map(|v| v.text.as_str());
-        }
-        w.text
-            .strip_prefix(name)
-            .filter(|v| !v.is_empty() && !w.text.starts_with("--"))
-    })
-}
-
-/// libpq clients' options that take a separate value.
-const LIBPQ_VALUE_OPTIONS: &[&str] = &[
-    "-h", "-p", "-U", "-d", "-c", "-f", "-o", "-L", "-v", "-P", "-T", "-F", "-R", "-n", "-N", "-t",
-    "-j", "-I", "-S",
-];
-
-/// The first argument that is not an option or an option's value: the
-/// database (or a connection string) of `psql`, `pg_restore` a file.
-fn first_positional(args: &[Word]) -> Option<&str> {
-    let mut skip = false;
-    for word in args {
-        let text = word.text.as_str();
-        if skip {
-            skip = false;
-            continue;
-        }
-        if text.starts_with('-') {
-            skip = LIBPQ_VALUE_OPTIONS.contains(&text);
-            continue;
-        }
-        return Some(text);
-    }
-    None
+    Target::Local(local.unwrap_or_else(|| format!("a local socket ({from})")))
 }
 
 /// What a `psql` command does, beyond the destructive SQL already judged.
@@ -626,11 +735,7 @@ enum SqlSource {
 }
 
 fn psql_source(command: &Command, sql: &[(String, Range<usize>)]) -> SqlSource {
-    let args = command.args();
-    if let Some(file) = command
-        .flag_value("--file")
-        .or_else(|| short_value(args, "-f"))
-    {
+    if let Some(file) = client(command).value("f", "file") {
         return SqlSource::Unseen(format!("from `{file}`"));
     }
     if let Some(file) = &command.stdin_file {

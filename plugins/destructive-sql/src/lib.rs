@@ -257,11 +257,12 @@ drift_sdk::checks! {
         /// Reported in scripts, CI and package.json, and by the guard; not in
         /// documentation, where a restore procedure is written on purpose.
         PgRestoreClean = ("pg-restore-clean", Error, "pg_restore --clean drops objects before restoring"),
-        /// `supabase db reset` drops the local Supabase database.
+        /// `supabase db reset` drops the Supabase database (the local one, or the
+        /// linked project with `--linked`).
         ///
         /// Reported in scripts, CI and package.json, and by the guard; not in
         /// documentation, where it is Supabase's local development loop.
-        SupabaseDbReset = ("supabase-db-reset", Error, "supabase db reset drops the local database"),
+        SupabaseDbReset = ("supabase-db-reset", Error, "supabase db reset drops the database"),
         /// `psql -c` runs destructive SQL outside any migration.
         PsqlDestructive = ("psql-destructive", Error, "psql -c runs destructive SQL"),
         /// `prisma db execute` runs destructive SQL outside any migration.

@@ -286,7 +286,11 @@ pub fn only_reads(sql: &str) -> bool {
             .chars()
             .take_while(|c| c.is_ascii_alphabetic() || *c == '?')
             .collect();
+        // A backquote runs a shell command inside a meta-command's
+        // arguments; a second backslash starts another command (`\\`).
         return !meta.contains('\n')
+            && !meta.contains('`')
+            && !meta.contains('\\')
             && (name.starts_with('d') && name != "do"
                 || matches!(
                     name.as_str(),

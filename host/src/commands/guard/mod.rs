@@ -21,6 +21,9 @@ use crate::guard;
 use crate::setup::{load_config, resolve_root};
 
 /// `drift-host guard`.
+///
+/// In hook mode on Unix this forks: call it before the process starts any
+/// thread (as `main` does).
 pub fn guard(
     args: &GuardArgs,
     stdin: &mut dyn std::io::Read,
@@ -63,11 +66,13 @@ pub fn guard(
             Err(e) => guard::claude_code_answer(None, Some(&format!("{e:#}")), &no_prompt),
         }
     };
-    if std::env::var_os(supervise::CHILD_ENV).is_some() {
-        // The judging child of a supervisor (or a benchmark of the judging
-        // alone): judge in this process.
-        if let Some(answer) = judge(stdin) {
-            writeln!(stdout, "{answer}")?;
+    if let Some(mode) = std::env::var_os(supervise::CHILD_ENV) {
+        // The judging child of a supervisor that cannot fork (it answers
+        // even "no objection"), or a benchmark of the judging alone.
+        match judge(stdin) {
+            Some(answer) => writeln!(stdout, "{answer}")?,
+            None if mode == supervise::CHILD => writeln!(stdout, "{}", supervise::NO_OBJECTION)?,
+            None => {}
         }
         return Ok(exit::CLEAN);
     }

@@ -18,12 +18,16 @@ use anyhow::Result;
 use crate::commands::exit;
 use crate::guard;
 
-/// Set in the environment of a child started as a second process (and by
-/// benchmarks): judge in this process, unsupervised.
+/// Set in the environment of a child started as a second process
+/// ([`CHILD`]) and by benchmarks (any other value): judge in this process,
+/// unsupervised.
 pub const CHILD_ENV: &str = "DRIFT_GUARD_HOOK_CHILD";
 
-/// Largest event handed over (and largest answer read back).
-const MAX_EVENT_BYTES: u64 = 16 * 1024 * 1024;
+/// [`CHILD_ENV`]'s value in a child started by the supervisor.
+pub const CHILD: &str = "child";
+
+/// Largest event handed over (and largest answer read back): the hook's.
+use crate::guard::MAX_EVENT_BYTES;
 
 /// How long the child may judge: well under Claude Code's own hook timeout
 /// (60 s), whose expiry would let the command run.
@@ -99,18 +103,36 @@ fn judge_in_child(
     }
     let text = String::from_utf8_lossy(&ended.answer).trim().to_owned();
     if text.is_empty() {
+        return Err("the judging process ended without an answer".to_owned());
+    }
+    if text == NO_OBJECTION {
         return Ok(None);
     }
-    match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(value)
-            if value.get("hookSpecificOutput").is_some()
-                || value.get("systemMessage").is_some() =>
-        {
-            Ok(Some(text))
-        }
-        _ => Err("the judging process answered something that is not the hook's JSON".to_owned()),
+    let value = serde_json::from_str::<serde_json::Value>(&text).ok();
+    // The guard answers ask, deny, or a message with no decision: never
+    // allow, which would skip the user's permission prompt.
+    let decision = value
+        .as_ref()
+        .and_then(|v| v.get("hookSpecificOutput"))
+        .map(|output| output.get("permissionDecision").and_then(|d| d.as_str()));
+    let valid = match decision {
+        Some(Some("ask" | "deny")) => true,
+        Some(_) => false,
+        None => value
+            .as_ref()
+            .is_some_and(|v| v.get("systemMessage").is_some()),
+    };
+    if valid {
+        Ok(Some(text))
+    } else {
+        Err("the judging process answered something that is not the hook's JSON".to_owned())
     }
 }
+
+/// What the child writes when it has no objection (the hook then prints
+/// nothing): an answer of its own, so that a child that wrote nothing has
+/// failed.
+pub const NO_OBJECTION: &str = "null";
 
 // fork(2), pipes, poll(2) and waitpid(2) have no safe wrapper in the
 // dependencies; each call below states why it is sound.
@@ -122,7 +144,7 @@ mod fork {
 
     use std::time::Instant;
 
-    use super::{Ended, MAX_EVENT_BYTES, timeout};
+    use super::{Ended, MAX_EVENT_BYTES, NO_OBJECTION, timeout};
 
     fn pipe() -> Result<[libc::c_int; 2], String> {
         let mut fds = [0; 2];
@@ -162,6 +184,12 @@ mod fork {
     ) -> Result<Ended, String> {
         let answer = pipe()?;
         let stderr = pipe()?;
+        // An inherited "ignore SIGCHLD" would reap the child before
+        // `waitpid` reads how it ended.
+        // SAFETY: restoring the default disposition of one signal.
+        unsafe {
+            libc::signal(libc::SIGCHLD, libc::SIG_DFL);
+        }
         // SAFETY: the process is single-threaded here (the guard starts no
         // thread before judging), so the child may run ordinary code; it
         // leaves only through `_exit`, never back into the caller.
@@ -186,9 +214,12 @@ mod fork {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| judge(&mut &event[..])));
             let code = match result {
                 Ok(text) => {
-                    if let Some(text) = text {
-                        write_all(answer[1], text.as_bytes());
-                    }
+                    // An explicit answer even for "no objection": silence
+                    // from the child is a failure, never a pass.
+                    write_all(
+                        answer[1],
+                        text.as_deref().unwrap_or(NO_OBJECTION).as_bytes(),
+                    );
                     0
                 }
                 // The panic message is already on stderr.
@@ -242,6 +273,11 @@ mod fork {
                 } else {
                     &mut ended.stderr
                 };
+                if n < 0
+                    && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+                {
+                    continue;
+                }
                 if n > 0 && (into.len() as u64) < MAX_EVENT_BYTES {
                     into.extend_from_slice(buf.get(..n as usize).unwrap_or(&[]));
                 } else if n <= 0 {
@@ -262,11 +298,20 @@ mod fork {
             }
         }
         let mut status = 0;
-        // SAFETY: reaping the child this function forked.
-        unsafe {
-            libc::waitpid(pid, &mut status, 0);
-        }
-        ended.abnormal = if timed_out {
+        let reaped = loop {
+            // SAFETY: reaping the child this function forked.
+            let r = unsafe { libc::waitpid(pid, &mut status, 0) };
+            if r < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            break r == pid;
+        };
+        ended.abnormal = if !reaped {
+            Some(format!(
+                "could not be waited for: {}",
+                std::io::Error::last_os_error()
+            ))
+        } else if timed_out {
             Some(format!(
                 "gave no answer within {} s and was stopped",
                 timeout().as_secs_f32()
@@ -297,7 +342,7 @@ mod spawn {
             std::env::current_exe().map_err(|e| format!("cannot find drift-host itself: {e}"))?;
         let mut child = Command::new(exe)
             .args(std::env::args_os().skip(1))
-            .env(CHILD_ENV, "1")
+            .env(CHILD_ENV, super::CHILD)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

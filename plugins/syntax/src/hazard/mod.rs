@@ -70,6 +70,8 @@ pub enum Family {
     PgRestore,
     /// `supabase db push`.
     SupabaseDbPush,
+    /// `supabase migration up|down|repair`.
+    SupabaseMigration,
     /// `psql`: whatever SQL it is given.
     SqlClient,
 }
@@ -91,6 +93,7 @@ impl Family {
         Family::DbExecute,
         Family::PgRestore,
         Family::SupabaseDbPush,
+        Family::SupabaseMigration,
         Family::SqlClient,
     ];
 
@@ -112,6 +115,7 @@ impl Family {
             | Family::DbExecute
             | Family::PgRestore
             | Family::SupabaseDbPush
+            | Family::SupabaseMigration
             | Family::SqlClient => Class::Write,
         }
     }
@@ -147,7 +151,7 @@ impl Family {
                 "drops the database's objects before restoring them: data written since the dump is lost"
             }
             Family::SupabaseDbReset => {
-                "drops the local Supabase database and recreates it: all data is lost"
+                "drops the Supabase database and recreates it: all data is lost"
             }
             Family::MigrateDev => {
                 "creates and applies migrations, and may ask to reset the database"
@@ -159,6 +163,9 @@ impl Family {
             Family::DbExecute => "runs SQL against the database",
             Family::PgRestore => "writes a dump into a database",
             Family::SupabaseDbPush => "applies migrations to the linked Supabase database",
+            Family::SupabaseMigration => {
+                "applies, reverts or rewrites migrations on a Supabase database"
+            }
             Family::SqlClient => "runs SQL against a database",
         }
     }
@@ -285,39 +292,38 @@ pub fn recognise(command: &Command) -> Vec<Hazard> {
     // The subcommand: the first `group action` pair of positional words
     // (`prisma --schema db/schema.prisma migrate reset`: the schema path
     // is a flag's value, not the group).
-    let subcommand = |groups: &[&str]| {
+    let pairs = || {
         positional
             .windows(2)
-            .find(|pair| {
-                pair.first()
-                    .is_some_and(|(_, group)| groups.contains(group))
-            })
-            .and_then(|pair| Some((pair.first()?.1, pair.get(1)?.1, pair.get(1)?.0)))
+            .filter_map(|pair| Some((pair.first()?.1, pair.get(1)?.1, pair.get(1)?.0)))
     };
     let mut found = Vec::new();
     match program {
         "prisma" => {
-            if let Some((group, action, at)) = subcommand(&["migrate", "db"]) {
+            // The first pair of positional words that names a subcommand:
+            // a flag's value may come first (`--schema db migrate reset`).
+            let subcommand = pairs().find_map(|(group, action, at)| {
                 let family = match (group, action) {
-                    ("migrate", "reset") => Some(Family::MigrateReset),
-                    ("db", "push") => Some(match flag("--force-reset") {
+                    ("migrate", "reset") => Family::MigrateReset,
+                    ("db", "push") => match flag("--force-reset") {
                         Some(_) => Family::DbPushForceReset,
                         None => Family::DbPush,
-                    }),
-                    ("migrate", "dev") => Some(Family::MigrateDev),
-                    ("migrate", "deploy") => Some(Family::MigrateDeploy),
-                    ("migrate", "resolve") => Some(Family::MigrateResolve),
-                    ("db", "seed") => Some(Family::DbSeed),
-                    ("db", "execute") => Some(Family::DbExecute),
-                    _ => None,
+                    },
+                    ("migrate", "dev") => Family::MigrateDev,
+                    ("migrate", "deploy") => Family::MigrateDeploy,
+                    ("migrate", "resolve") => Family::MigrateResolve,
+                    ("db", "seed") => Family::DbSeed,
+                    ("db", "execute") => Family::DbExecute,
+                    _ => return None,
                 };
-                if let Some(family) = family {
-                    let word = match family {
-                        Family::DbPushForceReset => flag("--force-reset").unwrap_or(at),
-                        _ => at,
-                    };
-                    found.push(whole(family, word));
-                }
+                Some((family, at))
+            });
+            if let Some((family, at)) = subcommand {
+                let word = match family {
+                    Family::DbPushForceReset => flag("--force-reset").unwrap_or(at),
+                    _ => at,
+                };
+                found.push(whole(family, word));
             }
             if let Some(at) = flag("--accept-data-loss") {
                 found.push(Hazard {
@@ -354,15 +360,168 @@ pub fn recognise(command: &Command) -> Vec<Hazard> {
                 None => whole(Family::PgRestore, 0),
             });
         }
-        "supabase" => match subcommand(&["db"]) {
-            Some(("db", "reset", at)) => found.push(whole(Family::SupabaseDbReset, at)),
-            Some(("db", "push", at)) => found.push(whole(Family::SupabaseDbPush, at)),
-            _ => {}
-        },
+        "supabase" => {
+            let subcommand = pairs().find_map(|(group, action, at)| {
+                let family = match (group, action) {
+                    ("db", "reset") => Family::SupabaseDbReset,
+                    ("db", "push") => Family::SupabaseDbPush,
+                    ("migration", "up" | "down" | "repair") => Family::SupabaseMigration,
+                    _ => return None,
+                };
+                Some((family, at))
+            });
+            if let Some((family, at)) = subcommand {
+                found.push(whole(family, at));
+            }
+        }
         "psql" => found.push(whole(Family::SqlClient, 0)),
         _ => {}
     }
     found
+}
+
+/// An option of a PostgreSQL client command line, as getopt reads it:
+/// `-tAc SQL` is `t`, `A` and `c` with the value `SQL`; `--command=SQL`
+/// and `--command SQL` are `command` with `SQL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientOption {
+    /// The option's name without dashes: one letter, or the long name.
+    pub name: String,
+    /// Its value, for options that take one (the word holding it: glued
+    /// values keep the range of the whole word).
+    pub value: Option<shell::Word>,
+}
+
+/// A PostgreSQL client's arguments: its options and its operands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientArgs {
+    pub options: Vec<ClientOption>,
+    pub operands: Vec<shell::Word>,
+}
+
+impl ClientArgs {
+    /// The values of the option named `short` or `long`, in order.
+    pub fn values(&self, short: &str, long: &str) -> Vec<&shell::Word> {
+        self.options
+            .iter()
+            .filter(|o| o.name == short || o.name == long)
+            .filter_map(|o| o.value.as_ref())
+            .collect()
+    }
+
+    /// The first value of the option named `short` or `long`.
+    pub fn value(&self, short: &str, long: &str) -> Option<&str> {
+        self.values(short, long).first().map(|w| w.text.as_str())
+    }
+}
+
+/// The short options that take a value, per PostgreSQL client.
+fn short_with_value(program: &str) -> &'static str {
+    match program {
+        "psql" => "cdfFhLopPRTUv",
+        "pg_restore" => "dfFhIjLnNpPStTU",
+        "pg_dump" | "pg_dumpall" => "dEfFhjlnNpStTUZ",
+        _ => "DEhlOpTU",
+    }
+}
+
+/// The long options that take a value (`--host x`), across the clients.
+const LONG_WITH_VALUE: &[&str] = &[
+    "command",
+    "dbname",
+    "file",
+    "host",
+    "port",
+    "username",
+    "set",
+    "variable",
+    "log-file",
+    "output",
+    "pset",
+    "field-separator",
+    "record-separator",
+    "table-attr",
+    "format",
+    "index",
+    "jobs",
+    "use-list",
+    "schema",
+    "exclude-schema",
+    "superuser",
+    "table",
+    "trigger",
+    "maintenance-db",
+    "tablespace",
+    "encoding",
+    "template",
+    "locale",
+    "owner",
+    "role",
+    "section",
+    "compress",
+    "function",
+];
+
+/// `args` of the PostgreSQL client `program` (`psql`, `pg_restore`,
+/// `pg_dump`, `dropdb`, `createdb`), read as its getopt reads them.
+pub fn client_args(program: &str, args: &[shell::Word]) -> ClientArgs {
+    let with_value = short_with_value(program);
+    let mut out = ClientArgs::default();
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        let text = word.text.as_str();
+        if text == "--" {
+            out.operands.extend(words.cloned());
+            break;
+        }
+        if let Some(long) = text.strip_prefix("--") {
+            let (name, glued) = match long.split_once('=') {
+                Some((name, value)) => (name, Some(value)),
+                None => (long, None),
+            };
+            let value = match glued {
+                Some(value) => Some(shell::Word {
+                    text: value.to_owned(),
+                    range: word.range.clone(),
+                }),
+                None if LONG_WITH_VALUE.contains(&name) => words.next().cloned(),
+                None => None,
+            };
+            out.options.push(ClientOption {
+                name: name.to_owned(),
+                value,
+            });
+            continue;
+        }
+        let Some(letters) = text.strip_prefix('-').filter(|l| !l.is_empty()) else {
+            out.operands.push(word.clone());
+            continue;
+        };
+        for (i, c) in letters.char_indices() {
+            if !with_value.contains(c) {
+                out.options.push(ClientOption {
+                    name: c.to_string(),
+                    value: None,
+                });
+                continue;
+            }
+            let rest = letters.get(i + c.len_utf8()..).unwrap_or("");
+            let value = if rest.is_empty() {
+                words.next().cloned()
+            } else {
+                Some(shell::Word {
+                    text: rest.to_owned(),
+                    range: word.range.clone(),
+                })
+            };
+            out.options.push(ClientOption {
+                name: c.to_string(),
+                value,
+            });
+            break;
+        }
+    }
+    out
 }
 
 /// The letters of a bundle of short options without values that take an
@@ -436,6 +595,35 @@ mod tests {
     }
 
     #[test]
+    fn client_options_are_read_as_getopt_reads_them() {
+        let words = |line: &str| shell::commands(line).remove(0).words;
+        let psql = |line: &str| {
+            let w = words(line);
+            client_args("psql", w.get(1..).unwrap_or(&[]))
+        };
+        let args = psql("psql -tAc 'DROP TABLE x' app");
+        assert_eq!(args.value("c", "command"), Some("DROP TABLE x"));
+        assert_eq!(args.operands.len(), 1);
+        let args = psql("psql -Xf drop.sql -hdb.internal");
+        assert_eq!(args.value("f", "file"), Some("drop.sql"));
+        assert_eq!(args.value("h", "host"), Some("db.internal"));
+        let args = psql("psql --command 'INSERT INTO t VALUES (1)' postgres://u@prod/app");
+        assert_eq!(args.value("c", "command"), Some("INSERT INTO t VALUES (1)"));
+        assert_eq!(
+            args.operands.first().map(|w| w.text.as_str()),
+            Some("postgres://u@prod/app")
+        );
+        let args = psql("psql --dbname=app -c'SELECT 1'");
+        assert_eq!(args.value("d", "dbname"), Some("app"));
+        assert_eq!(args.value("c", "command"), Some("SELECT 1"));
+        // `-n` takes a value for pg_restore, not for psql.
+        let w = words("pg_restore -n public -d app x.dump");
+        let args = client_args("pg_restore", w.get(1..).unwrap_or(&[]));
+        assert_eq!(args.value("n", "schema"), Some("public"));
+        assert_eq!(args.operands.len(), 1);
+    }
+
+    #[test]
     fn read_only_commands_and_help_are_not_hazards() {
         for line in [
             "npx prisma migrate status",
@@ -451,6 +639,8 @@ mod tests {
             "pg_restore --clean --list x.dump",
             "pg_restore -c x.dump",
             "supabase status",
+            "supabase migration new add_users",
+            "supabase migration list",
             "echo prisma migrate reset",
             "git commit -m 'dropdb app'",
         ] {
