@@ -58,7 +58,7 @@ for line in "${lines[@]}"; do
   queue --scenario guard --tool "hook: $line" --files 0 --bytes 0 --runs "$n" --warmup 1 --stdin "$work/event$i.json" --cwd "$repo" -- env DRIFT_GUARD_BENCH=1 "$bin" guard --hook claude-code
   # The same judging in one process (what the child does): the
   # supervisor's cost is the difference.
-  queue --scenario guard --tool "in one process: $line" --files 0 --bytes 0 --runs "$n" --warmup 1 --stdin "$work/event$i.json" --cwd "$repo" -- env DRIFT_GUARD_HOOK_CHILD=1 "$bin" guard --hook claude-code
+  queue --scenario guard --tool "in one process: $line" --files 0 --bytes 0 --runs "$n" --warmup 1 --stdin "$work/event$i.json" --cwd "$repo" -- env DRIFT_GUARD_HOOK_CHILD=child "$bin" guard --hook claude-code
 done
 python3 bench/measure.py --group "$group" >&2
 

@@ -292,10 +292,48 @@ const TABLE: &[(&str, Expect)] = &[
         "DATABASE_URL=postgres://u@db.localhost/app pnpm prisma migrate dev",
         WRITE,
     ),
+    // An export is believed only to make the target stricter: it may not
+    // reach the command (a subshell, `false &&`), and no URL is set
+    // anywhere else here.
     (
         "export DATABASE_URL=postgres://u@localhost/app; npx prisma migrate deploy",
-        WRITE,
+        UNKNOWN,
     ),
+    (
+        "bash -c 'export DATABASE_URL=postgres://u@localhost/app'; npx prisma migrate deploy",
+        UNKNOWN,
+    ),
+    (
+        "(export DATABASE_URL=postgres://u@localhost/app); npx prisma migrate deploy",
+        UNKNOWN,
+    ),
+    (
+        "DATABASE_URL=postgres://u@localhost:5432,db.prod.example.com:5432/app npx prisma migrate deploy",
+        REMOTE,
+    ),
+    (
+        "supabase migration repair --status applied 20240101",
+        REMOTE,
+    ),
+    ("echo ${A:-${B}$(dropdb prod)}", UNEXAMINED),
+    ("psql --comm='DELETE FROM users' app", PSQL),
+    (
+        "psql --ho db.prod.example.com -c 'INSERT INTO t VALUES (1)'",
+        REMOTE,
+    ),
+    (
+        "psql -h localhost postgres://u@db.prod.example.com/app -c 'INSERT INTO t VALUES (1)'",
+        REMOTE,
+    ),
+    (
+        "psql 'host=localhost hostaddr=10.0.0.5' -c 'INSERT INTO t VALUES (1)'",
+        REMOTE,
+    ),
+    (
+        "psql 'host = db.prod.example.com dbname=app' -c 'INSERT INTO t VALUES (1)'",
+        REMOTE,
+    ),
+    ("pg_restore --cle --dbn=app backup.dump", RESTORE_CLEAN),
     (
         "export DATABASE_URL=postgres://u@db.prod.example.com/app && npx prisma migrate deploy",
         REMOTE,
@@ -1118,7 +1156,9 @@ deny = ["prisma db seed", "supabase db reset", "git push --force"]
         "npx prisma db seed",
         "pnpm exec prisma db seed -- --env test",
         "npx supabase db reset --linked",
+        "npx supabase --debug db reset",
         "git push --force origin main",
+        "git --no-pager push --force",
     ] {
         refused(command, "drift-host/guard-deny");
     }

@@ -220,7 +220,25 @@ impl Pattern {
     /// and each of its flags (with its value, when the pattern gives one)
     /// and assignments appears somewhere. For `deny`.
     pub fn matches(&self, command: &shell::Command) -> bool {
-        let (positional, flags) = units(command.words.iter().map(|w| w.text.as_str()));
+        // A word after a flag may be the flag's value or an operand
+        // (`git --no-pager push`): a deny pattern matches either reading.
+        let words = || command.words.iter().map(|w| w.text.as_str());
+        let (positional, flags) = units(words());
+        let operands: Vec<&str> = words()
+            .enumerate()
+            .filter(|(i, w)| *i == 0 || !w.starts_with('-'))
+            .map(|(i, w)| if i == 0 { shell::basename(w) } else { w })
+            .collect();
+        self.matches_units(command, positional, &flags)
+            || self.matches_units(command, operands, &flags)
+    }
+
+    fn matches_units(
+        &self,
+        command: &shell::Command,
+        positional: Vec<&str>,
+        flags: &[(&str, Option<&str>)],
+    ) -> bool {
         let mut positional = positional.into_iter();
         self.env.iter().all(|glob| {
             command

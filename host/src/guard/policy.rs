@@ -252,27 +252,29 @@ fn unread(command: &str, examined: &Examined) -> Vec<Finding> {
     // `$(( … ))` (arithmetic) and `${ … }` (a parameter's expansion) are
     // not looked into by the reader; a command substituted inside either
     // still runs.
-    for (open, close, what) in [
-        ("$((", "))", "arithmetic (`$(( … ))`)"),
-        ("${", "}", "a parameter expansion (`${ … }`)"),
+    for (open, what) in [
+        ("$((", "arithmetic (`$(( … ))`)"),
+        ("${", "a parameter expansion (`${ … }`)"),
     ] {
-        let mut rest = command;
-        let mut offset = 0;
-        while let Some(at) = rest.find(open) {
-            let inner = rest.get(at + open.len()..).unwrap_or("");
-            let end = inner.find(close).unwrap_or(inner.len());
-            let body = inner.get(..end).unwrap_or("");
+        let mut from = 0;
+        while let Some(at) = command
+            .get(from..)
+            .and_then(|r| r.find(open))
+            .map(|i| from + i)
+        {
+            let body_start = at + open.len();
+            let end = closing(command, body_start);
+            let body = command.get(body_start..end).unwrap_or("");
             if body.contains("$(") || body.contains('`') || body.contains("<(") {
                 push(
-                    offset + at..offset + at + open.len() + end,
+                    at..end,
                     format!(
                         "the line substitutes a command inside {what}, which the guard does not read"
                     ),
                 );
                 break;
             }
-            offset += at + open.len();
-            rest = inner;
+            from = body_start;
         }
     }
     for simple in &examined.commands {
@@ -371,6 +373,35 @@ fn unread(command: &str, examined: &Examined) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Where the `${`, `$((` or `(` opened just before `start` closes: braces
+/// and parentheses counted, quotes and escapes skipped; the end of the line
+/// when it never does.
+fn closing(line: &str, start: usize) -> usize {
+    let mut depth = 1usize;
+    let mut quote: Option<char> = None;
+    let mut chars = line.get(start..).unwrap_or("").char_indices();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            (Some('\''), '\'') => quote = None,
+            (Some('\''), _) => {}
+            (_, '\\') => {
+                chars.next();
+            }
+            (Some('"'), '"') => quote = None,
+            (None, '\'' | '"') => quote = Some(c),
+            (_, '{' | '(') => depth += 1,
+            (_, '}' | ')') => {
+                depth -= 1;
+                if depth == 0 {
+                    return start + i;
+                }
+            }
+            _ => {}
+        }
+    }
+    line.len()
 }
 
 /// Programs that run a file named among their arguments.

@@ -446,9 +446,24 @@ enum Target {
 }
 
 impl Target {
+    /// The stricter of two answers for one command: not local over
+    /// unplaced over local.
+    fn stricter(self, other: Target) -> Target {
+        let rank = |t: &Target| match t {
+            Target::Local(_) => 0,
+            Target::Unknown { .. } => 1,
+            Target::Remote(_) => 2,
+        };
+        if rank(&other) > rank(&self) {
+            other
+        } else {
+            self
+        }
+    }
+
     /// The target a URL names, read from `from` under `name`.
     fn of_url(url: &str, name: &str, from: &str, options: &Options) -> Target {
-        match url_host(url) {
+        let one = |host: Host| match host {
             Host::Local => Target::Local(format!("a local database, {name} from {from}")),
             Host::Named(host) if is_local(&host, &options.local_hosts) => {
                 Target::Local(format!("the database at `{host}`, {name} from {from}"))
@@ -462,12 +477,34 @@ impl Target {
                 ),
                 help: WRITE_HELP.to_owned(),
             },
-        }
+        };
+        // Any host of a list may be the one reached: the strictest decides.
+        url_hosts(url)
+            .into_iter()
+            .map(one)
+            .reduce(Target::stricter)
+            .unwrap_or_else(|| one(Host::Unknown))
     }
 }
 
 /// The database a Prisma command would change: the URL migrate uses.
 fn prisma_target(
+    input: &CommandInput,
+    command: &Command,
+    earlier: &[Command],
+    options: &Options,
+) -> Target {
+    // What the line did before the command may not reach it (an export in
+    // a subshell, behind `false &&`): it can make the target stricter,
+    // never laxer than the environment and `.env` say.
+    let with = prisma_target_in(input, command, earlier, options);
+    if earlier.is_empty() {
+        return with;
+    }
+    with.stricter(prisma_target_in(input, command, &[], options))
+}
+
+fn prisma_target_in(
     input: &CommandInput,
     command: &Command,
     earlier: &[Command],
@@ -546,10 +583,35 @@ fn set_earlier(command: &Command, earlier: &[Command], name: &str) -> Option<Ear
         return Some(Earlier::Unknown(format!("the files `{wrapper}` loads")));
     }
     let mut found = None;
-    for before in earlier {
+    for (index, before) in earlier.iter().enumerate() {
         let program = shell::basename(before.program().unwrap_or(""));
         let args = before.args();
+        // An export reaches later commands only when it runs in their shell
+        // (its wrappers lead theirs: both inside the same `bash -c`, not an
+        // export inside one and the command outside), not in a pipeline.
+        let in_this_shell = command.wrappers.starts_with(&before.wrappers)
+            && before.piped_from.is_none()
+            && !earlier
+                .iter()
+                .chain(std::iter::once(command))
+                .any(|c| c.piped_from == Some(index));
+        let exports = match program {
+            "export" => true,
+            "declare" | "typeset" => args
+                .iter()
+                .any(|w| w.text.starts_with('-') && w.text.contains('x')),
+            _ => false,
+        };
         match program {
+            "export" | "declare" | "typeset"
+                if !(exports && in_this_shell)
+                    && args
+                        .iter()
+                        .any(|w| w.text.split_once('=').is_some_and(|(n, _)| n == name)) =>
+            {
+                found = Some(Earlier::Unknown(format!("`{program} {name}=…`")));
+            }
+            "export" | "declare" | "typeset" if !(exports && in_this_shell) => {}
             "export" | "declare" | "typeset" => {
                 for word in args {
                     if let Some((n, value)) = word.text.split_once('=')
@@ -589,7 +651,14 @@ fn supabase_target(command: &Command, family: Family, options: &Options) -> Targ
     if has("--local") {
         return Target::Local("the local Supabase database (--local)".to_owned());
     }
-    if has("--linked") || family == Family::SupabaseDbPush {
+    let linked = command
+        .args()
+        .iter()
+        .any(|w| w.text == "--linked" || w.text.starts_with("--linked="));
+    // `db push` and `migration repair` act on the linked project by default.
+    let remote_by_default =
+        family == Family::SupabaseDbPush || command.args().iter().any(|w| w.text == "repair");
+    if linked || remote_by_default {
         return Target::Remote("it changes the linked Supabase project".to_owned());
     }
     Target::Local("the local Supabase database".to_owned())
@@ -599,6 +668,20 @@ fn supabase_target(command: &Command, family: Family, options: &Options) -> Targ
 /// `-d`/`--dbname` or the first positional argument, `PGHOST`, else the
 /// local socket. A service (`PGSERVICE`, `service=`) is not read.
 fn libpq_target(
+    input: &CommandInput,
+    command: &Command,
+    earlier: &[Command],
+    options: &Options,
+) -> Target {
+    // As for Prisma: the line's earlier commands only make it stricter.
+    let with = libpq_target_in(input, command, earlier, options);
+    if earlier.is_empty() {
+        return with;
+    }
+    with.stricter(libpq_target_in(input, command, &[], options))
+}
+
+fn libpq_target_in(
     input: &CommandInput,
     command: &Command,
     earlier: &[Command],
@@ -645,32 +728,43 @@ fn libpq_target(
         why,
         help: WRITE_HELP.to_owned(),
     };
+    // libpq's order of precedence between these is subtle (a connection
+    // string given as the database overrides `-h`): every host named
+    // anywhere may be the one reached, and the strictest decides.
+    let mut targets: Vec<Target> = Vec::new();
     if let Some(host) = host_flag {
-        return match expanded(host) {
+        targets.push(match expanded(host) {
             Some((value, from)) => host_target(&value, &from, options),
             None if host.contains('$') => {
                 unknown(format!("the host `{host}` is not known to the guard"))
             }
             None => host_target(host, "-h", options),
-        };
+        });
     }
     if let Some(db) = dbname {
         let (value, from) =
             expanded(db).unwrap_or_else(|| (db.to_owned(), "the command line".to_owned()));
         if value.contains('$') {
-            return unknown(format!("the database `{db}` is not known to the guard"));
-        }
-        if value.contains("://") {
-            return Target::of_url(&value, "the URL", &from, options);
-        }
-        if value.contains("service=") {
-            return unknown("a connection service is not read by the guard".to_owned());
-        }
-        if let Some(host) = value.split_whitespace().find_map(|pair| {
-            pair.strip_prefix("hostaddr=")
-                .or_else(|| pair.strip_prefix("host="))
-        }) {
-            return host_target(host, &from, options);
+            targets.push(unknown(format!(
+                "the database `{db}` is not known to the guard"
+            )));
+        } else if value.contains("://") {
+            targets.push(Target::of_url(&value, "the URL", &from, options));
+        } else if value.contains('=') {
+            // A connection string: `host = x` may be written with spaces.
+            let pairs = value.replace(" =", "=").replace("= ", "=");
+            for pair in pairs.split_whitespace() {
+                if pair.starts_with("service=") {
+                    targets.push(unknown(
+                        "a connection service is not read by the guard".to_owned(),
+                    ));
+                } else if let Some(host) = pair
+                    .strip_prefix("hostaddr=")
+                    .or_else(|| pair.strip_prefix("host="))
+                {
+                    targets.push(host_target(host.trim_matches('\''), &from, options));
+                }
+            }
         }
     }
     let pg = |name: &str| {
@@ -688,14 +782,19 @@ fn libpq_target(
             .or_else(|| input.var(name).map(str::to_owned))
     };
     if pg("PGSERVICE").is_some() {
-        return unknown(
+        targets.push(unknown(
             "PGSERVICE names a connection service, which the guard does not read".to_owned(),
-        );
+        ));
     }
-    if let Some(host) = pg("PGHOSTADDR").or_else(|| pg("PGHOST")) {
-        return host_target(&host, "PGHOST", options);
+    for name in ["PGHOSTADDR", "PGHOST"] {
+        if let Some(host) = pg(name) {
+            targets.push(host_target(&host, name, options));
+        }
     }
-    Target::Local("the local server's socket".to_owned())
+    targets
+        .into_iter()
+        .reduce(Target::stricter)
+        .unwrap_or_else(|| Target::Local("the local server's socket".to_owned()))
 }
 
 /// The target of a libpq host (a name, an address, or a socket folder).
@@ -887,41 +986,63 @@ enum Host {
 }
 
 /// The host of a database URL.
+#[cfg(test)]
 fn url_host(url: &str) -> Host {
+    url_hosts(url).into_iter().next().unwrap_or(Host::Unknown)
+}
+
+/// Every host of a database URL: libpq URIs may list several
+/// (`postgresql://a:5432,b:5432/app`), and a `host=` in the query adds its
+/// own.
+fn url_hosts(url: &str) -> Vec<Host> {
     let url = url.trim();
     if url.contains('$') || url.contains('`') {
-        return Host::Unknown;
+        return vec![Host::Unknown];
     }
     if url.starts_with("file:") {
-        return Host::Local;
+        return vec![Host::Local];
     }
     let Some((_, rest)) = url.split_once("://") else {
-        return Host::Unknown;
+        return vec![Host::Unknown];
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(inner) = host_port.strip_prefix('[') {
-        inner.split(']').next().unwrap_or("")
-    } else {
-        host_port.split(':').next().unwrap_or("")
-    };
-    if !host.is_empty() {
-        return Host::Named(host.to_ascii_lowercase());
-    }
-    // No host: libpq's `?host=/socket/dir` or its default socket.
-    let query_host = tail
+    let hosts = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let mut found: Vec<Host> = hosts
+        .split(',')
+        .filter_map(|host_port| {
+            let host = if let Some(inner) = host_port.strip_prefix('[') {
+                inner.split(']').next().unwrap_or("")
+            } else {
+                host_port.split(':').next().unwrap_or("")
+            };
+            (!host.is_empty()).then(|| Host::Named(host.to_ascii_lowercase()))
+        })
+        .collect();
+    // libpq's `?host=` (a name, or a socket folder).
+    let query_hosts = tail
         .split_once('?')
         .map(|(_, q)| q)
         .into_iter()
         .flat_map(|q| q.split('&'))
-        .find_map(|pair| pair.strip_prefix("host="));
-    match query_host {
-        Some(h) if !h.starts_with('/') && !h.starts_with("%2F") && !h.is_empty() => {
-            Host::Named(h.to_ascii_lowercase())
-        }
-        _ => Host::Local,
+        .filter_map(|pair| {
+            pair.strip_prefix("host=")
+                .or_else(|| pair.strip_prefix("hostaddr="))
+        });
+    for h in query_hosts {
+        found.push(
+            if h.starts_with('/') || h.starts_with("%2F") || h.is_empty() {
+                Host::Local
+            } else {
+                Host::Named(h.to_ascii_lowercase())
+            },
+        );
     }
+    if found.is_empty() {
+        // No host: libpq's default socket.
+        found.push(Host::Local);
+    }
+    found
 }
 
 fn is_local(host: &str, local_hosts: &[String]) -> bool {

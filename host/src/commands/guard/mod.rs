@@ -66,14 +66,16 @@ pub fn guard(
             Err(e) => guard::claude_code_answer(None, Some(&format!("{e:#}")), &no_prompt),
         }
     };
-    if let Some(mode) = std::env::var_os(supervise::CHILD_ENV) {
-        // The judging child of a supervisor that cannot fork (it answers
-        // even "no objection"), or a benchmark of the judging alone.
-        match judge(stdin) {
-            Some(answer) => writeln!(stdout, "{answer}")?,
-            None if mode == supervise::CHILD => writeln!(stdout, "{}", supervise::NO_OBJECTION)?,
-            None => {}
-        }
+    if std::env::var_os(supervise::CHILD_ENV).is_some_and(|v| v == supervise::CHILD) {
+        // The judging child of a supervisor that cannot fork (or a
+        // benchmark of the judging alone): it answers even "no objection",
+        // and its supervisor checks the answer.
+        let answer = judge(stdin);
+        writeln!(
+            stdout,
+            "{}",
+            answer.as_deref().unwrap_or(supervise::NO_OBJECTION)
+        )?;
         return Ok(exit::CLEAN);
     }
     supervise::supervise(stdin, stdout, &judge)

@@ -18,9 +18,9 @@ use anyhow::Result;
 use crate::commands::exit;
 use crate::guard;
 
-/// Set in the environment of a child started as a second process
-/// ([`CHILD`]) and by benchmarks (any other value): judge in this process,
-/// unsupervised.
+/// Set to [`CHILD`] in the environment of a child started as a second
+/// process (and by bench/guard.sh): judge in this process, answer even "no
+/// objection" ([`NO_OBJECTION`]). Any other value is ignored.
 pub const CHILD_ENV: &str = "DRIFT_GUARD_HOOK_CHILD";
 
 /// [`CHILD_ENV`]'s value in a child started by the supervisor.

@@ -340,25 +340,22 @@ pub fn recognise(command: &Command) -> Vec<Hazard> {
         // Without a database to connect to, pg_restore writes a script
         // to stdout (`pg_restore --clean x.dump | psql app`: the client
         // that runs it is judged).
-        "pg_restore"
-            if args.iter().any(|w| {
-                w.text == "--dbname"
-                    || w.text.starts_with("--dbname=")
-                    || (w.text.starts_with('-')
-                        && !w.text.starts_with("--")
-                        && short_flags(&w.text).contains('d'))
-            }) =>
-        {
-            let clean = args.iter().position(|w| {
-                w.text == "--clean"
-                    || (w.text.starts_with('-')
-                        && !w.text.starts_with("--")
-                        && short_flags(&w.text).contains('c'))
-            });
-            found.push(match clean {
-                Some(at) => whole(Family::PgRestoreClean, at + 1),
-                None => whole(Family::PgRestore, 0),
-            });
+        "pg_restore" => {
+            let parsed = client_args("pg_restore", args);
+            // Without a database to connect to, pg_restore writes a script
+            // to stdout (`pg_restore --clean x.dump | psql app`: the client
+            // that runs it is judged).
+            if parsed.value("d", "dbname").is_some() {
+                let clean = parsed
+                    .options
+                    .iter()
+                    .any(|o| o.name == "c" || o.name == "clean");
+                found.push(if clean {
+                    whole(Family::PgRestoreClean, 0)
+                } else {
+                    whole(Family::PgRestore, 0)
+                });
+            }
         }
         "supabase" => {
             let subcommand = pairs().find_map(|(group, action, at)| {
@@ -462,8 +459,55 @@ const LONG_WITH_VALUE: &[&str] = &[
     "function",
 ];
 
+/// Long options without a value that matter to the guard, for expanding
+/// getopt_long's abbreviations (`--cle` is `--clean`).
+const LONG_WITHOUT_VALUE: &[&str] = &[
+    "clean",
+    "create",
+    "list",
+    "if-exists",
+    "single-transaction",
+    "exit-on-error",
+    "data-only",
+    "schema-only",
+    "no-owner",
+    "no-privileges",
+    "no-psqlrc",
+    "tuples-only",
+    "no-align",
+    "quiet",
+    "echo-all",
+    "echo-queries",
+    "expanded",
+    "html",
+    "no-password",
+    "password",
+    "verbose",
+    "version",
+    "help",
+    "interactive",
+    "force",
+];
+
+/// The long option `name` stands for: itself, or the one long option it
+/// abbreviates (getopt_long accepts any unique prefix).
+fn long_name(name: &str) -> &str {
+    if LONG_WITH_VALUE.contains(&name) || LONG_WITHOUT_VALUE.contains(&name) {
+        return name;
+    }
+    let mut matches = LONG_WITH_VALUE
+        .iter()
+        .chain(LONG_WITHOUT_VALUE)
+        .filter(|full| full.starts_with(name));
+    match (matches.next(), matches.next()) {
+        (Some(full), None) if !name.is_empty() => full,
+        _ => name,
+    }
+}
+
 /// `args` of the PostgreSQL client `program` (`psql`, `pg_restore`,
-/// `pg_dump`, `dropdb`, `createdb`), read as its getopt reads them.
+/// `pg_dump`, `dropdb`, `createdb`), read as its getopt reads them
+/// (abbreviated long options included).
 pub fn client_args(program: &str, args: &[shell::Word]) -> ClientArgs {
     let with_value = short_with_value(program);
     let mut out = ClientArgs::default();
@@ -479,6 +523,7 @@ pub fn client_args(program: &str, args: &[shell::Word]) -> ClientArgs {
                 Some((name, value)) => (name, Some(value)),
                 None => (long, None),
             };
+            let name = long_name(name);
             let value = match glued {
                 Some(value) => Some(shell::Word {
                     text: value.to_owned(),
@@ -524,25 +569,6 @@ pub fn client_args(program: &str, args: &[shell::Word]) -> ClientArgs {
     out
 }
 
-/// The letters of a bundle of short options without values that take an
-/// argument glued on (`-cv` → `cv`; `-d` stops the bundle: what follows is
-/// its value).
-fn short_flags(word: &str) -> String {
-    let letters = word.trim_start_matches('-');
-    let mut out = String::new();
-    for c in letters.chars() {
-        out.push(c);
-        // pg_restore's options that take a value end the bundle.
-        if matches!(
-            c,
-            'd' | 'f' | 'F' | 'h' | 'p' | 'U' | 'n' | 'N' | 't' | 'T' | 'I' | 'P' | 'L' | 'j' | 'S'
-        ) {
-            break;
-        }
-    }
-    out
-}
-
 /// Every hazard of `line`, read as a shell command line.
 pub fn in_line(line: &str) -> Vec<Hazard> {
     shell::commands(line).iter().flat_map(recognise).collect()
@@ -572,6 +598,7 @@ mod tests {
             ("pg_restore -d app dump.sql", &[PgRestore]),
             ("pg_restore -dc dump.sql", &[PgRestore]),
             ("pg_restore --dbname=app dump.sql", &[PgRestore]),
+            ("pg_restore --cle --dbn=app dump.sql", &[PgRestoreClean]),
             ("npx supabase db reset", &[SupabaseDbReset]),
             ("supabase db push", &[SupabaseDbPush]),
             ("npx prisma migrate dev --name init", &[MigrateDev]),
