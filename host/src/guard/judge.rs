@@ -185,28 +185,12 @@ fn allowing<'a>(
     if innermost.next().is_some() {
         return None;
     }
-    let changes_target = |c: &shell::Command| {
-        matches!(
-            c.program().map(shell::basename),
-            Some(
-                "export"
-                    | "declare"
-                    | "typeset"
-                    | "source"
-                    | "."
-                    | "unset"
-                    | "cd"
-                    | "pushd"
-                    | "set"
-            )
-        )
-    };
     if commands
         .get(..*index)
         .unwrap_or(&[])
         .iter()
-        .any(changes_target)
-        || command.wrappers.iter().any(|w| w.starts_with("dotenv"))
+        .any(shell::Command::changes_environment)
+        || command.env_file_loader().is_some()
     {
         return None;
     }

@@ -278,101 +278,88 @@ fn unread(command: &str, examined: &Examined) -> Vec<Finding> {
         }
     }
     for simple in &examined.commands {
-        let Some(program) = simple.program() else {
-            continue;
-        };
-        let base = basename(program);
-        // Builtins that keep a command line to run later: `alias p=dropdb`
-        // (aliases expand in the shells agents use), `trap 'dropdb app' EXIT`.
-        let deferred = match base {
-            "alias" => simple
-                .args()
-                .iter()
-                .filter_map(|w| w.text.split_once('=').map(|(_, v)| v))
-                .find(|v| !drift_syntax::hazard::in_line(v).is_empty()),
-            "trap" => simple
-                .args()
-                .iter()
-                .find(|w| !w.text.starts_with('-'))
-                .map(|w| w.text.as_str())
-                .filter(|v| !drift_syntax::hazard::in_line(v).is_empty()),
-            _ => None,
-        };
-        if let Some(deferred) = deferred {
-            push(
-                simple.range.clone(),
-                format!(
-                    "`{base}` keeps `{deferred}` to run later, where the guard does not judge it"
-                ),
-            );
-            continue;
-        }
-        if program.contains('$') || program.contains('`') {
-            push(
-                simple.range.clone(),
-                format!(
-                    "the program `{program}` is computed when the line runs, so the guard cannot tell what runs"
-                ),
-            );
-            continue;
-        }
-        if drift_syntax::shell::SHELLS.contains(&base)
-            && drift_syntax::shell::reads_script_from_stdin(&simple.words)
-            && simple.stdin.is_none()
-        {
-            let source = if let Some(file) = &simple.stdin_file {
-                Some(format!("`{}`", file.text))
-            } else {
-                simple
-                    .piped_from
-                    .and_then(|i| examined.commands.get(i))
-                    .map(|from| format!("the output of `{}`", from.program().unwrap_or("")))
-            };
-            if let Some(source) = source {
-                push(
-                    simple.range.clone(),
-                    format!(
-                        "`{base}` runs a script read from {source}, which the guard cannot see"
-                    ),
-                );
-            }
-            continue;
-        }
-        let mentions = |text: &str| {
-            drift_syntax::hazard::Family::PROGRAMS
-                .iter()
-                .any(|name| drift_syntax::text::contains_word(text, name))
-        };
-        let inline = INLINE_CODE
-            .iter()
-            .find(|(name, _)| *name == base)
-            .and_then(|(_, flags)| {
-                simple
-                    .args()
-                    .windows(2)
-                    .find(|pair| matches!(pair, [flag, _] if flags.contains(&flag.text.as_str())))
-                    .and_then(|pair| pair.get(1))
-            });
-        if let Some(code) = inline.filter(|code| mentions(&code.text)) {
-            push(
-                simple.range.clone(),
-                format!(
-                    "`{base}` runs code that names a database tool, which the guard does not read: {}",
-                    super::judge::one_line(&code.text)
-                ),
-            );
-            continue;
-        }
-        if COMMAND_RUNNERS.contains(&base) && simple.args().iter().any(|w| mentions(&w.text)) {
-            push(
-                simple.range.clone(),
-                format!(
-                    "`{base}` runs a command that names a database tool where the guard does not follow it"
-                ),
-            );
+        if let Some(why) = unread_reason(simple, examined) {
+            push(simple.range.clone(), why);
         }
     }
     out
+}
+
+/// Why the guard cannot read through the simple command `simple`, if it
+/// cannot (see [`unread`]).
+fn unread_reason(simple: &drift_syntax::shell::Command, examined: &Examined) -> Option<String> {
+    let program = simple.program()?;
+    let base = basename(program);
+    // Builtins that keep a command line to run later: `alias p=dropdb`
+    // (aliases expand in the shells agents use), `trap 'dropdb app' EXIT`.
+    let names_hazard = |v: &&str| !drift_syntax::hazard::in_line(v).is_empty();
+    let deferred = match base {
+        "alias" => simple
+            .args()
+            .iter()
+            .filter_map(|w| w.text.split_once('=').map(|(_, v)| v))
+            .find(names_hazard),
+        "trap" => simple
+            .args()
+            .iter()
+            .find(|w| !w.text.starts_with('-'))
+            .map(|w| w.text.as_str())
+            .filter(names_hazard),
+        _ => None,
+    };
+    if let Some(deferred) = deferred {
+        return Some(format!(
+            "`{base}` keeps `{deferred}` to run later, where the guard does not judge it"
+        ));
+    }
+    if program.contains('$') || program.contains('`') {
+        return Some(format!(
+            "the program `{program}` is computed when the line runs, so the guard cannot tell what runs"
+        ));
+    }
+    if drift_syntax::shell::SHELLS.contains(&base)
+        && drift_syntax::shell::reads_script_from_stdin(&simple.words)
+        && simple.stdin.is_none()
+    {
+        let source = match &simple.stdin_file {
+            Some(file) => format!("`{}`", file.text),
+            None => {
+                let from = simple.piped_from.and_then(|i| examined.commands.get(i))?;
+                format!("the output of `{}`", from.program().unwrap_or(""))
+            }
+        };
+        return Some(format!(
+            "`{base}` runs a script read from {source}, which the guard cannot see"
+        ));
+    }
+    let mentions = |text: &str| {
+        drift_syntax::hazard::Family::PROGRAMS
+            .iter()
+            .any(|name| drift_syntax::text::contains_word(text, name))
+    };
+    let inline = INLINE_CODE
+        .iter()
+        .find(|(name, _)| *name == base)
+        .and_then(|(_, flags)| {
+            simple
+                .args()
+                .windows(2)
+                .find(|pair| matches!(pair, [flag, _] if flags.contains(&flag.text.as_str())))
+                .and_then(|pair| pair.get(1))
+        });
+    if let Some(code) = inline.filter(|code| mentions(&code.text)) {
+        return Some(format!(
+            "`{base}` runs code that names a database tool, which the guard does not read: {}",
+            super::judge::one_line(&code.text)
+        ));
+    }
+    (COMMAND_RUNNERS.contains(&base) && simple.args().iter().any(|w| mentions(&w.text))).then(
+        || {
+            format!(
+                "`{base}` runs a command that names a database tool where the guard does not follow it"
+            )
+        },
+    )
 }
 
 /// Where the `${`, `$((` or `(` opened just before `start` closes: braces

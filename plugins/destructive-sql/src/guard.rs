@@ -235,11 +235,11 @@ fn check_line(
             .find(|f| f.class() == Class::Write)
             .unwrap_or(first.family);
         let target = if family.is_prisma() {
-            prisma_target(input, command, earlier, options)
+            no_laxer(prisma_target, input, command, earlier, options)
         } else if shell::basename(command.program().unwrap_or("")) == "supabase" {
             supabase_target(command, family, options)
         } else {
-            libpq_target(input, command, earlier, options)
+            no_laxer(libpq_target, input, command, earlier, options)
         };
         let quiet = destroys || unseen.is_some();
         if !quiet || matches!(target, Target::Remote(_)) {
@@ -487,24 +487,27 @@ impl Target {
     }
 }
 
-/// The database a Prisma command would change: the URL migrate uses.
-fn prisma_target(
+/// The target `resolve` gives for `command`, made no laxer by what the
+/// line did before it: an export or a sourced file may not reach the
+/// command (a subshell, `false && …`), so it can only make the answer
+/// stricter than the environment and `.env` say. Lines with nothing that
+/// changes the environment are resolved once.
+fn no_laxer(
+    resolve: fn(&CommandInput, &Command, &[Command], &Options) -> Target,
     input: &CommandInput,
     command: &Command,
     earlier: &[Command],
     options: &Options,
 ) -> Target {
-    // What the line did before the command may not reach it (an export in
-    // a subshell, behind `false &&`): it can make the target stricter,
-    // never laxer than the environment and `.env` say.
-    let with = prisma_target_in(input, command, earlier, options);
-    if earlier.is_empty() {
+    let with = resolve(input, command, earlier, options);
+    if !earlier.iter().any(Command::changes_environment) {
         return with;
     }
-    with.stricter(prisma_target_in(input, command, &[], options))
+    with.stricter(resolve(input, command, &[], options))
 }
 
-fn prisma_target_in(
+/// The database a Prisma command would change: the URL migrate uses.
+fn prisma_target(
     input: &CommandInput,
     command: &Command,
     earlier: &[Command],
@@ -579,7 +582,7 @@ enum Earlier {
 /// unset, a `cd`; or a `dotenv`-style wrapper of `command` itself that
 /// loads a file.
 fn set_earlier(command: &Command, earlier: &[Command], name: &str) -> Option<Earlier> {
-    if let Some(wrapper) = command.wrappers.iter().find(|w| w.starts_with("dotenv")) {
+    if let Some(wrapper) = command.env_file_loader() {
         return Some(Earlier::Unknown(format!("the files `{wrapper}` loads")));
     }
     let mut found = None;
@@ -668,20 +671,6 @@ fn supabase_target(command: &Command, family: Family, options: &Options) -> Targ
 /// `-d`/`--dbname` or the first positional argument, `PGHOST`, else the
 /// local socket. A service (`PGSERVICE`, `service=`) is not read.
 fn libpq_target(
-    input: &CommandInput,
-    command: &Command,
-    earlier: &[Command],
-    options: &Options,
-) -> Target {
-    // As for Prisma: the line's earlier commands only make it stricter.
-    let with = libpq_target_in(input, command, earlier, options);
-    if earlier.is_empty() {
-        return with;
-    }
-    with.stricter(libpq_target_in(input, command, &[], options))
-}
-
-fn libpq_target_in(
     input: &CommandInput,
     command: &Command,
     earlier: &[Command],

@@ -136,6 +136,36 @@ impl Command {
         self.words.iter().map(|word| word.text.as_str()).collect()
     }
 
+    /// True when the command changes what later commands of its line
+    /// inherit: exports or loads variables, unsets them, changes directory
+    /// (whose `.env` files are others). The guard's reading of a target and
+    /// its `allow` patterns do not trust a line after one.
+    pub fn changes_environment(&self) -> bool {
+        matches!(
+            self.program_name(),
+            Some(
+                "export"
+                    | "declare"
+                    | "typeset"
+                    | "source"
+                    | "."
+                    | "unset"
+                    | "cd"
+                    | "pushd"
+                    | "set"
+            )
+        )
+    }
+
+    /// The wrapper that loads env files into the command, if any
+    /// (`dotenv -e .env.production -- …`).
+    pub fn env_file_loader(&self) -> Option<&str> {
+        self.wrappers
+            .iter()
+            .find(|w| w.starts_with("dotenv"))
+            .map(String::as_str)
+    }
+
     /// True when the command only prints its help or version, as the
     /// program parses its arguments: Prisma's CLI answers `--help` or `-h`
     /// anywhere (`prisma migrate reset --help`) and `--version`/`-v` first;
