@@ -12,14 +12,14 @@ use crate::harness::{Repo, build_plugin, run_in, run_with_stdin, sha256};
 /// policy: let it run, ask the user first, or refuse; with the
 /// `rule/check` ids that decide it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Expect {
+pub(crate) enum Expect {
     Allow,
     Ask(&'static [&'static str]),
     Deny(&'static [&'static str]),
 }
 
 impl Expect {
-    fn checks(self) -> Option<Vec<String>> {
+    pub(crate) fn checks(self) -> Option<Vec<String>> {
         match self {
             Expect::Allow => None,
             Expect::Ask(checks) | Expect::Deny(checks) => Some(sorted(checks)),
@@ -28,7 +28,7 @@ impl Expect {
 
     /// The hook's `permissionDecision` where a person sees the prompt, and
     /// where nobody does (consent nobody can give is a refusal).
-    fn hook_decision(self, prompted: bool) -> Option<&'static str> {
+    pub(crate) fn hook_decision(self, prompted: bool) -> Option<&'static str> {
         match self {
             Expect::Allow => None,
             Expect::Ask(_) if prompted => Some("ask"),
@@ -274,11 +274,15 @@ const TABLE: &[(&str, Expect)] = &[
     ),
     (
         "npx prisma db execute --url postgres://u@db.prod.example.com/app --file fix.sql",
-        REMOTE,
+        Expect::Deny(&[
+            "destructive-sql/remote-migrate",
+            "destructive-sql/unknown-database",
+        ]),
     ),
     (
         "npx prisma db execute --url postgres://u@localhost/app --file fix.sql",
-        WRITE,
+        // fix.sql is not there: its SQL cannot be read.
+        UNKNOWN,
     ),
     (
         "DATABASE_URL=postgresql://u@127.0.0.2/app npx prisma migrate deploy",
@@ -340,7 +344,11 @@ const TABLE: &[(&str, Expect)] = &[
     ),
     (
         "set -a; source .env.production; set +a; npx prisma migrate deploy",
-        UNKNOWN,
+        // The sourced file runs too, and it is missing here.
+        Expect::Ask(&[
+            "destructive-sql/unknown-database",
+            "drift-host/guard-unexamined",
+        ]),
     ),
     (
         "dotenv -e .env.production -- npx prisma migrate deploy",
@@ -500,7 +508,9 @@ const TABLE: &[(&str, Expect)] = &[
     // Lines the guard cannot read through ask: a program computed at run
     // time, a shell fed from a pipe or a file, code in another language or
     // a command for another runner that names a database tool.
-    ("x=dropdb; $x app", UNEXAMINED),
+    // A variable the line assigned a literal is read.
+    ("x=dropdb; $x app", DROPDB),
+    ("x=$(printf dropdb); $x app", UNEXAMINED),
     ("dropdb$IFS app", UNEXAMINED),
     (
         "bash -c \"$(echo ZHJvcGRiIGFwcA== | base64 -d)\"",
@@ -522,9 +532,15 @@ const TABLE: &[(&str, Expect)] = &[
     ("parallel dropdb ::: app app_test", UNEXAMINED),
     ("su -c 'dropdb app' postgres", UNEXAMINED),
     ("ssh prod dropdb app", UNEXAMINED),
+    // What runs in a container is judged; its database is the
+    // container's, which the guard cannot place.
     (
         "docker compose exec db psql -U postgres -c 'DROP TABLE users'",
-        UNEXAMINED,
+        PSQL,
+    ),
+    (
+        "docker compose exec db psql -U postgres -c 'INSERT INTO t VALUES (1)'",
+        UNKNOWN,
     ),
     ("\"$(pwd)/node_modules/.bin/prisma\" generate", UNEXAMINED),
     ("echo $(( $(dropdb app) + 1 ))", UNEXAMINED),
@@ -592,7 +608,7 @@ fn hook(repo: &Repo, command: &str, env: &[(&str, &str)]) -> Option<serde_json::
     hook_in_mode(repo, command, Some("default"), env)
 }
 
-fn hook_in_mode(
+pub(crate) fn hook_in_mode(
     repo: &Repo,
     command: &str,
     mode: Option<&str>,
@@ -612,7 +628,9 @@ fn hook_in_mode(
 }
 
 /// The hook's permission decision and the checks its reason names.
-fn decision(answer: &Option<serde_json::Value>) -> (Option<String>, Option<Vec<String>>) {
+pub(crate) fn decision(
+    answer: &Option<serde_json::Value>,
+) -> (Option<String>, Option<Vec<String>>) {
     let Some(output) = answer.as_ref().map(|a| &a["hookSpecificOutput"]) else {
         return (None, None);
     };

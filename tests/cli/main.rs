@@ -13,6 +13,7 @@ mod determinism;
 mod drift_history;
 mod git_modes;
 mod guard;
+mod guard_follow;
 mod init;
 mod numbering;
 mod output;

@@ -9,6 +9,7 @@ use anyhow::Result;
 use drift_syntax::shell;
 use rayon::prelude::*;
 
+use super::follow::{Followed, Then};
 use super::{COMMAND_PATH, Verdict};
 use crate::config::guard::Pattern;
 use crate::config::{Config, Decision, GuardPattern, Policy};
@@ -18,6 +19,14 @@ use crate::wire::{self, command as command_wire};
 
 /// Largest file handed to a command check.
 const MAX_NEEDED_FILE: u64 = 1024 * 1024;
+
+/// How many files deep a command is followed (`npm run a` → a script →
+/// `make b` → ...).
+const MAX_FOLLOW_DEPTH: usize = 8;
+
+/// Most texts followed for one command line (`turbo run x` in a large
+/// monorepo runs many scripts).
+const MAX_FOLLOWED: usize = 256;
 
 /// Judges `command` with the configuration of the repository at `root`,
 /// from the working directory `cwd`.
@@ -33,100 +42,22 @@ pub fn judge(
     let limits = config.limits;
     let (plugins, mut load_errors) = crate::setup::load_plugins(&runtime, config, limits);
     let rules = crate::setup::configure(config, &plugins, &mut load_errors, limits)?.rules;
-    let rel_cwd = cwd
-        .strip_prefix(root)
-        .ok()
-        .map(|p| {
-            p.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/")
-        })
-        .unwrap_or_default();
-
-    let results: Vec<_> = rules
-        .par_iter()
-        .filter(|rule| rule.plugin.has_command_checks())
-        .map(|rule| {
-            let needs = rule.plugin.command_needs(limits, &rule.options_json)?;
-            let input = command_wire::CommandInput {
-                command: command.to_owned(),
-                cwd: rel_cwd.clone(),
-                env: needed_env(&needs.env),
-                files: needed_files(root, &needs.files),
-                options: rule.options_json.to_string(),
-            };
-            let found = rule.plugin.check_command(limits, &input)?;
-            Ok::<_, crate::plugin::PluginError>((rule, found))
-        })
-        .collect();
-
-    let mut findings = Vec::new();
-    let mut errors: Vec<RunError> = load_errors.into_iter().map(RunError::from).collect();
-    for result in results {
-        match result {
-            Ok((rule, found)) => {
-                for f in found {
-                    match resolve(rule, command, f) {
-                        Ok(Some(found)) => findings.push(found),
-                        Ok(None) => {}
-                        Err(message) => {
-                            errors.push(RunError {
-                                kind: "plugin",
-                                subject: rule.plugin.meta.id.clone(),
-                                message,
-                            });
-                            break;
-                        }
-                    }
-                }
-            }
-            Err(e) => errors.push(RunError::from(e)),
-        }
-    }
-    errors.sort();
-    errors.dedup();
-
-    let examined = shell::examine(command);
-    let commands = &examined.commands;
-    let allow = compile(&config.guard.allow);
-    let mut allowed = Vec::new();
-    let mut findings: Vec<Finding> = findings
-        .into_iter()
-        .filter_map(
-            |(finding, range)| match allowing(&allow, commands, &range) {
-                Some(pattern) => {
-                    allowed.push((finding, pattern.at.clone()));
-                    None
-                }
-                None => Some(finding),
-            },
-        )
-        .collect();
-    // No `allow` pattern lets a line rewrite the policy or pass unread.
-    findings.extend(super::policy::check_line(command, &examined));
-    let deny = compile(&config.guard.deny);
-    for simple in commands {
-        if let Some((_, at)) = deny.iter().find(|(p, _)| p.matches(simple)) {
-            findings.push(Finding {
-                rule: HOST_RULE.to_owned(),
-                check: "guard-deny".to_owned(),
-                severity: Severity::Error,
-                path: COMMAND_PATH.to_owned(),
-                span: Some(Span::of_range(command, simple.range.clone())),
-                message: format!(
-                    "`{}` matches the deny pattern `{}` ({})",
-                    one_line(command.get(simple.range.clone()).unwrap_or("")),
-                    at.pattern,
-                    at.at
-                ),
-                help: Some(
-                    "this command is forbidden by the repository's rules.toml; ask a human"
-                        .to_owned(),
-                ),
-            });
-        }
-    }
+    let judge = Judge {
+        root,
+        config,
+        rules: &rules,
+        budget: std::cell::Cell::new(MAX_FOLLOWED),
+    };
+    let mut part = judge.text(command, cwd, 0, &mut Vec::new());
+    part.errors
+        .extend(load_errors.into_iter().map(RunError::from));
+    part.errors.sort();
+    part.errors.dedup();
+    let Part {
+        mut findings,
+        mut allowed,
+        errors,
+    } = part;
     // A cell the policy allows lets its findings through, listed like an
     // `allow` pattern's.
     let policy = &config.guard.policy;
@@ -144,9 +75,263 @@ pub fn judge(
         false
     });
     crate::diagnostic::sort_findings(&mut findings);
+    dedup_findings(&mut findings);
     let mut verdict = Verdict::new(command.to_owned(), findings, errors, overridden, policy);
     verdict.allowed = allowed;
     Ok(verdict)
+}
+
+/// The rules and configuration a line and everything it runs are judged
+/// with.
+struct Judge<'a> {
+    root: &'a Path,
+    config: &'a Config,
+    rules: &'a [ActiveRule],
+    /// Texts that may still be followed.
+    budget: std::cell::Cell<usize>,
+}
+
+/// What judging one text found, spans in that text.
+#[derive(Default)]
+struct Part {
+    findings: Vec<Finding>,
+    allowed: Vec<(Finding, String)>,
+    errors: Vec<RunError>,
+}
+
+impl Judge<'_> {
+    /// Judges `text` (the command line, or text it runs out of a file) run
+    /// from `cwd`; `stack` holds the files being followed, so a script
+    /// that runs itself is read once.
+    fn text(&self, text: &str, cwd: &Path, depth: usize, stack: &mut Vec<String>) -> Part {
+        let limits = self.config.limits;
+        let root = self.root;
+        let rel_cwd = cwd
+            .strip_prefix(root)
+            .ok()
+            .map(|p| {
+                p.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .unwrap_or_default();
+
+        let results: Vec<_> = self
+            .rules
+            .par_iter()
+            .filter(|rule| rule.plugin.has_command_checks())
+            .map(|rule| {
+                let needs = rule.plugin.command_needs(limits, &rule.options_json)?;
+                let input = command_wire::CommandInput {
+                    command: text.to_owned(),
+                    cwd: rel_cwd.clone(),
+                    env: needed_env(&needs.env),
+                    files: needed_files(root, cwd, text, &needs.files),
+                    options: rule.options_json.to_string(),
+                };
+                let found = rule.plugin.check_command(limits, &input)?;
+                Ok::<_, crate::plugin::PluginError>((rule, found))
+            })
+            .collect();
+
+        let mut found = Vec::new();
+        let mut errors: Vec<RunError> = Vec::new();
+        for result in results {
+            match result {
+                Ok((rule, list)) => {
+                    for f in list {
+                        match resolve(rule, text, f) {
+                            Ok(Some(one)) => found.push(one),
+                            Ok(None) => {}
+                            Err(message) => {
+                                errors.push(RunError {
+                                    kind: "plugin",
+                                    subject: rule.plugin.meta.id.clone(),
+                                    message,
+                                });
+                                break;
+                            }
+                        }
+                    }
+                }
+                Err(e) => errors.push(RunError::from(e)),
+            }
+        }
+
+        let examined = shell::examine(text);
+        let commands = &examined.commands;
+        let followed = super::follow::follow(root, cwd, text, commands);
+        // A `psql -f` whose file was read is judged again below as the
+        // same command with the file's SQL on stdin, by every rule: what
+        // the rules said about the command itself (SQL they could not
+        // read, and where it goes) is answered there. Only for a command
+        // whose range is its own (no other command shares it).
+        let answered: Vec<&std::ops::Range<usize>> = followed
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.then,
+                    Then::Text {
+                        reads_unseen: true,
+                        ..
+                    }
+                )
+            })
+            .map(|f| &f.range)
+            .filter(|r| commands.iter().filter(|c| &c.range == *r).count() == 1)
+            .collect();
+        found.retain(|(_, range)| !answered.contains(&range));
+
+        let allow = compile(&self.config.guard.allow);
+        let mut allowed = Vec::new();
+        let mut findings: Vec<Finding> = found
+            .into_iter()
+            .filter_map(
+                |(finding, range)| match allowing(&allow, commands, &range) {
+                    Some(pattern) => {
+                        allowed.push((finding, pattern.at.clone()));
+                        None
+                    }
+                    None => Some(finding),
+                },
+            )
+            .collect();
+        // No `allow` pattern lets a line rewrite the policy or pass unread.
+        let mut host = super::policy::check_line(text, &examined);
+        // In a file the line runs, what the guard cannot read asks only
+        // when the file names a database: a build script's `$CC` is not
+        // the user's business.
+        if depth > 0 && !names_database(text) {
+            host.retain(|f| f.check != "guard-unexamined");
+        }
+        findings.extend(host);
+        let deny = compile(&self.config.guard.deny);
+        for simple in commands {
+            if let Some((_, at)) = deny.iter().find(|(p, _)| p.matches(simple)) {
+                findings.push(Finding {
+                    rule: HOST_RULE.to_owned(),
+                    check: "guard-deny".to_owned(),
+                    severity: Severity::Error,
+                    path: COMMAND_PATH.to_owned(),
+                    span: Some(Span::of_range(text, simple.range.clone())),
+                    message: format!(
+                        "`{}` matches the deny pattern `{}` ({})",
+                        one_line(text.get(simple.range.clone()).unwrap_or("")),
+                        at.pattern,
+                        at.at
+                    ),
+                    help: Some(
+                        "this command is forbidden by the repository's rules.toml; ask a human"
+                            .to_owned(),
+                    ),
+                });
+            }
+        }
+        let mut part = Part {
+            findings,
+            allowed,
+            errors,
+        };
+        for one in followed {
+            self.follow(text, one, depth, stack, &mut part);
+        }
+        part
+    }
+
+    /// Judges what `followed` runs and reports it at the command that runs
+    /// it.
+    fn follow(
+        &self,
+        text: &str,
+        followed: Followed,
+        depth: usize,
+        stack: &mut Vec<String>,
+        part: &mut Part,
+    ) {
+        let span = Span::of_range(text, followed.range.clone());
+        let shown = one_line(text.get(followed.range.clone()).unwrap_or(""));
+        let via = &followed.via;
+        let unexamined = |why: String| {
+            Finding {
+            rule: HOST_RULE.to_owned(),
+            check: "guard-unexamined".to_owned(),
+            severity: Severity::Error,
+            path: COMMAND_PATH.to_owned(),
+            span: Some(span),
+            message: format!("`{shown}` runs {via}, but {why}"),
+            help: Some(
+                "run what it runs directly, so the guard can judge it; or ask the user to run this line"
+                    .to_owned(),
+            ),
+        }
+        };
+        let (inner_text, cwd, key, origin) = match followed.then {
+            Then::Unreadable(why) => {
+                part.findings.push(unexamined(why));
+                return;
+            }
+            Then::Text {
+                text,
+                cwd,
+                key,
+                origin,
+                ..
+            } => (text, cwd, key, origin),
+        };
+        if stack.contains(&key) {
+            return;
+        }
+        if depth + 1 > MAX_FOLLOW_DEPTH || self.budget.get() == 0 {
+            part.findings.push(unexamined(format!(
+                "the guard follows at most {MAX_FOLLOW_DEPTH} files deep and {MAX_FOLLOWED} files per line"
+            )));
+            return;
+        }
+        self.budget.set(self.budget.get() - 1);
+        stack.push(key);
+        let inner = self.text(&inner_text, &cwd, depth + 1, stack);
+        stack.pop();
+        let lift = |finding: Finding| {
+            let at = match (&origin, &finding.span) {
+                (Some(origin), Some(inner)) => format!(" ({})", origin.at(inner.line)),
+                _ => String::new(),
+            };
+            let mut message = format!("`{shown}` runs {via}{at}: {}", finding.message);
+            truncate(&mut message);
+            Finding {
+                span: Some(span),
+                message,
+                ..finding
+            }
+        };
+        part.findings.extend(inner.findings.into_iter().map(lift));
+        part.allowed.extend(
+            inner
+                .allowed
+                .into_iter()
+                .map(|(finding, pattern)| (lift(finding), pattern)),
+        );
+        part.errors.extend(inner.errors);
+    }
+}
+
+/// True when `text` names a database tool, a migration or a database URL.
+fn names_database(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    drift_syntax::hazard::Family::PROGRAMS
+        .iter()
+        .any(|name| drift_syntax::text::contains_word(&lower, name))
+        || ["migrate", "database", "db push", "db execute", "sql", "pg_"]
+            .iter()
+            .any(|word| lower.contains(word))
+}
+
+/// Two followed paths can reach the same finding (`make a b` where both
+/// depend on `c`): each is reported once.
+fn dedup_findings(findings: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert((f.rule.clone(), f.check.clone(), f.span, f.message.clone())));
 }
 
 fn compile(patterns: &[GuardPattern]) -> Vec<(Pattern, &GuardPattern)> {
@@ -252,10 +437,17 @@ fn needed_env(names: &[String]) -> Vec<(String, String)> {
     env
 }
 
-/// Reads the declared files from the working tree. Paths must stay inside
-/// the repository: absolute paths and `..` are refused (skipped), so a
-/// plugin cannot read outside what the repository holds.
-fn needed_files(root: &Path, paths: &[String]) -> Vec<wire::File> {
+/// Reads the declared files from the working tree, and with
+/// [`drift_syntax::files::NAMED_FILES`] those the text names from `cwd`.
+/// Paths must stay inside the repository: absolute paths and `..` are
+/// refused (skipped), so a plugin cannot read outside what the repository
+/// holds.
+fn needed_files(root: &Path, cwd: &Path, text: &str, declared: &[String]) -> Vec<wire::File> {
+    let named = drift_syntax::files::NAMED_FILES;
+    let mut paths: Vec<String> = declared.iter().filter(|p| *p != named).cloned().collect();
+    if declared.iter().any(|p| p == named) {
+        paths.extend(super::follow::named_files(root, cwd, text, declared));
+    }
     let mut files: Vec<wire::File> = paths
         .iter()
         .filter(|p| {

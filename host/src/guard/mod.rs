@@ -36,6 +36,7 @@
 //! `render` (the verdict for people and for agents), `hook` (the Claude
 //! Code protocol).
 
+mod follow;
 mod hook;
 mod judge;
 mod policy;

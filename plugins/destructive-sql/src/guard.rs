@@ -39,27 +39,15 @@ use crate::Options;
 use crate::commands::shown;
 
 /// Files Prisma reads the database URL from, the schemas that name the
-/// variable, and the `package.json` whose scripts `npm run` runs: handed
-/// to the check by the host.
+/// variable, and the `package.json` that may name the schema: handed to
+/// the check by the host (with [`drift_sdk::NAMED_FILES`], also from the
+/// command's directory).
 const FILES: &[&str] = &[
     ".env",
     "prisma/.env",
     "prisma/schema.prisma",
     "schema.prisma",
     "package.json",
-    // Prisma 7 names the URL in its config, not in the schema.
-    "prisma.config.ts",
-    "prisma.config.mts",
-    "prisma.config.js",
-    "prisma.config.mjs",
-    "prisma.config.cts",
-    "prisma.config.cjs",
-    ".config/prisma.ts",
-    ".config/prisma.mts",
-    ".config/prisma.cts",
-    ".config/prisma.js",
-    ".config/prisma.mjs",
-    ".config/prisma.cjs",
 ];
 
 /// Checks only commands can trigger (files run no migrations of their own).
@@ -71,7 +59,7 @@ pub const COMMAND_ONLY: &[crate::Check] = &[
     crate::Check::UnknownDatabase,
 ];
 
-/// How deep `npm run a` → script `a` → `npm run b` → ... is followed.
+/// How deep psql's `\!` → shell → psql `\!` → ... is followed.
 const MAX_SCRIPT_DEPTH: usize = 4;
 
 const SQL_HELP: &str =
@@ -108,6 +96,11 @@ pub fn needs(options: &Options) -> CommandNeeds {
         .env(options.url_variables.iter().cloned())
         .env(LIBPQ_VARIABLES.iter().map(|v| (*v).to_owned()))
         .files(FILES.iter().copied())
+        // Prisma 7 names the URL in its config, not in the schema.
+        .files(drift_sdk::prisma_config::CONFIG_NAMES.iter().copied())
+        // The same files from the command's directory, and the schema
+        // `--schema` or package.json names.
+        .named_files()
 }
 
 /// The environment variables libpq reads the server from.
@@ -131,22 +124,6 @@ fn check_line(
     for (index, command) in commands.iter().enumerate() {
         let earlier = commands.get(..index).unwrap_or(&[]);
         if command.program().is_none() || command.asks_for_help() {
-            continue;
-        }
-        if let Some((name, script)) = package_script(input, command) {
-            if depth < MAX_SCRIPT_DEPTH {
-                let written = shown(line, &command.range);
-                for inner in check_line(input, options, &script, depth + 1) {
-                    out.push(CommandFinding {
-                        range: command.range.clone(),
-                        message: format!(
-                            "`{written}` runs the package.json script `{name}`: {}",
-                            inner.message
-                        ),
-                        ..inner
-                    });
-                }
-            }
             continue;
         }
         let written = shown(line, &command.range);
@@ -179,6 +156,7 @@ fn check_line(
                 Family::SqlClient => {
                     let sql = psql_sql(&commands, command);
                     for (text, range) in &sql {
+                        shell_escapes(input, options, text, range, &written, depth, &mut out);
                         destructive_sql(
                             text,
                             range.clone(),
@@ -207,6 +185,11 @@ fn check_line(
                     writes |=
                         sql.is_empty() || !sql.iter().all(|(text, _)| crate::sql::only_reads(text));
                 }
+                Family::DbExecute => match command.flag_value("--file") {
+                    // The host reads the file and judges its SQL as stdin.
+                    Some(file) => unseen = Some(format!("from `{file}`")),
+                    None => writes = true,
+                },
                 _ => writes = true,
             }
         }
@@ -241,6 +224,7 @@ fn check_line(
         } else {
             no_laxer(libpq_target, input, command, earlier, options)
         };
+        let target = in_container(command, target);
         let quiet = destroys || unseen.is_some();
         if !quiet || matches!(target, Target::Remote(_)) {
             target_finding(&target, family, &written, command, &mut out);
@@ -282,6 +266,75 @@ fn shadow_database(
     }
 }
 
+/// Inside a container (`docker exec`, `kubectl exec`) `localhost` and the
+/// environment are the container's: a database that reads as local there
+/// may be any, so the guard cannot place it.
+fn in_container(command: &Command, target: Target) -> Target {
+    let Some(wrapper) = command
+        .wrappers
+        .iter()
+        .find(|w| shell::is_container_wrapper(w))
+    else {
+        return target;
+    };
+    match target {
+        Target::Local(what) => Target::Unknown {
+            why: format!(
+                "it runs inside a container (`{wrapper}`), where {what} is the container's, which the guard cannot place"
+            ),
+            help: "run it against a database the guard can see, or let the user run it".to_owned(),
+        },
+        other => other,
+    }
+}
+
+/// psql's shell escapes in SQL it is given: `\! cmd` runs `cmd`, and
+/// `\o |cmd`, `\g |cmd`, `\w |cmd` pipe into one. Each is judged as a
+/// command line of its own.
+fn shell_escapes(
+    input: &CommandInput,
+    options: &Options,
+    sql: &str,
+    range: &Range<usize>,
+    written: &str,
+    depth: usize,
+    out: &mut Vec<CommandFinding>,
+) {
+    if depth >= MAX_SCRIPT_DEPTH {
+        return;
+    }
+    for piece in drift_sdk::script::split(sql) {
+        let drift_sdk::script::Piece::Meta { range: meta, .. } = piece else {
+            continue;
+        };
+        let text = sql.get(meta).unwrap_or("");
+        let body = text.trim_start().trim_start_matches('\\');
+        let escaped = match body.strip_prefix('!') {
+            Some(command) => command.trim(),
+            None => {
+                let name_end = body
+                    .find(|c: char| !c.is_ascii_alphabetic())
+                    .unwrap_or(body.len());
+                let (name, rest) = body.split_at(name_end);
+                match (name, rest.trim_start().strip_prefix('|')) {
+                    ("o" | "out" | "g" | "gx" | "w" | "write", Some(pipe)) => pipe.trim(),
+                    _ => continue,
+                }
+            }
+        };
+        for inner in check_line(input, options, escaped, depth + 1) {
+            out.push(CommandFinding {
+                range: range.clone(),
+                message: format!(
+                    "`{written}` runs the shell command `{escaped}`: {}",
+                    inner.message
+                ),
+                ..inner
+            });
+        }
+    }
+}
+
 /// True when `found` holds an error (a warning lets the command run, so a
 /// write behind it still needs judging).
 fn asks_already(found: &[CommandFinding]) -> bool {
@@ -318,39 +371,6 @@ fn target_finding(
         )
         .help(help.clone()),
     });
-}
-
-/// `npm run X` (also `run-script`, `pnpm`/`yarn`/`bun run X`, and `yarn X`
-/// / `pnpm X` / `bun X` naming a script): the script's name and command
-/// from the repository's package.json.
-fn package_script(input: &CommandInput, command: &Command) -> Option<(String, String)> {
-    let runner = command.program().map(shell::basename)?;
-    let args = command.args();
-    let name = match runner {
-        "npm" | "pnpm" | "yarn" | "bun" => {
-            let mut positional = args.iter().filter(|w| !w.text.starts_with('-'));
-            match positional.next()?.text.as_str() {
-                "run" | "run-script" => positional.next()?.text.clone(),
-                _ => return None,
-            }
-        }
-        // `yarn db:reset`: the shell module peeled `yarn` as a runner of
-        // the binary `db:reset`; a script of that name is what yarn runs.
-        other
-            if command
-                .wrappers
-                .last()
-                .is_some_and(|w| matches!(w.as_str(), "yarn" | "pnpm" | "bun")) =>
-        {
-            other.to_owned()
-        }
-        _ => return None,
-    };
-    let text = input.file_text("package.json")?;
-    let script = crate::package_json::scripts(text)
-        .into_iter()
-        .find(|s| s.name == name)?;
-    Some((name, script.command))
 }
 
 /// The SQL a `psql` command runs that the guard can see: each `-c`
@@ -488,10 +508,11 @@ impl Target {
 }
 
 /// The target `resolve` gives for `command`, made no laxer by what the
-/// line did before it: an export or a sourced file may not reach the
-/// command (a subshell, `false && …`), so it can only make the answer
-/// stricter than the environment and `.env` say. Lines with nothing that
-/// changes the environment are resolved once.
+/// line did before it and by env files its wrapper loads: an export or a
+/// sourced file may not reach the command (a subshell, `false && …`), so
+/// it can only make the answer stricter than the environment and `.env`
+/// say. Lines with nothing that changes the environment are resolved
+/// once.
 fn no_laxer(
     resolve: fn(&CommandInput, &Command, &[Command], &Options) -> Target,
     input: &CommandInput,
@@ -500,10 +521,18 @@ fn no_laxer(
     options: &Options,
 ) -> Target {
     let with = resolve(input, command, earlier, options);
-    if !earlier.iter().any(Command::changes_environment) {
+    let loads = command.env_file_loader().is_some();
+    if !loads && !earlier.iter().any(Command::changes_environment) {
         return with;
     }
-    with.stricter(resolve(input, command, &[], options))
+    // dotenv does not override a variable already set, and skips a
+    // missing file: the command as if nothing were loaded counts too.
+    let mut plain = command.clone();
+    if loads {
+        plain.env_files.clear();
+        plain.wrappers.retain(|w| !w.starts_with("dotenv"));
+    }
+    with.stricter(resolve(input, &plain, &[], options))
 }
 
 /// The database a Prisma command would change: the URL migrate uses.
@@ -522,12 +551,18 @@ fn prisma_target(
         UrlSource::Literal { value, from } => {
             return Target::of_url(value, "datasource.url", from, options);
         }
-        UrlSource::Variable(variable) => variable.clone(),
+        UrlSource::Unread(path) => {
+            return Target::Unknown {
+                why: format!("the guard could not read its schema `{path}`"),
+                help: WRITE_HELP.to_owned(),
+            };
+        }
+        UrlSource::Variable { name, .. } => name.clone(),
     };
     // The command's own `VAR=…` wins; then what earlier commands of the
     // line exported or loaded; then the environment and `.env`.
     if !command.env.iter().any(|(n, _)| *n == variable) {
-        match set_earlier(command, earlier, &variable) {
+        match set_earlier(input, command, earlier, &variable) {
             Some(Earlier::Set(value)) => {
                 return Target::of_url(
                     &value,
@@ -581,9 +616,30 @@ enum Earlier {
 /// did that decides `name` for `command`: an export, a file sourced, an
 /// unset, a `cd`; or a `dotenv`-style wrapper of `command` itself that
 /// loads a file.
-fn set_earlier(command: &Command, earlier: &[Command], name: &str) -> Option<Earlier> {
+fn set_earlier(
+    input: &CommandInput,
+    command: &Command,
+    earlier: &[Command],
+    name: &str,
+) -> Option<Earlier> {
     if let Some(wrapper) = command.env_file_loader() {
-        return Some(Earlier::Unknown(format!("the files `{wrapper}` loads")));
+        // The files it loads, when the host handed them over; dotenv skips
+        // a missing file, which the guard cannot tell from one not handed.
+        for file in &command.env_files {
+            match input.local_file(&file.text) {
+                Some((_, text)) => {
+                    if let Some(value) = dotenv(text, name) {
+                        return Some(Earlier::Set(value));
+                    }
+                }
+                None => {
+                    return Some(Earlier::Unknown(format!(
+                        "`{}`, which `{wrapper}` loads",
+                        file.text
+                    )));
+                }
+            }
+        }
     }
     let mut found = None;
     for (index, before) in earlier.iter().enumerate() {
@@ -626,7 +682,16 @@ fn set_earlier(command: &Command, earlier: &[Command], name: &str) -> Option<Ear
             }
             "source" | "." => {
                 let file = args.first().map_or("", |w| w.text.as_str());
-                found = Some(Earlier::Unknown(format!("`{program} {file}`")));
+                // A file the host handed over (the line names it) is
+                // read: it sets the variable, or leaves it as it was.
+                match input.local_file(file) {
+                    Some((_, text)) if in_this_shell => {
+                        if let Some(value) = dotenv(text, name) {
+                            found = Some(Earlier::Set(value));
+                        }
+                    }
+                    _ => found = Some(Earlier::Unknown(format!("`{program} {file}`"))),
+                }
             }
             "unset" if args.iter().any(|w| w.text == name) => {
                 found = Some(Earlier::Unknown(format!("`unset {name}`")));
@@ -697,7 +762,7 @@ fn libpq_target(
         if let Some((_, v)) = command.env.iter().rev().find(|(n, _)| n == name) {
             return Some((v.clone(), format!("{name} from the command line")));
         }
-        match set_earlier(command, earlier, name) {
+        match set_earlier(input, command, earlier, name) {
             Some(Earlier::Set(v)) => {
                 return Some((v, format!("{name} from an `export` earlier in the line")));
             }
@@ -708,7 +773,7 @@ fn libpq_target(
         if let Some(v) = input.var(name) {
             return Some((v.to_owned(), format!("{name} from the environment")));
         }
-        [".env", "prisma/.env"].iter().find_map(|path| {
+        env_files(input, None).iter().find_map(|path| {
             let value = input.file_text(path).and_then(|t| dotenv(t, name))?;
             Some((value, format!("{name} from {path}")))
         })
@@ -763,7 +828,7 @@ fn libpq_target(
             .rev()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
-            .or_else(|| match set_earlier(command, earlier, name) {
+            .or_else(|| match set_earlier(input, command, earlier, name) {
                 Some(Earlier::Set(v)) => Some(v),
                 Some(Earlier::Unknown(why)) => Some(format!("${{{name}}} ({why})")),
                 None => None,
@@ -829,6 +894,18 @@ fn psql_source(command: &Command, sql: &[(String, Range<usize>)]) -> SqlSource {
     if let Some(file) = &command.stdin_file {
         return SqlSource::Unseen(format!("from `{}`", file.text));
     }
+    // `\i file` in the SQL given: the file's statements run too (the host
+    // reads the files `psql -f` names, not those named inside SQL).
+    for (text, _) in sql {
+        for piece in drift_sdk::script::split(text) {
+            if let drift_sdk::script::Piece::Meta { range, name } = piece
+                && matches!(name.as_str(), "i" | "ir" | "include" | "include_relative")
+            {
+                let line = text.get(range).unwrap_or("").trim();
+                return SqlSource::Unseen(format!("from the file `{line}` includes"));
+            }
+        }
+    }
     if sql.is_empty() {
         return if command.piped_from.is_some() {
             SqlSource::Unseen("from another command's output".to_owned())
@@ -843,62 +920,112 @@ fn psql_source(command: &Command, sql: &[(String, Range<usize>)]) -> SqlSource {
     }
 }
 
-/// Where the URL migrate uses comes from: a variable, or a literal the
-/// Prisma config writes.
+/// Where the URL migrate uses comes from.
 enum UrlSource {
-    Variable(String),
+    /// A variable, looked up in the command's environment, then in the
+    /// `.env` files Prisma loads (repository paths, in order).
+    Variable {
+        name: String,
+        env_files: Vec<String>,
+    },
+    /// A URL the Prisma config or the schema writes.
     Literal { value: String, from: String },
+    /// The schema that says was not handed to the guard: its path.
+    Unread(String),
 }
 
-/// The URL migrate uses: the Prisma config's `datasource` (`directUrl`,
-/// else `url`; the config `--config` names when the host handed it over,
-/// which it does for the default places only), else the schema's
-/// (`directUrl = env("...")`, else `url`), else the first of
-/// `url-variables`.
+/// The URL migrate uses, found as Prisma finds it from the command's
+/// directory: the Prisma config (`--config`, else the first at its
+/// default places) and its `datasource` (`directUrl`, else `url`); else
+/// the schema (`--schema`, else the one package.json's `prisma.schema` or
+/// the config names, else `prisma/schema.prisma`, `schema.prisma`) and
+/// its datasource's `directUrl`, else `url`, as `env("X")` or a literal;
+/// else the first of `url-variables`.
 fn url_source(input: &CommandInput, command: &Command, options: &Options) -> UrlSource {
     use drift_sdk::prisma_config::{self, UrlSource as Config};
-    let flag = |name: &str| {
-        command
-            .flag_value(name)
-            .and_then(|p| drift_sdk::paths::resolve("", p))
-    };
-    // An explicit `--config` replaces the default places, even when the
-    // host did not hand it over (then the schema decides).
-    let config_paths: Vec<String> = match flag("--config") {
+    let configs: Vec<&str> = match command.flag_value("--config") {
         Some(path) => vec![path],
-        None => FILES
-            .iter()
-            .filter(|f| prisma_config::is_prisma_config(f))
-            .map(|f| (*f).to_owned())
-            .collect(),
+        None => prisma_config::CONFIG_NAMES.to_vec(),
     };
-    for path in &config_paths {
-        let Some(text) = input.file_text(path) else {
-            continue;
-        };
-        let urls = prisma_config::read(path, text).urls;
-        match urls.direct_url.or(urls.url) {
-            Some(Config::Env(name)) => return UrlSource::Variable(name),
-            Some(Config::Literal(value)) => {
-                return UrlSource::Literal {
-                    value,
-                    from: path.clone(),
+    let mut config_schema = None;
+    if let Some((path, text)) = configs.iter().find_map(|p| input.local_file(p)) {
+        let config = prisma_config::read(&path, text);
+        config_schema = config.schema.clone();
+        match config.urls.direct_url.or(config.urls.url) {
+            Some(Config::Env(name)) => {
+                return UrlSource::Variable {
+                    name,
+                    env_files: env_files(input, None),
                 };
             }
+            Some(Config::Literal(value)) => return UrlSource::Literal { value, from: path },
             None => {}
         }
     }
-    let schema = flag("--schema")
-        .as_deref()
-        .and_then(|p| input.file_text(p))
-        .or_else(|| input.file_text("prisma/schema.prisma"))
-        .or_else(|| input.file_text("schema.prisma"));
-    UrlSource::Variable(
-        schema
-            .and_then(url_variable)
-            .or_else(|| options.url_variables.first().cloned())
-            .unwrap_or_else(|| "DATABASE_URL".to_owned()),
-    )
+    let named = command
+        .flag_value("--schema")
+        .and_then(|p| drift_sdk::paths::resolve(&input.cwd, p))
+        .or_else(|| {
+            let (path, text) = input.local_file("package.json")?;
+            let schema = crate::package_json::prisma_schema(text)?;
+            drift_sdk::paths::resolve(drift_sdk::paths::parent(&path), &schema)
+        })
+        .or(config_schema);
+    let schema = match named {
+        Some(path) => match input.file_text(&path) {
+            Some(text) => Some((path, text)),
+            None => return UrlSource::Unread(path),
+        },
+        None => input
+            .local_file("prisma/schema.prisma")
+            .or_else(|| input.local_file("schema.prisma")),
+    };
+    let env_files = env_files(input, schema.as_ref().map(|(p, _)| p.as_str()));
+    match schema
+        .as_ref()
+        .and_then(|(path, text)| datasource_url(path, text))
+    {
+        Some(source) => source.with_env_files(env_files),
+        None => UrlSource::Variable {
+            name: options
+                .url_variables
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "DATABASE_URL".to_owned()),
+            env_files,
+        },
+    }
+}
+
+impl UrlSource {
+    fn with_env_files(self, files: Vec<String>) -> Self {
+        match self {
+            UrlSource::Variable { name, .. } => UrlSource::Variable {
+                name,
+                env_files: files,
+            },
+            other => other,
+        }
+    }
+}
+
+/// The `.env` files Prisma loads for a command: the one in its directory,
+/// the one beside the schema, `prisma/.env`; those handed over, in order.
+fn env_files(input: &CommandInput, schema: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let beside =
+        schema.and_then(|s| drift_sdk::paths::resolve(drift_sdk::paths::parent(s), ".env"));
+    let candidates = [
+        input.local_file(".env").map(|(p, _)| p),
+        beside.filter(|p| input.file_text(p).is_some()),
+        input.local_file("prisma/.env").map(|(p, _)| p),
+    ];
+    for path in candidates.into_iter().flatten() {
+        if !out.contains(&path) {
+            out.push(path);
+        }
+    }
+    out
 }
 
 /// The URL `source` names, its value and where it came from.
@@ -907,11 +1034,12 @@ fn database_url(
     command: &Command,
     source: &UrlSource,
 ) -> Option<(String, String, String)> {
-    let variable = match source {
-        UrlSource::Variable(name) => name.clone(),
+    let (variable, env_files) = match source {
+        UrlSource::Variable { name, env_files } => (name.clone(), env_files),
         UrlSource::Literal { value, from } => {
             return Some(("datasource.url".to_owned(), value.clone(), from.clone()));
         }
+        UrlSource::Unread(_) => return None,
     };
     if let Some((_, value)) = command.env.iter().rev().find(|(n, _)| *n == variable) {
         return Some((variable, value.clone(), "the command line".to_owned()));
@@ -919,25 +1047,32 @@ fn database_url(
     if let Some(value) = input.var(&variable) {
         return Some((variable, value.to_owned(), "the environment".to_owned()));
     }
-    for path in [".env", "prisma/.env"] {
+    for path in env_files {
         if let Some(value) = input.file_text(path).and_then(|t| dotenv(t, &variable)) {
-            return Some((variable, value, path.to_owned()));
+            return Some((variable, value, path.clone()));
         }
     }
     None
 }
 
-/// `X` of the first datasource's `directUrl = env("X")` (what migrate
-/// connects with), else of its `url = env("X")`.
-fn url_variable(schema: &str) -> Option<String> {
+/// The first datasource's `directUrl` (what migrate connects with), else
+/// its `url`: `env("X")` as the variable X, a string as a literal URL.
+fn datasource_url(path: &str, schema: &str) -> Option<UrlSource> {
     let parsed = drift_sdk::prisma::parse(schema);
     let datasource = parsed.datasources.first()?;
     ["directUrl", "url"]
         .iter()
         .find_map(|key| match &datasource.property(key)?.value {
             drift_sdk::prisma::Expr::Call { name, args } if name == "env" => {
-                args.first()?.value.as_str().map(str::to_owned)
+                Some(UrlSource::Variable {
+                    name: args.first()?.value.as_str()?.to_owned(),
+                    env_files: Vec::new(),
+                })
             }
+            drift_sdk::prisma::Expr::String(value) => Some(UrlSource::Literal {
+                value: value.clone(),
+                from: path.to_owned(),
+            }),
             _ => None,
         })
 }
@@ -946,6 +1081,8 @@ fn url_variable(schema: &str) -> Option<String> {
 /// quotes removed, the last assignment wins as in dotenv).
 fn dotenv(text: &str, name: &str) -> Option<String> {
     let mut value = None;
+    // dotenv reads a file saved with a byte-order mark as if it had none.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for line in text.lines() {
         let line = line.trim();
         let line = line.strip_prefix("export ").unwrap_or(line).trim_start();

@@ -1,5 +1,6 @@
 //! The `"scripts"` of a `package.json`, with the position of every
-//! character of each command in the file.
+//! character of each command in the file, and the schema its `"prisma"`
+//! key names.
 //!
 //! Only script values are commands: a description or a dependency named
 //! like a command is not run. A JSON parser would give the values but not
@@ -46,6 +47,28 @@ pub fn scripts(text: &str) -> Vec<Script> {
                         command,
                         offsets,
                     });
+                    Some(())
+                } else {
+                    reader.skip_value()
+                }
+            })
+        } else {
+            reader.skip_value()
+        }
+    });
+    found
+}
+
+/// The `prisma.schema` a `package.json` names (Prisma before 7 reads its
+/// schema's place there).
+pub fn prisma_schema(text: &str) -> Option<String> {
+    let mut reader = Reader { text, pos: 0 };
+    let mut found = None;
+    reader.object(|reader, key| {
+        if key == "prisma" && reader.peek() == Some('{') {
+            reader.object(|reader, name| {
+                if name == "schema" && reader.peek() == Some('"') {
+                    found = Some(reader.string()?.0);
                     Some(())
                 } else {
                     reader.skip_value()

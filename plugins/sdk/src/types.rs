@@ -327,7 +327,14 @@ impl CommandNeeds {
         self.files.extend(paths.into_iter().map(Into::into));
         self
     }
+
+    /// Also the files the command names, see [`NAMED_FILES`].
+    pub fn named_files(self) -> Self {
+        self.files([NAMED_FILES])
+    }
 }
+
+pub use drift_syntax::files::NAMED_FILES;
 
 /// A command line about to run (`drift-host guard`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -363,6 +370,18 @@ impl CommandInput {
     /// The text of a declared file, when it exists and is text.
     pub fn file_text(&self, path: &str) -> Option<&str> {
         self.files.iter().find(|f| f.path == path)?.text()
+    }
+
+    /// The file `path` names from the command's working directory (as
+    /// the command would open it), else from the repository root: its
+    /// repository path and text. See [`NAMED_FILES`].
+    pub fn local_file(&self, path: &str) -> Option<(String, &str)> {
+        let here = crate::paths::resolve(&self.cwd, path);
+        let root = crate::paths::resolve("", path);
+        [here, root].into_iter().flatten().find_map(|p| {
+            let text = self.file_text(&p)?;
+            Some((p, text))
+        })
     }
 }
 

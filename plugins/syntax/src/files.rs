@@ -6,6 +6,15 @@
 //! rules of what counts as text (UTF-8, a byte-order mark dropped, no NUL
 //! byte in the first 8 KiB) are written once.
 
+/// A declared path that stands for the files a command names: every
+/// declared path again relative to the command's working directory (a
+/// command run in `apps/web` reads `apps/web/.env`), the files the line's
+/// words name (`--schema db/schema.prisma`, `source .env.production`),
+/// and the schema a Prisma project there names (package.json
+/// `prisma.schema`, a Prisma config's `schema`). Only files inside the
+/// repository are handed over; an older host hands over nothing for it.
+pub const NAMED_FILES: &str = "{named}";
+
 /// A file's content as the host could read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {

@@ -118,6 +118,23 @@ pub fn names_match(list: &[String], schema: Option<&str>, name: &str) -> bool {
 
 const EXTENSIONS: &[&str] = &["ts", "mts", "cts", "js", "mjs", "cjs"];
 
+/// Where Prisma looks for its config by itself, relative to the package
+/// root, in its order.
+pub const CONFIG_NAMES: &[&str] = &[
+    "prisma.config.ts",
+    "prisma.config.mts",
+    "prisma.config.cts",
+    "prisma.config.js",
+    "prisma.config.mjs",
+    "prisma.config.cjs",
+    ".config/prisma.ts",
+    ".config/prisma.mts",
+    ".config/prisma.cts",
+    ".config/prisma.js",
+    ".config/prisma.mjs",
+    ".config/prisma.cjs",
+];
+
 /// True when `path` is where Prisma looks for its config by itself:
 /// `prisma.config.*`, `.config/prisma.*`.
 fn is_default_config(path: &str) -> bool {

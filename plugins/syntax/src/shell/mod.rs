@@ -54,7 +54,7 @@ use std::ops::Range;
 use lexer::{Map, lex_words};
 use parser::is_keyword;
 pub use parser::reads_script_from_stdin;
-pub use wrappers::SHELLS;
+pub use wrappers::{SHELLS, is_container_wrapper};
 
 /// Maximum nesting of command strings (`sh -c`, `eval`, ...) and
 /// substitutions that is looked into; deeper levels are kept unparsed.
@@ -79,6 +79,10 @@ pub struct Command {
     /// `env A=b cmd`, `sudo A=b cmd`, `cross-env A=b cmd`, outermost first.
     /// Values are unquoted but not expanded.
     pub env: Vec<(String, String)>,
+    /// The files an env-file wrapper loads into the program, outermost
+    /// first: `dotenv -e .env.production --`, `dotenvx run -f F --`;
+    /// `.env` (at no position) for one that names none.
+    pub env_files: Vec<Word>,
     /// The program and its arguments with wrappers removed; `words[0]` is the
     /// program as written (e.g. `prisma` or `./node_modules/.bin/prisma`).
     /// Never empty.

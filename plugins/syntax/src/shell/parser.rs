@@ -93,6 +93,7 @@ pub(super) fn parse_line(line: &str) -> super::Examined {
         out: Vec::new(),
         writes: Vec::new(),
         too_deep: false,
+        variables: Vec::new(),
     };
     parser.parse(line, &Map::Offset(0), 0);
     super::Examined {
@@ -109,6 +110,10 @@ struct Parser<'l> {
     writes: Vec<super::Written>,
     /// Nesting went past [`MAX_DEPTH`]: some text was not looked into.
     too_deep: bool,
+    /// Shell variables the line assigned a literal value so far
+    /// (`PRISMA="npx prisma"`, `export X=y`), latest last: a command whose
+    /// program is `$PRISMA` runs what the value says.
+    variables: Vec<(String, String)>,
 }
 
 impl Parser<'_> {
@@ -314,7 +319,11 @@ impl Parser<'_> {
             }
         }
         if cur.words.is_empty() {
+            self.remember(cur.env.iter().map(|raw| raw.text.as_str()));
             return None;
+        }
+        if cur.words.first().is_some_and(|w| w.text == "export") {
+            self.remember(cur.words.iter().skip(1).map(|raw| raw.text.as_str()));
         }
         let env = cur
             .env
@@ -351,6 +360,53 @@ impl Parser<'_> {
         self.emit(pending, depth)
     }
 
+    /// Records `NAME=value` assignments with a literal value; one with a
+    /// value computed when the line runs forgets the name.
+    fn remember<'a>(&mut self, assignments: impl Iterator<Item = &'a str>) {
+        for text in assignments {
+            let Some((name, value)) = split_assignment(text) else {
+                continue;
+            };
+            self.variables.retain(|(n, _)| n != name);
+            if !(value.contains('$') || value.contains('`')) {
+                self.variables.push((name.to_owned(), value.to_owned()));
+            }
+        }
+    }
+
+    /// `$NAME` or `${NAME}` as a program, with `NAME` assigned a literal
+    /// earlier in the line: the value's words, at the program's position.
+    fn substitute(&self, words: &mut Vec<Word>) {
+        let Some(first) = words.first() else {
+            return;
+        };
+        let text = first.text.as_str();
+        let name = text
+            .strip_prefix("${")
+            .and_then(|t| t.strip_suffix('}'))
+            .or_else(|| text.strip_prefix('$'));
+        let Some(name) = name
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        else {
+            return;
+        };
+        let Some((_, value)) = self.variables.iter().rev().find(|(n, _)| n == name) else {
+            return;
+        };
+        let range = first.range.clone();
+        let replaced: Vec<Word> = super::words(value)
+            .into_iter()
+            .map(|w| Word {
+                text: w.text,
+                range: range.clone(),
+            })
+            .collect();
+        if replaced.is_empty() {
+            return;
+        }
+        words.splice(0..1, replaced);
+    }
+
     /// Peels wrappers off `pending` and appends the resulting command(s).
     fn emit(&mut self, pending: Pending, depth: usize) -> Option<usize> {
         let Pending {
@@ -361,7 +417,9 @@ impl Parser<'_> {
             stdin_file,
             piped_from,
         } = pending;
+        self.substitute(&mut words);
         let mut wrappers: Vec<String> = Vec::new();
+        let mut env_files: Vec<Word> = Vec::new();
         let mut start = 0usize;
         let mut budget = depth;
         loop {
@@ -382,6 +440,7 @@ impl Parser<'_> {
                     }
                     wrappers.push(name.to_owned());
                     env.extend(assigned);
+                    env_files.extend(super::wrappers::loaded_files(name, &rest[..n]));
                     start += n;
                     if strip && let Some(word) = words.get_mut(start) {
                         word.text = strip_version(&word.text).to_owned();
@@ -468,6 +527,9 @@ impl Parser<'_> {
                     let mut all_env = env.clone();
                     all_env.append(&mut command.env);
                     command.env = all_env;
+                    let mut all_files = env_files.clone();
+                    all_files.append(&mut command.env_files);
+                    command.env_files = all_files;
                     let mut all_wrappers = wrappers.clone();
                     all_wrappers.push(name.clone());
                     all_wrappers.append(&mut command.wrappers);
@@ -478,6 +540,7 @@ impl Parser<'_> {
         }
         self.out.push(Command {
             env,
+            env_files,
             words,
             wrappers,
             range,

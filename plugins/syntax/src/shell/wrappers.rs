@@ -697,6 +697,54 @@ const WRAPPERS: &[Wrapper] = &[
         inert_with: &[],
         then: Then::Custom(peel_cross_env_shell),
     },
+    Wrapper {
+        programs: &["script"],
+        name: "script -c",
+        options: Some(Options {
+            short_value: "cEIOBTmo",
+            short_optional: "t",
+            long_value: &[
+                "--command",
+                "--echo",
+                "--log-in",
+                "--log-out",
+                "--log-io",
+                "--log-timing",
+                "--logging-format",
+                "--output-limit",
+            ],
+            plus: false,
+        }),
+        inert_with: &[],
+        then: Then::OptionValue(&["-c", "--command"]),
+    },
+    Wrapper {
+        programs: &[
+            "docker",
+            "podman",
+            "nerdctl",
+            "docker-compose",
+            "podman-compose",
+        ],
+        name: CONTAINER_EXEC,
+        options: None,
+        inert_with: &[],
+        then: Then::Custom(|words, _| peel_container(words)),
+    },
+    Wrapper {
+        programs: &["kubectl", "oc"],
+        name: KUBECTL_EXEC,
+        options: None,
+        inert_with: &[],
+        then: Then::Custom(|words, _| peel_kubectl(words)),
+    },
+    Wrapper {
+        programs: &["node", "nodejs"],
+        name: "node",
+        options: None,
+        inert_with: &[],
+        then: Then::Custom(|words, _| peel_node(words)),
+    },
 ];
 
 /// Recognises the wrapper `words[0]` (by basename) and says how to peel it.
@@ -1002,4 +1050,317 @@ fn peel_bunx(words: &[Word], start: usize, name: &'static str) -> Peel {
         name,
         opts(words, start, "p", "", &["--package"], false).next,
     )
+}
+
+/// The wrapper names of commands run in a container (`docker exec`,
+/// `docker compose run`, `kubectl exec`): their `localhost` and files are
+/// the container's, not the guarded machine's.
+const CONTAINER_EXEC: &str = "container exec";
+const CONTAINER_RUN: &str = "container run";
+const KUBECTL_EXEC: &str = "kubectl exec";
+
+/// True for the names [`peel`] records for commands run in a container.
+pub fn is_container_wrapper(name: &str) -> bool {
+    matches!(name, CONTAINER_EXEC | CONTAINER_RUN | KUBECTL_EXEC)
+}
+
+/// The index of the first operand at or after `start`: options skipped,
+/// `values` those that take the next word (`--name=x` takes its own).
+/// `-e K=V`/`--env K=V` assignments are collected into `env`.
+fn operand(
+    words: &[Word],
+    start: usize,
+    values: &[&str],
+    env: &mut Vec<(String, String)>,
+) -> usize {
+    let mut i = start;
+    while let Some(word) = words.get(i) {
+        let text = word.text.as_str();
+        if text == "--" {
+            return i + 1;
+        }
+        if !text.starts_with('-') || text == "-" {
+            return i;
+        }
+        if values.contains(&text) {
+            if matches!(text, "-e" | "--env")
+                && let Some((k, v)) = words.get(i + 1).and_then(|w| split_assignment(&w.text))
+            {
+                env.push((k.to_owned(), v.to_owned()));
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// `docker [global] exec [opts] CONTAINER cmd…`, `docker run [opts] IMAGE
+/// cmd…`, `docker compose [global] exec|run [opts] SERVICE cmd…` (podman,
+/// nerdctl and docker-compose alike): the command run in the container.
+fn peel_container(words: &[Word]) -> Peel {
+    const GLOBAL: &[&str] = &[
+        "-H",
+        "--host",
+        "-c",
+        "--context",
+        "--config",
+        "-l",
+        "--log-level",
+        "--tlscacert",
+        "--tlscert",
+        "--tlskey",
+        "--url",
+        "--connection",
+        "--identity",
+    ];
+    const COMPOSE: &[&str] = &[
+        "-f",
+        "--file",
+        "-p",
+        "--project-name",
+        "--profile",
+        "--env-file",
+        "--project-directory",
+        "--ansi",
+        "--parallel",
+        "--progress",
+    ];
+    const EXEC: &[&str] = &[
+        "-e",
+        "--env",
+        "--env-file",
+        "-u",
+        "--user",
+        "-w",
+        "--workdir",
+        "--detach-keys",
+        "--index",
+    ];
+    const RUN: &[&str] = &[
+        "-e",
+        "--env",
+        "--env-file",
+        "-u",
+        "--user",
+        "-w",
+        "--workdir",
+        "-v",
+        "--volume",
+        "-p",
+        "--publish",
+        "--name",
+        "--entrypoint",
+        "-l",
+        "--label",
+        "--network",
+        "--net",
+        "--mount",
+        "--platform",
+        "-h",
+        "--hostname",
+        "--add-host",
+        "--cpus",
+        "-m",
+        "--memory",
+        "--restart",
+        "--pull",
+        "--dns",
+        "--link",
+        "--log-driver",
+        "--log-opt",
+        "--ulimit",
+        "--cap-add",
+        "--cap-drop",
+        "--device",
+        "--tmpfs",
+        "--shm-size",
+        "--expose",
+        "--ipc",
+        "--pid",
+        "--runtime",
+        "--security-opt",
+        "--stop-signal",
+        "--gpus",
+        "--health-cmd",
+        "--cidfile",
+        "--env-from-file",
+        "--volumes-from",
+        "-a",
+        "--attach",
+        "--group-add",
+        "--label-file",
+        "--userns",
+        "--uts",
+        "--cgroupns",
+        "--sysctl",
+        "--workdir",
+    ];
+    let mut env = Vec::new();
+    let program = basename(words.first().map_or("", |w| w.text.as_str()));
+    let mut i = if program.ends_with("-compose") {
+        operand(words, 1, COMPOSE, &mut env)
+    } else {
+        operand(words, 1, GLOBAL, &mut env)
+    };
+    let mut sub = words.get(i).map(|w| w.text.as_str());
+    if sub == Some("container") {
+        i += 1;
+        sub = words.get(i).map(|w| w.text.as_str());
+    }
+    if sub == Some("compose") && !program.ends_with("-compose") {
+        i = operand(words, i + 1, COMPOSE, &mut env);
+        sub = words.get(i).map(|w| w.text.as_str());
+    }
+    let (name, values) = match sub {
+        Some("exec") => (CONTAINER_EXEC, EXEC),
+        Some("run") => (CONTAINER_RUN, RUN),
+        _ => return Peel::No,
+    };
+    // The options, then the container, service or image.
+    let target = operand(words, i + 1, values, &mut env);
+    let n = target + 1;
+    if n >= words.len() {
+        return Peel::No;
+    }
+    Peel::Skip {
+        n,
+        name,
+        env,
+        strip_version: false,
+    }
+}
+
+/// `kubectl [global] exec [opts] POD -- cmd…` (`oc` alike).
+fn peel_kubectl(words: &[Word]) -> Peel {
+    const VALUES: &[&str] = &[
+        "-c",
+        "--container",
+        "-n",
+        "--namespace",
+        "--context",
+        "--cluster",
+        "--user",
+        "-f",
+        "--filename",
+        "--pod-running-timeout",
+        "--kubeconfig",
+        "-s",
+        "--server",
+        "--token",
+        "--as",
+        "--as-group",
+        "-l",
+        "--selector",
+    ];
+    let mut env = Vec::new();
+    let i = operand(words, 1, VALUES, &mut env);
+    if words.get(i).map(|w| w.text.as_str()) != Some("exec") {
+        return Peel::No;
+    }
+    let pod = operand(words, i + 1, VALUES, &mut env);
+    let mut n = pod + 1;
+    // Options may follow the pod; `--` ends them.
+    while let Some(word) = words.get(n) {
+        if word.text == "--" {
+            n += 1;
+            break;
+        }
+        if !word.text.starts_with('-') {
+            break;
+        }
+        n += if VALUES.contains(&word.text.as_str()) {
+            2
+        } else {
+            1
+        };
+    }
+    if n >= words.len() {
+        return Peel::No;
+    }
+    Peel::Skip {
+        n,
+        name: KUBECTL_EXEC,
+        env,
+        strip_version: false,
+    }
+}
+
+/// `node [opts] …/prisma/build/index.js args`: Prisma's CLI run by its
+/// entry file, which is what `prisma` runs.
+fn peel_node(words: &[Word]) -> Peel {
+    const VALUES: &[&str] = &[
+        "-r",
+        "--require",
+        "--import",
+        "--loader",
+        "--experimental-loader",
+        "-C",
+        "--conditions",
+        "--title",
+        "--inspect-port",
+        "--env-file",
+    ];
+    let mut env = Vec::new();
+    let i = operand(words, 1, VALUES, &mut env);
+    let Some(script) = words.get(i) else {
+        return Peel::No;
+    };
+    let path = script.text.trim_start_matches("./");
+    let is_prisma = path.ends_with("prisma/build/index.js")
+        || path == "node_modules/.bin/prisma"
+        || path.ends_with("/node_modules/.bin/prisma");
+    if !is_prisma {
+        return Peel::No;
+    }
+    Peel::Split {
+        n: i + 1,
+        name: "node",
+        words: vec![Word {
+            text: "prisma".to_owned(),
+            range: script.range.clone(),
+        }],
+        env,
+    }
+}
+
+/// The env files the wrapper `name` (peeled off as `words`) loads:
+/// `dotenv -e F` (any number), `dotenvx run -f F`/`--env-file F`; `.env`
+/// when it names none. Empty for other wrappers.
+pub(super) fn loaded_files(name: &str, words: &[Word]) -> Vec<Word> {
+    let flags: &[&str] = match name {
+        "dotenv" => &["-e"],
+        "dotenvx run" => &["-f", "--env-file"],
+        _ => return Vec::new(),
+    };
+    let mut files = Vec::new();
+    let mut iter = words.iter().skip(1);
+    while let Some(word) = iter.next() {
+        let text = word.text.as_str();
+        if text == "--" {
+            break;
+        }
+        if flags.contains(&text) {
+            files.extend(iter.next().cloned());
+        } else if let Some(value) = flags.iter().find_map(|f| {
+            text.strip_prefix(f).and_then(|v| {
+                v.strip_prefix('=')
+                    .or((f.len() == 2 && !v.is_empty()).then_some(v))
+            })
+        }) {
+            files.push(Word {
+                text: value.to_owned(),
+                range: word.range.clone(),
+            });
+        }
+    }
+    if files.is_empty() {
+        let at = words.first().map_or(0..0, |w| w.range.end..w.range.end);
+        files.push(Word {
+            text: ".env".to_owned(),
+            range: at,
+        });
+    }
+    files
 }
