@@ -630,6 +630,7 @@ impl Makefile {
             if acc.is_empty() {
                 acc.push_str(raw);
             } else {
+                acc.truncate(acc.trim_end().len());
                 acc.push(' ');
                 acc.push_str(raw.trim_start_matches('\t').trim_start());
             }
@@ -1938,4 +1939,251 @@ pub(super) fn named_files(root: &Path, cwd: &Path, text: &str, declared: &[Strin
     out.sort();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder with `files`, and what [`follow`] finds for `line` run at
+    /// its root: (via, text) or (via, "unreadable: why").
+    fn followed(files: &[(&str, &str)], line: &str) -> Vec<(String, String)> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (path, text) in files {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+            std::fs::write(full, text).expect("write");
+        }
+        let commands = shell::commands(line);
+        follow(dir.path(), dir.path(), line, &commands)
+            .into_iter()
+            .map(|f| match f.then {
+                Then::Text { text, .. } => (f.via, text),
+                Then::Unreadable(why) => (f.via, format!("unreadable: {why}")),
+            })
+            .collect()
+    }
+
+    fn texts(files: &[(&str, &str)], line: &str) -> Vec<String> {
+        followed(files, line).into_iter().map(|(_, t)| t).collect()
+    }
+
+    #[test]
+    fn makefile_recipes_with_prerequisites_variables_and_includes() {
+        let makefile = "include mk/vars.mk\n\
+            ifeq ($(CI),1)\nX = 1\nendif\n\
+            .PHONY: all fresh\n\
+            all: build\n\
+            build:\n\t@go build ./...\n\
+            fresh: reset seed\n\
+            reset:\n\t-$(PRISMA) migrate reset \\\n\t  --force\n\
+            seed: ; $(PRISMA) db seed\n\
+            sub:\n\t$(MAKE) -C api migrate\n";
+        let files = [
+            ("Makefile", makefile),
+            ("mk/vars.mk", "PRISMA := npx prisma\n"),
+        ];
+        assert_eq!(texts(&files, "make"), ["go build ./...\n"]);
+        assert_eq!(
+            texts(&files, "make -j 4 fresh"),
+            ["npx prisma migrate reset --force\nnpx prisma db seed\n"]
+        );
+        assert_eq!(texts(&files, "make sub"), ["make -C api migrate\n"]);
+        assert_eq!(texts(&files, "make no-such-target"), Vec::<String>::new());
+        let missing = followed(&[], "make reset");
+        assert!(missing[0].1.starts_with("unreadable"), "{missing:?}");
+        // `-C` and `-f` choose the file.
+        let files = [("api/build.mk", "migrate:\n\tnpx prisma migrate deploy\n")];
+        assert_eq!(
+            texts(&files, "make -C api -f build.mk migrate"),
+            ["npx prisma migrate deploy\n"]
+        );
+    }
+
+    #[test]
+    fn scripts_run_by_a_shell_or_by_path() {
+        let files = [
+            ("scripts/reset.sh", "#!/bin/bash\ndropdb app\n"),
+            ("scripts/tool.py", "#!/usr/bin/env python3\nprint('hi')\n"),
+            (
+                "scripts/db.py",
+                "#!/usr/bin/env python3\nos.system('dropdb app')\n",
+            ),
+            ("scripts/plain", "dropdb app\n"),
+        ];
+        for line in [
+            "bash scripts/reset.sh",
+            "bash -x -o pipefail scripts/reset.sh",
+            "sh -- scripts/reset.sh",
+            ". scripts/reset.sh",
+            "./scripts/reset.sh",
+            "cd scripts && ./reset.sh",
+        ] {
+            assert_eq!(texts(&files, line), ["#!/bin/bash\ndropdb app\n"], "{line}");
+        }
+        assert_eq!(texts(&files, "./scripts/plain"), ["dropdb app\n"]);
+        // Another interpreter's script: read only for what it names.
+        assert!(texts(&files, "./scripts/tool.py").is_empty());
+        let named = texts(&files, "./scripts/db.py");
+        assert!(named[0].contains("`python3` script") && named[0].contains("dropdb app"));
+        // A shell reading stdin, and a path computed at run time.
+        assert!(texts(&files, "bash -s").is_empty());
+        assert!(texts(&files, "bash $SCRIPT")[0].starts_with("unreadable"));
+        assert!(texts(&files, "cd $DIR && ./reset.sh")[0].starts_with("unreadable"));
+        assert!(texts(&files, "bash scripts/missing.sh")[0].contains("does not exist"));
+    }
+
+    #[test]
+    fn package_scripts_of_every_runner_and_workspace() {
+        let files = [
+            (
+                "package.json",
+                r#"{"workspaces": ["apps/*", "!apps/legacy"], "scripts": {"db": "prisma", "predb:reset": "echo pre", "db:reset": "prisma migrate reset", "postinstall": "prisma generate"}}"#,
+            ),
+            (
+                "apps/web/package.json",
+                r#"{"name": "@acme/web", "scripts": {"wipe": "dropdb web"}}"#,
+            ),
+            (
+                "apps/api/package.json",
+                r#"{"name": "api", "scripts": {"wipe": "dropdb api"}}"#,
+            ),
+            (
+                "apps/legacy/package.json",
+                r#"{"name": "legacy", "scripts": {"wipe": "dropdb legacy"}}"#,
+            ),
+        ];
+        assert_eq!(
+            texts(&files, "npm run db:reset"),
+            ["echo pre", "prisma migrate reset"]
+        );
+        assert_eq!(
+            texts(&files, "npm run db -- migrate reset --force"),
+            ["prisma migrate reset --force"]
+        );
+        assert_eq!(
+            texts(&files, "yarn db migrate reset"),
+            ["prisma migrate reset"]
+        );
+        assert_eq!(texts(&files, "npm install"), ["prisma generate"]);
+        assert_eq!(texts(&files, "npm ci"), ["prisma generate"]);
+        assert!(texts(&files, "npm install left-pad").is_empty());
+        for (line, want) in [
+            ("npm -w apps/api run wipe", vec!["dropdb api"]),
+            ("npm run wipe --workspace=@acme/web", vec!["dropdb web"]),
+            ("npm run wipe -ws", vec!["dropdb api", "dropdb web"]),
+            ("pnpm --filter @acme/* wipe", vec!["dropdb web"]),
+            ("pnpm -F ./apps/api run wipe", vec!["dropdb api"]),
+            ("pnpm -r wipe", vec!["dropdb api", "dropdb web"]),
+            ("pnpm -C apps/web wipe", vec!["dropdb web"]),
+            ("yarn workspace api wipe", vec!["dropdb api"]),
+            (
+                "yarn workspaces foreach -A run wipe",
+                vec!["dropdb api", "dropdb web"],
+            ),
+            ("yarn --cwd apps/api wipe", vec!["dropdb api"]),
+            ("bun run --filter api wipe", vec!["dropdb api"]),
+            ("cd apps/api && npm run wipe", vec!["dropdb api"]),
+            ("turbo run wipe", vec!["dropdb api", "dropdb web"]),
+            ("turbo wipe --filter=api", vec!["dropdb api"]),
+            ("turbo run api#wipe", vec!["dropdb api"]),
+            ("nx run api:wipe", vec!["dropdb api"]),
+            (
+                "nx run-many -t wipe -p api,@acme/web",
+                vec!["dropdb api", "dropdb web"],
+            ),
+            ("nx wipe api", vec!["dropdb api"]),
+        ] {
+            assert_eq!(texts(&files, line), want, "{line}");
+        }
+        // What runs no script.
+        for line in [
+            "npm run missing",
+            "npm exec prisma",
+            "pnpm add zod",
+            "echo npm run db:reset",
+            "turbo prune web",
+            "nx graph",
+        ] {
+            assert!(texts(&files, line).is_empty(), "{line}");
+        }
+    }
+
+    #[test]
+    fn nx_targets_from_project_json() {
+        let files = [
+            ("package.json", r#"{"name": "root"}"#),
+            (
+                "apps/api/project.json",
+                r#"{"name": "api", "targets": {"reset": {"executor": "nx:run-commands", "options": {"commands": ["prisma migrate reset --force", {"command": "dropdb api"}]}}}}"#,
+            ),
+        ];
+        assert_eq!(
+            texts(&files, "nx run api:reset"),
+            ["prisma migrate reset --force\ndropdb api"]
+        );
+    }
+
+    #[test]
+    fn sql_files_become_the_command_s_stdin() {
+        let files = [
+            ("db/drop.sql", "DROP TABLE users;\n\\ir part.sql\n"),
+            ("db/part.sql", "TRUNCATE logs;\n"),
+        ];
+        let text = |line: &str| texts(&files, line).join("|");
+        assert_eq!(
+            text("psql -h db -f db/drop.sql app"),
+            "psql -h db  app <<'DRIFT_SQL'\nDROP TABLE users;\nTRUNCATE logs;\n\n\nDRIFT_SQL\n"
+        );
+        assert!(
+            text("psql --file=db/drop.sql").starts_with("psql <<'DRIFT_SQL'\nDROP TABLE users;")
+        );
+        assert!(text("psql app < db/drop.sql").starts_with("psql app <<'DRIFT_SQL'\nDROP TABLE"));
+        assert!(
+            text("npx prisma db execute --file db/drop.sql --schema s.prisma").starts_with(
+                "npx prisma db execute  --schema s.prisma --stdin <<'DRIFT_SQL'\nDROP TABLE"
+            )
+        );
+        // Files that are not there, or inside a container, are not read.
+        assert_eq!(text("psql -f db/missing.sql"), "");
+        assert_eq!(text("docker exec db psql -f db/drop.sql"), "");
+        assert_eq!(text("psql -f -"), "");
+    }
+
+    #[test]
+    fn named_files_are_inside_the_repository() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        for (path, text) in [
+            ("apps/web/.env", "A=1"),
+            (
+                "apps/web/package.json",
+                r#"{"prisma": {"schema": "db/schema.prisma"}}"#,
+            ),
+            ("apps/web/db/schema.prisma", "datasource db {}"),
+            ("apps/web/db/.env", "B=1"),
+            (".env.production", "C=1"),
+        ] {
+            let full = root.join(path);
+            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+            std::fs::write(full, text).expect("write");
+        }
+        let cwd = root.join("apps/web");
+        let declared = [".env".to_owned(), "{named}".to_owned()];
+        let named = named_files(
+            root,
+            &cwd,
+            "dotenv -e ../../.env.production -- prisma migrate deploy --schema=db/schema.prisma; cat /etc/passwd ../../../x",
+            &declared,
+        );
+        assert_eq!(
+            named,
+            [
+                ".env.production",
+                "apps/web/.env",
+                "apps/web/db/.env",
+                "apps/web/db/schema.prisma"
+            ]
+        );
+    }
 }

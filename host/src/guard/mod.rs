@@ -30,9 +30,10 @@
 //! event on stdin, the verdict in that hook's JSON protocol on stdout:
 //! `ask` where a person sees the prompt, else `deny`).
 //!
-//! Modules: `judge` (the rules and `[guard]` applied to one command line),
-//! `policy` (the policy files out of the agent's reach, lines too deep to
-//! read),
+//! Modules: `judge` (the rules and `[guard]` applied to one command line,
+//! and to what it runs), `follow` (what a command runs out of files:
+//! scripts, Makefile targets, package scripts, SQL files), `policy` (the
+//! policy files out of the agent's reach, lines too deep to read),
 //! `render` (the verdict for people and for agents), `hook` (the Claude
 //! Code protocol).
 

@@ -210,8 +210,11 @@ const INLINE_CODE: &[(&str, &[&str])] = &[
 ];
 
 /// Programs that run a command given in their arguments somewhere the guard
-/// does not follow yet: another host, another user, a container, a
-/// terminal multiplexer, each file `find` visits.
+/// does not follow: another host, another user, a terminal multiplexer,
+/// each file `find` visits. `docker exec`, `kubectl exec` and `script -c`
+/// are peeled by the shell reader (their command is judged); these names
+/// catch the forms it does not read (`docker run` with an option it does
+/// not know, `script` given its command another way).
 const COMMAND_RUNNERS: &[&str] = &[
     "ssh",
     "su",

@@ -1252,6 +1252,165 @@ mod tests {
         );
     }
 
+    /// The project Prisma finds from the command's directory: files the
+    /// host hands over from there come first, package.json names the
+    /// schema, a schema writes its URL, a schema that is not handed over
+    /// asks.
+    #[test]
+    fn the_schema_is_found_from_the_command_s_directory() {
+        let checks = |lines: Vec<String>| -> Vec<String> {
+            lines
+                .iter()
+                .map(|l| {
+                    let head = l.split(':').next().unwrap_or("");
+                    head.rsplit(' ').next().unwrap_or("").to_owned()
+                })
+                .collect()
+        };
+        let schema = |var: &str| {
+            format!("datasource db {{\n  provider = \"postgresql\"\n  url = env(\"{var}\")\n}}\n")
+        };
+        let local = "DATABASE_URL=postgres://u@localhost/app\nPG_URL=postgres://u@localhost/app\n";
+        let remote = "DATABASE_URL=postgres://u@db.prod.internal/app\nPG_URL=postgres://u@db.prod.internal/app\n";
+        let in_web = |command: &str, files: &[(&str, &str)]| {
+            let mut input = CommandInput::new(command);
+            input.cwd = "apps/web".to_owned();
+            input.files = files
+                .iter()
+                .map(|(path, text)| drift_sdk::File {
+                    path: (*path).to_owned(),
+                    content: drift_sdk::Content::Text((*text).to_owned()),
+                    sql: None,
+                })
+                .collect();
+            run_command(&DestructiveSql, &input, "{}")
+                .unwrap()
+                .iter()
+                .map(|f| format!("{}: {}", f.check, f.message))
+                .collect::<Vec<_>>()
+        };
+        // The package's own .env and schema, not the root's.
+        let web_schema = schema("DATABASE_URL");
+        let files = [
+            (".env", local),
+            ("prisma/schema.prisma", web_schema.as_str()),
+            ("apps/web/.env", remote),
+            ("apps/web/prisma/schema.prisma", web_schema.as_str()),
+        ];
+        assert_eq!(
+            checks(in_web("npx prisma migrate deploy", &files)),
+            ["remote-migrate"]
+        );
+        // package.json names the schema; its variable decides.
+        let pg_schema = schema("PG_URL");
+        let files = [
+            (
+                "apps/web/package.json",
+                r#"{"prisma": {"schema": "db/schema.prisma"}}"#,
+            ),
+            ("apps/web/db/schema.prisma", pg_schema.as_str()),
+            (
+                "apps/web/.env",
+                "DATABASE_URL=postgres://u@localhost/app\nPG_URL=postgres://u@db.prod.internal/app\n",
+            ),
+        ];
+        assert_eq!(
+            checks(in_web("npx prisma migrate deploy", &files)),
+            ["remote-migrate"]
+        );
+        // A named schema the host did not hand over: unplaced.
+        let files = [("apps/web/.env", local)];
+        assert_eq!(
+            checks(in_web(
+                "npx prisma migrate deploy --schema db/other.prisma",
+                &files
+            )),
+            ["unknown-database"]
+        );
+        // A URL written into the schema.
+        let literal = "datasource db {\n  provider = \"postgresql\"\n  url = \"postgres://u@db.prod.internal/app\"\n}\n";
+        let files = [
+            ("apps/web/.env", local),
+            ("apps/web/prisma/schema.prisma", literal),
+        ];
+        assert_eq!(
+            checks(in_web("npx prisma db push", &files)),
+            ["remote-migrate"]
+        );
+        // A BOM before the first variable of a .env.
+        let bom = format!("\u{feff}{remote}");
+        let files = [("apps/web/.env", bom.as_str())];
+        assert_eq!(
+            checks(in_web("npx prisma migrate deploy", &files)),
+            ["remote-migrate"]
+        );
+        // dotenv's files, and a sourced file, when handed over.
+        let files = [(".env.production", remote), (".env", local)];
+        assert_eq!(
+            checks(judge(
+                "dotenv -e .env.production -- npx prisma migrate deploy",
+                &[],
+                &files
+            )),
+            ["remote-migrate"]
+        );
+        assert_eq!(
+            checks(judge(
+                "set -a; . ./.env.production; npx prisma migrate deploy",
+                &[],
+                &files
+            )),
+            ["remote-migrate"]
+        );
+    }
+
+    /// psql's `\!` runs a shell command; a container's database is its own.
+    #[test]
+    fn shell_escapes_and_containers() {
+        let checks = |lines: Vec<String>| -> Vec<String> {
+            lines
+                .iter()
+                .map(|l| {
+                    l.split(':')
+                        .next()
+                        .unwrap_or("")
+                        .split(' ')
+                        .nth(1)
+                        .unwrap_or("")
+                        .to_owned()
+                })
+                .collect()
+        };
+        assert_eq!(
+            checks(judge("psql -c '\\! dropdb app'", &[], &[])),
+            ["dropdb"]
+        );
+        assert_eq!(
+            checks(judge(
+                "psql <<'EOF'\n\\o | dropdb app\nSELECT 1;\nEOF",
+                &[],
+                &[]
+            )),
+            ["dropdb"]
+        );
+        assert_eq!(
+            checks(judge("psql -c '\\i other.sql'", &[], &[])),
+            ["unknown-database"]
+        );
+        assert_eq!(
+            checks(judge(
+                "docker exec db psql -c 'INSERT INTO t VALUES (1)'",
+                &[],
+                &[]
+            )),
+            ["unknown-database"]
+        );
+        assert_eq!(
+            checks(judge("psql -c 'INSERT INTO t VALUES (1)'", &[], &[])),
+            ["database-write"]
+        );
+    }
+
     /// The URL migrate uses: a Prisma 7 config's `datasource` (a variable
     /// read from `.env`, or a literal), and a schema's `directUrl` before
     /// its pooled `url`.

@@ -285,8 +285,11 @@ drift_sdk::checks! {
         DatabaseWrite = ("database-write", Error, "a command would change a local database"),
         /// A command would change a database the guard cannot place: the
         /// URL's variable is set nowhere it looks, the host is a shell
-        /// variable, a connection service names it, or the SQL comes from
-        /// a file or another command. The guard asks the user.
+        /// variable, a connection service names it, the schema or an env
+        /// file it names is not there, it runs inside a container (whose
+        /// `localhost` is the container's), or the SQL comes from another
+        /// command or a file the guard could not read. The guard asks the
+        /// user.
         UnknownDatabase = ("unknown-database", Error, "a command would change a database the guard cannot place"),
     }
 }

@@ -491,6 +491,9 @@ impl Parser<'_> {
                         let mut all_env = env.clone();
                         all_env.append(&mut command.env);
                         command.env = all_env;
+                        let mut all_files = env_files.clone();
+                        all_files.append(&mut command.env_files);
+                        command.env_files = all_files;
                         let mut all_wrappers = wrappers.clone();
                         all_wrappers.append(&mut command.wrappers);
                         command.wrappers = all_wrappers;

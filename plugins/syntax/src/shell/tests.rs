@@ -929,3 +929,118 @@ fn a_shell_reading_a_here_document_runs_it() {
         );
     }
 }
+
+#[test]
+fn containers_run_the_command_inside() {
+    let table: &[(&str, &str, &[&str])] = &[
+        (
+            "docker exec -it -e A=1 -u postgres db psql -c 'DROP TABLE x'",
+            "psql -c DROP TABLE x",
+            &["container exec"],
+        ),
+        (
+            "docker compose -f dev.yml exec -T db psql -U app",
+            "psql -U app",
+            &["container exec"],
+        ),
+        (
+            "docker-compose run --rm -e X=1 app npx prisma migrate deploy",
+            "prisma migrate deploy",
+            &["container run", "npx"],
+        ),
+        (
+            "podman container exec web sh -c 'dropdb app'",
+            "dropdb app",
+            &["container exec", "sh -c"],
+        ),
+        (
+            "docker run --rm --network host postgres:16 psql -h db",
+            "psql -h db",
+            &["container run"],
+        ),
+        (
+            "kubectl -n prod exec -it deploy/api -c api -- npx prisma migrate reset",
+            "prisma migrate reset",
+            &["kubectl exec", "npx"],
+        ),
+        ("oc exec pod/db -- psql", "psql", &["kubectl exec"]),
+        (
+            "script -qc 'npx prisma migrate reset --force' /dev/null",
+            "prisma migrate reset --force",
+            &["script -c", "npx"],
+        ),
+        (
+            "node --require dotenv/config ./node_modules/prisma/build/index.js migrate reset",
+            "prisma migrate reset",
+            &["node"],
+        ),
+    ];
+    for (line, words, wrappers) in table {
+        let all = commands(line);
+        let c = all
+            .last()
+            .unwrap_or_else(|| panic!("no command in {line:?}"));
+        assert_eq!(c.texts().join(" "), *words, "line {line:?}");
+        assert_eq!(c.wrappers, *wrappers, "line {line:?}");
+    }
+    let c = only("docker exec -e DATABASE_URL=postgres://db/app api npx prisma migrate deploy");
+    assert_eq!(
+        c.env,
+        [("DATABASE_URL".to_owned(), "postgres://db/app".to_owned())]
+    );
+    assert!(c.wrappers.iter().any(|w| is_container_wrapper(w)));
+    // What runs no command in a container stays itself.
+    for line in [
+        "docker compose up -d db",
+        "docker ps",
+        "kubectl get pods",
+        "node scripts/build.js",
+        "script",
+    ] {
+        let c = only(line);
+        assert!(c.wrappers.is_empty(), "{line:?}: {c:?}");
+    }
+}
+
+#[test]
+fn variables_assigned_a_literal_are_the_program() {
+    let table: &[(&str, &[&str])] = &[
+        (
+            "PRISMA='npx prisma'; $PRISMA migrate reset --force",
+            &["prisma migrate reset --force"],
+        ),
+        (
+            "export P=dropdb && ${P} app",
+            &["export P=dropdb", "dropdb app"],
+        ),
+        ("x=dropdb; x=echo; $x app", &["echo app"]),
+        // A computed value is not known: the program stays as written.
+        ("x=$(printf dropdb); $x app", &["printf dropdb", "$x app"]),
+        ("$UNSET app", &["$UNSET app"]),
+    ];
+    check_table(table);
+}
+
+#[test]
+fn env_files_a_wrapper_loads() {
+    let files = |line: &str| -> Vec<String> {
+        only(line)
+            .env_files
+            .iter()
+            .map(|w| w.text.clone())
+            .collect()
+    };
+    assert_eq!(
+        files("dotenv -e .env.production -e .env -- prisma migrate deploy"),
+        [".env.production", ".env"]
+    );
+    assert_eq!(files("dotenv -- prisma migrate deploy"), [".env"]);
+    assert_eq!(
+        files("dotenvx run -f .env.prod -- prisma migrate deploy"),
+        [".env.prod"]
+    );
+    assert!(files("env A=1 prisma migrate deploy").is_empty());
+    // Inner commands of a string inherit them.
+    let all = commands("dotenv -e .env.ci -- sh -c 'prisma migrate deploy'");
+    assert_eq!(all[0].env_files[0].text, ".env.ci");
+}
