@@ -398,6 +398,8 @@ const TABLE: &[(&str, Expect)] = &[
     ("psql -Xf drop.sql", UNKNOWN),
     ("psql -c '\\dt `dropdb app`'", WRITE),
     ("echo ${X:-$(dropdb app)}", UNEXAMINED),
+    // A substitution in a default that runs nothing of concern.
+    ("echo ${USER_NAME:-$(whoami)}", ALLOW),
     ("npx prisma --schema db migrate reset", RESET),
     (
         "npx prisma migrate status && npx prisma migrate deploy",

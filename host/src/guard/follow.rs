@@ -62,6 +62,10 @@ pub(super) enum Then {
         /// The command's own "SQL the guard cannot read" finding is
         /// answered by this text (the file's SQL, read).
         reads_unseen: bool,
+        /// The length of the lines put before the file's text (what the
+        /// command inherited, see [`inherited`]): read for the targets
+        /// they set, not followed themselves.
+        inherited: usize,
     },
     /// Something runs that the guard cannot read; why.
     Unreadable(String),
@@ -87,10 +91,20 @@ impl Origin {
     }
 }
 
-/// Everything the commands of `text` run out of files, in order.
-pub(super) fn follow(root: &Path, cwd: &Path, text: &str, commands: &[Command]) -> Vec<Followed> {
+/// Everything the commands of `text` run out of files, in order; the
+/// first `skip` bytes (inherited lines) are not followed.
+pub(super) fn follow(
+    root: &Path,
+    cwd: &Path,
+    text: &str,
+    commands: &[Command],
+    skip: usize,
+) -> Vec<Followed> {
     let mut out = Vec::new();
     for (index, command) in commands.iter().enumerate() {
+        if command.range.start < skip {
+            continue;
+        }
         let Some(program) = command.program() else {
             continue;
         };
@@ -115,11 +129,14 @@ pub(super) fn follow(root: &Path, cwd: &Path, text: &str, commands: &[Command]) 
             text,
             command,
             dirs: &dirs,
+            first: index == 0 || commands[..index].iter().all(|c| c.range.start < skip),
         };
         let before = out.len();
         script(&context, &mut out);
+        interpreted(&context, &mut out);
         make(&context, &mut out);
         packages(&context, &mut out);
+        script_runners(&context, &mut out);
         sql_file(&context, &mut out);
         let inherited = inherited(text, commands, index);
         if !inherited.is_empty() {
@@ -171,10 +188,17 @@ fn inherited(text: &str, commands: &[Command], index: usize) -> String {
 
 /// Puts `inherited` before the followed text (its origin's lines shift).
 fn inherit(followed: &mut Followed, inherited: &str) {
-    let Then::Text { text, origin, .. } = &mut followed.then else {
+    let Then::Text {
+        text,
+        origin,
+        inherited: length,
+        ..
+    } = &mut followed.then
+    else {
         return;
     };
     text.insert_str(0, inherited);
+    *length += inherited.len();
     if let Some(origin) = origin {
         let added = inherited.lines().count();
         origin.lines.splice(0..0, std::iter::repeat_n(0, added));
@@ -189,6 +213,9 @@ struct Context<'a> {
     command: &'a Command,
     /// The directories it may run in, most likely first.
     dirs: &'a [PathBuf],
+    /// Nothing runs before the command in its text, so nothing could
+    /// create a file it names that is missing now.
+    first: bool,
 }
 
 impl Context<'_> {
@@ -217,8 +244,25 @@ impl Context<'_> {
                 key,
                 origin,
                 reads_unseen: false,
+                inherited: 0,
             },
         });
+    }
+
+    /// A file the command runs is missing: it runs nothing when nothing
+    /// before it in the line could create it (the program fails), else the
+    /// guard cannot see what it will hold.
+    fn push_missing(&self, out: &mut Vec<Followed>, via: String, path: &Path) {
+        if !self.first {
+            self.push_unreadable(
+                out,
+                via,
+                format!(
+                    "`{}` is not there yet: an earlier command may create it",
+                    self.show(path)
+                ),
+            );
+        }
     }
 
     fn push_unreadable(&self, out: &mut Vec<Followed>, via: String, why: String) {
@@ -236,9 +280,23 @@ fn runs_from_files(command: &Command) -> bool {
     shell::SHELLS.contains(&base)
         || matches!(
             base,
-            "source" | "." | "make" | "gmake" | "npm" | "pnpm" | "yarn" | "bun" | "turbo" | "nx"
+            "source"
+                | "."
+                | "make"
+                | "gmake"
+                | "npm"
+                | "pnpm"
+                | "yarn"
+                | "bun"
+                | "turbo"
+                | "nx"
+                | "npm-run-all"
+                | "run-s"
+                | "run-p"
+                | "concurrently"
         )
-        || command.program().is_some_and(|p| p.contains('/'))
+        || INTERPRETERS.contains(&base)
+        || command.program().is_some_and(is_path)
         || last_wrapper_is_runner(command)
 }
 
@@ -365,7 +423,10 @@ fn script(cx: &Context, out: &mut Vec<Followed>) {
             Some(word) => (word, true),
             None => return,
         }
-    } else if program.contains('/') && drift_syntax::hazard::recognise(command).is_empty() {
+    } else if is_path(program)
+        && !runs_a_package(command)
+        && drift_syntax::hazard::recognise(command).is_empty()
+    {
         match command.words.first() {
             Some(word) => (word, false),
             None => return,
@@ -384,6 +445,10 @@ fn script(cx: &Context, out: &mut Vec<Followed>) {
         return;
     }
     let path = find_file(cx.dirs, name).unwrap_or_else(|| resolve(&cx.dirs[0], name));
+    if !path.exists() {
+        cx.push_missing(out, via, &path);
+        return;
+    }
     // A program run by its path is often a binary (`/usr/bin/git`): only
     // a `#!` script or a text file is a script.
     if !explicit && path.is_file() && !starts_as_script(&path) {
@@ -421,6 +486,23 @@ fn script(cx: &Context, out: &mut Vec<Followed>) {
         format!("script:{}", path.display()),
         Some(origin),
     );
+}
+
+/// True when a program is named by its path (`./x.sh`, `bin/tool`), not a
+/// scoped package (`@next/codemod`).
+fn is_path(program: &str) -> bool {
+    program.contains('/') && !program.starts_with('@')
+}
+
+/// True when the program is a package a runner fetches or finds in
+/// node_modules (`npx x`, `pnpm dlx x`, `bunx x`), not a file here.
+fn runs_a_package(command: &Command) -> bool {
+    command.wrappers.last().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "npx" | "npm exec" | "pnpm dlx" | "pnpx" | "yarn dlx" | "bunx" | "bun x"
+        )
+    })
 }
 
 /// True when the file opens with `#!` or has no NUL byte in its first
@@ -475,6 +557,91 @@ fn names_hazard(text: &str) -> Option<(usize, String)> {
         let words: Vec<&str> = first.words.iter().map(|w| w.text.as_str()).collect();
         Some((i + 1, words.join(" ")))
     })
+}
+
+// ----------------------------------------------------------- interpreters
+
+/// Programs that run a file of code the guard does not read as shell.
+const INTERPRETERS: &[&str] = &[
+    "node", "tsx", "ts-node", "ts-node-esm", "esno", "vite-node", "deno", "python", "python3",
+    "ruby", "perl", "php",
+];
+
+/// Calls that run another program, in the languages of [`INTERPRETERS`].
+const EXEC_CALLS: &[&str] = &[
+    "exec", "spawn", "execa", "execSync", "spawnSync", "subprocess", "system(", "popen",
+    "Command(", "$`", "Bun.$", "shell=True", "os.system", "%x", "IO.popen",
+];
+
+/// `node scripts/x.js`, `tsx seed.ts`, `python3 x.py`: a file of code
+/// that runs programs and names a database command (umami's build runs
+/// `node scripts/check-db.js`, which runs `prisma migrate deploy`) asks;
+/// the guard does not read other languages, so it cannot tell whether
+/// that line runs.
+fn interpreted(cx: &Context, out: &mut Vec<Followed>) {
+    let command = cx.command;
+    let base = command.program_name().unwrap_or("");
+    if !INTERPRETERS.contains(&base) {
+        return;
+    }
+    const VALUES: &[&str] = &[
+        "-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions",
+        "--title", "--env-file", "--tsconfig", "-m", "-W", "-X", "-I", "-M",
+    ];
+    let args = command.args();
+    let mut i = 0;
+    // `deno run FILE`, `node --test`-style flags before the file.
+    if base == "deno" && args.first().is_some_and(|w| w.text == "run") {
+        i = 1;
+    }
+    while let Some(word) = args.get(i) {
+        let text = word.text.as_str();
+        // Inline code (`-e`, `-c`) is the policy's; `-m module` is not a
+        // file.
+        if matches!(text, "-e" | "-c" | "--eval" | "-p" | "--print" | "-m") {
+            return;
+        }
+        if !text.starts_with('-') {
+            break;
+        }
+        i += if VALUES.contains(&text) { 2 } else { 1 };
+    }
+    let Some(file) = args.get(i).map(|w| w.text.as_str()) else {
+        return;
+    };
+    if is_dynamic(file) {
+        return;
+    }
+    let path = find_file(cx.dirs, file).unwrap_or_else(|| resolve(&cx.dirs[0], file));
+    if !path.exists() {
+        cx.push_missing(out, format!("`{file}`"), &path);
+        return;
+    }
+    let text = match read(&path) {
+        Ok(Some(text)) => text,
+        Ok(None) => return,
+        Err(why) => {
+            cx.push_unreadable(
+                out,
+                format!("`{file}`"),
+                format!("the guard cannot read it: {why}"),
+            );
+            return;
+        }
+    };
+    if !EXEC_CALLS.iter().any(|call| text.contains(call)) {
+        return;
+    }
+    if let Some((line, words)) = names_hazard(&text) {
+        let shown = cx.show(&path);
+        cx.push_unreadable(
+            out,
+            format!("`{shown}`"),
+            format!(
+                "it is `{base}` code, which the guard does not read, and it runs programs: line {line} names `{words}`"
+            ),
+        );
+    }
 }
 
 // ------------------------------------------------------------------- make
@@ -549,11 +716,8 @@ fn make(cx: &Context, out: &mut Vec<Followed>) {
             .map(|p| (dir.clone(), p))
     });
     let Some((dir, path)) = found else {
-        cx.push_unreadable(
-            out,
-            "`make`".to_owned(),
-            "the guard finds no Makefile to read".to_owned(),
-        );
+        let wanted = resolve(&dirs[0], names.last().copied().unwrap_or("Makefile"));
+        cx.push_missing(out, "`make`".to_owned(), &wanted);
         return;
     };
     let shown = cx.show(&path);
@@ -569,7 +733,13 @@ fn make(cx: &Context, out: &mut Vec<Followed>) {
         }
     };
     let goals: Vec<String> = if targets.is_empty() {
-        makefile.default_goal.iter().cloned().collect()
+        makefile
+            .variables
+            .get(".DEFAULT_GOAL")
+            .cloned()
+            .or_else(|| makefile.default_goal.clone())
+            .into_iter()
+            .collect()
     } else {
         targets.iter().map(|t| (*t).to_owned()).collect()
     };
@@ -759,8 +929,27 @@ impl Makefile {
                 Some(c) if c.is_ascii_alphanumeric() || c == '_' => (&after[..1], 1),
                 _ => ("", 0),
             };
+            if let Some((function, args)) = name.split_once(char::is_whitespace) {
+                match function {
+                    // Make-time messages and evaluation run no command.
+                    "info" | "warning" | "error" | "eval" => {
+                        rest = &after[used..];
+                        continue;
+                    }
+                    // `$(shell cmd)` runs `cmd`, as `$(cmd)` would.
+                    "shell" => {
+                        out.push_str("$(");
+                        out.push_str(&self.expand(args, depth + 1));
+                        out.push(')');
+                        rest = &after[used..];
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
             if name.is_empty() || name.contains(char::is_whitespace) || name.contains('$') {
-                // A function or something the guard leaves as written.
+                // Another function, or something the guard leaves as
+                // written.
                 out.push('$');
                 rest = after;
                 continue;
@@ -1447,6 +1636,115 @@ fn nx(args: &[Word]) -> Option<Run> {
     })
 }
 
+/// `npm-run-all a b:*`, `run-s`, `run-p`: package scripts by name or
+/// glob; `concurrently "cmd" "npm:x"`: command lines and scripts.
+fn script_runners(cx: &Context, out: &mut Vec<Followed>) {
+    let command = cx.command;
+    let base = command.program_name().unwrap_or("");
+    let (patterns, lines): (Vec<String>, Vec<String>) = match base {
+        "npm-run-all" | "run-s" | "run-p" => {
+            const VALUES: &[&str] = &["--max-parallel", "--npm-path", "--aggregate-output"];
+            let mut patterns = Vec::new();
+            let mut args = command.args().iter();
+            while let Some(word) = args.next() {
+                let text = word.text.as_str();
+                if text == "--" {
+                    break;
+                }
+                if VALUES.contains(&text) {
+                    args.next();
+                } else if !text.starts_with('-') {
+                    // `"build:* -- --watch"`: the pattern, then arguments.
+                    patterns.extend(text.split_whitespace().next().map(str::to_owned));
+                }
+            }
+            (patterns, Vec::new())
+        }
+        "concurrently" => {
+            const VALUES: &[&str] = &[
+                "-n", "--names", "-c", "--prefix-colors", "-p", "--prefix", "-s", "--success",
+                "--restart-tries", "--restart-after", "-m", "--max-processes", "-t",
+                "--timestamp-format", "-l", "--prefix-length", "--hide", "--default-input-target",
+                "--name-separator", "--passthrough-arguments",
+            ];
+            let mut patterns = Vec::new();
+            let mut lines = Vec::new();
+            let mut args = command.args().iter();
+            while let Some(word) = args.next() {
+                let text = word.text.as_str();
+                if VALUES.contains(&text) {
+                    args.next();
+                } else if text.starts_with('-') {
+                } else if let Some(script) = ["npm:", "yarn:", "pnpm:", "bun:"]
+                    .iter()
+                    .find_map(|p| text.strip_prefix(p))
+                {
+                    patterns.extend(script.split_whitespace().next().map(str::to_owned));
+                } else {
+                    lines.push(text.to_owned());
+                }
+            }
+            (patterns, lines)
+        }
+        _ => return,
+    };
+    for line in lines {
+        cx.push_text(
+            out,
+            "the command it runs".to_owned(),
+            line.clone(),
+            &cx.dirs[0],
+            format!("concurrently:{line}"),
+            None,
+        );
+    }
+    if patterns.is_empty() {
+        return;
+    }
+    let Some(package) = cx.dirs.iter().find_map(|d| nearest_package(d, cx.root)) else {
+        return;
+    };
+    let Ok(Some(text)) = read(&package.join("package.json")) else {
+        return;
+    };
+    let names: Vec<String> = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|j| {
+            j.get("scripts")?
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+        })
+        .unwrap_or_default();
+    let mut scripts = Vec::new();
+    for pattern in &patterns {
+        for name in names.iter().filter(|n| script_matches(pattern, n)) {
+            scripts.extend([format!("pre{name}"), name.clone(), format!("post{name}")]);
+        }
+    }
+    let run = Run {
+        runner: "npm",
+        selection: Selection::default(),
+        scripts,
+        extra: String::new(),
+        main: None,
+    };
+    package_scripts(cx, &run, &package, out);
+}
+
+/// npm-run-all's script globs: `*` within a `:`-separated part, `**`
+/// across parts.
+fn script_matches(pattern: &str, name: &str) -> bool {
+    if !pattern.contains('*') {
+        return pattern == name;
+    }
+    let glob = pattern.replace(':', "/");
+    globset::GlobBuilder::new(&glob)
+        .literal_separator(true)
+        .build()
+        .map(|g| g.compile_matcher().is_match(name.replace(':', "/")))
+        .unwrap_or(false)
+}
+
 /// The nearest folder at or above `dir` with a package.json, not above
 /// `root` (when `dir` is inside it).
 fn nearest_package(dir: &Path, root: &Path) -> Option<PathBuf> {
@@ -1783,6 +2081,7 @@ fn sql_file(cx: &Context, out: &mut Vec<Followed>) {
             key: format!("sql:{}", names.join(",")),
             origin: None,
             reads_unseen: true,
+            inherited: 0,
         },
     });
 }
@@ -1955,7 +2254,7 @@ mod tests {
             std::fs::write(full, text).expect("write");
         }
         let commands = shell::commands(line);
-        follow(dir.path(), dir.path(), line, &commands)
+        follow(dir.path(), dir.path(), line, &commands, 0)
             .into_iter()
             .map(|f| match f.then {
                 Then::Text { text, .. } => (f.via, text),
@@ -1990,8 +2289,11 @@ mod tests {
         );
         assert_eq!(texts(&files, "make sub"), ["make -C api migrate\n"]);
         assert_eq!(texts(&files, "make no-such-target"), Vec::<String>::new());
-        let missing = followed(&[], "make reset");
-        assert!(missing[0].1.starts_with("unreadable"), "{missing:?}");
+        // No Makefile: make stops, unless something before it in the
+        // line may write one.
+        assert!(followed(&[], "make reset").is_empty());
+        let missing = followed(&[], "./configure && make reset");
+        assert!(missing[0].1.contains("not there yet"), "{missing:?}");
         // `-C` and `-f` choose the file.
         let files = [("api/build.mk", "migrate:\n\tnpx prisma migrate deploy\n")];
         assert_eq!(
@@ -2030,7 +2332,8 @@ mod tests {
         assert!(texts(&files, "bash -s").is_empty());
         assert!(texts(&files, "bash $SCRIPT")[0].starts_with("unreadable"));
         assert!(texts(&files, "cd $DIR && ./reset.sh")[0].starts_with("unreadable"));
-        assert!(texts(&files, "bash scripts/missing.sh")[0].contains("does not exist"));
+        assert!(texts(&files, "bash scripts/missing.sh").is_empty());
+        assert!(texts(&files, "curl -o x.sh https://x && bash x.sh")[0].contains("not there yet"));
     }
 
     #[test]
@@ -2107,6 +2410,46 @@ mod tests {
         ] {
             assert!(texts(&files, line).is_empty(), "{line}");
         }
+    }
+
+    #[test]
+    fn script_runners_and_interpreters() {
+        let files = [
+            (
+                "package.json",
+                r#"{"scripts": {"build": "npm-run-all check-db build:*", "build:app": "next build", "build:db:x": "x", "check-db": "node scripts/check-db.js", "dev": "concurrently -n web,db \"next dev\" npm:db:*", "db:up": "dropdb app"}}"#,
+            ),
+            (
+                "scripts/check-db.js",
+                "import { execSync } from 'node:child_process';\nexecSync('prisma migrate deploy');\n",
+            ),
+            ("scripts/print.js", "console.log('run prisma migrate deploy yourself');\n"),
+        ];
+        assert_eq!(
+            texts(&files, "npm-run-all check-db build:*"),
+            ["node scripts/check-db.js", "next build"]
+        );
+        assert_eq!(texts(&files, "run-p 'build:**'"), ["next build", "x"]);
+        assert_eq!(
+            texts(&files, "concurrently -n web,db 'next dev' npm:db:*"),
+            ["next dev", "dropdb app"]
+        );
+        let asked = texts(&files, "node scripts/check-db.js");
+        assert!(asked[0].contains("line 2 names `prisma migrate deploy`"), "{asked:?}");
+        // Code that runs nothing only mentions the command.
+        assert!(texts(&files, "node scripts/print.js").is_empty());
+        assert!(texts(&files, "node -e 'x'").is_empty());
+        assert!(texts(&files, "node dist/missing.js").is_empty());
+        assert!(texts(&files, "tsc && node dist/missing.js")[0].contains("not there yet"));
+    }
+
+    #[test]
+    fn make_functions_and_the_default_goal() {
+        let files = [(
+            "Makefile",
+            ".DEFAULT_GOAL := help\nall:\n\tdropdb app\nhelp:\n\t$(info usage)\n\t@echo $(shell git rev-parse HEAD)\n",
+        )];
+        assert_eq!(texts(&files, "make"), ["\necho $(git rev-parse HEAD)\n"]);
     }
 
     #[test]

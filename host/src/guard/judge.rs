@@ -48,7 +48,7 @@ pub fn judge(
         rules: &rules,
         budget: std::cell::Cell::new(MAX_FOLLOWED),
     };
-    let mut part = judge.text(command, cwd, 0, &mut Vec::new());
+    let mut part = judge.text(command, cwd, 0, 0, &mut Vec::new());
     part.errors
         .extend(load_errors.into_iter().map(RunError::from));
     part.errors.sort();
@@ -103,7 +103,14 @@ impl Judge<'_> {
     /// Judges `text` (the command line, or text it runs out of a file) run
     /// from `cwd`; `stack` holds the files being followed, so a script
     /// that runs itself is read once.
-    fn text(&self, text: &str, cwd: &Path, depth: usize, stack: &mut Vec<String>) -> Part {
+    fn text(
+        &self,
+        text: &str,
+        cwd: &Path,
+        depth: usize,
+        inherited: usize,
+        stack: &mut Vec<String>,
+    ) -> Part {
         let limits = self.config.limits;
         let root = self.root;
         let rel_cwd = cwd
@@ -161,7 +168,7 @@ impl Judge<'_> {
 
         let examined = shell::examine(text);
         let commands = &examined.commands;
-        let followed = super::follow::follow(root, cwd, text, commands);
+        let followed = super::follow::follow(root, cwd, text, commands, inherited);
         // A `psql -f` whose file was read is judged again below as the
         // same command with the file's SQL on stdin, by every rule: what
         // the rules said about the command itself (SQL they could not
@@ -266,7 +273,11 @@ impl Judge<'_> {
             ),
         }
         };
-        let (inner_text, cwd, key, origin) = match followed.then {
+        let (inner_text, cwd, key, origin, inherited) = match followed.then {
+            // As for lines it cannot read through: in a followed file,
+            // only when the file names a database (a build script's
+            // missing artifact `./bundler` is not the user's business).
+            Then::Unreadable(_) if depth > 0 && !names_database(text) => return,
             Then::Unreadable(why) => {
                 part.findings.push(unexamined(why));
                 return;
@@ -276,8 +287,9 @@ impl Judge<'_> {
                 cwd,
                 key,
                 origin,
+                inherited,
                 ..
-            } => (text, cwd, key, origin),
+            } => (text, cwd, key, origin, inherited),
         };
         if stack.contains(&key) {
             return;
@@ -290,7 +302,7 @@ impl Judge<'_> {
         }
         self.budget.set(self.budget.get() - 1);
         stack.push(key);
-        let inner = self.text(&inner_text, &cwd, depth + 1, stack);
+        let inner = self.text(&inner_text, &cwd, depth + 1, inherited, stack);
         stack.pop();
         let lift = |finding: Finding| {
             let at = match (&origin, &finding.span) {

@@ -254,7 +254,8 @@ fn unread(command: &str, examined: &Examined) -> Vec<Finding> {
     };
     // `$(( … ))` (arithmetic) and `${ … }` (a parameter's expansion) are
     // not looked into by the reader; a command substituted inside either
-    // still runs.
+    // still runs. Read here: one that is a database command, or that the
+    // guard could not read either, asks (`${USER:-$(whoami)}` does not).
     for (open, what) in [
         ("$((", "arithmetic (`$(( … ))`)"),
         ("${", "a parameter expansion (`${ … }`)"),
@@ -268,7 +269,9 @@ fn unread(command: &str, examined: &Examined) -> Vec<Finding> {
             let body_start = at + open.len();
             let end = closing(command, body_start);
             let body = command.get(body_start..end).unwrap_or("");
-            if body.contains("$(") || body.contains('`') || body.contains("<(") {
+            if (body.contains("$(") || body.contains('`') || body.contains("<("))
+                && substitutes_unsafely(body)
+            {
                 push(
                     at..end,
                     format!(
@@ -286,6 +289,21 @@ fn unread(command: &str, examined: &Examined) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// True when the text inside a `${ … }` or `$(( … ))` runs a command the
+/// guard would object to or could not read: a database command, a line it
+/// cannot read through, or a nesting it does not follow.
+fn substitutes_unsafely(body: &str) -> bool {
+    // The body is words (a default value, an expression), not a command:
+    // read as the arguments of `:`, which runs nothing itself.
+    let inner = drift_syntax::shell::examine(&format!(": {body}"));
+    inner.too_deep
+        || body.contains("${")
+        || body.contains("$((")
+        || inner.commands.iter().any(|c| {
+            !drift_syntax::hazard::recognise(c).is_empty() || unread_reason(c, &inner).is_some()
+        })
 }
 
 /// Why the guard cannot read through the simple command `simple`, if it
