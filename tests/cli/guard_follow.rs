@@ -280,6 +280,35 @@ const ROWS: &[(&str, [Expect; 6])] = &[
         "docker compose run --rm app sh -c 'npx prisma migrate deploy'",
         [UNKNOWN, REMOTE, REMOTE, REMOTE, REMOTE, REMOTE],
     ),
+    // What a reviewer tried next: a container around a script, make's own
+    // variables, an export of an earlier assignment, secrets managers,
+    // negated filters, a NUL byte to look binary.
+    (
+        "kubectl exec -n prod deploy/api -- npm run db:deploy",
+        [UNKNOWN, REMOTE, REMOTE, REMOTE, REMOTE, REMOTE],
+    ),
+    (
+        "make migrate DATABASE_URL=postgresql://app@db.prod.internal/app",
+        all(REMOTE),
+    ),
+    (
+        "DATABASE_URL=postgresql://app@db.prod.internal/app; export DATABASE_URL; npm run db:deploy",
+        all(REMOTE),
+    ),
+    (
+        "export $(cat .env.production | xargs) && npx prisma migrate deploy",
+        [UNKNOWN, REMOTE, REMOTE, REMOTE, REMOTE, REMOTE],
+    ),
+    (
+        "doppler run -- npx prisma migrate deploy",
+        [UNKNOWN, REMOTE, REMOTE, REMOTE, REMOTE, REMOTE],
+    ),
+    (
+        "env-cmd -f .env.production npx prisma migrate deploy",
+        all(REMOTE),
+    ),
+    ("pnpm --filter '!api' db:wipe", PACKAGE_RESETS),
+    ("bash scripts/quiet.sh", RESETS),
     // What cannot be read asks.
     // A missing file runs nothing, unless something before it in the line
     // may create it.
@@ -362,6 +391,11 @@ fn project(name: &str) -> Repo {
     repo.write(
         "scripts/migrate.sh",
         "#!/bin/sh\nnpx prisma migrate deploy\n",
+    );
+    // A NUL byte, so a reader that stops at binary files skips it.
+    repo.write(
+        "scripts/quiet.sh",
+        "#!/bin/bash\nnpx prisma migrate reset --force\n# \0\n",
     );
     repo.write(
         "scripts/build.sh",

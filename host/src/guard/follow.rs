@@ -130,6 +130,11 @@ pub(super) fn follow(
             command,
             dirs: &dirs,
             first: index == 0 || commands[..index].iter().all(|c| c.range.start < skip),
+            container: command
+                .wrappers
+                .iter()
+                .find(|w| shell::is_container_wrapper(w))
+                .map(String::as_str),
         };
         let before = out.len();
         script(&context, &mut out);
@@ -138,10 +143,13 @@ pub(super) fn follow(
         packages(&context, &mut out);
         script_runners(&context, &mut out);
         sql_file(&context, &mut out);
-        let inherited = inherited(text, commands, index);
-        if !inherited.is_empty() {
-            for followed in out.get_mut(before..).unwrap_or(&mut []) {
+        let inherited = inherited(commands, index);
+        for followed in out.get_mut(before..).unwrap_or(&mut []) {
+            if !inherited.is_empty() {
                 inherit(followed, &inherited);
+            }
+            if let Some(wrapper) = context.container {
+                in_container(followed, wrapper);
             }
         }
     }
@@ -153,15 +161,17 @@ pub(super) fn follow(
 /// variables (`export X=…`, `set -a; source .env.production`), a `dotenv
 /// -e FILE` wrapper's files, and its own `X=… cmd` assignments. The rules
 /// read them in the followed text as they read them in the line.
-fn inherited(text: &str, commands: &[Command], index: usize) -> String {
+fn inherited(commands: &[Command], index: usize) -> String {
     let mut lines = Vec::new();
     for earlier in commands.get(..index).unwrap_or(&[]) {
         if matches!(
             earlier.program_name(),
             Some("export" | "declare" | "typeset" | "source" | "." | "unset" | "set")
-        ) && let Some(written) = text.get(earlier.range.clone())
-        {
-            lines.push(written.to_owned());
+        ) {
+            // Its words, not its text: `X=1; export X` reads as `export
+            // X=1` (the shell reader carried the value).
+            let words: Vec<String> = earlier.words.iter().map(|w| w.text.clone()).collect();
+            lines.push(shell::join(&words));
         }
     }
     let Some(command) = commands.get(index) else {
@@ -184,6 +194,29 @@ fn inherited(text: &str, commands: &[Command], index: usize) -> String {
         out.push('\n');
     }
     out
+}
+
+/// What a command in a container runs runs there too: the followed text
+/// is handed to the rules inside the same kind of wrapper, so they judge
+/// its database as the container's.
+fn in_container(followed: &mut Followed, wrapper: &str) {
+    let Then::Text {
+        text,
+        origin,
+        inherited,
+        ..
+    } = &mut followed.then
+    else {
+        return;
+    };
+    let prefix = match wrapper {
+        "kubectl exec" => "kubectl exec drift-guard-pod --",
+        "container run" => "docker run --rm drift-guard-image",
+        _ => "docker exec drift-guard-container",
+    };
+    *text = format!("{prefix} sh -c {}", shell::join(std::slice::from_ref(text)));
+    *origin = None;
+    *inherited = 0;
 }
 
 /// Puts `inherited` before the followed text (its origin's lines shift).
@@ -216,6 +249,10 @@ struct Context<'a> {
     /// Nothing runs before the command in its text, so nothing could
     /// create a file it names that is missing now.
     first: bool,
+    /// The container wrapper the command runs in, if any: its files are
+    /// the container's (often the repository, mounted), its database the
+    /// guard cannot place.
+    container: Option<&'a str>,
 }
 
 impl Context<'_> {
@@ -253,7 +290,8 @@ impl Context<'_> {
     /// before it in the line could create it (the program fails), else the
     /// guard cannot see what it will hold.
     fn push_missing(&self, out: &mut Vec<Followed>, via: String, path: &Path) {
-        if !self.first {
+        // A path inside a container is the container's.
+        if !self.first && self.container.is_none() {
             self.push_unreadable(
                 out,
                 via,
@@ -294,6 +332,7 @@ fn runs_from_files(command: &Command) -> bool {
                 | "run-s"
                 | "run-p"
                 | "concurrently"
+                | "lerna"
         )
         || INTERPRETERS.contains(&base)
         || command.program().is_some_and(is_path)
@@ -346,12 +385,21 @@ fn home() -> Option<PathBuf> {
 
 /// True when a word's value is only known when the line runs.
 fn is_dynamic(text: &str) -> bool {
+    let text = without_home(text).unwrap_or(text);
     text.contains('$') || text.contains('`') || text.contains('*') || text.contains('?')
+}
+
+/// The rest of a path that starts at the home folder (`~/x`, `$HOME/x`,
+/// `${HOME}/x`), which the guard knows.
+fn without_home(path: &str) -> Option<&str> {
+    ["~/", "$HOME/", "${HOME}/"]
+        .iter()
+        .find_map(|prefix| path.strip_prefix(prefix))
 }
 
 /// `path` from `dir`, `~/` expanded, `.` and `..` resolved lexically.
 fn resolve(dir: &Path, path: &str) -> PathBuf {
-    let joined = match path.strip_prefix("~/") {
+    let joined = match without_home(path) {
         Some(rest) => home().unwrap_or_default().join(rest),
         None => dir.join(path),
     };
@@ -380,12 +428,42 @@ fn read(path: &Path) -> Result<Option<String>, String> {
             meta.len()
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("it cannot be read ({e})"))?;
+    let bytes = read_bytes(path)?;
     Ok(match Content::classify(bytes.clone(), MAX_FILE) {
         Content::Text(text) => Some(text),
         Content::InvalidUtf8(_) => Some(String::from_utf8_lossy(&bytes).into_owned()),
         Content::Binary | Content::TooLarge(_) => None,
     })
+}
+
+/// At most [`MAX_FILE`] bytes of a file (it may grow after its size was
+/// read).
+fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("it cannot be read ({e})"))?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err("it is larger than the guard reads".to_owned());
+    }
+    Ok(bytes)
+}
+
+/// A script's text as a shell reads it: bytes that are not UTF-8 and NUL
+/// bytes (which bash skips) do not make it binary.
+fn read_script(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|_| "it does not exist".to_owned())?;
+    if !meta.is_file() {
+        return Err("it is not a file".to_owned());
+    }
+    let bytes = read_bytes(path)?;
+    let bytes: Vec<u8> = bytes.into_iter().filter(|b| *b != 0).collect();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text))
 }
 
 /// The first existing file among `path` from each directory.
@@ -413,6 +491,28 @@ fn script(cx: &Context, out: &mut Vec<Followed>) {
         return;
     };
     let base = shell::basename(program);
+    let in_shell = shell::SHELLS.contains(&base)
+        || command
+            .wrappers
+            .iter()
+            .any(|w| w.ends_with(" -c") || w.ends_with(" <<<"));
+    if in_shell {
+        // Files a shell reads before its script: `BASH_ENV`/`ENV`,
+        // `--rcfile`/`--init-file`.
+        let startup = command
+            .env
+            .iter()
+            .filter(|(name, _)| matches!(name.as_str(), "BASH_ENV" | "ENV"))
+            .map(|(_, value)| value.clone());
+        let rcfile = command
+            .args()
+            .windows(2)
+            .filter(|pair| matches!(pair[0].text.as_str(), "--rcfile" | "--init-file"))
+            .map(|pair| pair[1].text.clone());
+        for file in startup.chain(rcfile).collect::<Vec<_>>() {
+            script_file(cx, out, &file, true);
+        }
+    }
     let (word, explicit) = if shell::SHELLS.contains(&base) {
         match shell_operand(command.args()) {
             Some(word) => (word, true),
@@ -434,7 +534,12 @@ fn script(cx: &Context, out: &mut Vec<Followed>) {
     } else {
         return;
     };
-    let name = word.text.as_str();
+    script_file(cx, out, &word.text, explicit);
+}
+
+/// The script file `name` (run by a shell when `explicit`, else by its
+/// path), followed.
+fn script_file(cx: &Context, out: &mut Vec<Followed>, name: &str, explicit: bool) {
     let via = format!("the script `{name}`");
     if is_dynamic(name) {
         cx.push_unreadable(
@@ -454,10 +559,8 @@ fn script(cx: &Context, out: &mut Vec<Followed>) {
     if !explicit && path.is_file() && !starts_as_script(&path) {
         return;
     }
-    let text = match read(&path) {
-        Ok(Some(text)) => text,
-        // A binary program runs; it is not a script.
-        Ok(None) => return,
+    let text = match read_script(&path) {
+        Ok(text) => text,
         Err(why) => {
             cx.push_unreadable(out, via, format!("the guard cannot read it: {why}"));
             return;
@@ -563,14 +666,37 @@ fn names_hazard(text: &str) -> Option<(usize, String)> {
 
 /// Programs that run a file of code the guard does not read as shell.
 const INTERPRETERS: &[&str] = &[
-    "node", "tsx", "ts-node", "ts-node-esm", "esno", "vite-node", "deno", "python", "python3",
-    "ruby", "perl", "php",
+    "node",
+    "tsx",
+    "ts-node",
+    "ts-node-esm",
+    "esno",
+    "vite-node",
+    "deno",
+    "python",
+    "python3",
+    "ruby",
+    "perl",
+    "php",
 ];
 
 /// Calls that run another program, in the languages of [`INTERPRETERS`].
 const EXEC_CALLS: &[&str] = &[
-    "exec", "spawn", "execa", "execSync", "spawnSync", "subprocess", "system(", "popen",
-    "Command(", "$`", "Bun.$", "shell=True", "os.system", "%x", "IO.popen",
+    "exec",
+    "spawn",
+    "execa",
+    "execSync",
+    "spawnSync",
+    "subprocess",
+    "system(",
+    "popen",
+    "Command(",
+    "$`",
+    "Bun.$",
+    "shell=True",
+    "os.system",
+    "%x",
+    "IO.popen",
 ];
 
 /// `node scripts/x.js`, `tsx seed.ts`, `python3 x.py`: a file of code
@@ -585,8 +711,21 @@ fn interpreted(cx: &Context, out: &mut Vec<Followed>) {
         return;
     }
     const VALUES: &[&str] = &[
-        "-r", "--require", "--import", "--loader", "--experimental-loader", "-C", "--conditions",
-        "--title", "--env-file", "--tsconfig", "-m", "-W", "-X", "-I", "-M",
+        "-r",
+        "--require",
+        "--import",
+        "--loader",
+        "--experimental-loader",
+        "-C",
+        "--conditions",
+        "--title",
+        "--env-file",
+        "--tsconfig",
+        "-m",
+        "-W",
+        "-X",
+        "-I",
+        "-M",
     ];
     let args = command.args();
     let mut i = 0;
@@ -657,6 +796,7 @@ fn make(cx: &Context, out: &mut Vec<Followed>) {
     let mut dir_arg: Option<&str> = None;
     let mut file_arg: Option<&str> = None;
     let mut targets: Vec<&str> = Vec::new();
+    let mut assigned: Vec<(String, String)> = Vec::new();
     let mut args = command.args().iter();
     while let Some(word) = args.next() {
         let text = word.text.as_str();
@@ -675,9 +815,9 @@ fn make(cx: &Context, out: &mut Vec<Followed>) {
             dir_arg = v.or_else(|| args.next().map(|w| w.text.as_str()));
         } else if let Some(v) = value("--file", "-f").or_else(|| value("--makefile", "-f")) {
             file_arg = v.or_else(|| args.next().map(|w| w.text.as_str()));
-        } else if matches!(text, "-I" | "-o" | "-W" | "-l" | "--eval" | "-E") {
+        } else if matches!(text, "-I" | "-o" | "-W" | "--eval" | "-E") {
             args.next();
-        } else if matches!(text, "-j" | "--jobs") {
+        } else if matches!(text, "-j" | "--jobs" | "-l" | "--load-average") {
             // `-j 4`: the number is the jobs, not a target.
             if args
                 .clone()
@@ -686,7 +826,11 @@ fn make(cx: &Context, out: &mut Vec<Followed>) {
             {
                 args.next();
             }
-        } else if text.starts_with('-') || text.contains('=') {
+        } else if text.starts_with('-') {
+        } else if let Some((name, value)) = assignment(text) {
+            // `make migrate DATABASE_URL=…`: overrides the Makefile and
+            // reaches the recipes' environment.
+            assigned.push((name, value));
         } else {
             targets.push(text);
         }
@@ -721,7 +865,7 @@ fn make(cx: &Context, out: &mut Vec<Followed>) {
         return;
     };
     let shown = cx.show(&path);
-    let makefile = match Makefile::load(&path, &dir) {
+    let mut makefile = match Makefile::load(&path, &dir) {
         Ok(makefile) => makefile,
         Err(why) => {
             cx.push_unreadable(
@@ -732,6 +876,25 @@ fn make(cx: &Context, out: &mut Vec<Followed>) {
             return;
         }
     };
+    if let Some(why) = &makefile.unreadable {
+        cx.push_unreadable(out, format!("`{shown}`"), why.clone());
+    }
+    for (name, value) in assigned {
+        makefile.variables.insert(name.clone(), value);
+        makefile.exported.push(name);
+    }
+    // What the recipes inherit: exported variables, given as lines the
+    // rules read (and the guard does not follow).
+    let mut exports = String::new();
+    for name in &makefile.exported {
+        if let Some(value) = makefile.variables.get(name) {
+            let value = makefile.expand(value, 0);
+            exports.push_str(&format!(
+                "export {name}={}\n",
+                shell::join(std::slice::from_ref(&value))
+            ));
+        }
+    }
     let goals: Vec<String> = if targets.is_empty() {
         makefile
             .variables
@@ -748,18 +911,23 @@ fn make(cx: &Context, out: &mut Vec<Followed>) {
         if text.trim().is_empty() {
             continue;
         }
+        let added = exports.lines().count();
         let origin = Origin {
             path: shown.clone(),
-            lines,
+            lines: std::iter::repeat_n(0, added).chain(lines).collect(),
         };
-        cx.push_text(
-            out,
-            format!("the make target `{goal}`"),
-            text,
-            &dir,
-            format!("make:{}:{goal}", path.display()),
-            Some(origin),
-        );
+        out.push(Followed {
+            range: command.range.clone(),
+            via: format!("the make target `{goal}`"),
+            then: Then::Text {
+                text: format!("{exports}{text}"),
+                cwd: dir.clone(),
+                key: format!("make:{}:{goal}", path.display()),
+                origin: Some(origin),
+                reads_unseen: false,
+                inherited: exports.len(),
+            },
+        });
     }
 }
 
@@ -768,8 +936,13 @@ fn make(cx: &Context, out: &mut Vec<Followed>) {
 #[derive(Debug, Default)]
 struct Makefile {
     variables: BTreeMap<String, String>,
+    /// Variables `export`ed to the recipes.
+    exported: Vec<String>,
     rules: Vec<Rule>,
     default_goal: Option<String>,
+    /// Why part of it could not be read (an include computed when make
+    /// runs).
+    unreadable: Option<String>,
 }
 
 #[derive(Debug)]
@@ -813,50 +986,82 @@ impl Makefile {
             lines.push(last);
         }
         let mut current: Option<usize> = None;
-        let mut in_define = false;
+        // `define NAME` … `endef`: a variable whose value is lines.
+        let mut define: Option<(String, Vec<String>)> = None;
         for (line, number) in lines {
-            if in_define {
+            if let Some((name, body)) = &mut define {
                 if line.trim_start().starts_with("endef") {
-                    in_define = false;
+                    let name = std::mem::take(name);
+                    let value = body.join("\n");
+                    self.variables.insert(name, value);
+                    define = None;
+                } else {
+                    body.push(line);
                 }
                 continue;
             }
-            if let Some(recipe) = line.strip_prefix('\t') {
+            let prefix = self
+                .variables
+                .get(".RECIPEPREFIX")
+                .and_then(|p| p.chars().next())
+                .unwrap_or('\t');
+            if let Some(recipe) = line.strip_prefix(prefix) {
                 if let Some(rule) = current.and_then(|i| self.rules.get_mut(i)) {
                     rule.recipe.push((recipe.to_owned(), number));
                 }
                 continue;
             }
-            let trimmed = line.trim();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
+            let uncommented = strip_comment(&line);
+            let trimmed = uncommented.trim();
+            if trimmed.is_empty() {
                 continue;
             }
+            let trimmed = trimmed
+                .strip_prefix("override ")
+                .unwrap_or(trimmed)
+                .trim_start();
             let first = trimmed.split_whitespace().next().unwrap_or("");
             if first == "define" {
-                in_define = true;
+                let name = trimmed
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("")
+                    .trim_end_matches(['=', ':', '?', '+'])
+                    .to_owned();
+                define = Some((name, Vec::new()));
                 current = None;
                 continue;
             }
             if matches!(first, "include" | "-include" | "sinclude") {
-                if depth < 4 {
-                    for file in trimmed.split_whitespace().skip(1) {
-                        let file = self.expand(file, 0);
-                        if !is_dynamic(&file) {
-                            let _ = self.read(&resolve(dir, &file), dir, depth + 1);
-                        }
-                    }
+                let files = self.expand(trimmed[first.len()..].trim(), 0);
+                if is_dynamic(&files) || depth >= 4 {
+                    self.unreadable.get_or_insert_with(|| {
+                        format!("it includes `{files}`, which the guard cannot resolve")
+                    });
+                    continue;
                 }
+                for file in files.split_whitespace() {
+                    let _ = self.read(&resolve(dir, file), dir, depth + 1);
+                }
+                continue;
+            }
+            if first == "export" && !trimmed.contains('=') {
+                self.exported
+                    .extend(trimmed.split_whitespace().skip(1).map(str::to_owned));
                 continue;
             }
             if matches!(
                 first,
-                "ifeq" | "ifneq" | "ifdef" | "ifndef" | "else" | "endif" | "export" | "unexport"
+                "ifeq" | "ifneq" | "ifdef" | "ifndef" | "else" | "endif" | "unexport"
             ) && !trimmed.contains('=')
             {
                 continue;
             }
             if let Some((name, value)) = assignment(trimmed) {
                 let value = value.trim().to_owned();
+                if first == "export" {
+                    self.exported.push(name.clone());
+                }
                 match self.variables.get_mut(&name) {
                     Some(old) if trimmed.contains("+=") => {
                         old.push(' ');
@@ -871,6 +1076,12 @@ impl Makefile {
                 continue;
             }
             if let Some((targets, rest)) = rule_head(trimmed) {
+                // `target: VAR = value` (target-specific): the variable,
+                // for every target alike; the rule is kept.
+                if let Some((name, value)) = assignment(rest.trim()) {
+                    let name = name.strip_prefix("export ").unwrap_or(&name).to_owned();
+                    self.variables.insert(name, value.trim().to_owned());
+                }
                 let (prerequisites, inline) = match rest.split_once(';') {
                     Some((p, r)) => (p, Some(r.trim())),
                     None => (rest, None),
@@ -885,10 +1096,14 @@ impl Makefile {
                         .find(|t| !t.starts_with('.') && !t.contains('%'))
                         .cloned();
                 }
+                let prerequisites = if prerequisites.contains('=') {
+                    String::new()
+                } else {
+                    prerequisites.replace('|', " ")
+                };
                 let mut rule = Rule {
                     targets,
                     prerequisites: prerequisites
-                        .replace('|', " ")
                         .split_whitespace()
                         .map(str::to_owned)
                         .collect(),
@@ -963,7 +1178,7 @@ impl Makefile {
                     .or_else(|| std::env::var(name).ok()),
             };
             if let Some(value) = value
-                && depth < 8
+                && depth < 32
             {
                 out.push_str(&self.expand(&value, depth + 1));
             }
@@ -990,23 +1205,40 @@ impl Makefile {
         text: &mut String,
         lines: &mut Vec<u32>,
     ) {
-        if seen.iter().any(|s| s == target) || seen.len() > 256 {
+        if seen.iter().any(|s| s == target) || seen.len() > 4096 {
             return;
         }
         seen.push(target.to_owned());
+        let explicit = self
+            .rules
+            .iter()
+            .any(|r| r.targets.iter().any(|t| t == target));
+        // No rule names it: a pattern rule (`db-%:`) may.
+        let stem = |rule: &Rule| -> Option<String> {
+            rule.targets.iter().find_map(|t| {
+                let (before, after) = t.split_once('%')?;
+                let stem = target.strip_prefix(before)?.strip_suffix(after)?;
+                Some(stem.to_owned())
+            })
+        };
         for rule in self
             .rules
             .iter()
-            .filter(|r| r.targets.iter().any(|t| t == target))
+            .filter(|r| r.targets.iter().any(|t| t == target) || (!explicit && stem(r).is_some()))
         {
+            let stem = if explicit { None } else { stem(rule) };
+            let with_stem = |text: &str| match &stem {
+                Some(stem) => text.replace('%', stem).replace("$*", stem),
+                None => text.to_owned(),
+            };
             for prerequisite in &rule.prerequisites {
-                let prerequisite = self.expand(prerequisite, 0);
+                let prerequisite = self.expand(&with_stem(prerequisite), 0);
                 for one in prerequisite.split_whitespace() {
                     self.collect(one, seen, text, lines);
                 }
             }
             for (line, number) in &rule.recipe {
-                let automatic = line
+                let automatic = with_stem(line)
                     .replace("$@", target)
                     .replace("$<", rule.prerequisites.first().map_or("", String::as_str))
                     .replace("$^", &rule.prerequisites.join(" "));
@@ -1021,6 +1253,19 @@ impl Makefile {
             }
         }
     }
+}
+
+/// A Makefile line without its comment (`#` not escaped).
+fn strip_comment(line: &str) -> std::borrow::Cow<'_, str> {
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '\\' => escaped = !escaped,
+            '#' if !escaped => return line[..i].trim_end().into(),
+            _ => escaped = false,
+        }
+    }
+    line.into()
 }
 
 /// `NAME = value` (also `:=`, `::=`, `?=`, `+=`, `!=`, and `export NAME =
@@ -1079,6 +1324,9 @@ struct Selection {
     /// Every workspace package (`-ws`, `-r`, `workspaces foreach`, turbo,
     /// nx run-many).
     all: bool,
+    /// Packages a negated selector leaves out (`--filter '!api'`,
+    /// `--exclude api`).
+    excluded: Vec<String>,
 }
 
 /// What a runner command runs: script names and the arguments appended to
@@ -1104,6 +1352,7 @@ fn packages(cx: &Context, out: &mut Vec<Followed>) {
     let run = match command.program_name() {
         Some("turbo") => turbo(command.args()),
         Some("nx") => nx(command.args()),
+        Some("lerna") => lerna(command.args()),
         Some(program)
             if RUNNERS.contains(&program)
                 || command
@@ -1120,9 +1369,23 @@ fn packages(cx: &Context, out: &mut Vec<Followed>) {
         }
         _ => None,
     };
-    let Some(run) = run else {
+    let Some(mut run) = run else {
         return;
     };
+    // `--filter '!api'`: a negation leaves a package out.
+    let (negated, positive): (Vec<String>, Vec<String>) = run
+        .selection
+        .selectors
+        .drain(..)
+        .partition(|s| s.starts_with('!'));
+    run.selection.selectors = positive;
+    run.selection.excluded.extend(negated);
+    if run.runner == "turbo"
+        && let Some(package) = cx.dirs.iter().find_map(|d| nearest_package(d, cx.root))
+    {
+        let workspace = workspace_root(&package, cx.root);
+        run.scripts = turbo_tasks(&workspace, std::mem::take(&mut run.scripts));
+    }
     for dir in cx.dirs {
         let base = match &run.selection.dir {
             Some(d) if is_dynamic(d) => {
@@ -1139,41 +1402,41 @@ fn packages(cx: &Context, out: &mut Vec<Followed>) {
         let Some(package) = nearest_package(&base, cx.root) else {
             continue;
         };
-        let chosen = if run.selection.all || !run.selection.selectors.is_empty() {
-            let workspace = workspace_root(&package, cx.root);
-            let members = workspace_members(&workspace);
-            let mut chosen: Vec<PathBuf> = if run.selection.all {
-                members.iter().map(|(_, dir)| dir.clone()).collect()
-            } else {
-                members
+        let selection = &run.selection;
+        let chosen =
+            if selection.all || !selection.selectors.is_empty() || !selection.excluded.is_empty() {
+                let workspace = workspace_root(&package, cx.root);
+                let members = workspace_members(&workspace);
+                // Only negations (`--filter '!api'`): every other package.
+                let every = selection.all || selection.selectors.is_empty();
+                let mut chosen: Vec<PathBuf> = members
                     .iter()
                     .filter(|(name, member)| {
-                        run.selection
-                            .selectors
+                        every
+                            || selection
+                                .selectors
+                                .iter()
+                                .any(|s| selects(s, name, member, &workspace, &base))
+                    })
+                    .filter(|(name, member)| {
+                        !selection
+                            .excluded
                             .iter()
-                            .any(|s| selects(s, name, member, &workspace, &base))
+                            .any(|s| excludes(s, name, member, &workspace, &base))
                     })
                     .map(|(_, dir)| dir.clone())
-                    .collect()
+                    .collect();
+                if selection.selectors.iter().any(|s| s == "." || s == "//") {
+                    chosen.push(workspace.clone());
+                }
+                chosen
+            } else {
+                vec![package]
             };
-            if run
-                .selection
-                .selectors
-                .iter()
-                .any(|s| s == "." || s == "//")
-            {
-                chosen.push(workspace.clone());
-            }
-            chosen
-        } else {
-            vec![package]
-        };
-        let mut any = false;
+        // Every directory the line may be in is tried: a subshell can
+        // undo a `cd` (`(cd web && npm test); npm test`).
         for package in chosen {
-            any |= package_scripts(cx, &run, &package, out);
-        }
-        if any {
-            return;
+            package_scripts(cx, &run, &package, out);
         }
     }
 }
@@ -1245,10 +1508,20 @@ fn script_line(text: &str, name: &str) -> u32 {
 /// The words of the command as written, wrappers included (its range
 /// read again), so options the wrapper peeling dropped are seen.
 fn raw_words(cx: &Context) -> Vec<Word> {
-    cx.text
+    let mut words = cx
+        .text
         .get(cx.command.range.clone())
         .map(shell::words)
-        .unwrap_or_default()
+        .unwrap_or_default();
+    // A command nested in a string with escapes has the string's range:
+    // its one word is the inner line, read again.
+    for _ in 0..shell::MAX_DEPTH {
+        match words.as_slice() {
+            [one] if one.text.contains(char::is_whitespace) => words = shell::words(&one.text),
+            _ => break,
+        }
+    }
+    words
 }
 
 /// A runner read from the words as written: `npm --prefix x run y`,
@@ -1275,8 +1548,19 @@ fn runner_run(raw: &[Word]) -> Option<Run> {
         // Once the script is named, the rest are its arguments (pnpm,
         // yarn and bun pass them; npm passes them too since npm 7).
         if positional.len() >= 2 || (positional.len() == 1 && !is_run_word(positional[0])) {
-            // npm reads options after the script name as its own.
-            if !(runner == "npm" && word.starts_with('-')) {
+            // npm reads options after the script name as its own; the
+            // others pass them to the script, but an option the guard does
+            // not know may have taken the script's place (`pnpm
+            // --resume-from web -r x`), so a selection flag still counts.
+            let selects = matches!(
+                (runner, word.split('=').next().unwrap_or(word)),
+                (
+                    "pnpm",
+                    "-r" | "--recursive" | "--filter" | "-F" | "-C" | "--dir"
+                ) | ("bun", "--filter" | "-F" | "--cwd")
+                    | ("yarn", "--cwd")
+            );
+            if !(selects || (runner == "npm" && word.starts_with('-'))) {
                 positional.push(word);
                 continue;
             }
@@ -1329,9 +1613,20 @@ fn runner_run(raw: &[Word]) -> Option<Run> {
         extra: String::new(),
         main: None,
     };
+    let install = |mut run: Run| {
+        // Installing runs the lifecycle scripts of the root and of every
+        // workspace package (npm 7.20+, pnpm, yarn).
+        run.scripts = INSTALL_SCRIPTS.iter().map(|s| (*s).to_owned()).collect();
+        run.selection.all = true;
+        run.selection.selectors.push(".".to_owned());
+        run
+    };
+    // Other positionals that may be the script, when an option the guard
+    // does not know took a value (`pnpm --resume-from web -r db:wipe`).
+    let mut others: Vec<String> = Vec::new();
     let (main, args): (String, Vec<&str>) = match positional.as_slice() {
         // yarn: `yarn workspace NAME script args`, `yarn workspaces
-        // foreach [opts] run script`.
+        // foreach [opts] run script`, yarn 1's `yarn workspaces run x`.
         ["workspace", name, rest @ ..] if runner == "yarn" => {
             run.selection.selectors.push((*name).to_owned());
             let rest = match rest {
@@ -1343,16 +1638,45 @@ fn runner_run(raw: &[Word]) -> Option<Run> {
         }
         ["workspaces", "foreach", rest @ ..] if runner == "yarn" => {
             run.selection.all = true;
-            let rest: Vec<&str> = rest
-                .iter()
-                .copied()
-                .filter(|w| !w.starts_with('-'))
-                .collect();
-            let rest = match rest.as_slice() {
+            let mut left: Vec<&str> = Vec::new();
+            let mut words = rest.iter().copied();
+            while let Some(word) = words.next() {
+                match word {
+                    "--exclude" => run
+                        .selection
+                        .excluded
+                        .extend(words.next().map(str::to_owned)),
+                    "--include" | "--from" => {
+                        run.selection.all = false;
+                        run.selection
+                            .selectors
+                            .extend(words.next().map(str::to_owned));
+                    }
+                    "-j" | "--jobs" | "--since" => {
+                        words.next();
+                    }
+                    _ if word.starts_with('-') => {}
+                    _ => left.push(word),
+                }
+            }
+            let left = match left.as_slice() {
                 ["run", rest @ ..] => rest.to_vec(),
                 rest => rest.to_vec(),
             };
-            let (script, args) = rest.split_first()?;
+            let (script, args) = left.split_first()?;
+            ((*script).to_owned(), args.to_vec())
+        }
+        ["workspaces", "run", script, args @ ..] if runner == "yarn" => {
+            run.selection.all = true;
+            ((*script).to_owned(), args.to_vec())
+        }
+        [
+            "recursive" | "multi" | "m",
+            "run" | "run-script",
+            script,
+            args @ ..,
+        ] if runner == "pnpm" => {
+            run.selection.all = true;
             ((*script).to_owned(), args.to_vec())
         }
         ["run" | "run-script" | "rum" | "urn", script, args @ ..] => {
@@ -1362,16 +1686,23 @@ fn runner_run(raw: &[Word]) -> Option<Run> {
         ["start", args @ ..] => ("start".to_owned(), args.to_vec()),
         ["stop", args @ ..] => ("stop".to_owned(), args.to_vec()),
         ["restart", args @ ..] => ("restart".to_owned(), args.to_vec()),
-        ["install" | "i" | "ci"] => {
-            run.scripts = INSTALL_SCRIPTS.iter().map(|s| (*s).to_owned()).collect();
+        ["install" | "i" | "ci"] => return Some(install(run)),
+        ["it" | "install-test" | "cit" | "install-ci-test" | "clean-install-test"] => {
+            let mut run = install(run);
+            run.scripts
+                .extend(["pretest", "test", "posttest"].map(str::to_owned));
             return Some(run);
         }
         // A bare `yarn` installs.
-        [] if runner == "yarn" => {
-            run.scripts = INSTALL_SCRIPTS.iter().map(|s| (*s).to_owned()).collect();
-            return Some(run);
+        [] if runner == "yarn" => return Some(install(run)),
+        // `npm --omit dev run x`: an unknown option's value came first.
+        words if words.iter().skip(1).any(|w| is_script_word(w)) => {
+            let at = words.iter().position(|w| is_script_word(w))?;
+            let (script, args) = words.get(at + 1..)?.split_first()?;
+            ((*script).to_owned(), args.to_vec())
         }
         [script, args @ ..] if runner != "npm" && !is_builtin(runner, script) => {
+            others = args.iter().map(|a| (*a).to_owned()).collect();
             ((*script).to_owned(), args.to_vec())
         }
         _ => return None,
@@ -1380,8 +1711,13 @@ fn runner_run(raw: &[Word]) -> Option<Run> {
     all_args.extend(after_dashes);
     run.extra = quote(&all_args);
     run.scripts = vec![format!("pre{main}"), main.clone(), format!("post{main}")];
+    run.scripts.extend(others);
     run.main = Some(main);
     Some(run)
+}
+
+fn is_script_word(word: &str) -> bool {
+    matches!(word, "run" | "run-script" | "rum" | "urn")
 }
 
 fn is_run_word(word: &str) -> bool {
@@ -1469,9 +1805,15 @@ fn peeled_run(command: &Command) -> Option<Run> {
         .find(|r| command.wrappers.last().is_some_and(|w| w == r))?;
     let main = command.program()?.to_owned();
     let args: Vec<String> = command.args().iter().map(|w| w.text.clone()).collect();
+    // The options that chose packages are gone: every package counts.
     Some(Run {
         runner,
-        selection: Selection::default(),
+        selection: Selection {
+            dir: None,
+            selectors: vec![".".to_owned()],
+            all: true,
+            excluded: Vec::new(),
+        },
         scripts: vec![format!("pre{main}"), main.clone(), format!("post{main}")],
         extra: shell::join(&args),
         main: Some(main),
@@ -1562,6 +1904,86 @@ fn turbo(args: &[Word]) -> Option<Run> {
     })
 }
 
+/// `tasks` with every task their turbo.json `dependsOn` runs first
+/// (`^build` is the packages' own `build`), transitively.
+fn turbo_tasks(workspace: &Path, tasks: Vec<String>) -> Vec<String> {
+    let Ok(Some(text)) = read(&workspace.join("turbo.json")) else {
+        return tasks;
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return tasks;
+    };
+    let Some(defined) = json
+        .get("tasks")
+        .or_else(|| json.get("pipeline"))
+        .and_then(|t| t.as_object())
+    else {
+        return tasks;
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut pending = tasks;
+    while let Some(task) = pending.pop() {
+        if out.contains(&task) || out.len() > 256 {
+            continue;
+        }
+        for (key, value) in defined {
+            let name = key.rsplit_once('#').map_or(key.as_str(), |(_, t)| t);
+            if name != task {
+                continue;
+            }
+            let depends = value.get("dependsOn").and_then(|d| d.as_array());
+            for dependency in depends.into_iter().flatten().filter_map(|d| d.as_str()) {
+                if dependency.starts_with('$') {
+                    continue;
+                }
+                let dependency = dependency.trim_start_matches('^');
+                let dependency = dependency.rsplit_once('#').map_or(dependency, |(_, t)| t);
+                pending.push(dependency.to_owned());
+            }
+        }
+        out.push(task);
+    }
+    out
+}
+
+/// `lerna run x [--scope p] [--ignore q]`: the script in every package.
+fn lerna(args: &[Word]) -> Option<Run> {
+    let words: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
+    let (first, rest) = words.split_first()?;
+    if *first != "run" {
+        return None;
+    }
+    let mut selection = Selection {
+        all: true,
+        ..Selection::default()
+    };
+    let mut script = None;
+    let mut words = rest.iter().copied();
+    while let Some(word) = words.next() {
+        match word {
+            "--scope" => {
+                selection.all = false;
+                selection.selectors.extend(words.next().map(str::to_owned));
+            }
+            "--ignore" => selection.excluded.extend(words.next().map(str::to_owned)),
+            "--concurrency" | "--since" => {
+                words.next();
+            }
+            "--" => break,
+            _ if word.starts_with('-') => {}
+            _ if script.is_none() => script = Some(word.to_owned()),
+            _ => {}
+        }
+    }
+    Some(Run {
+        runner: "lerna",
+        selection,
+        scripts: vec![script?],
+        extra: String::new(),
+        main: None,
+    })
+}
+
 /// `nx run p:t`, `nx t p`, `nx run-many -t t [-p p]`, `nx affected -t t`:
 /// the target's script in the selected packages. Targets an nx
 /// `project.json` defines are read by [`nx_targets`].
@@ -1595,11 +2017,14 @@ fn nx(args: &[Word]) -> Option<Run> {
     match positional.first().copied() {
         Some("run") => {
             let spec = positional.get(1)?;
-            let mut parts = spec.split(':');
-            let project = parts.next()?;
-            let target = parts.next()?;
+            let (project, target) = spec.split_once(':')?;
             selection.selectors.push(project.to_owned());
+            // `p:db:reset` may be the target `db:reset`, or `db` with the
+            // configuration `reset`: both count.
             targets.push(target.to_owned());
+            if let Some((first, _)) = target.split_once(':') {
+                targets.push(first.to_owned());
+            }
         }
         Some("run-many" | "affected") => {
             targets = flag_values(&["-t", "--target", "--targets"]);
@@ -1662,10 +2087,26 @@ fn script_runners(cx: &Context, out: &mut Vec<Followed>) {
         }
         "concurrently" => {
             const VALUES: &[&str] = &[
-                "-n", "--names", "-c", "--prefix-colors", "-p", "--prefix", "-s", "--success",
-                "--restart-tries", "--restart-after", "-m", "--max-processes", "-t",
-                "--timestamp-format", "-l", "--prefix-length", "--hide", "--default-input-target",
-                "--name-separator", "--passthrough-arguments",
+                "-n",
+                "--names",
+                "-c",
+                "--prefix-colors",
+                "-p",
+                "--prefix",
+                "-s",
+                "--success",
+                "--restart-tries",
+                "--restart-after",
+                "-m",
+                "--max-processes",
+                "-t",
+                "--timestamp-format",
+                "-l",
+                "--prefix-length",
+                "--hide",
+                "--default-input-target",
+                "--name-separator",
+                "--passthrough-arguments",
             ];
             let mut patterns = Vec::new();
             let mut lines = Vec::new();
@@ -1835,7 +2276,9 @@ fn workspace_members(workspace: &Path) -> Vec<(String, PathBuf)> {
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') || name == "node_modules" || !path.is_dir() {
+            // Symbolic links are not walked: a link to `..` would loop.
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if name.starts_with('.') || name == "node_modules" || !is_dir {
                 continue;
             }
             let Ok(relative) = path.strip_prefix(workspace) else {
@@ -1915,6 +2358,16 @@ fn selects(selector: &str, name: &str, dir: &Path, workspace: &Path, cwd: &Path)
     selector == name
 }
 
+/// Whether an exclusion (`!api`, or `api` given to `--exclude`) leaves
+/// out the package; one that also names dependencies (`!api...`) leaves
+/// out nothing, as the guard does not read the graph.
+fn excludes(selector: &str, name: &str, dir: &Path, workspace: &Path, cwd: &Path) -> bool {
+    let selector = selector.strip_prefix('!').unwrap_or(selector);
+    !selector.contains("...")
+        && !selector.contains('[')
+        && selects(selector, name, dir, workspace, cwd)
+}
+
 /// The commands an nx `project.json` gives a target, when the folder has
 /// one: `targets.T.command`, `options.command`, `options.commands`.
 fn nx_targets(dir: &Path, target: &str) -> Vec<String> {
@@ -1939,6 +2392,13 @@ fn nx_targets(dir: &Path, target: &str) -> Vec<String> {
         push(c);
     }
     if let Some(options) = target.get("options") {
+        // `nx:run-script` runs a package.json script.
+        if let Some(script) = options.get("script").and_then(|s| s.as_str()) {
+            push(&serde_json::Value::String(format!(
+                "npm run {}",
+                shell::join(&[script.to_owned()])
+            )));
+        }
         if let Some(c) = options.get("command") {
             push(c);
         }
@@ -2423,7 +2883,10 @@ mod tests {
                 "scripts/check-db.js",
                 "import { execSync } from 'node:child_process';\nexecSync('prisma migrate deploy');\n",
             ),
-            ("scripts/print.js", "console.log('run prisma migrate deploy yourself');\n"),
+            (
+                "scripts/print.js",
+                "console.log('run prisma migrate deploy yourself');\n",
+            ),
         ];
         assert_eq!(
             texts(&files, "npm-run-all check-db build:*"),
@@ -2435,7 +2898,10 @@ mod tests {
             ["next dev", "dropdb app"]
         );
         let asked = texts(&files, "node scripts/check-db.js");
-        assert!(asked[0].contains("line 2 names `prisma migrate deploy`"), "{asked:?}");
+        assert!(
+            asked[0].contains("line 2 names `prisma migrate deploy`"),
+            "{asked:?}"
+        );
         // Code that runs nothing only mentions the command.
         assert!(texts(&files, "node scripts/print.js").is_empty());
         assert!(texts(&files, "node -e 'x'").is_empty());
@@ -2450,6 +2916,126 @@ mod tests {
             ".DEFAULT_GOAL := help\nall:\n\tdropdb app\nhelp:\n\t$(info usage)\n\t@echo $(shell git rev-parse HEAD)\n",
         )];
         assert_eq!(texts(&files, "make"), ["\necho $(git rev-parse HEAD)\n"]);
+    }
+
+    #[test]
+    fn makefile_forms_an_adversary_uses() {
+        let makefile = "PRISMA = npx prisma # the CLI\n\
+            override P2 = npx prisma\n\
+            export DATABASE_URL = postgres://db.prod.internal/app\n\
+            define RESET\nnpx prisma migrate reset --force\nendef\n\
+            test: ## runs the db tests\n\tvitest\n\
+            a:\n\t$(PRISMA) migrate reset --force\n\
+            b:\n\t$(P2) migrate reset --force\n\
+            c:\n\t$(RESET)\n\
+            db-%:\n\tnpx prisma migrate $*\n\
+            .RECIPEPREFIX = >\n\
+            d:\n> dropdb app\n";
+        let files = [("Makefile", makefile)];
+        let export = "export DATABASE_URL=postgres://db.prod.internal/app\n";
+        let text = |line: &str| texts(&files, line).join("|");
+        assert_eq!(text("make test"), format!("{export}vitest\n"));
+        for (line, runs) in [
+            ("make a", "npx prisma migrate reset --force\n"),
+            ("make b", "npx prisma migrate reset --force\n"),
+            ("make c", "npx prisma migrate reset --force\n"),
+            ("make db-reset", "npx prisma migrate reset\n"),
+            ("make -l d", "dropdb app\n"),
+        ] {
+            assert_eq!(text(line), format!("{export}{runs}"), "{line}");
+        }
+        // A variable given to make reaches the recipe, and overrides.
+        assert_eq!(
+            text("make a PRISMA=echo DIRECT_URL=x"),
+            format!(
+                "{export}export PRISMA=echo\nexport DIRECT_URL=x\necho migrate reset --force\n"
+            )
+        );
+        // An include computed when make runs asks.
+        let files = [("Makefile", "include $(shell ls mk)\nall:\n\techo\n")];
+        assert!(followed(&files, "make")[0].1.starts_with("unreadable"));
+    }
+
+    #[test]
+    fn runner_forms_an_adversary_uses() {
+        let files = [
+            (
+                "package.json",
+                r#"{"workspaces": ["apps/*"], "scripts": {"test": "dropdb root"}}"#,
+            ),
+            (
+                "apps/web/package.json",
+                r#"{"name": "web", "scripts": {"wipe": "dropdb web", "postinstall": "dropdb install"}}"#,
+            ),
+            (
+                "apps/api/package.json",
+                r#"{"name": "api", "scripts": {"wipe": "dropdb api"}}"#,
+            ),
+            (
+                "turbo.json",
+                r#"{"tasks": {"build": {"dependsOn": ["^wipe"]}}}"#,
+            ),
+        ];
+        for (line, want) in [
+            // Quoted selectors in a string with escapes.
+            (
+                "sh -c \"pnpm --filter \\\"web\\\" wipe\"",
+                vec!["dropdb web"],
+            ),
+            ("pnpm --filter '!api' wipe", vec!["dropdb web"]),
+            (
+                "yarn workspaces foreach -A --exclude web run wipe",
+                vec!["dropdb api"],
+            ),
+            ("yarn workspaces run wipe", vec!["dropdb api", "dropdb web"]),
+            ("pnpm recursive run wipe", vec!["dropdb api", "dropdb web"]),
+            ("npm --omit dev run test", vec!["dropdb root"]),
+            (
+                "pnpm --resume-from web -r wipe",
+                vec!["dropdb api", "dropdb web"],
+            ),
+            ("npm install", vec!["dropdb install"]),
+            ("npm it", vec!["dropdb install", "dropdb root"]),
+            ("turbo run build", vec!["dropdb api", "dropdb web"]),
+            ("lerna run wipe --ignore web", vec!["dropdb api"]),
+            // Each `npm test` may run at the root: the subshell undid the cd.
+            (
+                "(cd apps/web && npm test); npm test",
+                vec!["dropdb root", "dropdb root"],
+            ),
+        ] {
+            assert_eq!(texts(&files, line), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn shells_read_startup_files_and_nul_bytes() {
+        let files = [
+            ("nuke.sh", "#!/bin/bash\ndropdb app\n# \u{0}\n"),
+            ("env.sh", "dropdb env\n"),
+        ];
+        assert_eq!(
+            texts(&files, "bash nuke.sh"),
+            ["#!/bin/bash\ndropdb app\n# \n"]
+        );
+        assert_eq!(
+            texts(&files, "./nuke.sh"),
+            ["#!/bin/bash\ndropdb app\n# \n"]
+        );
+        assert_eq!(
+            texts(&files, "BASH_ENV=env.sh bash -c true"),
+            ["export BASH_ENV=env.sh\ndropdb env\n"]
+        );
+        assert_eq!(texts(&files, "bash --rcfile env.sh -i"), ["dropdb env\n"]);
+        // A container's commands stay in the container.
+        let files = [(
+            "package.json",
+            r#"{"scripts": {"deploy": "prisma migrate deploy"}}"#,
+        )];
+        assert_eq!(
+            texts(&files, "kubectl exec -n prod deploy/api -- npm run deploy"),
+            ["kubectl exec drift-guard-pod -- sh -c 'prisma migrate deploy'"]
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ const MAX_FOLLOW_DEPTH: usize = 8;
 
 /// Most texts followed for one command line (`turbo run x` in a large
 /// monorepo runs many scripts).
-const MAX_FOLLOWED: usize = 256;
+const MAX_FOLLOWED: usize = 1024;
 
 /// Judges `command` with the configuration of the repository at `root`,
 /// from the working directory `cwd`.
@@ -47,6 +47,7 @@ pub fn judge(
         config,
         rules: &rules,
         budget: std::cell::Cell::new(MAX_FOLLOWED),
+        judged: std::cell::RefCell::new(std::collections::HashSet::new()),
     };
     let mut part = judge.text(command, cwd, 0, 0, &mut Vec::new());
     part.errors
@@ -89,6 +90,9 @@ struct Judge<'a> {
     rules: &'a [ActiveRule],
     /// Texts that may still be followed.
     budget: std::cell::Cell<usize>,
+    /// Texts already judged for this line: one a script runs twice (a
+    /// helper called in a loop) adds nothing the first time did not.
+    judged: std::cell::RefCell<std::collections::HashSet<(String, String)>>,
 }
 
 /// What judging one text found, spans in that text.
@@ -209,7 +213,7 @@ impl Judge<'_> {
         // In a file the line runs, what the guard cannot read asks only
         // when the file names a database: a build script's `$CC` is not
         // the user's business.
-        if depth > 0 && !names_database(text) {
+        if depth > 0 && !names_database(text) && !hides_program(text, &examined) {
             host.retain(|f| f.check != "guard-unexamined");
         }
         findings.extend(host);
@@ -291,7 +295,12 @@ impl Judge<'_> {
                 ..
             } => (text, cwd, key, origin, inherited),
         };
-        if stack.contains(&key) {
+        if stack.contains(&key)
+            || !self
+                .judged
+                .borrow_mut()
+                .insert((inner_text.clone(), cwd.to_string_lossy().into_owned()))
+        {
             return;
         }
         if depth + 1 > MAX_FOLLOW_DEPTH || self.budget.get() == 0 {
@@ -328,15 +337,43 @@ impl Judge<'_> {
     }
 }
 
-/// True when `text` names a database tool, a migration or a database URL.
+/// True when `text` names a database tool, a migration or a database URL
+/// (as words: `sqlite` in a build script is not `sql`).
 fn names_database(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     drift_syntax::hazard::Family::PROGRAMS
         .iter()
+        .chain(&[
+            "migrate",
+            "migration",
+            "migrations",
+            "database",
+            "database_url",
+            "postgres",
+            "postgresql",
+            "prisma",
+        ])
         .any(|name| drift_syntax::text::contains_word(&lower, name))
-        || ["migrate", "database", "db push", "db execute", "sql", "pg_"]
-            .iter()
-            .any(|word| lower.contains(word))
+}
+
+/// True when `text` runs a program held in a variable it assigned from a
+/// command's output (`x=$(echo … | base64 -d); $x`): hiding a command,
+/// unlike a build script's `$CC` from the environment.
+fn hides_program(text: &str, examined: &shell::Examined) -> bool {
+    examined.commands.iter().any(|command| {
+        let Some(program) = command.program() else {
+            return false;
+        };
+        let name = program
+            .strip_prefix("${")
+            .and_then(|p| p.strip_suffix('}'))
+            .or_else(|| program.strip_prefix('$'))
+            .unwrap_or("");
+        !name.is_empty()
+            && ["=$(", "=`", "=\"$(", "=\"`"]
+                .iter()
+                .any(|from| text.contains(&format!("{name}{from}")))
+    })
 }
 
 /// Two followed paths can reach the same finding (`make a b` where both

@@ -234,6 +234,12 @@ const COMMAND_RUNNERS: &[&str] = &[
     "podman",
     "kubectl",
     "nerdctl",
+    "doppler",
+    "infisical",
+    "op",
+    "just",
+    "task",
+    "mise",
 ];
 
 /// Commands the guard cannot read through, so their line asks: a program

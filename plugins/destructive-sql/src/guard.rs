@@ -677,6 +677,10 @@ fn set_earlier(
                         && n == name
                     {
                         found = Some(Earlier::Set(value.to_owned()));
+                    } else if word.text.starts_with('$') || word.text.starts_with('`') {
+                        // `export $(cat .env.production | xargs)`: names
+                        // and values known only when the line runs.
+                        found = Some(Earlier::Unknown(format!("`{program} {}`", word.text)));
                     }
                 }
             }

@@ -162,11 +162,15 @@ impl Command {
     }
 
     /// The wrapper that loads env files into the command, if any
-    /// (`dotenv -e .env.production -- …`).
+    /// (`dotenv -e .env.production -- …`, `env-cmd`, `direnv exec`, and
+    /// `doppler|infisical|op run`, whose secrets no file holds).
     pub fn env_file_loader(&self) -> Option<&str> {
         self.wrappers
             .iter()
-            .find(|w| w.starts_with("dotenv"))
+            .find(|w| {
+                w.starts_with("dotenv")
+                    || matches!(w.as_str(), "env-cmd" | "direnv exec" | "secrets run")
+            })
             .map(String::as_str)
     }
 

@@ -281,7 +281,7 @@ impl Parser<'_> {
         depth: usize,
         pipe: &mut Option<usize>,
     ) -> Option<usize> {
-        let cur = std::mem::take(cur);
+        let mut cur = std::mem::take(cur);
         if depth >= MAX_DEPTH && !cur.substs.is_empty() {
             self.too_deep = true;
         }
@@ -323,6 +323,15 @@ impl Parser<'_> {
             return None;
         }
         if cur.words.first().is_some_and(|w| w.text == "export") {
+            // `X=1; export X`: the export carries the value.
+            for raw in cur.words.iter_mut().skip(1) {
+                if !raw.text.contains('=')
+                    && let Some((_, value)) =
+                        self.variables.iter().rev().find(|(n, _)| *n == raw.text)
+                {
+                    raw.text = format!("{}={value}", raw.text);
+                }
+            }
             self.remember(cur.words.iter().skip(1).map(|raw| raw.text.as_str()));
         }
         let env = cur
@@ -483,6 +492,7 @@ impl Parser<'_> {
                         self.too_deep = true;
                         break;
                     }
+                    env_files.extend(super::wrappers::loaded_files(&name, rest));
                     wrappers.push(name);
                     env.extend(assigned);
                     let first = self.out.len();

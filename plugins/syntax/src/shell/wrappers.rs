@@ -739,6 +739,55 @@ const WRAPPERS: &[Wrapper] = &[
         then: Then::Custom(|words, _| peel_kubectl(words)),
     },
     Wrapper {
+        programs: &["busybox", "corepack"],
+        name: "busybox",
+        options: None,
+        inert_with: &[],
+        then: Then::Command,
+    },
+    Wrapper {
+        programs: &["env-cmd"],
+        name: "env-cmd",
+        options: Some(Options::long(
+            "fer",
+            &["--file", "--environments", "--rc-file"],
+        )),
+        inert_with: &[],
+        then: Then::Command,
+    },
+    Wrapper {
+        programs: &["doppler", "infisical", "op"],
+        name: "secrets run",
+        options: None,
+        inert_with: &[],
+        then: Then::Custom(peel_secrets),
+    },
+    Wrapper {
+        programs: &["direnv"],
+        name: "direnv exec",
+        options: None,
+        inert_with: &[],
+        then: Then::Custom(|words, _| {
+            if words.get(1).is_some_and(|w| w.text == "exec") && words.len() > 3 {
+                skip("direnv exec", 3)
+            } else {
+                Peel::No
+            }
+        }),
+    },
+    Wrapper {
+        programs: &["nodemon"],
+        name: "nodemon --exec",
+        options: Some(Options::long(
+            "xweidVq",
+            &[
+                "--exec", "--watch", "--ext", "--ignore", "--delay", "--signal", "--config",
+            ],
+        )),
+        inert_with: &[],
+        then: Then::OptionValue(&["-x", "--exec"]),
+    },
+    Wrapper {
         programs: &["node", "nodejs"],
         name: "node",
         options: None,
@@ -1052,6 +1101,32 @@ fn peel_bunx(words: &[Word], start: usize, name: &'static str) -> Peel {
     )
 }
 
+/// `doppler run [opts] -- cmd`, `infisical run -- cmd`, `op run -- cmd`
+/// (also `--command STRING`): the command, run with secrets the guard
+/// cannot read in its environment.
+fn peel_secrets(words: &[Word], line: &str) -> Peel {
+    if words.get(1).is_none_or(|w| w.text != "run") {
+        return Peel::No;
+    }
+    let rest = words.get(2..).unwrap_or(&[]);
+    if let Some(at) = rest.iter().position(|w| w.text == "--") {
+        return skip("secrets run", at + 3);
+    }
+    match rest
+        .iter()
+        .position(|w| w.text == "--command" || w.text == "-c")
+        .and_then(|at| rest.get(at + 1))
+    {
+        Some(value) => Peel::Nested {
+            name: "secrets run".to_owned(),
+            text: value.text.clone(),
+            map: nested_map(line, value),
+            env: Vec::new(),
+        },
+        None => Peel::No,
+    }
+}
+
 /// The wrapper names of commands run in a container (`docker exec`,
 /// `docker compose run`, `kubectl exec`): their `localhost` and files are
 /// the container's, not the guarded machine's.
@@ -1329,9 +1404,26 @@ fn peel_node(words: &[Word]) -> Peel {
 /// `dotenv -e F` (any number), `dotenvx run -f F`/`--env-file F`; `.env`
 /// when it names none. Empty for other wrappers.
 pub(super) fn loaded_files(name: &str, words: &[Word]) -> Vec<Word> {
+    let at = words.first().map_or(0..0, |w| w.range.end..w.range.end);
     let flags: &[&str] = match name {
         "dotenv" => &["-e"],
         "dotenvx run" => &["-f", "--env-file"],
+        "env-cmd" => &["-f", "--file"],
+        "direnv exec" => {
+            let dir = words.get(2).map_or(".", |w| w.text.as_str());
+            return vec![Word {
+                text: format!("{}/.envrc", dir.trim_end_matches('/')),
+                range: at,
+            }];
+        }
+        // Secrets a service injects: no file the guard could be given.
+        "secrets run" => {
+            let service = words.first().map_or("", |w| basename(&w.text));
+            return vec![Word {
+                text: format!("({service} secrets)"),
+                range: at,
+            }];
+        }
         _ => return Vec::new(),
     };
     let mut files = Vec::new();
@@ -1356,7 +1448,6 @@ pub(super) fn loaded_files(name: &str, words: &[Word]) -> Vec<Word> {
         }
     }
     if files.is_empty() {
-        let at = words.first().map_or(0..0, |w| w.range.end..w.range.end);
         files.push(Word {
             text: ".env".to_owned(),
             range: at,
