@@ -337,23 +337,22 @@ impl Judge<'_> {
     }
 }
 
-/// True when `text` names a database tool, a migration or a database URL
-/// (as words: `sqlite` in a build script is not `sql`).
+/// True when `text` names a database tool, a migration or a database URL,
+/// as a word (`apply-migrations.js` names one; `sqlite` is not `sql`).
 fn names_database(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    drift_syntax::hazard::Family::PROGRAMS
-        .iter()
-        .chain(&[
-            "migrate",
-            "migration",
-            "migrations",
-            "database",
-            "database_url",
-            "postgres",
-            "postgresql",
-            "prisma",
-        ])
-        .any(|name| drift_syntax::text::contains_word(&lower, name))
+    const WORDS: &[&str] = &[
+        "migrate",
+        "migration",
+        "migrations",
+        "database",
+        "database_url",
+        "postgres",
+        "postgresql",
+        "prisma",
+    ];
+    text.to_ascii_lowercase()
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|word| WORDS.contains(&word) || drift_syntax::hazard::Family::PROGRAMS.contains(&word))
 }
 
 /// True when `text` runs a program held in a variable it assigned from a

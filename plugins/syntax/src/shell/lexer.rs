@@ -65,6 +65,16 @@ pub(super) enum Tok {
     Redir(Redir),
 }
 
+/// True when `buf` is `NAME=` or `NAME+=`, where a `(` opens an array.
+fn is_array_assignment(buf: &[u8]) -> bool {
+    let Some(name) = buf.strip_suffix(b"+=").or_else(|| buf.strip_suffix(b"=")) else {
+        return false;
+    };
+    name.first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        && name.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+}
+
 fn is_meta(c: u8) -> bool {
     matches!(
         c,
@@ -249,6 +259,9 @@ pub(super) struct Lexer<'s> {
     /// Token indices of here-documents whose body starts after the next
     /// newline.
     pending: Vec<usize>,
+    /// Inside `[[ … ]]`, where `&&`, `||`, `<`, `>` and parentheses are
+    /// the test's words, not the shell's operators.
+    in_test: bool,
 }
 
 impl<'s> Lexer<'s> {
@@ -259,6 +272,7 @@ impl<'s> Lexer<'s> {
             pos: 0,
             toks: Vec::new(),
             pending: Vec::new(),
+            in_test: false,
         }
     }
 
@@ -280,6 +294,22 @@ impl<'s> Lexer<'s> {
         while let Some(c) = self.at(self.pos) {
             let start = self.pos;
             let next = self.at(start + 1);
+            if self.in_test && matches!(c, b'&' | b'|' | b'<' | b'>' | b'(' | b')') {
+                let len = if matches!((c, next), (b'&', Some(b'&')) | (b'|', Some(b'|'))) {
+                    2
+                } else {
+                    1
+                };
+                self.pos = start + len;
+                self.toks.push(Tok::Word(RawWord {
+                    text: String::from_utf8_lossy(self.slice(start, start + len)).into_owned(),
+                    range: start..start + len,
+                    plain_len: len,
+                    quoted: true,
+                    substs: Vec::new(),
+                }));
+                continue;
+            }
             match c {
                 b' ' | b'\t' => self.pos += 1,
                 b'\\' if next == Some(b'\n') => self.pos += 2,
@@ -324,8 +354,17 @@ impl<'s> Lexer<'s> {
                 }
                 _ => {
                     let word = self.word();
+                    let unquoted = !word.quoted && word.substs.is_empty();
+                    if unquoted && word.text == "[[" {
+                        self.in_test = true;
+                    } else if unquoted && word.text == "]]" {
+                        self.in_test = false;
+                    }
                     self.toks.push(Tok::Word(word));
                 }
+            }
+            if matches!(c, b'\n' | b';') {
+                self.in_test = false;
             }
         }
         self.toks
@@ -432,6 +471,16 @@ impl<'s> Lexer<'s> {
                 b'<' | b'>' if self.at(self.pos + 1) == Some(b'(') => {
                     plain = false;
                     self.subst_paren(2, &mut buf, &mut substs);
+                }
+                // `NAME=(a b)`, `NAME+=(c)`: an array assignment is one
+                // word, parentheses and all.
+                b'(' if plain && is_array_assignment(&buf) => {
+                    let end = find_close(self.b, self.pos + 1, &[Ctx::Paren]);
+                    let end = end.min(self.b.len());
+                    substs.extend(scan_substs(self.src, self.pos..end));
+                    buf.extend_from_slice(self.slice(self.pos, (end + 1).min(self.b.len())));
+                    self.pos = (end + 1).min(self.b.len());
+                    plain = false;
                 }
                 _ if is_meta(c) => break,
                 b'\'' => {

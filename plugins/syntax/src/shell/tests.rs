@@ -1044,3 +1044,26 @@ fn env_files_a_wrapper_loads() {
     let all = commands("dotenv -e .env.ci -- sh -c 'prisma migrate deploy'");
     assert_eq!(all[0].env_files[0].text, ".env.ci");
 }
+
+#[test]
+fn arrays_and_tests_are_not_commands() {
+    let table: &[(&str, &[&str])] = &[
+        ("PIDS+=($!); wait", &["wait"]),
+        ("PIDS=(\"${PIDS[@]:1}\") && dropdb app", &["dropdb app"]),
+        ("A=(a b c)", &[]),
+        ("A=($(dropdb app))", &["dropdb app"]),
+        (
+            "[[ ${#v} -eq 32 || \"${v}\" =~ ^x$ ]] && echo ok",
+            &["[[ ${#v} -eq 32 || ${v} =~ ^x$ ]]", "echo ok"],
+        ),
+        (
+            "[[ -f a && ! -d b ]] || dropdb app",
+            &["[[ -f a && ! -d b ]]", "dropdb app"],
+        ),
+        (
+            "echo a && echo '[['; dropdb x",
+            &["echo a", "echo [[", "dropdb x"],
+        ),
+    ];
+    check_table(table);
+}
