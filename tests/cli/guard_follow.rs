@@ -567,3 +567,40 @@ fn a_prisma_7_config() {
     let wrong = mismatches(5);
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// libpq's connection services are read from the service file
+/// (`PGSERVICEFILE`, else `~/.pg_service.conf`), which lives outside the
+/// repository: a service on another server is refused, a local one asks as
+/// a local write, one the file does not name asks as unplaced.
+#[test]
+fn connection_services_are_read_from_the_service_file() {
+    let repo = project("local");
+    let services = repo.path().join("pg_service.conf");
+    std::fs::write(
+        &services,
+        "# libpq services\n[prod]\nhost=db.prod.internal\ndbname=app\n\n[dev]\nhost=localhost\nport=5433\n",
+    )
+    .expect("service file");
+    let env = [("PGSERVICEFILE", services.to_str().expect("utf-8 path"))];
+    for (line, want) in [
+        ("PGSERVICE=prod psql -c 'INSERT INTO t VALUES (1)'", REMOTE),
+        ("psql 'service=prod' -c 'INSERT INTO t VALUES (1)'", REMOTE),
+        ("psql service=dev -c 'INSERT INTO t VALUES (1)'", WRITE),
+        ("PGSERVICE=prod psql -c 'SELECT 1'", ALLOW),
+        (
+            "PGSERVICE=staging psql -c 'INSERT INTO t VALUES (1)'",
+            UNKNOWN,
+        ),
+        (
+            "PGSERVICE=prod pg_restore --clean -d app dump.bin",
+            Expect::Deny(&[
+                "destructive-sql/pg-restore-clean",
+                "destructive-sql/remote-migrate",
+            ]),
+        ),
+    ] {
+        let got = decision(&hook_in_mode(&repo, line, Some("default"), &env));
+        let want_pair = (want.hook_decision(true), want.checks());
+        assert_eq!((got.0.as_deref(), got.1.clone()), want_pair, "{line}");
+    }
+}

@@ -530,9 +530,50 @@ fn needed_files(root: &Path, cwd: &Path, text: &str, declared: &[String]) -> Vec
             })
         })
         .collect();
+    if declared.iter().any(|p| p == named) {
+        files.extend(service_files(text));
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
     files
+}
+
+/// libpq's connection service files, under their names in
+/// [`drift_syntax::files`], for a text that names a service: the user's
+/// (`PGSERVICEFILE`, else `~/.pg_service.conf`) and the system's
+/// (`$PGSYSCONFDIR/pg_service.conf`, else
+/// `/etc/postgresql-common/pg_service.conf`).
+fn service_files(text: &str) -> Vec<wire::File> {
+    if !(text.contains("service") || text.contains("PGSERVICE"))
+        && std::env::var_os("PGSERVICE").is_none()
+    {
+        return Vec::new();
+    }
+    let env = |name: &str| std::env::var_os(name).map(std::path::PathBuf::from);
+    let user =
+        env("PGSERVICEFILE").or_else(|| env("HOME").map(|home| home.join(".pg_service.conf")));
+    let system = env("PGSYSCONFDIR")
+        .map(|dir| dir.join("pg_service.conf"))
+        .or_else(|| Some("/etc/postgresql-common/pg_service.conf".into()));
+    [
+        (drift_syntax::files::PG_SERVICE_FILE, user),
+        (drift_syntax::files::PG_SYSTEM_SERVICE_FILE, system),
+    ]
+    .into_iter()
+    .filter_map(|(name, path)| {
+        let path = path?;
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > MAX_NEEDED_FILE {
+            return None;
+        }
+        let text = String::from_utf8(std::fs::read(&path).ok()?).ok()?;
+        Some(wire::File {
+            path: name.to_owned(),
+            content: wire::Content::Text(text),
+            sql: None,
+        })
+    })
+    .collect()
 }
 
 pub(super) fn one_line(text: &str) -> String {

@@ -738,7 +738,8 @@ fn supabase_target(command: &Command, family: Family, options: &Options) -> Targ
 
 /// The server libpq would connect to: `-h`/`--host`, a URI or `host=` in
 /// `-d`/`--dbname` or the first positional argument, `PGHOST`, else the
-/// local socket. A service (`PGSERVICE`, `service=`) is not read.
+/// local socket. A service (`PGSERVICE`, `service=`) is read from the
+/// service files the host hands over.
 fn libpq_target(
     input: &CommandInput,
     command: &Command,
@@ -812,10 +813,8 @@ fn libpq_target(
             // A connection string: `host = x` may be written with spaces.
             let pairs = value.replace(" =", "=").replace("= ", "=");
             for pair in pairs.split_whitespace() {
-                if pair.starts_with("service=") {
-                    targets.push(unknown(
-                        "a connection service is not read by the guard".to_owned(),
-                    ));
+                if let Some(name) = pair.strip_prefix("service=") {
+                    targets.push(service_target(input, name.trim_matches('\''), options));
                 } else if let Some(host) = pair
                     .strip_prefix("hostaddr=")
                     .or_else(|| pair.strip_prefix("host="))
@@ -839,10 +838,8 @@ fn libpq_target(
             })
             .or_else(|| input.var(name).map(str::to_owned))
     };
-    if pg("PGSERVICE").is_some() {
-        targets.push(unknown(
-            "PGSERVICE names a connection service, which the guard does not read".to_owned(),
-        ));
+    if let Some(name) = pg("PGSERVICE") {
+        targets.push(service_target(input, &name, options));
     }
     for name in ["PGHOSTADDR", "PGHOST"] {
         if let Some(host) = pg(name) {
@@ -853,6 +850,72 @@ fn libpq_target(
         .into_iter()
         .reduce(Target::stricter)
         .unwrap_or_else(|| Target::Local("the local server's socket".to_owned()))
+}
+
+/// The server a libpq connection service names: its `host`/`hostaddr` in
+/// the user's service file (the host hands it over), else the system's;
+/// no host is the local socket. A service the guard cannot find, or one
+/// named at run time, is unplaced.
+fn service_target(input: &CommandInput, name: &str, options: &Options) -> Target {
+    let unknown = |why: String| Target::Unknown {
+        why,
+        help: WRITE_HELP.to_owned(),
+    };
+    if name.contains('$') || name.contains('`') {
+        return unknown(format!(
+            "the connection service `{name}` is not known to the guard"
+        ));
+    }
+    for file in [
+        drift_sdk::files::PG_SERVICE_FILE,
+        drift_sdk::files::PG_SYSTEM_SERVICE_FILE,
+    ] {
+        let Some(text) = input.file_text(file) else {
+            continue;
+        };
+        let Some(section) = service_section(text, name) else {
+            continue;
+        };
+        let from = format!("service `{name}` in {file}");
+        let hosts: Vec<&str> = section
+            .iter()
+            .filter(|(key, _)| matches!(*key, "host" | "hostaddr"))
+            .map(|(_, value)| *value)
+            .collect();
+        return hosts
+            .iter()
+            .map(|host| host_target(host, &from, options))
+            .reduce(Target::stricter)
+            .unwrap_or_else(|| Target::Local(format!("the local server's socket ({from})")));
+    }
+    unknown(format!(
+        "the connection service `{name}` is in no service file the guard was given"
+    ))
+}
+
+/// The `key=value` lines of `[name]` in a libpq service file.
+fn service_section<'a>(text: &'a str, name: &str) -> Option<Vec<(&'a str, &'a str)>> {
+    let mut found = None;
+    let mut current = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = section.trim() == name;
+            if current {
+                found.get_or_insert_with(Vec::new);
+            }
+            continue;
+        }
+        if current && let Some((key, value)) = line.split_once('=') {
+            found
+                .get_or_insert_with(Vec::new)
+                .push((key.trim(), value.trim()));
+        }
+    }
+    found
 }
 
 /// The target of a libpq host (a name, an address, or a socket folder).

@@ -12,8 +12,20 @@
 /// words name (`--schema db/schema.prisma`, `source .env.production`),
 /// and the schema a Prisma project there names (package.json
 /// `prisma.schema`, a Prisma config's `schema`). Only files inside the
-/// repository are handed over; an older host hands over nothing for it.
+/// repository are handed over, and libpq's service files under the names
+/// [`PG_SERVICE_FILE`] and [`PG_SYSTEM_SERVICE_FILE`]; an older host
+/// hands over nothing for it.
 pub const NAMED_FILES: &str = "{named}";
+
+/// The path under which, with [`NAMED_FILES`], the host hands libpq's
+/// connection service file of the user: `PGSERVICEFILE`, else
+/// `~/.pg_service.conf`. It lives outside the repository; the host reads
+/// it only for a line that names a service (`PGSERVICE`, `service=`).
+pub const PG_SERVICE_FILE: &str = "{pg_service.conf}";
+
+/// Likewise the system-wide service file, `$PGSYSCONFDIR/pg_service.conf`
+/// (else `/etc/postgresql-common/pg_service.conf`).
+pub const PG_SYSTEM_SERVICE_FILE: &str = "{pgsysconfdir/pg_service.conf}";
 
 /// A file's content as the host could read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
