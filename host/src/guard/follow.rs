@@ -710,23 +710,7 @@ fn interpreted(cx: &Context, out: &mut Vec<Followed>) {
     if !INTERPRETERS.contains(&base) {
         return;
     }
-    const VALUES: &[&str] = &[
-        "-r",
-        "--require",
-        "--import",
-        "--loader",
-        "--experimental-loader",
-        "-C",
-        "--conditions",
-        "--title",
-        "--env-file",
-        "--tsconfig",
-        "-m",
-        "-W",
-        "-X",
-        "-I",
-        "-M",
-    ];
+
     let args = command.args();
     let mut i = 0;
     // `deno run FILE`, `node --test`-style flags before the file.
@@ -743,7 +727,11 @@ fn interpreted(cx: &Context, out: &mut Vec<Followed>) {
         if !text.starts_with('-') {
             break;
         }
-        i += if VALUES.contains(&text) { 2 } else { 1 };
+        i += if shell::INTERPRETER_VALUES.contains(&text) {
+            2
+        } else {
+            1
+        };
     }
     let Some(file) = args.get(i).map(|w| w.text.as_str()) else {
         return;

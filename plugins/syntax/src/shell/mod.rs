@@ -54,7 +54,7 @@ use std::ops::Range;
 use lexer::{Map, lex_words};
 use parser::is_keyword;
 pub use parser::reads_script_from_stdin;
-pub use wrappers::{SHELLS, is_container_wrapper};
+pub use wrappers::{INTERPRETER_VALUES, SHELLS, is_container_wrapper};
 
 /// Maximum nesting of command strings (`sh -c`, `eval`, ...) and
 /// substitutions that is looked into; deeper levels are kept unparsed.

@@ -1362,23 +1362,31 @@ fn peel_kubectl(words: &[Word]) -> Peel {
     }
 }
 
+/// Options of `node`, `tsx`, `python3` and other interpreters that take the
+/// next word as their value, before the file they run.
+pub const INTERPRETER_VALUES: &[&str] = &[
+    "-r",
+    "--require",
+    "--import",
+    "--loader",
+    "--experimental-loader",
+    "-C",
+    "--conditions",
+    "--title",
+    "--inspect-port",
+    "--env-file",
+    "--tsconfig",
+    "-W",
+    "-X",
+    "-I",
+    "-M",
+];
+
 /// `node [opts] …/prisma/build/index.js args`: Prisma's CLI run by its
 /// entry file, which is what `prisma` runs.
 fn peel_node(words: &[Word]) -> Peel {
-    const VALUES: &[&str] = &[
-        "-r",
-        "--require",
-        "--import",
-        "--loader",
-        "--experimental-loader",
-        "-C",
-        "--conditions",
-        "--title",
-        "--inspect-port",
-        "--env-file",
-    ];
     let mut env = Vec::new();
-    let i = operand(words, 1, VALUES, &mut env);
+    let i = operand(words, 1, INTERPRETER_VALUES, &mut env);
     let Some(script) = words.get(i) else {
         return Peel::No;
     };
