@@ -212,6 +212,9 @@ pub fn run_with_stdin(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: Op
         .env_remove("PGHOST")
         .env_remove("PGHOSTADDR")
         .env_remove("PGSERVICE")
+        // The machine's libpq service files are not the test's.
+        .env("PGSERVICEFILE", "/nonexistent/drift-test/pg_service.conf")
+        .env("PGSYSCONFDIR", "/nonexistent/drift-test")
         .env_remove("CLAUDE_CODE_ENTRYPOINT")
         .env_remove("DRIFT_GUARD_OVERRIDE")
         .env("NO_COLOR", "1")
