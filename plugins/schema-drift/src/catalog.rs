@@ -196,7 +196,9 @@ impl Catalog {
                 }
                 "ADD_CONSTRAINT" => {
                     for item in action.children() {
-                        if let Some(index) = constraint(cx, item, &name, &[]) {
+                        if let Some(index) = using_index(cx, item, table) {
+                            table.add_index(index);
+                        } else if let Some(index) = constraint(cx, item, &name, &[]) {
                             table.add_index(index);
                         }
                     }
@@ -425,6 +427,37 @@ fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index
         }
     }
     Some((column, indexes))
+}
+
+/// `ADD [CONSTRAINT c] PRIMARY KEY | UNIQUE USING INDEX i`: the existing
+/// unique index `i` becomes the constraint, with its columns, renamed to
+/// `c` when a name is given (PostgreSQL keeps the index's name otherwise).
+/// `None` when the node is not such a constraint or the index is unknown.
+fn using_index(cx: &Cx<'_>, node: Node<'_>, table: &mut Table) -> Option<Index> {
+    let primary = match node.kind() {
+        "PRIMARY_KEY_CONSTRAINT" => true,
+        "UNIQUE_CONSTRAINT" => false,
+        _ => return None,
+    };
+    let using = node.child("USING_INDEX_NAME")?.text(cx.source);
+    let after = using
+        .to_ascii_lowercase()
+        .find("index")
+        .map(|at| at + "index".len())?;
+    let index_name = ident(using.get(after..)?.trim());
+    let at = table.indexes.iter().position(|i| i.name == index_name)?;
+    let existing = table.indexes.remove(at);
+    let name = node
+        .child("CONSTRAINT_NAME_CLAUSE")
+        .and_then(|c| c.child("CONSTRAINT_NAME"))
+        .map_or(existing.name, |n| ident(n.text(cx.source)));
+    Some(Index {
+        name,
+        columns: existing.columns,
+        unique: true,
+        primary,
+        partial: false,
+    })
 }
 
 /// A primary key or unique constraint (table-level, or inline on the

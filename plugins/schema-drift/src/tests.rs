@@ -540,3 +540,33 @@ fn schema_named_by_a_package_script() {
         "services/billing/db/billing.prisma:6:3: missing-column: column `Invoice`.`total` is in the schema but no migration creates it\n"
     );
 }
+
+/// `ADD CONSTRAINT … PRIMARY KEY | UNIQUE USING INDEX i` turns the unique
+/// index `i` into the constraint (renamed to the constraint's name): the
+/// replay must see the key, or every later commit reports it missing.
+#[test]
+fn constraints_using_an_existing_index() {
+    let schema = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\nmodel Item {\n  id   Int    @id\n  code String @unique\n}\n";
+    let run_with = |sql: &str| {
+        let input = InputBuilder::new()
+            .file("prisma/schema.prisma", schema)
+            .file(
+                "prisma/migrations/migration_lock.toml",
+                "provider = \"postgresql\"\n",
+            )
+            .sql_file("prisma/migrations/20240101000000_init/migration.sql", sql)
+            .build();
+        show(&run(&SchemaDrift, &input, "{}").unwrap())
+    };
+    let create = "CREATE TABLE \"Item\" (\"id\" INTEGER NOT NULL, \"code\" TEXT NOT NULL);\n\
+        CREATE UNIQUE INDEX \"Item_id_idx\" ON \"Item\"(\"id\");\n\
+        CREATE UNIQUE INDEX \"Item_code_idx\" ON \"Item\"(\"code\");\n";
+    let keyed = format!(
+        "{create}ALTER TABLE \"Item\" ADD CONSTRAINT \"Item_pkey\" PRIMARY KEY USING INDEX \"Item_id_idx\";\n\
+         ALTER TABLE \"Item\" ADD CONSTRAINT \"Item_code_key\" UNIQUE USING INDEX \"Item_code_idx\";\n"
+    );
+    assert_eq!(run_with(&keyed), "");
+    // Without the constraint, the primary key is missing indeed.
+    let unkeyed = run_with(create);
+    assert!(unkeyed.contains("missing-primary-key"), "{unkeyed}");
+}
