@@ -42,16 +42,34 @@ pub fn judge(
     let limits = config.limits;
     let (plugins, mut load_errors) = crate::setup::load_plugins(&runtime, config, limits);
     let rules = crate::setup::configure(config, &plugins, &mut load_errors, limits)?.rules;
+    // What each command rule needs is asked once: the line and every text
+    // it runs out of files are judged with the same rules.
+    let mut needs_errors = Vec::new();
+    let checking: Vec<(&ActiveRule, command_wire::CommandNeeds)> = rules
+        .iter()
+        .filter(|rule| rule.plugin.has_command_checks())
+        .filter_map(
+            |rule| match rule.plugin.command_needs(limits, &rule.options_json) {
+                Ok(needs) => Some((rule, needs)),
+                Err(e) => {
+                    needs_errors.push(RunError::from(e));
+                    None
+                }
+            },
+        )
+        .collect();
     let judge = Judge {
         root,
         config,
-        rules: &rules,
+        rules: &checking,
         budget: std::cell::Cell::new(MAX_FOLLOWED),
         judged: std::cell::RefCell::new(std::collections::HashSet::new()),
+        files: std::sync::Mutex::new(std::collections::HashMap::new()),
     };
     let mut part = judge.text(command, cwd, 0, 0, &mut Vec::new());
     part.errors
         .extend(load_errors.into_iter().map(RunError::from));
+    part.errors.extend(needs_errors);
     part.errors.sort();
     part.errors.dedup();
     let Part {
@@ -87,12 +105,16 @@ pub fn judge(
 struct Judge<'a> {
     root: &'a Path,
     config: &'a Config,
-    rules: &'a [ActiveRule],
+    /// The rules with command checks, and what each declared it needs.
+    rules: &'a [(&'a ActiveRule, command_wire::CommandNeeds)],
     /// Texts that may still be followed.
     budget: std::cell::Cell<usize>,
     /// Texts already judged for this line: one a script runs twice (a
     /// helper called in a loop) adds nothing the first time did not.
     judged: std::cell::RefCell<std::collections::HashSet<(String, String)>>,
+    /// Files read for the rules, by repository path: the texts a line runs
+    /// mostly need the same `.env` and schema.
+    files: FileCache,
 }
 
 /// What judging one text found, spans in that text.
@@ -128,17 +150,16 @@ impl Judge<'_> {
             })
             .unwrap_or_default();
 
+        let cache = &self.files;
         let results: Vec<_> = self
             .rules
             .par_iter()
-            .filter(|rule| rule.plugin.has_command_checks())
-            .map(|rule| {
-                let needs = rule.plugin.command_needs(limits, &rule.options_json)?;
+            .map(|(rule, needs)| {
                 let input = command_wire::CommandInput {
                     command: text.to_owned(),
                     cwd: rel_cwd.clone(),
                     env: needed_env(&needs.env),
-                    files: needed_files(root, cwd, text, &needs.files),
+                    files: needed_files(root, cache, cwd, text, &needs.files),
                     options: rule.options_json.to_string(),
                 };
                 let found = rule.plugin.check_command(limits, &input)?;
@@ -485,17 +506,28 @@ fn needed_env(names: &[String]) -> Vec<(String, String)> {
     env
 }
 
+/// Read files by repository path, shared by the texts of one line.
+type FileCache = std::sync::Mutex<std::collections::HashMap<String, Option<wire::File>>>;
+
 /// Reads the declared files from the working tree, and with
-/// [`drift_syntax::files::NAMED_FILES`] those the text names from `cwd`.
-/// Paths must stay inside the repository: absolute paths and `..` are
-/// refused (skipped), so a plugin cannot read outside what the repository
-/// holds.
-fn needed_files(root: &Path, cwd: &Path, text: &str, declared: &[String]) -> Vec<wire::File> {
+/// [`drift_syntax::files::NAMED_FILES`] those the text names from
+/// `cwd`. Paths must stay inside the repository: absolute paths and
+/// `..` are refused (skipped), so a plugin cannot read outside what the
+/// repository holds.
+fn needed_files(
+    root: &Path,
+    cache: &FileCache,
+    cwd: &Path,
+    text: &str,
+    declared: &[String],
+) -> Vec<wire::File> {
     let named = drift_syntax::files::NAMED_FILES;
     let mut paths: Vec<String> = declared.iter().filter(|p| *p != named).cloned().collect();
     if declared.iter().any(|p| p == named) {
         paths.extend(super::follow::named_files(root, cwd, text, declared));
     }
+    paths.sort();
+    paths.dedup();
     let mut files: Vec<wire::File> = paths
         .iter()
         .filter(|p| {
@@ -505,28 +537,13 @@ fn needed_files(root: &Path, cwd: &Path, text: &str, declared: &[String]) -> Vec
                 && p.split('/').all(|c| !c.is_empty() && c != "..")
         })
         .filter_map(|p| {
-            let full = root.join(p);
-            let meta = std::fs::symlink_metadata(&full).ok()?;
-            if !meta.is_file() {
-                return None;
-            }
-            use drift_syntax::files::Content as Plain;
-            // Classified as the snapshot classifies files, so a command
-            // check and a file check see the same text.
-            let content = if meta.len() > MAX_NEEDED_FILE {
-                wire::Content::TooLarge(meta.len())
-            } else {
-                match Plain::classify(std::fs::read(&full).ok()?, MAX_NEEDED_FILE) {
-                    Plain::Text(text) => wire::Content::Text(text),
-                    Plain::Binary => wire::Content::Binary,
-                    Plain::InvalidUtf8(at) => wire::Content::InvalidUtf8(at),
-                    Plain::TooLarge(size) => wire::Content::TooLarge(size),
+            let cached = cache.lock().ok()?.get(p).cloned();
+            cached.unwrap_or_else(|| {
+                let file = read_needed(root, p);
+                if let Ok(mut files) = cache.lock() {
+                    files.insert(p.clone(), file.clone());
                 }
-            };
-            Some(wire::File {
-                path: p.clone(),
-                content,
-                sql: None,
+                file
             })
         })
         .collect();
@@ -536,6 +553,33 @@ fn needed_files(root: &Path, cwd: &Path, text: &str, declared: &[String]) -> Vec
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
     files
+}
+
+/// The repository file `path`, classified as the snapshot classifies
+/// files, so a command check and a file check see the same text; `None`
+/// when it is not a regular file.
+fn read_needed(root: &Path, path: &str) -> Option<wire::File> {
+    let full = root.join(path);
+    let meta = std::fs::symlink_metadata(&full).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    use drift_syntax::files::Content as Plain;
+    let content = if meta.len() > MAX_NEEDED_FILE {
+        wire::Content::TooLarge(meta.len())
+    } else {
+        match Plain::classify(std::fs::read(&full).ok()?, MAX_NEEDED_FILE) {
+            Plain::Text(text) => wire::Content::Text(text),
+            Plain::Binary => wire::Content::Binary,
+            Plain::InvalidUtf8(at) => wire::Content::InvalidUtf8(at),
+            Plain::TooLarge(size) => wire::Content::TooLarge(size),
+        }
+    };
+    Some(wire::File {
+        path: path.to_owned(),
+        content,
+        sql: None,
+    })
 }
 
 /// libpq's connection service files, under their names in

@@ -1259,7 +1259,19 @@ mod tests {
     use crate::DestructiveSql;
 
     fn judge(command: &str, env: &[(&str, &str)], files: &[(&str, &str)]) -> Vec<String> {
+        judge_in("", command, env, files)
+    }
+
+    /// The findings for `command` run from the repository folder `cwd`, as
+    /// `start..end check [severity]: message` lines.
+    fn judge_in(
+        cwd: &str,
+        command: &str,
+        env: &[(&str, &str)],
+        files: &[(&str, &str)],
+    ) -> Vec<String> {
         let mut input = CommandInput::new(command);
+        input.cwd = cwd.to_owned();
         input.env = env
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -1281,6 +1293,17 @@ mod tests {
                     "{}..{} {}{sev}: {}",
                     f.range.start, f.range.end, f.check, f.message
                 )
+            })
+            .collect()
+    }
+
+    /// The check of each line [`judge_in`] gives.
+    fn checks(lines: &[String]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| {
+                let check = l.split_whitespace().nth(1).unwrap_or("");
+                check.trim_end_matches(':').to_owned()
             })
             .collect()
     }
@@ -1325,37 +1348,13 @@ mod tests {
     /// asks.
     #[test]
     fn the_schema_is_found_from_the_command_s_directory() {
-        let checks = |lines: Vec<String>| -> Vec<String> {
-            lines
-                .iter()
-                .map(|l| {
-                    let head = l.split(':').next().unwrap_or("");
-                    head.rsplit(' ').next().unwrap_or("").to_owned()
-                })
-                .collect()
-        };
         let schema = |var: &str| {
             format!("datasource db {{\n  provider = \"postgresql\"\n  url = env(\"{var}\")\n}}\n")
         };
         let local = "DATABASE_URL=postgres://u@localhost/app\nPG_URL=postgres://u@localhost/app\n";
         let remote = "DATABASE_URL=postgres://u@db.prod.internal/app\nPG_URL=postgres://u@db.prod.internal/app\n";
-        let in_web = |command: &str, files: &[(&str, &str)]| {
-            let mut input = CommandInput::new(command);
-            input.cwd = "apps/web".to_owned();
-            input.files = files
-                .iter()
-                .map(|(path, text)| drift_sdk::File {
-                    path: (*path).to_owned(),
-                    content: drift_sdk::Content::Text((*text).to_owned()),
-                    sql: None,
-                })
-                .collect();
-            run_command(&DestructiveSql, &input, "{}")
-                .unwrap()
-                .iter()
-                .map(|f| format!("{}: {}", f.check, f.message))
-                .collect::<Vec<_>>()
-        };
+        let in_web =
+            |command: &str, files: &[(&str, &str)]| judge_in("apps/web", command, &[], files);
         // The package's own .env and schema, not the root's.
         let web_schema = schema("DATABASE_URL");
         let files = [
@@ -1365,7 +1364,7 @@ mod tests {
             ("apps/web/prisma/schema.prisma", web_schema.as_str()),
         ];
         assert_eq!(
-            checks(in_web("npx prisma migrate deploy", &files)),
+            checks(&in_web("npx prisma migrate deploy", &files)),
             ["remote-migrate"]
         );
         // package.json names the schema; its variable decides.
@@ -1382,13 +1381,13 @@ mod tests {
             ),
         ];
         assert_eq!(
-            checks(in_web("npx prisma migrate deploy", &files)),
+            checks(&in_web("npx prisma migrate deploy", &files)),
             ["remote-migrate"]
         );
         // A named schema the host did not hand over: unplaced.
         let files = [("apps/web/.env", local)];
         assert_eq!(
-            checks(in_web(
+            checks(&in_web(
                 "npx prisma migrate deploy --schema db/other.prisma",
                 &files
             )),
@@ -1401,20 +1400,20 @@ mod tests {
             ("apps/web/prisma/schema.prisma", literal),
         ];
         assert_eq!(
-            checks(in_web("npx prisma db push", &files)),
+            checks(&in_web("npx prisma db push", &files)),
             ["remote-migrate"]
         );
         // A BOM before the first variable of a .env.
         let bom = format!("\u{feff}{remote}");
         let files = [("apps/web/.env", bom.as_str())];
         assert_eq!(
-            checks(in_web("npx prisma migrate deploy", &files)),
+            checks(&in_web("npx prisma migrate deploy", &files)),
             ["remote-migrate"]
         );
         // dotenv's files, and a sourced file, when handed over.
         let files = [(".env.production", remote), (".env", local)];
         assert_eq!(
-            checks(judge(
+            checks(&judge(
                 "dotenv -e .env.production -- npx prisma migrate deploy",
                 &[],
                 &files
@@ -1422,7 +1421,7 @@ mod tests {
             ["remote-migrate"]
         );
         assert_eq!(
-            checks(judge(
+            checks(&judge(
                 "set -a; . ./.env.production; npx prisma migrate deploy",
                 &[],
                 &files
@@ -1434,26 +1433,12 @@ mod tests {
     /// psql's `\!` runs a shell command; a container's database is its own.
     #[test]
     fn shell_escapes_and_containers() {
-        let checks = |lines: Vec<String>| -> Vec<String> {
-            lines
-                .iter()
-                .map(|l| {
-                    l.split(':')
-                        .next()
-                        .unwrap_or("")
-                        .split(' ')
-                        .nth(1)
-                        .unwrap_or("")
-                        .to_owned()
-                })
-                .collect()
-        };
         assert_eq!(
-            checks(judge("psql -c '\\! dropdb app'", &[], &[])),
+            checks(&judge("psql -c '\\! dropdb app'", &[], &[])),
             ["dropdb"]
         );
         assert_eq!(
-            checks(judge(
+            checks(&judge(
                 "psql <<'EOF'\n\\o | dropdb app\nSELECT 1;\nEOF",
                 &[],
                 &[]
@@ -1461,11 +1446,11 @@ mod tests {
             ["dropdb"]
         );
         assert_eq!(
-            checks(judge("psql -c '\\i other.sql'", &[], &[])),
+            checks(&judge("psql -c '\\i other.sql'", &[], &[])),
             ["unknown-database"]
         );
         assert_eq!(
-            checks(judge(
+            checks(&judge(
                 "docker exec db psql -c 'INSERT INTO t VALUES (1)'",
                 &[],
                 &[]
@@ -1473,7 +1458,7 @@ mod tests {
             ["unknown-database"]
         );
         assert_eq!(
-            checks(judge("psql -c 'INSERT INTO t VALUES (1)'", &[], &[])),
+            checks(&judge("psql -c 'INSERT INTO t VALUES (1)'", &[], &[])),
             ["database-write"]
         );
     }
@@ -1523,18 +1508,6 @@ mod tests {
     /// policy asks), on one the guard cannot place `unknown-database`.
     #[test]
     fn local_and_unknown_targets() {
-        let checks = |lines: Vec<String>| -> Vec<String> {
-            lines
-                .iter()
-                .map(|l| {
-                    l.split(' ')
-                        .nth(1)
-                        .unwrap_or("")
-                        .trim_end_matches(':')
-                        .to_owned()
-                })
-                .collect()
-        };
         for url in [
             "postgresql://postgres:postgres@localhost:5432/app",
             "postgresql://u@db.localhost/app",
@@ -1544,7 +1517,7 @@ mod tests {
             "postgresql://u@[::1]:5432/app",
         ] {
             assert_eq!(
-                checks(judge(
+                checks(&judge(
                     "npx prisma migrate dev",
                     &[("DATABASE_URL", url)],
                     &[]
@@ -1554,7 +1527,7 @@ mod tests {
             );
         }
         assert_eq!(
-            checks(judge("npx prisma migrate dev", &[], &[])),
+            checks(&judge("npx prisma migrate dev", &[], &[])),
             ["unknown-database"]
         );
         for (line, expected) in [
@@ -1594,7 +1567,7 @@ mod tests {
                 vec!["accept-data-loss"],
             ),
         ] {
-            assert_eq!(checks(judge(line, &[], &[])), expected, "{line}");
+            assert_eq!(checks(&judge(line, &[], &[])), expected, "{line}");
         }
     }
 
