@@ -230,13 +230,13 @@ print()
 
 print("Where drift-host's time goes (`--timings`, medians, ms; other = start-up, walk, plugin load, output):")
 print()
-print("| scenario | config | read | parse-sql | rules | other | total |")
-print("|---|---|---:|---:|---:|---:|---:|")
+print("| scenario | config | read | narrow | parse-sql | rules | other | total |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     p = r["phases"]
     if r["tool"].startswith("drift-host") and "total" in p:
-        other = p["total"] - p.get("read", 0) - p.get("parse-sql", 0) - p.get("rules", 0)
-        print(f"| {r['s'].split(' ')[0]} | {r['tool'].removeprefix('drift-host ')} | {p.get('read', 0):.1f} | {p.get('parse-sql', 0):.1f} | {p.get('rules', 0):.1f} | {other:.1f} | {p['total']:.1f} |")
+        other = p["total"] - sum(p.get(k, 0) for k in ("read", "narrow", "parse-sql", "rules"))
+        print(f"| {r['s'].split(' ')[0]} | {r['tool'].removeprefix('drift-host ')} | {p.get('read', 0):.1f} | {p.get('narrow', 0):.1f} | {p.get('parse-sql', 0):.1f} | {p.get('rules', 0):.1f} | {other:.1f} | {p['total']:.1f} |")
 print()
 print("The rules phase per rule (only that rule enabled, --threads 2, median of 3 runs, ms):")
 print()

@@ -13,7 +13,8 @@
 //! 3. `setup` (the rules of a run, loaded and configured), `suppress`
 //!    (`drift-ignore` comments), `baseline`, `introduced` (what a change
 //!    introduces);
-//! 4. `engine` (the run's phases: select, read, parse, tasks, collect);
+//! 4. `engine` (the run's phases: select, read, narrow, parse, tasks,
+//!    collect);
 //! 5. `output` (one renderer per format);
 //! 6. `guard` (judging a command line), `cli` (the clap definitions);
 //! 7. `commands` (one module per subcommand); `main.rs` above them all.

@@ -44,6 +44,10 @@ fn released_wit_is_frozen() {
             "plugins/sdk/wit/v0.5.0/rule.wit",
             "6f0b6e6d9b855990c725495c52c6181a44e8ee5a3225a53fb681ba03a953f608",
         ),
+        (
+            "plugins/sdk/wit/v0.6.0/rule.wit",
+            "fa4154c596eb117a95d4edee4cd9b516138456fc0bf0ef05813b7c2a6d97ed23",
+        ),
     ];
     for (path, expected) in frozen {
         let actual = sha256(&workspace_dir().join(path));

@@ -224,7 +224,7 @@ fn replace_all(bytes: &mut [u8], from: &[u8], to: &[u8]) {
 fn probe_with_version(repo: &Repo, version: &str) {
     let mut wasm = std::fs::read(build_plugin("sandbox-probe")).expect("read");
     for interface in ["rule", "types", "command-check"] {
-        let from = format!("drift:rule/{interface}@0.5.0");
+        let from = format!("drift:rule/{interface}@0.6.0");
         let to = format!("drift:rule/{interface}@{version}");
         replace_all(&mut wasm, from.as_bytes(), to.as_bytes());
     }
@@ -334,7 +334,7 @@ fn newer_interface_version_asks_to_upgrade_the_host() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stdout.contains(
-            "built for rule interface 0.9.0, but this drift-host supports 0.5.0, 0.4.0, 0.3.0, 0.2.0, 0.1.0: upgrade drift-host"
+            "built for rule interface 0.9.0, but this drift-host supports 0.6.0, 0.5.0, 0.4.0, 0.3.0, 0.2.0, 0.1.0: upgrade drift-host"
         ),
         "{run:?}"
     );
@@ -352,7 +352,7 @@ fn older_interface_version_asks_to_rebuild_the_plugin() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
         run.stdout.contains(
-            "no longer supports (supported: 0.5.0, 0.4.0, 0.3.0, 0.2.0, 0.1.0): rebuild the plugin against drift-sdk 0.5.0"
+            "no longer supports (supported: 0.6.0, 0.5.0, 0.4.0, 0.3.0, 0.2.0, 0.1.0): rebuild the plugin against drift-sdk 0.6.0"
         ),
         "{run:?}"
     );
@@ -529,5 +529,145 @@ fn calls_never_see_each_others_memory() {
     assert!(
         verdicts.iter().all(|v| *v == "grown memory was zero"),
         "{verdicts:?}"
+    );
+}
+
+/// A plugin built for 0.5.0 without the SDK (no `filters` in its metadata;
+/// 0.6.0 added them): it loads, is handed every file its globs match, its
+/// history check counts in applied migrations as 0.5.0 promised, and its
+/// command check's `host.parse-sql` answers in 0.5.0's records.
+#[test]
+fn interface_0_5_plugins_still_run() {
+    let repo = Repo::new();
+    repo.with_agent_instructions();
+    repo.write("README.md", "Nothing about databases here.\n")
+        .write(
+            "prisma/schema.prisma",
+            "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n",
+        )
+        .write(
+            "prisma/migrations/migration_lock.toml",
+            "provider = \"postgresql\"\n",
+        )
+        .write(
+            "prisma/migrations/01_users.sql",
+            "CREATE TABLE IF NOT EXISTS users (id int);\n",
+        )
+        .write(
+            "prisma/migrations/20240201000000_drop/migration.sql",
+            "DROP TABLE users;\n",
+        );
+    let wasm = std::fs::read(build_plugin("legacy-v0-5")).expect("read plugin");
+    pin_plugin(&repo, "legacy-v0-5", &wasm);
+    repo.init_git();
+    let found = |run: &crate::harness::Run, key: &str| -> Vec<String> {
+        run.json()[key]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "legacy-v0-5")
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["check"].as_str().unwrap_or(""),
+                    f["path"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    let run = repo.run(&["run", "--format", "json"]);
+    assert!(run.errors().is_empty(), "{run:?}");
+    assert_eq!(
+        found(&run, "findings"),
+        [
+            "handed CLAUDE.md",
+            "handed README.md",
+            "handed prisma/migrations/01_users.sql",
+            "drop prisma/migrations/20240201000000_drop/migration.sql",
+            "handed prisma/migrations/20240201000000_drop/migration.sql",
+        ],
+        "{run:?}"
+    );
+    // Committed on the deployed branch, the DROP is applied history.
+    repo.git(&["update-ref", "refs/remotes/origin/main", "main"]);
+    let run = repo.run(&["run", "--format", "json"]);
+    let drop = "drop prisma/migrations/20240201000000_drop/migration.sql".to_owned();
+    assert_eq!(
+        found(&run, "history"),
+        std::slice::from_ref(&drop),
+        "{run:?}"
+    );
+    assert!(!found(&run, "findings").contains(&drop), "{run:?}");
+    let guard = crate::harness::run_in(repo.path(), &["guard", "--", "SELECT", "1"]);
+    assert!(guard.stderr.contains("parsed as SELECT"), "{guard:?}");
+}
+
+/// Content filters (0.6.0): the host hands a rule only the text files one
+/// of its filters admits (a word, or a word on a line with another), lists
+/// every matching path all the same, and narrows the base versions of
+/// changed files alike.
+#[test]
+fn content_filters_narrow_what_a_rule_is_handed() {
+    let repo = Repo::new();
+    repo.with_agent_instructions();
+    repo.write("README.md", "Run `psql -c 'select 1'` to look.\n")
+        .write("guide.md", "Reset with `dropdb app`.\n")
+        .write("docs/ops.md", "psql $URL\nDROP nothing\n")
+        .write("docs/wipe.md", "PSQL -c 'Drop table t'\n")
+        .write("db/01.sql", "CREATE TABLE t (id int);\n");
+    let (run, messages) = run_test_plugin(&repo, "filter-probe");
+    assert!(run.errors().is_empty(), "{run:?}");
+    let located = |run: &crate::harness::Run| -> Vec<String> {
+        run.json()["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "filter-probe")
+            .map(|f| f["path"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    // README.md and CLAUDE.md hold no `dropdb`; docs/ops.md's `psql` is
+    // not on a line with `drop`; docs/wipe.md's is (in any case); SQL has
+    // no filter.
+    assert_eq!(
+        located(&run),
+        ["db/01.sql", "docs/wipe.md", "guide.md"],
+        "{run:?}"
+    );
+    let paths = r#"paths ["CLAUDE.md", "README.md", "db/01.sql", "docs/ops.md", "docs/wipe.md", "guide.md"]"#;
+    assert!(messages.iter().all(|m| m.contains(paths)), "{messages:?}");
+
+    // A change: the base versions of changed files are narrowed alike.
+    repo.init_git();
+    repo.git(&["checkout", "-q", "-b", "change"]);
+    repo.write("guide.md", "Nothing to see.\n")
+        .write("README.md", "Nothing here either.\n")
+        .write("docs/wipe.md", "psql -c 'drop table t'\n");
+    repo.commit_all("change");
+    let run = repo.run(&["run", "--base", "main", "--format", "json"]);
+    assert!(run.errors().is_empty(), "{run:?}");
+    // guide.md no longer holds its word: not handed now, but its base
+    // version did, and is handed as one; README.md held none at the base.
+    let new: Vec<String> = run.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "filter-probe")
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["path"].as_str().unwrap_or(""),
+                f["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    let handed = r#"handed; paths ["CLAUDE.md", "README.md", "db/01.sql", "docs/ops.md", "docs/wipe.md", "guide.md"]; base files ["docs/wipe.md", "guide.md"]"#;
+    assert_eq!(
+        new,
+        [
+            format!("db/01.sql {handed}"),
+            format!("docs/wipe.md {handed}")
+        ],
+        "{run:?}"
     );
 }

@@ -1,4 +1,4 @@
-//! Phase 5: results taken back in task order and resolved.
+//! Phase 6: results taken back in task order and resolved.
 //!
 //! Each finding is validated (a declared check, a repository-relative path,
 //! a well-formed span), its text capped at [`crate::diagnostic::MAX_TEXT`], and its severity

@@ -7,14 +7,16 @@
 //! 2. [`read`]: every wanted file read exactly once, whatever the number of
 //!    rules wanting it, and the base versions of changed files; files that
 //!    are not text become the host's own findings;
-//! 3. [`parse`]: every `.sql` file an SQL-reading rule wants parsed once,
+//! 3. [`narrow`]: each rule's files narrowed by the words its content
+//!    filters ask for, searched natively;
+//! 4. [`parse`]: every `.sql` file an SQL-reading rule wants parsed once,
 //!    natively, and each wanted file resolved into what crosses into the
 //!    sandbox (shared, not copied per rule);
-//! 4. [`tasks`]: the work cut into tasks (one per repository-scoped rule,
+//! 5. [`tasks`]: the work cut into tasks (one per repository-scoped rule,
 //!    one per chunk of files for per-file rules) and started in a fixed
 //!    order, the longest indivisible ones first, each on a fresh sandboxed
 //!    instance;
-//! 5. [`collect`]: results taken back in task order, severities resolved
+//! 6. [`collect`]: results taken back in task order, severities resolved
 //!    from the configuration, malformed findings turned into errors naming
 //!    the plugin;
 //!
@@ -23,6 +25,7 @@
 //! byte-identical whatever the thread count or completion order.
 
 mod collect;
+mod narrow;
 mod parse;
 mod read;
 mod select;
@@ -89,9 +92,11 @@ pub fn run_scoped(
     per_file: Option<&std::collections::BTreeSet<String>>,
 ) -> Report {
     let started = Instant::now();
-    let selection = select::Selection::new(snapshot, rules, per_file);
+    let mut selection = select::Selection::new(snapshot, rules, per_file);
     let files = read::Files::read(snapshot, &selection);
     let read_done = Instant::now();
+    narrow::narrow(snapshot, rules, &files, &mut selection);
+    let narrow_done = Instant::now();
 
     let mut report = Report {
         files_checked: selection.wanted.len(),
@@ -108,7 +113,8 @@ pub fn run_scoped(
     let rules_done = Instant::now();
     report.timings = vec![
         ("read", read_done - started),
-        ("parse-sql", parse_done - read_done),
+        ("narrow", narrow_done - read_done),
+        ("parse-sql", parse_done - narrow_done),
         ("rules", rules_done - parse_done),
     ];
 

@@ -1,4 +1,4 @@
-//! Phase 3: SQL parsed once, and each wanted file resolved once into what
+//! Phase 4: SQL parsed once, and each wanted file resolved once into what
 //! crosses into the sandbox.
 //!
 //! Every `.sql` file an SQL-reading rule wants is parsed in parallel, once

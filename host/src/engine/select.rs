@@ -5,7 +5,7 @@
 //! of glob matches), and the results kept as indices into
 //! `Snapshot::paths`, so later phases never hash a long path again.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 use globset::GlobSet;
@@ -32,6 +32,9 @@ pub(super) struct Selection {
     /// The base paths of changed files some rule wants (what a modified,
     /// deleted or renamed file was), for rules that compare with the base.
     pub changed_base: Vec<String>,
+    /// Per rule, the base versions of changed files its content filters
+    /// refuse (filled in by `narrow`).
+    pub base_refused: Vec<HashSet<String>>,
 }
 
 impl Selection {
@@ -105,6 +108,7 @@ impl Selection {
             base_joined,
             wanted: wanted.into_iter().collect(),
             changed_base,
+            base_refused: vec![HashSet::new(); rules.len()],
         }
     }
 }

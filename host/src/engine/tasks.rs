@@ -1,4 +1,4 @@
-//! Phase 4: the work cut into tasks and run on the pool.
+//! Phase 5: the work cut into tasks and run on the pool.
 //!
 //! One task per repository-scoped rule, and one per chunk of files for
 //! per-file rules (about four chunks per thread, never smaller than
@@ -150,6 +150,7 @@ fn task_input(
                 .changed_base
                 .iter()
                 .filter(|p| glob.is_match(p.as_str()))
+                .filter(|p| !selection.base_refused[task.rule].contains(p.as_str()))
                 .filter_map(|p| {
                     let prepared = prepared.base.get(p)?;
                     let mut file = prepared.file.clone();

@@ -2,7 +2,8 @@
 //! newest engine types: inputs are narrowed (0.1.0 has no SQL trees, 0.2.0
 //! has node records instead of packed numbers, 0.2.0 and 0.3.0 want a
 //! kind-name table in every tree), results are widened (checks before
-//! 0.5.0 report their findings in applied migrations).
+//! 0.5.0 report their findings in applied migrations; rules before 0.6.0
+//! filter nothing by content).
 //!
 //! Each binding module has its own Rust types for records that are the
 //! same field for field, so the conversions that do not differ between
@@ -11,8 +12,13 @@
 /// Conversions whose shape is the same in every older version.
 macro_rules! shared {
     // `$sql`: whether the version's metadata asks for SQL trees; `$paths`:
-    // a path list in the version's form (a list before 0.4.0).
+    // a path list in the version's form (a list before 0.4.0); `$applied`:
+    // what a check's findings in applied migrations mean (reported, before
+    // 0.5.0).
     ($types:path, $sql:expr, $paths:expr) => {
+        shared!($types, $sql, $paths, |_| wire::Applied::Report);
+    };
+    ($types:path, $sql:expr, $paths:expr, $applied:expr) => {
         use crate::wire;
         use crate::wire::input::{ContentRef, FileParts, Input};
         use $types as old;
@@ -27,6 +33,8 @@ macro_rules! shared {
                 globs: m.globs,
                 checks: checks_from(m.checks),
                 scope: scope_from(m.scope),
+                // Before 0.6.0 a rule could not narrow its files by content.
+                filters: Vec::new(),
             }
         }
 
@@ -39,14 +47,14 @@ macro_rules! shared {
         }
 
         fn checks_from(checks: Vec<old::CheckMeta>) -> Vec<wire::CheckMeta> {
+            let applied: fn(&old::CheckMeta) -> wire::Applied = $applied;
             checks
                 .into_iter()
                 .map(|c| wire::CheckMeta {
+                    applied: applied(&c),
                     id: c.id,
                     summary: c.summary,
                     default_severity: severity_from(c.default_severity),
-                    // Before 0.5.0 a check could not say: reported.
-                    applied: wire::Applied::Report,
                 })
                 .collect()
         }
@@ -288,7 +296,8 @@ pub mod v3 {
     }
 }
 
-/// 0.4.0: the same records as 0.5.0 but for `check-meta.applied`. Its
+/// 0.4.0: the same records as 0.6.0 but for `check-meta.applied` and
+/// `rule-metadata.filters`. Its
 /// `check` input and results are lowered and lifted straight from the
 /// newest types (identical there); metadata, options and command checks go
 /// through its own bindings.
@@ -353,10 +362,79 @@ pub mod v4 {
     }
 }
 
-/// 0.5.0, the newest: nothing to adapt. The same names as the older
+/// 0.5.0: the same records as 0.6.0 but for `rule-metadata.filters`. Its
+/// `check` input and results are lowered and lifted straight from the
+/// newest types (identical there); metadata, options and command checks go
+/// through its own bindings.
+pub mod v5 {
+    // `input_to` and `findings_from` go unused: 0.5.0's `check` is called
+    // with the newest types, which it shares.
+    #![allow(dead_code)]
+    shared!(
+        crate::wire::bindings::v0_5_0::drift::rule::types,
+        |m| m.sql,
+        |paths: &str| paths.to_owned(),
+        |c| match c.applied {
+            old::Applied::Report => wire::Applied::Report,
+            old::Applied::History => wire::Applied::History,
+        }
+    );
+    use crate::wire::bindings::v0_5_0::exports::drift::rule::command_check as old_command;
+    use crate::wire::command as command_wire;
+
+    fn file_to(f: &impl FileParts) -> old::File {
+        old::File {
+            path: f.path().to_owned(),
+            content: content_to(f.content()),
+            sql: f.sql().map(tree_to),
+        }
+    }
+
+    pub fn tree_to(tree: &wire::SqlTree) -> old::SqlTree {
+        old::SqlTree {
+            nodes: tree.nodes.clone(),
+            errors: sql_errors_to!(tree.errors),
+        }
+    }
+
+    pub fn needs_from(needs: old_command::CommandNeeds) -> command_wire::CommandNeeds {
+        command_wire::CommandNeeds {
+            env: needs.env,
+            files: needs.files,
+        }
+    }
+
+    pub fn command_input_to(input: &command_wire::CommandInput) -> old_command::CommandInput {
+        old_command::CommandInput {
+            command: input.command.clone(),
+            cwd: input.cwd.clone(),
+            env: input.env.clone(),
+            files: input.files.iter().map(file_to).collect(),
+            options: input.options.clone(),
+        }
+    }
+
+    pub fn command_findings_from(
+        findings: Vec<old_command::CommandFinding>,
+    ) -> Vec<command_wire::CommandFinding> {
+        findings
+            .into_iter()
+            .map(|f| command_wire::CommandFinding {
+                check: f.check,
+                severity: f.severity.map(severity_from),
+                start: f.start,
+                end: f.end,
+                message: f.message,
+                help: f.help,
+            })
+            .collect()
+    }
+}
+
+/// 0.6.0, the newest: nothing to adapt. The same names as the older
 /// modules, so the plugin runtime calls every version the same way (except
 /// `check`, whose input the host lowers from its own types: `input.rs`).
-pub mod v5 {
+pub mod v6 {
     use crate::wire;
 
     pub fn metadata_from(m: wire::RuleMetadata) -> wire::RuleMetadata {

@@ -11,6 +11,7 @@
 pub mod cache;
 mod compat;
 mod engine_config;
+pub mod filter;
 #[cfg(unix)]
 mod memory;
 mod sandbox;
@@ -32,11 +33,13 @@ use crate::wire::bindings::v0_2_0 as v2;
 use crate::wire::bindings::v0_3_0 as v3;
 use crate::wire::bindings::v0_4_0 as v4;
 use crate::wire::bindings::v0_5_0 as v5;
+use crate::wire::bindings::v0_6_0 as v6;
 use crate::wire::{self, command as command_wire, input};
+use filter::Filters;
 use sandbox::State;
 
 /// The interface versions this host can load, newest first.
-pub const SUPPORTED_VERSIONS: &[&str] = &["0.5.0", "0.4.0", "0.3.0", "0.2.0", "0.1.0"];
+pub const SUPPORTED_VERSIONS: &[&str] = &["0.6.0", "0.5.0", "0.4.0", "0.3.0", "0.2.0", "0.1.0"];
 
 /// How often the epoch advances: the granularity of time budgets.
 const TICK: Duration = Duration::from_millis(10);
@@ -105,13 +108,15 @@ pub struct Plugin {
     pub meta: RuleMeta,
     pub origin: Origin,
     pub version: String,
+    /// Words a file must hold to be handed to the rule (interface 0.6.0).
+    pub filters: Filters,
     pre: Pre,
     engine: Engine,
 }
 
 /// Runs `$body` for the plugin's interface version, with `$pre` its
 /// pre-instantiated component and `$adapt` the `compat` module that brings
-/// that version's inputs and results to the newest types (`compat::v5`
+/// that version's inputs and results to the newest types (`compat::v6`
 /// passes them through).
 macro_rules! each_version {
     ($plugin_pre:expr, |$adapt:ident, $pre:ident| $body:expr) => {
@@ -136,6 +141,10 @@ macro_rules! each_version {
                 use compat::v5 as $adapt;
                 $body
             }
+            Pre::V6($pre, _) => {
+                use compat::v6 as $adapt;
+                $body
+            }
         }
     };
 }
@@ -147,9 +156,10 @@ enum Pre {
     V3(v3::PluginPre<State>),
     /// With the index of its `check` export, which the host calls with its
     /// own input types (see [`input`]) rather than through the bindings:
-    /// 0.4.0's `input` and `finding` are 0.5.0's.
+    /// 0.4.0's and 0.5.0's `input` and `finding` are 0.6.0's.
     V4(v4::PluginPre<State>, ComponentExportIndex),
     V5(v5::PluginPre<State>, ComponentExportIndex),
+    V6(v6::PluginPre<State>, ComponentExportIndex),
 }
 
 impl std::fmt::Debug for Plugin {
@@ -186,8 +196,13 @@ impl Runtime {
         let engine = Engine::new(&config).map_err(wt)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(wt)?;
-        // The `host` interface of 0.5.0, 0.4.0 and 0.3.0 (pure functions);
+        // The `host` interface of 0.6.0 down to 0.3.0 (pure functions);
         // older plugins do not import it.
+        v6::drift::rule::host::add_to_linker::<State, wasmtime::component::HasSelf<State>>(
+            &mut linker,
+            |state| state,
+        )
+        .map_err(wt)?;
         v5::drift::rule::host::add_to_linker::<State, wasmtime::component::HasSelf<State>>(
             &mut linker,
             |state| state,
@@ -314,10 +329,10 @@ impl Runtime {
                     .get_export_index(None, format!("drift:rule/rule@{version}"))
                     .and_then(|rule| component.get_export_index(Some(&rule), "check"))
                     .ok_or_else(|| mismatch(wasmtime::format_err!("no `check` export")))?;
-                if version == "0.4.0" {
-                    Pre::V4(v4::PluginPre::new(instance_pre).map_err(mismatch)?, check)
-                } else {
-                    Pre::V5(v5::PluginPre::new(instance_pre).map_err(mismatch)?, check)
+                match version.as_str() {
+                    "0.4.0" => Pre::V4(v4::PluginPre::new(instance_pre).map_err(mismatch)?, check),
+                    "0.5.0" => Pre::V5(v5::PluginPre::new(instance_pre).map_err(mismatch)?, check),
+                    _ => Pre::V6(v6::PluginPre::new(instance_pre).map_err(mismatch)?, check),
                 }
             }
         };
@@ -331,6 +346,7 @@ impl Runtime {
                 per_file: false,
                 sql: false,
             },
+            filters: Filters::default(),
             origin,
             version,
             pre,
@@ -342,7 +358,9 @@ impl Runtime {
             })
             .map(adapt::metadata_from))
         .map_err(|e| err(format!("metadata() failed: {}", e.message)))?;
-        plugin.meta = validate_metadata(wire_meta).map_err(&err)?;
+        let (meta, filters) = validate_metadata(wire_meta).map_err(&err)?;
+        plugin.meta = meta;
+        plugin.filters = filters;
         Ok(plugin)
     }
 
@@ -470,7 +488,7 @@ fn is_kebab(id: &str) -> bool {
         })
 }
 
-fn validate_metadata(meta: wire::RuleMetadata) -> Result<RuleMeta, String> {
+fn validate_metadata(meta: wire::RuleMetadata) -> Result<(RuleMeta, Filters), String> {
     if !is_kebab(&meta.id) {
         return Err(format!("metadata: rule id `{}` is not kebab-case", meta.id));
     }
@@ -489,11 +507,13 @@ fn validate_metadata(meta: wire::RuleMetadata) -> Result<RuleMeta, String> {
             ));
         }
     }
+    // Parsed, not compiled: the run compiles them into one set, and the
+    // guard, which loads every rule, never needs them.
     for glob in &meta.globs {
-        crate::snapshot::glob_set(std::slice::from_ref(glob))
-            .map_err(|e| format!("metadata: {e}"))?;
+        crate::snapshot::glob_parses(glob).map_err(|e| format!("metadata: {e}"))?;
     }
-    Ok(RuleMeta {
+    let filters = Filters::compile(meta.filters)?;
+    let meta = RuleMeta {
         id: meta.id,
         summary: meta.summary,
         default_severity: severity(meta.default_severity),
@@ -510,7 +530,8 @@ fn validate_metadata(meta: wire::RuleMetadata) -> Result<RuleMeta, String> {
             .collect(),
         per_file: meta.scope == wire::Scope::PerFile,
         sql: meta.sql,
-    })
+    };
+    Ok((meta, filters))
 }
 
 impl Plugin {
@@ -565,7 +586,7 @@ impl Plugin {
             }};
         }
         // The host's input as it is, lowered straight from its shared texts
-        // and trees into the sandbox (0.4.0's records are 0.5.0's).
+        // and trees into the sandbox (0.4.0's and 0.5.0's records are 0.6.0's).
         let raw = |pre: &wasmtime::component::InstancePre<State>, check| {
             self.call(id, limits, &Raw(pre), |instance, store| {
                 let func = instance
@@ -577,6 +598,7 @@ impl Plugin {
             })
         };
         let result = match &self.pre {
+            Pre::V6(pre, check) => raw(pre.instance_pre(), check)?,
             Pre::V5(pre, check) => raw(pre.instance_pre(), check)?,
             Pre::V4(pre, check) => raw(pre.instance_pre(), check)?,
             Pre::V1(pre) => older!(pre, v1),
@@ -593,7 +615,10 @@ impl Plugin {
 impl Plugin {
     /// Whether the plugin's interface has command checks (0.3.0 and later).
     pub fn has_command_checks(&self) -> bool {
-        matches!(self.pre, Pre::V3(_) | Pre::V4(..) | Pre::V5(..))
+        matches!(
+            self.pre,
+            Pre::V3(_) | Pre::V4(..) | Pre::V5(..) | Pre::V6(..)
+        )
     }
 
     /// What the plugin's command check wants to see (empty before 0.3.0).
@@ -613,7 +638,12 @@ impl Plugin {
                     p.drift_rule_command_check().call_needs(store, options)
                 })
                 .map(compat::v4::needs_from),
-            Pre::V5(pre, _) => self.call(&self.meta.id, limits, pre, |p, store| {
+            Pre::V5(pre, _) => self
+                .call(&self.meta.id, limits, pre, |p, store| {
+                    p.drift_rule_command_check().call_needs(store, options)
+                })
+                .map(compat::v5::needs_from),
+            Pre::V6(pre, _) => self.call(&self.meta.id, limits, pre, |p, store| {
                 p.drift_rule_command_check().call_needs(store, options)
             }),
             Pre::V1(_) | Pre::V2(_) => Ok(command_wire::CommandNeeds {
@@ -646,7 +676,15 @@ impl Plugin {
                 })?
                 .map(compat::v4::command_findings_from)
             }
-            Pre::V5(pre, _) => self.call(&self.meta.id, limits, pre, |p, store| {
+            Pre::V5(pre, _) => {
+                let input = compat::v5::command_input_to(input);
+                self.call(&self.meta.id, limits, pre, |p, store| {
+                    p.drift_rule_command_check()
+                        .call_check_command(store, &input)
+                })?
+                .map(compat::v5::command_findings_from)
+            }
+            Pre::V6(pre, _) => self.call(&self.meta.id, limits, pre, |p, store| {
                 p.drift_rule_command_check()
                     .call_check_command(store, input)
             })?,
@@ -680,7 +718,7 @@ macro_rules! instantiate_bindings {
     )*};
 }
 
-instantiate_bindings!(v1, v2, v3, v4, v5);
+instantiate_bindings!(v1, v2, v3, v4, v5, v6);
 
 /// A component instantiated without bindings, for calls the host types
 /// itself.

@@ -103,9 +103,23 @@ pub fn store(engine: &wasmtime::Engine, memory_mib: u64, ticks: u64) -> Store<St
 /// budget, so its size is bounded here.
 const MAX_PARSE_SQL: usize = 1024 * 1024;
 
-impl crate::wire::bindings::v0_5_0::drift::rule::host::Host for State {
+impl crate::wire::bindings::v0_6_0::drift::rule::host::Host for State {
     fn parse_sql(&mut self, text: String) -> crate::wire::SqlTree {
         parse_sql(&text)
+    }
+
+    fn sql_kind_names(&mut self) -> String {
+        kind_names()
+    }
+}
+
+/// 0.5.0 plugins: the same functions, in 0.5.0's (identical) records.
+impl crate::wire::bindings::v0_5_0::drift::rule::host::Host for State {
+    fn parse_sql(
+        &mut self,
+        text: String,
+    ) -> crate::wire::bindings::v0_5_0::drift::rule::types::SqlTree {
+        super::compat::v5::tree_to(&parse_sql(&text))
     }
 
     fn sql_kind_names(&mut self) -> String {

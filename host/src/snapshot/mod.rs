@@ -186,14 +186,19 @@ impl Filter {
 pub fn glob_set(globs: &[String]) -> Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
-        let glob = globset::GlobBuilder::new(glob)
-            .literal_separator(true)
-            .build()
-            .or_else(|_| Glob::new(glob))
-            .map_err(|e| anyhow::anyhow!("invalid glob `{glob}`: {e}"))?;
-        builder.add(glob);
+        builder.add(glob_parses(glob)?);
     }
     Ok(builder.build()?)
+}
+
+/// One glob as [`glob_set`] reads it, parsed but not compiled (cheap: for
+/// checking a rule's metadata when it loads).
+pub fn glob_parses(glob: &str) -> Result<Glob> {
+    globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()
+        .or_else(|_| Glob::new(glob))
+        .map_err(|e| anyhow::anyhow!("invalid glob `{glob}`: {e}"))
 }
 
 impl Snapshot {

@@ -50,3 +50,13 @@ pub mod v0_5_0 {
         world: "drift:rule/plugin",
     });
 }
+
+/// 0.6.0: rules narrow the files they are handed by words the files must
+/// contain (`rule-metadata.filters`); 0.5.0 plugins declare none.
+#[allow(missing_debug_implementations, unused_qualifications, clippy::all)]
+pub mod v0_6_0 {
+    wasmtime::component::bindgen!({
+        path: "../plugins/sdk/wit/v0.6.0",
+        world: "drift:rule/plugin",
+    });
+}

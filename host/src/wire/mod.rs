@@ -11,10 +11,10 @@
 pub mod bindings;
 pub mod input;
 
-/// The newest interface's types (`drift:rule/types@0.5.0`).
-pub use bindings::v0_5_0::drift::rule::types::*;
+/// The newest interface's types (`drift:rule/types@0.6.0`).
+pub use bindings::v0_6_0::drift::rule::types::*;
 
 /// The newest interface's command-check types (`drift-host guard`).
 pub mod command {
-    pub use super::bindings::v0_5_0::exports::drift::rule::command_check::*;
+    pub use super::bindings::v0_6_0::exports::drift::rule::command_check::*;
 }

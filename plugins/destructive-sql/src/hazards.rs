@@ -168,6 +168,52 @@ pub fn may_hold_hazard(text: &str, document: bool) -> bool {
         })
 }
 
+/// The rule's content filters: the host hands over a document (`documents`
+/// globs) or script (`scripts`) only when it may hold a command of
+/// [`HAZARDS`] (of those reported in documentation, for documents).
+///
+/// Each hazard contributes its first word, which every command it reports
+/// holds; hazards with the same `any_keyword` share a filter, whose
+/// `line_words` are those keywords (`psql` only on a line that says
+/// `drop`, as [`may_hold_hazard`] asks). A word that holds another of its
+/// filter (`--force-reset` holds `reset`) is left out. These are coarser
+/// than [`may_hold_hazard`] (one word of several; keywords in any case
+/// next to any case of the word), never finer: the rule still runs its own
+/// prefilter on what it is handed.
+pub fn filters(documents: &[&str], scripts: &[&str]) -> Vec<drift_sdk::TextFilter> {
+    let mut out = Vec::new();
+    for (globs, document) in [(documents, true), (scripts, false)] {
+        let mut groups: Vec<(&[&str], Vec<&str>)> = Vec::new();
+        for hazard in HAZARDS.iter().filter(|h| h.documents || !document) {
+            let Some(&first) = hazard.words.first() else {
+                continue;
+            };
+            match groups.iter_mut().find(|(k, _)| *k == hazard.any_keyword) {
+                Some((_, words)) => words.push(first),
+                None => groups.push((hazard.any_keyword, vec![first])),
+            }
+        }
+        for (keywords, firsts) in groups {
+            let words: Vec<&str> = firsts
+                .iter()
+                .copied()
+                .filter(|&w| !firsts.iter().any(|&o| o != w && w.contains(o)))
+                .fold(Vec::new(), |mut kept, w| {
+                    if !kept.contains(&w) {
+                        kept.push(w);
+                    }
+                    kept
+                });
+            out.push(
+                drift_sdk::TextFilter::new(globs.iter().copied(), words)
+                    .on_line_with(keywords.iter().copied())
+                    .ignore_ascii_case(!keywords.is_empty()),
+            );
+        }
+    }
+    out
+}
+
 /// The distinct words of [`HAZARDS`] and a searcher for each, built once:
 /// building a searcher costs more than searching a typical document.
 fn searchers() -> &'static (Vec<&'static str>, Vec<memmem::Finder<'static>>) {
@@ -242,6 +288,11 @@ mod tests {
                     hazard.check
                 );
                 assert!(may_hold_hazard(example, false), "{example:?}");
+                assert!(passes_filter(example, false), "{example:?}");
+                assert!(
+                    passes_filter(example, true) || !hazard.documents,
+                    "{example:?}"
+                );
                 assert_eq!(
                     may_hold_hazard(example, true),
                     hazard.documents,
@@ -258,6 +309,74 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// What the host's content filters do with `text` in a document or a
+    /// script.
+    fn passes_filter(text: &str, document: bool) -> bool {
+        let (path, docs, scripts) = if document {
+            ("README.md", &["**/*.md"][..], &["**/*.sh"][..])
+        } else {
+            ("x.sh", &["**/*.md"][..], &["**/*.sh"][..])
+        };
+        filters(docs, scripts)
+            .iter()
+            .filter(|f| f.globs.iter().any(|g| g.ends_with(&path[path.len() - 3..])))
+            .any(|f| f.admits_text(text))
+    }
+
+    /// The filters are the table's first words and keywords; a hazard
+    /// whose first word no filter holds would never reach the rule.
+    #[test]
+    fn the_filters_come_from_the_table() {
+        type Shown = (Vec<String>, Vec<String>, Vec<String>, bool);
+        let shown: Vec<Shown> = filters(&["D"], &["S"])
+            .into_iter()
+            .map(|f| (f.globs, f.words, f.line_words, f.ignore_ascii_case))
+            .collect();
+        let v = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let keywords = v(crate::sql::STATEMENT_KEYWORDS);
+        assert_eq!(
+            shown,
+            [
+                (
+                    v(&["D"]),
+                    v(&["reset", "--accept-data-loss", "dropdb"]),
+                    v(&[]),
+                    false
+                ),
+                (v(&["D"]), v(&["psql"]), keywords.clone(), true),
+                (
+                    v(&["S"]),
+                    v(&["reset", "--accept-data-loss", "dropdb", "pg_restore"]),
+                    v(&[]),
+                    false
+                ),
+                (v(&["S"]), v(&["psql"]), keywords, true),
+            ]
+        );
+        for hazard in HAZARDS {
+            for document in [false, true] {
+                if document && !hazard.documents {
+                    continue;
+                }
+                let line = hazard.words.join(" ") + " " + hazard.any_keyword.first().unwrap_or(&"");
+                assert!(passes_filter(&line, document), "{line:?}");
+            }
+        }
+    }
+
+    /// The documents the prefilter skips, the host's filters skip too
+    /// (the synthetic and real setup guides: `psql` with a `select`).
+    #[test]
+    fn harmless_documents_are_filtered_by_the_host() {
+        for text in [
+            "psql $DATABASE_URL -c 'select count(*) from users'",
+            "Use psql to inspect the data.\nDrop nothing.",
+            "npx prisma migrate dev",
+        ] {
+            assert!(!passes_filter(text, true), "{text:?}");
         }
     }
 
@@ -301,6 +420,7 @@ mod tests {
         for line in &lines {
             if !scan(line).is_empty() {
                 assert!(may_hold_hazard(line, false), "{line:?}");
+                assert!(passes_filter(line, false), "{line:?}");
             }
         }
     }

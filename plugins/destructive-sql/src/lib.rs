@@ -303,6 +303,28 @@ impl Check {
     }
 }
 
+/// Documentation, whose commands are `docs` findings ([`documents::kind`]
+/// reads the same names).
+const DOCUMENTS: [&str; 2] = ["**/*.md", "**/*.mdx"];
+
+/// Files that run commands: scripts, `package.json`, CI configuration,
+/// Makefiles and justfiles.
+const SCRIPTS: [&str; 13] = [
+    "**/*.sh",
+    "**/*.bash",
+    "**/package.json",
+    ".github/workflows/*.yml",
+    ".github/workflows/*.yaml",
+    ".gitlab-ci.yml",
+    "**/.circleci/config.yml",
+    "**/Makefile",
+    "**/makefile",
+    "**/GNUmakefile",
+    "**/justfile",
+    "**/Justfile",
+    "**/.justfile",
+];
+
 impl Rule for DestructiveSql {
     type Options = Options;
     type Check = Check;
@@ -314,24 +336,13 @@ impl Rule for DestructiveSql {
         )
         .scope(Scope::PerFile)
         .sql(true)
-        .include([
-            "**/*.sql",
-            "**/*.md",
-            "**/*.mdx",
-            "**/*.sh",
-            "**/*.bash",
-            "**/package.json",
-            ".github/workflows/*.yml",
-            ".github/workflows/*.yaml",
-            ".gitlab-ci.yml",
-            "**/.circleci/config.yml",
-            "**/Makefile",
-            "**/makefile",
-            "**/GNUmakefile",
-            "**/justfile",
-            "**/Justfile",
-            "**/.justfile",
-        ])
+        .include(["**/*.sql"])
+        .include(DOCUMENTS)
+        .include(SCRIPTS)
+        // A document or script that cannot hold a command this rule
+        // reports is left out by the host before anything is copied into
+        // the sandbox (see `hazards::filters`).
+        .filters(hazards::filters(&DOCUMENTS, &SCRIPTS))
     }
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {

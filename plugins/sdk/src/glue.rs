@@ -13,7 +13,7 @@ use crate::{Rule, Span};
 #[allow(unsafe_code, missing_debug_implementations, clippy::all)]
 pub mod bindings {
     wit_bindgen::generate!({
-        path: "wit/v0.5.0",
+        path: "wit/v0.6.0",
         world: "drift:rule/plugin",
         pub_export_macro: true,
         default_bindings_module: "drift_sdk::__private::bindings",
@@ -48,6 +48,16 @@ pub fn metadata<R: Rule>() -> wire::RuleMetadata {
             Scope::Repository => wire::Scope::Repository,
         },
         sql: meta.sql,
+        filters: meta
+            .filters
+            .into_iter()
+            .map(|f| wire::TextFilter {
+                globs: f.globs,
+                words: f.words,
+                line_words: f.line_words,
+                ignore_ascii_case: f.ignore_ascii_case,
+            })
+            .collect(),
     }
 }
 

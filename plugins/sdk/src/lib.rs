@@ -99,7 +99,7 @@ static ALLOCATOR: alloc::SizeClasses = alloc::SizeClasses::new();
 pub use types::*;
 
 /// The interface version this SDK implements (the WIT package version).
-pub const INTERFACE_VERSION: &str = "0.5.0";
+pub const INTERFACE_VERSION: &str = "0.6.0";
 
 /// A drift-host rule.
 ///
@@ -162,7 +162,7 @@ pub fn parse_options<O: serde::de::DeserializeOwned + Default>(
 #[macro_export]
 macro_rules! register_rule {
     ($rule:ty) => {
-        // Component export names (`drift:rule/rule@0.5.0#check`) are not
+        // Component export names (`drift:rule/rule@0.6.0#check`) are not
         // valid symbol names for native linkers, so the export exists only in
         // wasm builds; natively the rule is still type-checked and its logic
         // unit-tested through `drift_sdk::testing`.

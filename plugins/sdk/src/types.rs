@@ -118,6 +118,83 @@ pub struct Metadata {
     pub scope: Scope,
     /// The rule wants the parsed syntax tree of its `.sql` files.
     pub sql: bool,
+    /// Words a file must hold to be handed to the rule ([`Metadata::filter`]).
+    pub filters: Vec<TextFilter>,
+}
+
+/// Words a file must contain to be handed to the rule: the host searches
+/// for them natively before copying a file into the sandbox, so a rule
+/// that looks for a few commands in documentation is not handed the
+/// thousands of documents that never name them.
+///
+/// The filter admits a text file holding one of `words` (anywhere, not as
+/// whole words; byte for byte, or ignoring ASCII case) and, when
+/// `line_words` is not empty, one of those on the same line. A text file
+/// that some filters' globs match is handed over only when one of those
+/// filters admits it; files that are not text, and files no filter's globs
+/// match, are handed over as before. [`Input::paths`] still lists every
+/// path the rule's globs match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextFilter {
+    pub globs: Vec<String>,
+    pub words: Vec<String>,
+    pub line_words: Vec<String>,
+    pub ignore_ascii_case: bool,
+}
+
+impl TextFilter {
+    /// Files matching `globs` are handed over when they hold one of
+    /// `words`, in the same case.
+    pub fn new<G, W, S, T>(globs: G, words: W) -> Self
+    where
+        G: IntoIterator<Item = S>,
+        S: Into<String>,
+        W: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        Self {
+            globs: globs.into_iter().map(Into::into).collect(),
+            words: words.into_iter().map(Into::into).collect(),
+            line_words: Vec::new(),
+            ignore_ascii_case: false,
+        }
+    }
+
+    /// Only a word on a line that also holds one of these counts (`psql`
+    /// on a line that says `drop`).
+    pub fn on_line_with<W, T>(mut self, words: W) -> Self
+    where
+        W: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        self.line_words = words.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Match the words in any ASCII case (`drop table`, `DROP TABLE`).
+    pub fn ignore_ascii_case(mut self, ignore: bool) -> Self {
+        self.ignore_ascii_case = ignore;
+        self
+    }
+
+    /// Whether this filter admits `text` (the SDK's test harness applies
+    /// filters as the host does, more slowly).
+    pub fn admits_text(&self, text: &str) -> bool {
+        let fold = |s: &str| {
+            if self.ignore_ascii_case {
+                s.to_ascii_lowercase()
+            } else {
+                s.to_owned()
+            }
+        };
+        let holds = |line: &str, words: &[String]| words.iter().any(|w| line.contains(&fold(w)));
+        let text = fold(text);
+        if self.line_words.is_empty() {
+            return holds(&text, &self.words);
+        }
+        text.split('\n')
+            .any(|line| holds(line, &self.words) && holds(line, &self.line_words))
+    }
 }
 
 impl Metadata {
@@ -131,7 +208,22 @@ impl Metadata {
             checks: Vec::new(),
             scope: Scope::Repository,
             sql: false,
+            filters: Vec::new(),
         }
+    }
+
+    /// Narrows the files handed over to those holding some words (see
+    /// [`TextFilter`]); with several filters, one of those whose globs
+    /// match a file must admit it.
+    pub fn filter(mut self, filter: TextFilter) -> Self {
+        self.filters.push(filter);
+        self
+    }
+
+    /// [`Metadata::filter`] for each of `filters`.
+    pub fn filters(mut self, filters: impl IntoIterator<Item = TextFilter>) -> Self {
+        self.filters.extend(filters);
+        self
     }
 
     /// Asks the host for the syntax tree of each `.sql` file ([`File::sql`]).

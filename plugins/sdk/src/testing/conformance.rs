@@ -138,7 +138,7 @@ fn metadata(meta: &Metadata, problems: &mut Problems) {
     if !is_kebab(&meta.id) {
         problems.push(format!("rule id `{}` is not kebab-case", meta.id));
     }
-    if let Err(e) = globs(&meta.include) {
+    if let Err(e) = Selected::new(meta) {
         problems.push(e);
     }
     let mut seen = BTreeSet::new();
@@ -482,7 +482,7 @@ fn well_formed(finding: &Finding, input: &Input, declared: &BTreeSet<&str>) -> R
 
 /// The fixtures of every check: `fires` reports it, `silent` does not.
 fn fixtures<R: Rule>(meta: &Metadata, dir: &Path, problems: &mut Problems) {
-    let Ok(globs) = globs(&meta.include) else {
+    let Ok(selected) = Selected::new(meta) else {
         return;
     };
     let declared: BTreeSet<&str> = <R::Check as Check>::ALL.iter().map(|c| c.id()).collect();
@@ -508,7 +508,7 @@ fn fixtures<R: Rule>(meta: &Metadata, dir: &Path, problems: &mut Problems) {
                     None => continue,
                 }
             } else if root.is_dir() {
-                let (input, options) = match fixture_input(&root, &globs) {
+                let (input, options) = match fixture_input(&root, &selected) {
                     Ok(found) => found,
                     Err(e) => {
                         problems.push(format!("{what}: {e}"));
@@ -544,8 +544,8 @@ fn fixtures<R: Rule>(meta: &Metadata, dir: &Path, problems: &mut Problems) {
 /// Panics when the fixture cannot be read or the rule refuses its options.
 pub fn fixture_findings<R: Rule>(root: &Path) -> Vec<Finding> {
     let meta = crate::metadata(&R::default());
-    let globs = globs(&meta.include).unwrap_or_else(|e| panic!("{e}"));
-    let (input, options) = fixture_input(root, &globs).unwrap_or_else(|e| panic!("{e}"));
+    let selected = Selected::new(&meta).unwrap_or_else(|e| panic!("{e}"));
+    let (input, options) = fixture_input(root, &selected).unwrap_or_else(|e| panic!("{e}"));
     crate::testing::run(&R::default(), &input, &options)
         .unwrap_or_else(|e| panic!("{}: options refused: {e:?}", root.display()))
 }
@@ -613,7 +613,8 @@ fn run_command_fixture<R: Rule>(
 }
 
 /// The input and options of a fixture repository at `root`.
-fn fixture_input(root: &Path, globs: &globset::GlobSet) -> Result<(Input, String), String> {
+fn fixture_input(root: &Path, selected: &Selected) -> Result<(Input, String), String> {
+    let globs = &selected.globs;
     let current = read_tree(root)?;
     let base_dir = sibling(root, "base");
     let base = if base_dir.is_dir() {
@@ -636,13 +637,15 @@ fn fixture_input(root: &Path, globs: &globset::GlobSet) -> Result<(Input, String
         .collect();
     let mut builder = InputBuilder::new();
     for (path, text) in current.iter().filter(|(p, _)| globs.is_match(p)) {
-        builder = add_text(builder, path, text);
+        if selected.admits(path, text) {
+            builder = add_text(builder, path, text);
+        }
     }
     if let Some(base) = &base {
         // As the host does: every base path, the content of changed ones.
         builder = builder.mode(Mode::Base);
         for (path, text) in base.iter().filter(|(p, _)| globs.is_match(p)) {
-            let changed = current.get(path) != Some(text);
+            let changed = current.get(path) != Some(text) && selected.admits(path, text);
             builder = if changed && path.ends_with(".sql") {
                 builder.base_sql_file(path, text)
             } else if changed {
@@ -709,6 +712,46 @@ fn read_tree(root: &Path) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
     walk(root, root, &mut out)?;
     Ok(out)
+}
+
+/// What the host hands a rule: files its globs match, less the text files
+/// its content filters refuse (checked here as the host checks them).
+struct Selected {
+    globs: globset::GlobSet,
+    filters: Vec<(globset::GlobSet, crate::TextFilter)>,
+}
+
+impl Selected {
+    fn new(meta: &Metadata) -> Result<Self, String> {
+        let mut filters = Vec::new();
+        for (n, filter) in meta.filters.iter().enumerate() {
+            let at = |message: &str| format!("filter {}: {message}", n + 1);
+            if filter.globs.is_empty() {
+                return Err(at("no globs"));
+            }
+            let bad = |w: &String| w.is_empty() || w.contains('\n');
+            if filter.words.is_empty() || filter.words.iter().chain(&filter.line_words).any(bad) {
+                return Err(at(
+                    "no words, or an empty word or one with a line break (the host refuses them)",
+                ));
+            }
+            let globs = globs(&filter.globs).map_err(|e| at(&e))?;
+            filters.push((globs, filter.clone()));
+        }
+        Ok(Self {
+            globs: globs(&meta.include)?,
+            filters,
+        })
+    }
+
+    fn admits(&self, path: &str, text: &str) -> bool {
+        let mut applies = self
+            .filters
+            .iter()
+            .filter(|(globs, _)| globs.is_match(path))
+            .peekable();
+        applies.peek().is_none() || applies.any(|(_, filter)| filter.admits_text(text))
+    }
 }
 
 /// The rule's globs, compiled as the host compiles them (`*` stays in a
