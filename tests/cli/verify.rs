@@ -402,8 +402,9 @@ fn the_database_is_compared_with_the_schema_as_schema_drift_compares_its_replay(
     let run = repo.run(&["verify", "--format", "text"]);
     assert_eq!(run.code, 1, "{run:?}");
     insta::assert_snapshot!(run.stdout);
-    // The static rule, on the same repository: the same missing column and
-    // enum value, but it cannot see what the function built.
+    // The static rule, on the same repository: the same missing column,
+    // enum value and foreign key actions, but it cannot see what the
+    // function built, nor defaults.
     let static_run = repo.run(&["run", "--format", "json"]);
     let checks: Vec<String> = static_run.json()["findings"]
         .as_array()
@@ -414,7 +415,12 @@ fn the_database_is_compared_with_the_schema_as_schema_drift_compares_its_replay(
         .collect();
     assert_eq!(
         checks,
-        ["enum-value-missing", "missing-unique", "missing-column"],
+        [
+            "enum-value-missing",
+            "missing-unique",
+            "missing-column",
+            "foreign-key-action-mismatch"
+        ],
         "{static_run:?}"
     );
 }

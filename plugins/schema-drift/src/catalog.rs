@@ -2,7 +2,8 @@
 //!
 //! Only what Prisma can express is tracked: tables, columns (type,
 //! nullability, default), primary keys, unique constraints and indexes,
-//! plain indexes and enums, partial ones marked (only a schema index with
+//! plain indexes, foreign keys (columns, referenced table and columns,
+//! actions) and enums, partial indexes marked (only a schema index with
 //! `where:` matches them). Everything else (policies, functions,
 //! triggers, extensions, views, grants, comments, ...) is ignored, as are
 //! expression indexes. Statements inside `DO` blocks and
@@ -12,7 +13,7 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use drift_sdk::database::{self, Database, Enum, EnumValue, Index, normalize_type};
+use drift_sdk::database::{self, Action, Database, Enum, EnumValue, Index, normalize_type};
 use drift_sdk::sql::{Node, SqlTree};
 
 /// Where a migration created something: its file and byte range. Turned
@@ -27,11 +28,21 @@ pub struct Origin {
 
 pub type Column = database::Column<Origin>;
 pub type Table = database::Table<Origin>;
+pub type ForeignKey = database::ForeignKey<Origin>;
 
 /// The database built so far.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Catalog {
     pub db: Database<Origin>,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        let mut db = Database::default();
+        // The replay tracks foreign keys, so they are compared.
+        db.foreign_keys = true;
+        Self { db }
+    }
 }
 
 impl Catalog {
@@ -52,7 +63,13 @@ impl Catalog {
                 "ALTER_TABLE" => self.alter_table(&cx, node),
                 "DROP_TABLE" => {
                     for name in node.children().filter(|n| n.kind() == "TABLE_NAME_REF") {
-                        self.db.drop_table(&ident(name.text(source)));
+                        let name = ident(name.text(source));
+                        self.db.drop_table(&name);
+                        // Only `CASCADE` lets a referenced table go, and it
+                        // takes the keys that reference it along.
+                        for table in self.db.tables_mut() {
+                            table.foreign_keys.retain(|k| k.table != name);
+                        }
                     }
                 }
                 "CREATE_INDEX" => self.create_index(&cx, node),
@@ -115,23 +132,47 @@ impl Catalog {
             origin: cx.origin(node),
         };
         let mut constraints = Vec::new();
+        let mut keys = Vec::new();
         if let Some(args) = node.child("TABLE_ARG_LIST") {
             for item in args.children() {
                 match item.kind() {
                     "COLUMN" => {
-                        if let Some((column, inline)) = column(cx, item, &name) {
+                        if let Some((column, inline, foreign)) = column(cx, item, &name) {
                             table.columns.push(column);
                             constraints.extend(inline);
+                            keys.extend(foreign);
                         }
                     }
-                    _ => constraints.extend(constraint(cx, item, &name, &[])),
+                    _ => {
+                        constraints.extend(constraint(cx, item, &name, &[]));
+                        keys.extend(foreign_key(cx, item, &name, &[]));
+                    }
                 }
             }
         }
         for index in constraints {
             table.add_index(index);
         }
+        for key in keys {
+            let own = (key.table == table.name).then_some(&table);
+            if let Some(key) = self.resolve(key, own) {
+                add_foreign_key(&mut table, key);
+            }
+        }
         self.db.add_table(table);
+    }
+
+    /// `key` with its referenced columns: a `REFERENCES t` without columns
+    /// references `t`'s primary key (`own`, the table being created, for a
+    /// key to itself). `None` when there is none: PostgreSQL refuses the
+    /// statement.
+    fn resolve(&self, mut key: ForeignKey, own: Option<&Table>) -> Option<ForeignKey> {
+        if key.references.is_empty() {
+            let referenced = own.or_else(|| self.db.table(&key.table))?;
+            key.references
+                .clone_from(&referenced.primary_key()?.columns);
+        }
+        Some(key)
     }
 
     fn alter_table(&mut self, cx: &Cx<'_>, node: Node<'_>) {
@@ -143,17 +184,37 @@ impl Catalog {
         };
         let name = ident(name.text(cx.source));
         for action in node.children() {
+            // Foreign keys are resolved against the catalog (a key without
+            // columns references a primary key), before the table is
+            // borrowed to change it.
+            let keys: Vec<ForeignKey> = match action.kind() {
+                "ADD_CONSTRAINT" => action
+                    .children()
+                    .filter_map(|item| foreign_key(cx, item, &name, &[]))
+                    .filter_map(|key| self.resolve(key, None))
+                    .collect(),
+                _ => Vec::new(),
+            };
             let Some(table) = self.db.table_mut(&name) else {
                 return;
             };
             match action.kind() {
                 "ADD_COLUMN" => {
-                    if let Some((column, inline)) = column(cx, action, &name)
+                    if let Some((column, inline, keys)) = column(cx, action, &name)
                         && table.column(&column.name).is_none()
                     {
                         table.columns.push(column);
                         for index in inline {
                             table.add_index(index);
+                        }
+                        let keys: Vec<ForeignKey> = keys
+                            .into_iter()
+                            .filter_map(|key| self.resolve(key, None))
+                            .collect();
+                        if let Some(table) = self.db.table_mut(&name) {
+                            for key in keys {
+                                add_foreign_key(table, key);
+                            }
                         }
                     }
                 }
@@ -162,8 +223,15 @@ impl Catalog {
                         let column = ident(column.text(cx.source));
                         table.columns.retain(|c| c.name != column);
                         // PostgreSQL drops the indexes and constraints that
-                        // use the column.
+                        // use the column, and with `CASCADE` the keys of
+                        // other tables that reference it.
                         table.indexes.retain(|i| !i.columns.contains(&column));
+                        table.foreign_keys.retain(|k| !k.columns.contains(&column));
+                        for other in self.db.tables_mut() {
+                            other
+                                .foreign_keys
+                                .retain(|k| k.table != name || !k.references.contains(&column));
+                        }
                     }
                 }
                 "RENAME_COLUMN" => {
@@ -183,18 +251,45 @@ impl Catalog {
                             }
                         }
                     }
+                    for key in &mut table.foreign_keys {
+                        for column in &mut key.columns {
+                            if *column == old {
+                                column.clone_from(&new);
+                            }
+                        }
+                    }
+                    // Keys that reference the column follow it, this
+                    // table's own keys to itself included.
+                    for other in self.db.tables_mut() {
+                        for key in other.foreign_keys.iter_mut().filter(|k| k.table == name) {
+                            for column in &mut key.references {
+                                if *column == old {
+                                    column.clone_from(&new);
+                                }
+                            }
+                        }
+                    }
                 }
                 "ALTER_COLUMN" => alter_column(cx, table, action),
                 "TABLE_RENAME_TO" => {
                     if let Some(new) = action.find("TABLE_NAME") {
                         let new = ident(new.text(cx.source));
                         if new != name && self.db.table(&new).is_none() {
+                            for other in self.db.tables_mut() {
+                                for key in other.foreign_keys.iter_mut().filter(|k| k.table == name)
+                                {
+                                    key.table.clone_from(&new);
+                                }
+                            }
                             self.db.rename_table(&name, new);
                         }
                     }
                     return;
                 }
                 "ADD_CONSTRAINT" => {
+                    for key in keys {
+                        add_foreign_key(table, key);
+                    }
                     for item in action.children() {
                         if let Some(index) = using_index(cx, item, table) {
                             table.add_index(index);
@@ -214,12 +309,18 @@ impl Catalog {
                                 index.name.clone_from(&new);
                             }
                         }
+                        for key in &mut table.foreign_keys {
+                            if key.name == old {
+                                key.name.clone_from(&new);
+                            }
+                        }
                     }
                 }
                 "DROP_CONSTRAINT" => {
                     if let Some(constraint) = action.child("CONSTRAINT_NAME_REF") {
                         let constraint = ident(constraint.text(cx.source));
                         table.indexes.retain(|i| i.name != constraint);
+                        table.foreign_keys.retain(|k| k.name != constraint);
                     }
                 }
                 _ => {}
@@ -392,8 +493,12 @@ const GENERATED_OR_IDENTITY: [&str; 19] = [
 ];
 
 /// A column definition (`COLUMN` or `ADD_COLUMN`) and the keys declared
-/// inline with it.
-fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index>)> {
+/// inline with it (primary and unique, foreign).
+fn column(
+    cx: &Cx<'_>,
+    node: Node<'_>,
+    table: &str,
+) -> Option<(Column, Vec<Index>, Vec<ForeignKey>)> {
     let name = ident(node.child("COLUMN_NAME")?.text(cx.source));
     let ty_node = node.children().find(|n| n.kind().ends_with("_TYPE"))?;
     let (ty, array) = normalize_type(ty_node.text(cx.source));
@@ -410,12 +515,16 @@ fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index
         origin: cx.origin(node),
     };
     let mut indexes = Vec::new();
+    let mut keys = Vec::new();
     for item in node.children() {
         let kind = item.kind();
         match kind {
             "NOT_NULL_CONSTRAINT" => column.nullable = false,
             "NULL_CONSTRAINT" => column.nullable = true,
             "DEFAULT_CONSTRAINT" => column.has_default = true,
+            "REFERENCES_CONSTRAINT" => {
+                keys.extend(foreign_key(cx, item, table, std::slice::from_ref(&name)));
+            }
             _ if GENERATED_OR_IDENTITY.contains(&kind) => column.has_default = true,
             _ => {
                 let found = constraint(cx, item, table, std::slice::from_ref(&name));
@@ -426,7 +535,81 @@ fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index
             }
         }
     }
-    Some((column, indexes))
+    Some((column, indexes, keys))
+}
+
+/// Adds `key` to `table` unless a constraint of its name exists (the
+/// statement would fail).
+fn add_foreign_key(table: &mut Table, key: ForeignKey) {
+    if table.foreign_keys.iter().all(|k| k.name != key.name)
+        && table.indexes.iter().all(|i| i.name != key.name)
+    {
+        table.foreign_keys.push(key);
+    }
+}
+
+/// A foreign key: table-level `FOREIGN KEY (…) REFERENCES t [(…)]`, or
+/// `REFERENCES t [(…)]` inline on the column `inline`, with PostgreSQL's
+/// default name when it has none. Referenced columns left out stay empty
+/// here (the referenced table's primary key, resolved when it is added).
+/// Keys to tables of another PostgreSQL schema are left out: no model
+/// maps them, and the object name alone could match a table of ours.
+fn foreign_key(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> Option<ForeignKey> {
+    let column_refs = |list: Node<'_>| -> Vec<String> {
+        list.children()
+            .filter(|n| n.kind() == "COLUMN_NAME_REF")
+            .map(|n| ident(n.text(cx.source)))
+            .collect()
+    };
+    let (columns, references) = match node.kind() {
+        "FOREIGN_KEY_CONSTRAINT" => {
+            let mut lists = node
+                .children()
+                .filter(|n| n.kind() == "FOREIGN_KEY_COLUMN_LIST");
+            let columns = column_refs(lists.next()?);
+            (columns, lists.next().map(column_refs).unwrap_or_default())
+        }
+        "REFERENCES_CONSTRAINT" => (inline.to_vec(), column_refs(node)),
+        _ => return None,
+    };
+    if columns.is_empty() {
+        return None;
+    }
+    let mut referenced = segments(node.child("TABLE_NAME_REF")?.text(cx.source));
+    let referenced_table = referenced.pop()?;
+    if referenced.pop().is_some_and(|schema| schema != "public") {
+        return None;
+    }
+    let action = |kind: &str| {
+        node.child(kind)
+            .and_then(|a| {
+                a.children().find_map(|n| match n.kind() {
+                    "CASCADE" => Some(Action::Cascade),
+                    "RESTRICT" => Some(Action::Restrict),
+                    "NO_ACTION" => Some(Action::NoAction),
+                    "SET_NULL_COLUMNS" => Some(Action::SetNull),
+                    "SET_DEFAULT_COLUMNS" => Some(Action::SetDefault),
+                    _ => None,
+                })
+            })
+            .unwrap_or(Action::NoAction)
+    };
+    let name = match node
+        .child("CONSTRAINT_NAME_CLAUSE")
+        .and_then(|c| c.child("CONSTRAINT_NAME"))
+    {
+        Some(name) => ident(name.text(cx.source)),
+        None => format!("{table}_{}_fkey", columns.join("_")),
+    };
+    Some(ForeignKey {
+        name,
+        columns,
+        table: referenced_table,
+        references,
+        on_delete: action("ON_DELETE_ACTION"),
+        on_update: action("ON_UPDATE_ACTION"),
+        origin: cx.origin(node),
+    })
 }
 
 /// `ADD [CONSTRAINT c] PRIMARY KEY | UNIQUE USING INDEX i`: the existing

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use drift_sdk::database::{self, At, Drift as Kind, Expectation};
 use drift_sdk::project::{self, Order};
 use drift_sdk::{Finding, LineIndex, Span};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::catalog::{Catalog, Origin};
 use crate::snapshot::Snapshot;
@@ -30,7 +30,19 @@ impl Drift {
 /// The drift of every schema in `snapshot`. With `complete`, `None` when a
 /// schema file or a migration cannot be read or has no syntax tree (the
 /// result would be a guess).
-pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Option<Vec<Drift>> {
+///
+/// `deployed`, in a diff run, holds the paths the base has: its
+/// migrations replay first, in their order, then the change's new ones,
+/// as a database the base was deployed to runs them. (A new migration
+/// that sorts before an applied one, which `numbering/out-of-order`
+/// reports, would otherwise replay before it on a fresh database and be
+/// reported as drift at the applied, untouched migration.)
+pub fn analyze(
+    snapshot: &Snapshot<'_>,
+    options: &Options,
+    complete: bool,
+    deployed: Option<&FxHashSet<&str>>,
+) -> Option<Vec<Drift>> {
     let order = match options.order {
         MigrationOrder::PrismaFirst => Order::PrismaFirst,
         MigrationOrder::HandwrittenFirst => Order::HandwrittenFirst,
@@ -70,7 +82,11 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
                 );
             }
         } else if database::expected::is_postgres(&schema) {
-            let migrations = project::run_order(&snapshot.paths, &project.dirs, order);
+            let mut migrations = project::run_order(&snapshot.paths, &project.dirs, order);
+            if let Some(deployed) = deployed {
+                // A stable sort: each group keeps its run order.
+                migrations.sort_by_key(|path| !deployed.contains(path.as_str()));
+            }
             if !migrations.is_empty() {
                 let mut catalog = Catalog::default();
                 for path in &migrations {
@@ -109,8 +125,8 @@ pub fn analyze(snapshot: &Snapshot<'_>, options: &Options, complete: bool) -> Op
 }
 
 /// The rule's check for a kind of drift: the one of the same id. `None`
-/// for the kinds only a real database is compared on (foreign keys,
-/// defaults), which the comparison never reports on the replay.
+/// for the kinds only a real database is compared on (defaults), which
+/// the comparison never reports on the replay.
 fn check_of(kind: Kind) -> Option<Check> {
     use drift_sdk::Check as _;
     Check::ALL.iter().copied().find(|c| c.id() == kind.id())

@@ -22,8 +22,10 @@
 //!
 //! The replay tracks what Prisma can express: tables, columns (type,
 //! nullability), primary keys, unique constraints and unique indexes,
-//! plain indexes, and enum types with their values. It understands
-//! `CREATE TABLE` (inline and table constraints), `ALTER TABLE` (`ADD`,
+//! plain indexes, foreign keys (columns, referenced table and columns,
+//! `ON DELETE` / `ON UPDATE`), and enum types with their values. It
+//! understands `CREATE TABLE` (inline and table constraints, `REFERENCES`
+//! without columns meaning the referenced primary key), `ALTER TABLE` (`ADD`,
 //! `DROP`, `RENAME COLUMN`, `ALTER COLUMN ... SET/DROP NOT NULL`,
 //! `SET/DROP DEFAULT`, `TYPE`, `ADD/DROP/RENAME CONSTRAINT`, `RENAME TO`),
 //! `DROP TABLE`, `CREATE [UNIQUE] INDEX`, `DROP INDEX`, `ALTER INDEX ...
@@ -40,10 +42,13 @@
 //! have no column), `?` fields are nullable and other scalar fields `NOT
 //! NULL` (list fields are not compared for nullability), `@id` / `@@id` is
 //! the primary key, `@unique` / `@@unique` a unique constraint or index,
-//! `@@index` an index, and each enum a type (`@@map` or name) with its
-//! values (`@map` or name). An implicit many-to-many relation (two list
+//! `@@index` an index, each relation field with `fields:` a foreign key
+//! with the relation's actions or Prisma's defaults (none under
+//! `relationMode = "prisma"`), and each enum a type (`@@map` or name) with
+//! its values (`@map` or name). An implicit many-to-many relation (two list
 //! relation fields without `fields:`) is the join table `_<RelationName>`
-//! (`_AToB` by default) with columns `A` and `B`. Views and `@@ignore`
+//! (`_AToB` by default) with columns `A` and `B` and a foreign key from
+//! each to its model. Views and `@@ignore`
 //! models are not compared: their tables are neither required nor reported
 //! as extra.
 //!
@@ -53,7 +58,8 @@
 //! Schemas whose datasource is not PostgreSQL, and schemas without any
 //! migration, are not checked; a schema with syntax errors is reported and
 //! not compared. Temporary tables, and tables created in another PostgreSQL
-//! schema than `public` and the datasource's `schemas`, are not Prisma's.
+//! schema than `public` and the datasource's `schemas`, are not Prisma's;
+//! nor are foreign keys to a table of another schema (`auth.users`).
 //!
 //! ## Why is this bad?
 //!
@@ -118,14 +124,22 @@
 //! always the change's. When the base cannot be rebuilt exactly (a base
 //! migration without a syntax tree), nothing is raised.
 //!
+//! The change's database is replayed as a deployed one runs it: the
+//! migrations the base has first, in their order, then the change's new
+//! ones. A new migration whose name sorts before an applied one is
+//! `numbering/out-of-order`; replayed in name order it would also show as
+//! drift at the applied migration, a file the change did not touch. (A
+//! full scan replays in name order, as on a fresh database.)
+//!
 //! ## Limitations
 //!
-//! Foreign keys (`@relation` against `REFERENCES`) and column defaults are
-//! not compared, nor are native types outside the families listed under
-//! `column-type-mismatch` (`@db.Uuid`, `@db.SmallInt`, `@db.Date`, ...).
-//! `drift-host verify` applies the migrations to PostgreSQL and compares
-//! the real database with the schema through this rule's comparison, foreign
-//! keys with their actions included (docs/verify.md).
+//! Column defaults are not compared, nor are native types outside the
+//! families listed under `column-type-mismatch` (`@db.Uuid`,
+//! `@db.SmallInt`, `@db.Date`, ...), nor the names of foreign keys (a key
+//! is found by its columns and what it references). `drift-host verify`
+//! applies the migrations to PostgreSQL and compares the real database
+//! with the schema through this rule's comparison, defaults included
+//! (docs/verify.md).
 //! Guards around statements in `DO` blocks are not evaluated: a guarded
 //! statement counts as having run. SQL built at run time (`EXECUTE
 //! format(...)`), `CREATE TABLE ... AS` and `LIKE` are not replayed.
@@ -203,6 +217,18 @@ drift_sdk::checks! {
         EnumValueMissing = ("enum-value-missing", Error, "an enum value is not added by any migration"),
         /// The migrations give an enum a value the schema does not list.
         ExtraEnumValue = ("extra-enum-value", Warning, "the migrations add an enum value the schema does not list"),
+        /// A relation's foreign key (its columns, the referenced table and
+        /// columns) is not created by any migration. Not under
+        /// `relationMode = "prisma"`, where Prisma emulates relations.
+        MissingForeignKey = ("missing-foreign-key", Warning, "a relation's foreign key is not created by any migration"),
+        /// A foreign key's `ON DELETE` / `ON UPDATE` differ from the
+        /// relation's `onDelete` / `onUpdate`, or from Prisma's defaults
+        /// when the schema writes none (`Restrict` when a field of the key is
+        /// required, else `SetNull`; `Cascade` on update).
+        ForeignKeyActionMismatch = ("foreign-key-action-mismatch", Warning, "a foreign key's ON DELETE/ON UPDATE differ from the relation's"),
+        /// The migrations create a foreign key on a model's table that no
+        /// relation of the schema declares.
+        ExtraForeignKey = ("extra-foreign-key", Warning, "the migrations create a foreign key no relation declares"),
     }
 }
 
@@ -230,12 +256,14 @@ impl Rule for SchemaDrift {
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {
         let current = Snapshot::current(input);
-        let now = drift::analyze(&current, options, false).unwrap_or_default();
         if !input.has_base() {
+            let now = drift::analyze(&current, options, false, None).unwrap_or_default();
             return now.into_iter().map(|d| d.finding).collect();
         }
+        let deployed: rustc_hash::FxHashSet<&str> = input.base_paths.iter().collect();
+        let now = drift::analyze(&current, options, false, Some(&deployed)).unwrap_or_default();
         // When the base cannot be rebuilt exactly, report everything.
-        match drift::analyze(&Snapshot::base(input), options, true) {
+        match drift::analyze(&Snapshot::base(input), options, true, None) {
             Some(before) => diff::introduced(now, &before),
             None => now.into_iter().map(|d| d.finding).collect(),
         }

@@ -570,3 +570,167 @@ fn constraints_using_an_existing_index() {
     let unkeyed = run_with(create);
     assert!(unkeyed.contains("missing-primary-key"), "{unkeyed}");
 }
+
+/// Foreign keys are replayed as PostgreSQL builds them: inline and
+/// table-level, `REFERENCES t` without columns (t's primary key), added
+/// and dropped by name, renamed, following renamed columns and tables,
+/// and gone with a dropped column or a dropped referenced table. The
+/// schema's relations are compared with what is left.
+#[test]
+fn foreign_keys_replay() {
+    let schema = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\n\
+        model Team {\n  id    Int    @id\n  users User[]\n}\n\n\
+        model User {\n  id     Int   @id\n  teamId Int\n  team   Team  @relation(fields: [teamId], references: [id], onDelete: Cascade)\n  bossId Int?\n  boss   User? @relation(\"Boss\", fields: [bossId], references: [id])\n  staff  User[] @relation(\"Boss\")\n}\n";
+    let run_with = |sql: &str| {
+        let input = InputBuilder::new()
+            .file("prisma/schema.prisma", schema)
+            .file(
+                "prisma/migrations/migration_lock.toml",
+                "provider = \"postgresql\"\n",
+            )
+            .sql_file("prisma/migrations/20240101000000_init/migration.sql", sql)
+            .build();
+        show(&run(&SchemaDrift, &input, "{}").unwrap())
+    };
+    let tables = "CREATE TABLE \"Team\" (\"id\" INTEGER NOT NULL, CONSTRAINT \"Team_pkey\" PRIMARY KEY (\"id\"));\n\
+        CREATE TABLE \"User\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"teamId\" INTEGER NOT NULL, \"bossId\" INTEGER);\n";
+    let keys = "ALTER TABLE \"User\" ADD CONSTRAINT \"User_teamId_fkey\" FOREIGN KEY (\"teamId\") REFERENCES \"Team\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE;\n\
+        ALTER TABLE \"User\" ADD CONSTRAINT \"User_bossId_fkey\" FOREIGN KEY (\"bossId\") REFERENCES \"User\"(\"id\") ON DELETE SET NULL ON UPDATE CASCADE;\n";
+    // As Prisma writes them.
+    assert_eq!(run_with(&format!("{tables}{keys}")), "");
+    // Inline, without referenced columns (the primary key), in the table.
+    let inline = "CREATE TABLE \"Team\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n\
+        CREATE TABLE \"User\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \
+        \"teamId\" INTEGER NOT NULL REFERENCES \"Team\" ON DELETE CASCADE ON UPDATE CASCADE, \
+        \"bossId\" INTEGER, FOREIGN KEY (\"bossId\") REFERENCES \"User\" ON DELETE SET NULL ON UPDATE CASCADE);\n";
+    assert_eq!(run_with(inline), "");
+    // None: both missing, at the relation fields.
+    let none = run_with(tables);
+    assert_eq!(none.matches("missing-foreign-key").count(), 2, "{none}");
+    // Dropped by name.
+    let dropped = run_with(&format!(
+        "{tables}{keys}ALTER TABLE \"User\" DROP CONSTRAINT IF EXISTS \"User_teamId_fkey\";\n"
+    ));
+    assert_eq!(
+        dropped.matches("missing-foreign-key").count(),
+        1,
+        "{dropped}"
+    );
+    // Renamed, then dropped under the new name.
+    let renamed = run_with(&format!(
+        "{tables}{keys}ALTER TABLE \"User\" RENAME CONSTRAINT \"User_teamId_fkey\" TO \"fk_team\";\n\
+         ALTER TABLE \"User\" DROP CONSTRAINT \"fk_team\";\n"
+    ));
+    assert_eq!(
+        renamed.matches("missing-foreign-key").count(),
+        1,
+        "{renamed}"
+    );
+    // Other actions than the relation's (Prisma's defaults for the optional
+    // self-relation: SetNull, Cascade).
+    let actions = run_with(&format!(
+        "{tables}ALTER TABLE \"User\" ADD CONSTRAINT \"User_teamId_fkey\" FOREIGN KEY (\"teamId\") REFERENCES \"Team\"(\"id\") ON DELETE RESTRICT ON UPDATE CASCADE;\n\
+         ALTER TABLE \"User\" ADD CONSTRAINT \"User_bossId_fkey\" FOREIGN KEY (\"bossId\") REFERENCES \"User\"(\"id\");\n"
+    ));
+    assert_eq!(
+        actions.matches("foreign-key-action-mismatch").count(),
+        2,
+        "{actions}"
+    );
+    // A key no relation declares, and keys that follow renamed columns
+    // and tables back to what the schema says.
+    let extra = run_with(&format!(
+        "{tables}{keys}ALTER TABLE \"User\" ADD CONSTRAINT \"User_id_fkey\" FOREIGN KEY (\"id\") REFERENCES \"Team\"(\"id\");\n"
+    ));
+    assert!(extra.contains("extra-foreign-key"), "{extra}");
+    let moved = run_with(
+        "CREATE TABLE \"Group\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n\
+         CREATE TABLE \"User\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"groupId\" INTEGER NOT NULL, \"boss\" INTEGER);\n\
+         ALTER TABLE \"User\" ADD CONSTRAINT \"User_teamId_fkey\" FOREIGN KEY (\"groupId\") REFERENCES \"Group\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE;\n\
+         ALTER TABLE \"User\" ADD CONSTRAINT \"User_bossId_fkey\" FOREIGN KEY (\"boss\") REFERENCES \"User\"(\"id\") ON DELETE SET NULL ON UPDATE CASCADE;\n\
+         ALTER TABLE \"Group\" RENAME TO \"Team\";\n\
+         ALTER TABLE \"User\" RENAME COLUMN \"groupId\" TO \"teamId\";\n\
+         ALTER TABLE \"User\" RENAME COLUMN \"boss\" TO \"bossId\";\n",
+    );
+    assert_eq!(moved, "");
+    // A dropped column takes its key along; so does a dropped table
+    // the key references (with CASCADE).
+    let gone = run_with(&format!(
+        "{tables}{keys}ALTER TABLE \"User\" DROP COLUMN \"bossId\";\nALTER TABLE \"User\" ADD COLUMN \"bossId\" INTEGER;\n\
+         DROP TABLE \"Team\" CASCADE;\nCREATE TABLE \"Team\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n"
+    ));
+    assert_eq!(gone.matches("missing-foreign-key").count(), 2, "{gone}");
+    // An added column's inline key counts.
+    let added = run_with(&format!(
+        "{tables}{}ALTER TABLE \"User\" DROP COLUMN \"bossId\";\n\
+         ALTER TABLE \"User\" ADD COLUMN \"bossId\" INTEGER REFERENCES \"User\"(\"id\") ON DELETE SET NULL ON UPDATE CASCADE;\n",
+        keys.lines().next().unwrap_or_default().to_owned() + "\n"
+    ));
+    assert_eq!(added, "");
+}
+
+/// Under `relationMode = "prisma"` relations have no foreign keys: none
+/// is missing, and one a migration creates is extra.
+#[test]
+fn relation_mode_prisma_has_no_foreign_keys() {
+    let schema = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n  relationMode = \"prisma\"\n}\n\n\
+        model Team {\n  id    Int    @id\n  users User[]\n}\n\n\
+        model User {\n  id     Int  @id\n  teamId Int\n  team   Team @relation(fields: [teamId], references: [id])\n\n  @@index([teamId])\n}\n";
+    let run_with = |sql: &str| {
+        let input = InputBuilder::new()
+            .file("prisma/schema.prisma", schema)
+            .sql_file("prisma/migrations/20240101000000_init/migration.sql", sql)
+            .build();
+        show(&run(&SchemaDrift, &input, "{}").unwrap())
+    };
+    let tables = "CREATE TABLE \"Team\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n\
+        CREATE TABLE \"User\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"teamId\" INTEGER NOT NULL);\n\
+        CREATE INDEX \"User_teamId_idx\" ON \"User\"(\"teamId\");\n";
+    assert_eq!(run_with(tables), "");
+    let keyed = run_with(&format!(
+        "{tables}ALTER TABLE \"User\" ADD CONSTRAINT \"User_teamId_fkey\" FOREIGN KEY (\"teamId\") REFERENCES \"Team\"(\"id\");\n"
+    ));
+    assert!(keyed.contains("extra-foreign-key"), "{keyed}");
+}
+
+/// In a diff run the base's migrations replay first and the change's new
+/// ones after them, as on a database the base was deployed to: a new
+/// migration whose name sorts before an applied one (numbering reports
+/// that) is not drift at the applied, untouched migration. A full scan
+/// replays in name order, as a fresh database would, and finds it.
+#[test]
+fn a_diff_run_replays_the_change_after_what_the_base_deployed() {
+    use drift_sdk::{ChangeKind, Mode};
+    let schema = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\nmodel Sub {\n  id Int @id\n}\n";
+    let init = "prisma/migrations/20240101000000_init/migration.sql";
+    let add = "prisma/migrations/20240301000000_add_env/migration.sql";
+    let drop = "prisma/migrations/20240201000000_drop_env/migration.sql";
+    let init_sql = "CREATE TABLE \"Sub\" (\"id\" INTEGER NOT NULL, CONSTRAINT \"Sub_pkey\" PRIMARY KEY (\"id\"));\n";
+    let add_sql = "ALTER TABLE \"Sub\" ADD COLUMN \"env\" TEXT;\n";
+    let drop_sql = "ALTER TABLE \"Sub\" DROP COLUMN \"env\";\n";
+    let full = InputBuilder::new()
+        .file("prisma/schema.prisma", schema)
+        .sql_file(init, init_sql)
+        .sql_file(add, add_sql)
+        .sql_file(drop, drop_sql)
+        .build();
+    let scan = show(&run(&SchemaDrift, &full, "{}").unwrap());
+    assert!(scan.contains("extra-column"), "{scan}");
+    let diff = InputBuilder::new()
+        .mode(Mode::Base)
+        .file("prisma/schema.prisma", schema)
+        .sql_file(init, init_sql)
+        .sql_file(add, add_sql)
+        .sql_file(drop, drop_sql)
+        .base_path(init)
+        .base_path(add)
+        .base_path("prisma/schema.prisma")
+        .base_file(
+            "prisma/schema.prisma",
+            &schema.replace("id Int @id", "id  Int    @id\n  env String?"),
+        )
+        .change(ChangeKind::Added, drop, None)
+        .change(ChangeKind::Modified, "prisma/schema.prisma", None)
+        .build();
+    assert_eq!(show(&run(&SchemaDrift, &diff, "{}").unwrap()), "");
+}

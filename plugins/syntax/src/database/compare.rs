@@ -53,16 +53,9 @@ impl Drift {
     ];
 
     /// Compared only on a database read from a server
-    /// ([`Database::foreign_keys`], [`Database::defaults`]): not a check of
-    /// schema-drift's replay.
+    /// ([`Database::defaults`]): not a check of schema-drift's replay.
     pub fn server_only(self) -> bool {
-        matches!(
-            self,
-            Self::MissingForeignKey
-                | Self::ForeignKeyActionMismatch
-                | Self::ExtraForeignKey
-                | Self::DefaultMismatch
-        )
+        matches!(self, Self::DefaultMismatch)
     }
 
     /// The check id both schema-drift and verify report it under.

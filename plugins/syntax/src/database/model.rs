@@ -3,8 +3,8 @@
 //!
 //! Only what Prisma can express is modelled: tables, columns (type,
 //! nullability, whether there is a default), primary keys, unique
-//! constraints and indexes, plain indexes, foreign keys (when read from
-//! a database), and enums with their values.
+//! constraints and indexes, plain indexes, foreign keys (replayed, or read
+//! from a database), and enums with their values.
 //! Each object that a finding can point at carries an origin `O`: the
 //! replay's is a byte range of a migration, verify's the migration whose
 //! transaction last wrote the object's catalog row.
@@ -173,8 +173,8 @@ pub struct Database<O> {
     /// attacker picks to collide.
     by_name: FxHashMap<String, usize>,
     pub enums: Vec<Enum<O>>,
-    /// The tables' foreign keys were read (a real database); schema-drift's
-    /// replay does not track them, so they are not compared there.
+    /// The tables' foreign keys were read or replayed, so they are
+    /// compared.
     pub foreign_keys: bool,
     /// Whether columns have defaults is compared: the replay cannot tell a
     /// default set through SQL it does not run, so only a real database

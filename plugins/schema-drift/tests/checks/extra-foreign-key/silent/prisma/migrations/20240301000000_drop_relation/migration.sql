@@ -1,0 +1,2 @@
+-- DropForeignKey
+ALTER TABLE "User" DROP CONSTRAINT "User_teamId_fkey";
