@@ -171,6 +171,11 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         Severity::Warning,
         "a column has a database default the field does not, or lacks one it has",
     ),
+    (
+        "extra-index",
+        Severity::Warning,
+        "the database has an index or unique constraint the schema does not declare",
+    ),
 ];
 
 /// verify's metadata, for SARIF's rule list and `explain`.

@@ -103,9 +103,17 @@ pub fn analyze(
                     database::compare(&expectation, &catalog.db)
                         .into_iter()
                         .filter_map(|d| {
-                            let (path, span) = match d.at {
-                                At::Schema { path, span } => (path, span),
-                                At::Built(origin) => (&*origin.path, positions.span(origin)),
+                            let (path, span) = match (d.at, d.owner) {
+                                (At::Schema { path, span }, _) => (path, span),
+                                // Built by a migration the base has: the
+                                // change cannot edit it, and made it extra
+                                // in the schema, where it is reported.
+                                (At::Built(origin), Some(owner))
+                                    if deployed.is_some_and(|d| d.contains(&*origin.path)) =>
+                                {
+                                    owner
+                                }
+                                (At::Built(origin), _) => (&*origin.path, positions.span(origin)),
                             };
                             Some(
                                 Finding::new(check_of(d.drift)?, path, d.message)

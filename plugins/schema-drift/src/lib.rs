@@ -129,7 +129,10 @@
 //! ones. A new migration whose name sorts before an applied one is
 //! `numbering/out-of-order`; replayed in name order it would also show as
 //! drift at the applied migration, a file the change did not touch. (A
-//! full scan replays in name order, as on a fresh database.)
+//! full scan replays in name order, as on a fresh database.) Likewise, a
+//! column, foreign key or enum value an applied migration built and the
+//! change removed from the schema is reported at its model or enum, where
+//! the change is, rather than at the migration it cannot edit.
 //!
 //! ## Limitations
 //!
@@ -229,6 +232,12 @@ drift_sdk::checks! {
         /// The migrations create a foreign key on a model's table that no
         /// relation of the schema declares.
         ExtraForeignKey = ("extra-foreign-key", Warning, "the migrations create a foreign key no relation declares"),
+        /// The migrations create an index or unique constraint on a model's
+        /// table that no `@id`, `@unique`, `@@unique` or `@@index` accounts
+        /// for (no key on the same columns, whatever its kind): the next
+        /// `prisma migrate dev` drops it. Reported at the model, where
+        /// declaring it goes; partial and expression indexes are left out.
+        ExtraIndex = ("extra-index", Warning, "the migrations create an index the schema does not declare"),
     }
 }
 

@@ -734,3 +734,87 @@ fn a_diff_run_replays_the_change_after_what_the_base_deployed() {
         .build();
     assert_eq!(show(&run(&SchemaDrift, &diff, "{}").unwrap()), "");
 }
+
+/// An index no key of the schema accounts for is extra (the next
+/// `prisma migrate dev` drops it), at the model; one the schema declares
+/// on the same columns, of any kind, is not; partial indexes and the keys
+/// of implicit many-to-many tables are left alone.
+#[test]
+fn extra_indexes_are_reported_at_the_model() {
+    let schema = |extra: &str| {
+        format!(
+            "datasource db {{\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}}\n\n\
+             model Post {{\n  id    Int    @id\n  title String\n  slug  String\n  tags  Tag[]\n{extra}}}\n\n\
+             model Tag {{\n  id    Int    @id\n  posts Post[]\n}}\n"
+        )
+    };
+    let run_with = |schema: &str, sql: &str| {
+        let input = InputBuilder::new()
+            .file("prisma/schema.prisma", schema)
+            .sql_file("prisma/migrations/20240101000000_init/migration.sql", sql)
+            .build();
+        show(&run(&SchemaDrift, &input, "{}").unwrap())
+    };
+    let sql = "CREATE TABLE \"Post\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"title\" TEXT NOT NULL, \"slug\" TEXT NOT NULL);\n\
+        CREATE TABLE \"Tag\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n\
+        CREATE TABLE \"_PostToTag\" (\"A\" INTEGER NOT NULL, \"B\" INTEGER NOT NULL, CONSTRAINT \"_PostToTag_AB_pkey\" PRIMARY KEY (\"A\", \"B\"));\n\
+        CREATE INDEX \"_PostToTag_B_index\" ON \"_PostToTag\"(\"B\");\n\
+        ALTER TABLE \"_PostToTag\" ADD CONSTRAINT \"_PostToTag_A_fkey\" FOREIGN KEY (\"A\") REFERENCES \"Post\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE;\n\
+        ALTER TABLE \"_PostToTag\" ADD CONSTRAINT \"_PostToTag_B_fkey\" FOREIGN KEY (\"B\") REFERENCES \"Tag\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE;\n\
+        CREATE INDEX \"Post_title_idx\" ON \"Post\" USING GIN (\"title\" gin_trgm_ops);\n\
+        CREATE UNIQUE INDEX \"Post_slug_key\" ON \"Post\"(\"slug\");\n\
+        CREATE INDEX \"Post_live_idx\" ON \"Post\"(\"id\") WHERE \"slug\" <> '';\n";
+    let found = run_with(&schema(""), sql);
+    assert_eq!(found.matches("extra-index").count(), 2, "{found}");
+    assert!(
+        found.contains("prisma/schema.prisma:6:7: extra-index: the migrations create the index `Post_title_idx`"),
+        "{found}"
+    );
+    assert!(found.contains("unique index `Post_slug_key`"), "{found}");
+    // Declared, of another kind even: accounted for.
+    let declared = run_with(
+        &schema("  @@index([title], type: Gin)\n  @@index([slug])\n"),
+        sql,
+    );
+    assert_eq!(declared, "");
+}
+
+/// A change that removes a relation (or a field) from the schema and
+/// leaves its key (or column) in the database introduces drift that an
+/// applied migration built: reported at the model, where the change is,
+/// not at the migration it cannot edit. A full scan reports it at the
+/// migration.
+#[test]
+fn drift_a_change_makes_of_applied_objects_is_reported_at_the_model() {
+    use drift_sdk::{ChangeKind, Mode};
+    let with = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\n\
+        model Team {\n  id    Int    @id\n  users User[]\n}\n\n\
+        model User {\n  id     Int  @id\n  teamId Int\n  team   Team @relation(fields: [teamId], references: [id])\n}\n";
+    let without = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\n\
+        model Team {\n  id Int @id\n}\n\n\
+        model User {\n  id     Int @id\n  teamId Int\n}\n";
+    let init = "prisma/migrations/20240101000000_init/migration.sql";
+    let sql = "CREATE TABLE \"Team\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n\
+        CREATE TABLE \"User\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"teamId\" INTEGER NOT NULL);\n\
+        ALTER TABLE \"User\" ADD CONSTRAINT \"User_teamId_fkey\" FOREIGN KEY (\"teamId\") REFERENCES \"Team\"(\"id\") ON DELETE RESTRICT ON UPDATE CASCADE;\n";
+    let diff = InputBuilder::new()
+        .mode(Mode::Base)
+        .file("prisma/schema.prisma", without)
+        .sql_file(init, sql)
+        .base_path(init)
+        .base_path("prisma/schema.prisma")
+        .base_file("prisma/schema.prisma", with)
+        .change(ChangeKind::Modified, "prisma/schema.prisma", None)
+        .build();
+    let found = render(&run(&SchemaDrift, &diff, "{}").unwrap());
+    assert!(
+        found.starts_with("prisma/schema.prisma:10:7: extra-foreign-key [Error]:"),
+        "{found}"
+    );
+    let full = InputBuilder::new()
+        .file("prisma/schema.prisma", without)
+        .sql_file(init, sql)
+        .build();
+    let found = render(&run(&SchemaDrift, &full, "{}").unwrap());
+    assert!(found.starts_with(&format!("{init}:3:")), "{found}");
+}

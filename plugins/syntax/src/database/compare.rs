@@ -29,11 +29,12 @@ pub enum Drift {
     ForeignKeyActionMismatch,
     ExtraForeignKey,
     DefaultMismatch,
+    ExtraIndex,
 }
 
 impl Drift {
     /// Every kind, in the order of the checks' documentation.
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::MissingTable,
         Self::MissingColumn,
         Self::ExtraTable,
@@ -50,6 +51,7 @@ impl Drift {
         Self::ForeignKeyActionMismatch,
         Self::ExtraForeignKey,
         Self::DefaultMismatch,
+        Self::ExtraIndex,
     ];
 
     /// Compared only on a database read from a server
@@ -77,6 +79,7 @@ impl Drift {
             Self::ForeignKeyActionMismatch => "foreign-key-action-mismatch",
             Self::ExtraForeignKey => "extra-foreign-key",
             Self::DefaultMismatch => "default-mismatch",
+            Self::ExtraIndex => "extra-index",
         }
     }
 }
@@ -100,6 +103,12 @@ pub struct Difference<'a, O> {
     pub subject: &'a str,
     pub message: String,
     pub help: String,
+    /// For what the database has beyond the schema (reported at the
+    /// migration that built it): where the schema declares its owner, the
+    /// model or enum. A diff run whose change made it extra (a field or
+    /// relation removed) reports it there, not at a migration the change
+    /// cannot edit.
+    pub owner: Option<(&'a str, Span)>,
 }
 
 impl<'a, O> Difference<'a, O> {
@@ -116,7 +125,13 @@ impl<'a, O> Difference<'a, O> {
             subject,
             message,
             help: help.into(),
+            owner: None,
         }
+    }
+
+    fn owned_by(mut self, path: &'a str, span: Span) -> Self {
+        self.owner = Some((path, span));
+        self
     }
 }
 
@@ -179,6 +194,7 @@ pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<
         };
         compare_columns(table, actual, &enum_names, db.defaults, &mut out);
         compare_keys(table, actual, &mut out);
+        extra_indexes(table, actual, &mut out);
         if db.foreign_keys {
             compare_foreign_keys(table, actual, db, &mut out);
         }
@@ -257,7 +273,8 @@ pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<
                         e.name, value.name
                     ),
                     "add the value to the enum in the schema, or remove it in a migration",
-                ));
+                )
+                .owned_by(&e.path, e.span));
             }
         }
     }
@@ -404,7 +421,8 @@ fn compare_columns<'a, O>(
                     "add the field to the model (`prisma db pull`), or drop the column: ALTER TABLE \"{}\" DROP COLUMN \"{}\";",
                     table.name, found.name
                 ),
-            ));
+            )
+                .owned_by(&table.path, table.span));
         }
     }
 }
@@ -488,6 +506,53 @@ fn compare_keys<'a, O>(
             }
             IndexKind::Fulltext => {}
         }
+    }
+}
+
+/// Indexes and unique constraints of a model's table that no `@id`,
+/// `@unique`, `@@unique` or `@@index` of the schema accounts for: the next
+/// `prisma migrate dev` drops them. Reported at the model, where declaring
+/// one goes. Only what the schema cannot match at all counts (no key on
+/// the same columns, whatever its kind); partial indexes are left out, as
+/// are expression indexes (the replay does not track them).
+fn extra_indexes<'a, O>(
+    table: &'a expected::Table,
+    actual: &'a model::Table<O>,
+    out: &mut Vec<Difference<'a, O>>,
+) {
+    for index in &actual.indexes {
+        if index.primary || index.partial {
+            continue;
+        }
+        if table
+            .keys
+            .iter()
+            .any(|k| same_set(&k.columns, &index.columns))
+        {
+            continue;
+        }
+        let columns: Vec<String> = index.columns.iter().map(|c| format!("\"{c}\"")).collect();
+        let (what, declare) = if index.unique {
+            ("unique index", "@@unique")
+        } else {
+            ("index", "@@index")
+        };
+        out.push(Difference::new(
+            Drift::ExtraIndex,
+            schema_at(&table.path, table.span),
+            &index.name,
+            format!(
+                "the migrations create the {what} `{}` on ({}) of `{}`, which the schema does not declare",
+                index.name,
+                columns.join(", "),
+                table.name
+            ),
+            format!(
+                "declare it in the model (`{declare}([{}])`, with `type:` and `ops:` for a GIN or trigram index), or the next `prisma migrate dev` drops it; if it should go, drop it in a migration: DROP INDEX \"{}\";",
+                index.columns.join(", "),
+                index.name
+            ),
+        ));
     }
 }
 
@@ -591,7 +656,8 @@ fn compare_foreign_keys<'a, O>(
                 "declare the relation in the schema (`prisma db pull`), or drop the constraint: ALTER TABLE \"{}\" DROP CONSTRAINT \"{}\";",
                 table.name, found.name
             ),
-        ));
+        )
+                .owned_by(&table.path, table.span));
     }
 }
 

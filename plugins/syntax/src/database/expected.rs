@@ -469,7 +469,22 @@ fn join_table(types: &TypeIndex<'_>, model: &Model, field: &Field) -> Option<Tab
         name: format!("_{name}"),
         schema: a.schema().map(str::to_owned),
         columns: vec![column("A", a), column("B", b)],
-        keys: Vec::new(),
+        // Every Prisma version keys (A, B), as a unique index before 6 and
+        // a primary key since, and indexes B.
+        keys: vec![
+            Key {
+                columns: vec!["A".to_owned(), "B".to_owned()],
+                kind: IndexKind::Unique,
+                partial: false,
+                span: field.span,
+            },
+            Key {
+                columns: vec!["B".to_owned()],
+                kind: IndexKind::Normal,
+                partial: false,
+                span: field.span,
+            },
+        ],
         foreign_keys: vec![references("A", a), references("B", b)],
         path: model.path.clone(),
         span: field.span,
