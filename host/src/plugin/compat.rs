@@ -135,6 +135,67 @@ macro_rules! shared {
     };
 }
 
+/// The command-check conversions of a version with command checks (0.3.0
+/// and later), whose records are the newest's field for field; `old_command`
+/// is that version's command-check module and `file_to` its file record.
+macro_rules! command_checks {
+    () => {
+        pub fn needs_from(needs: old_command::CommandNeeds) -> command_wire::CommandNeeds {
+            command_wire::CommandNeeds {
+                env: needs.env,
+                files: needs.files,
+            }
+        }
+
+        pub fn command_input_to(input: &command_wire::CommandInput) -> old_command::CommandInput {
+            old_command::CommandInput {
+                command: input.command.clone(),
+                cwd: input.cwd.clone(),
+                env: input.env.clone(),
+                files: input.files.iter().map(file_to).collect(),
+                options: input.options.clone(),
+            }
+        }
+
+        pub fn command_findings_from(
+            findings: Vec<old_command::CommandFinding>,
+        ) -> Vec<command_wire::CommandFinding> {
+            findings
+                .into_iter()
+                .map(|f| command_wire::CommandFinding {
+                    check: f.check,
+                    severity: f.severity.map(severity_from),
+                    start: f.start,
+                    end: f.end,
+                    message: f.message,
+                    help: f.help,
+                })
+                .collect()
+        }
+    };
+}
+
+/// Files and trees of a version whose trees are the newest's (0.4.0 and
+/// later: packed nodes, kind numbers into the run's table).
+macro_rules! flat_trees {
+    () => {
+        fn file_to(f: &impl FileParts) -> old::File {
+            old::File {
+                path: f.path().to_owned(),
+                content: content_to(f.content()),
+                sql: f.sql().map(tree_to),
+            }
+        }
+
+        pub fn tree_to(tree: &wire::SqlTree) -> old::SqlTree {
+            old::SqlTree {
+                nodes: tree.nodes.clone(),
+                errors: sql_errors_to!(tree.errors),
+            }
+        }
+    };
+}
+
 /// 0.1.0: no SQL trees.
 pub mod v1 {
     shared!(
@@ -262,38 +323,7 @@ pub mod v3 {
         }
     }
 
-    pub fn needs_from(needs: old_command::CommandNeeds) -> command_wire::CommandNeeds {
-        command_wire::CommandNeeds {
-            env: needs.env,
-            files: needs.files,
-        }
-    }
-
-    pub fn command_input_to(input: &command_wire::CommandInput) -> old_command::CommandInput {
-        old_command::CommandInput {
-            command: input.command.clone(),
-            cwd: input.cwd.clone(),
-            env: input.env.clone(),
-            files: input.files.iter().map(file_to).collect(),
-            options: input.options.clone(),
-        }
-    }
-
-    pub fn command_findings_from(
-        findings: Vec<old_command::CommandFinding>,
-    ) -> Vec<command_wire::CommandFinding> {
-        findings
-            .into_iter()
-            .map(|f| command_wire::CommandFinding {
-                check: f.check,
-                severity: f.severity.map(severity_from),
-                start: f.start,
-                end: f.end,
-                message: f.message,
-                help: f.help,
-            })
-            .collect()
-    }
+    command_checks!();
 }
 
 /// 0.4.0: the same records as 0.6.0 but for `check-meta.applied` and
@@ -313,53 +343,9 @@ pub mod v4 {
     use crate::wire::bindings::v0_4_0::exports::drift::rule::command_check as old_command;
     use crate::wire::command as command_wire;
 
-    fn file_to(f: &impl FileParts) -> old::File {
-        old::File {
-            path: f.path().to_owned(),
-            content: content_to(f.content()),
-            sql: f.sql().map(tree_to),
-        }
-    }
+    flat_trees!();
 
-    pub fn tree_to(tree: &wire::SqlTree) -> old::SqlTree {
-        old::SqlTree {
-            nodes: tree.nodes.clone(),
-            errors: sql_errors_to!(tree.errors),
-        }
-    }
-
-    pub fn needs_from(needs: old_command::CommandNeeds) -> command_wire::CommandNeeds {
-        command_wire::CommandNeeds {
-            env: needs.env,
-            files: needs.files,
-        }
-    }
-
-    pub fn command_input_to(input: &command_wire::CommandInput) -> old_command::CommandInput {
-        old_command::CommandInput {
-            command: input.command.clone(),
-            cwd: input.cwd.clone(),
-            env: input.env.clone(),
-            files: input.files.iter().map(file_to).collect(),
-            options: input.options.clone(),
-        }
-    }
-
-    pub fn command_findings_from(
-        findings: Vec<old_command::CommandFinding>,
-    ) -> Vec<command_wire::CommandFinding> {
-        findings
-            .into_iter()
-            .map(|f| command_wire::CommandFinding {
-                check: f.check,
-                severity: f.severity.map(severity_from),
-                start: f.start,
-                end: f.end,
-                message: f.message,
-                help: f.help,
-            })
-            .collect()
-    }
+    command_checks!();
 }
 
 /// 0.5.0: the same records as 0.6.0 but for `rule-metadata.filters`. Its
@@ -382,53 +368,9 @@ pub mod v5 {
     use crate::wire::bindings::v0_5_0::exports::drift::rule::command_check as old_command;
     use crate::wire::command as command_wire;
 
-    fn file_to(f: &impl FileParts) -> old::File {
-        old::File {
-            path: f.path().to_owned(),
-            content: content_to(f.content()),
-            sql: f.sql().map(tree_to),
-        }
-    }
+    flat_trees!();
 
-    pub fn tree_to(tree: &wire::SqlTree) -> old::SqlTree {
-        old::SqlTree {
-            nodes: tree.nodes.clone(),
-            errors: sql_errors_to!(tree.errors),
-        }
-    }
-
-    pub fn needs_from(needs: old_command::CommandNeeds) -> command_wire::CommandNeeds {
-        command_wire::CommandNeeds {
-            env: needs.env,
-            files: needs.files,
-        }
-    }
-
-    pub fn command_input_to(input: &command_wire::CommandInput) -> old_command::CommandInput {
-        old_command::CommandInput {
-            command: input.command.clone(),
-            cwd: input.cwd.clone(),
-            env: input.env.clone(),
-            files: input.files.iter().map(file_to).collect(),
-            options: input.options.clone(),
-        }
-    }
-
-    pub fn command_findings_from(
-        findings: Vec<old_command::CommandFinding>,
-    ) -> Vec<command_wire::CommandFinding> {
-        findings
-            .into_iter()
-            .map(|f| command_wire::CommandFinding {
-                check: f.check,
-                severity: f.severity.map(severity_from),
-                start: f.start,
-                end: f.end,
-                message: f.message,
-                help: f.help,
-            })
-            .collect()
-    }
+    command_checks!();
 }
 
 /// 0.6.0, the newest: nothing to adapt. The same names as the older

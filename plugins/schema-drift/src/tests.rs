@@ -547,17 +547,7 @@ fn schema_named_by_a_package_script() {
 #[test]
 fn constraints_using_an_existing_index() {
     let schema = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\nmodel Item {\n  id   Int    @id\n  code String @unique\n}\n";
-    let run_with = |sql: &str| {
-        let input = InputBuilder::new()
-            .file("prisma/schema.prisma", schema)
-            .file(
-                "prisma/migrations/migration_lock.toml",
-                "provider = \"postgresql\"\n",
-            )
-            .sql_file("prisma/migrations/20240101000000_init/migration.sql", sql)
-            .build();
-        show(&run(&SchemaDrift, &input, "{}").unwrap())
-    };
+    let run_with = |sql: &str| one_migration(schema, sql);
     let create = "CREATE TABLE \"Item\" (\"id\" INTEGER NOT NULL, \"code\" TEXT NOT NULL);\n\
         CREATE UNIQUE INDEX \"Item_id_idx\" ON \"Item\"(\"id\");\n\
         CREATE UNIQUE INDEX \"Item_code_idx\" ON \"Item\"(\"code\");\n";
@@ -581,17 +571,7 @@ fn foreign_keys_replay() {
     let schema = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\n\
         model Team {\n  id    Int    @id\n  users User[]\n}\n\n\
         model User {\n  id     Int   @id\n  teamId Int\n  team   Team  @relation(fields: [teamId], references: [id], onDelete: Cascade)\n  bossId Int?\n  boss   User? @relation(\"Boss\", fields: [bossId], references: [id])\n  staff  User[] @relation(\"Boss\")\n}\n";
-    let run_with = |sql: &str| {
-        let input = InputBuilder::new()
-            .file("prisma/schema.prisma", schema)
-            .file(
-                "prisma/migrations/migration_lock.toml",
-                "provider = \"postgresql\"\n",
-            )
-            .sql_file("prisma/migrations/20240101000000_init/migration.sql", sql)
-            .build();
-        show(&run(&SchemaDrift, &input, "{}").unwrap())
-    };
+    let run_with = |sql: &str| one_migration(schema, sql);
     let tables = "CREATE TABLE \"Team\" (\"id\" INTEGER NOT NULL, CONSTRAINT \"Team_pkey\" PRIMARY KEY (\"id\"));\n\
         CREATE TABLE \"User\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"teamId\" INTEGER NOT NULL, \"bossId\" INTEGER);\n";
     let keys = "ALTER TABLE \"User\" ADD CONSTRAINT \"User_teamId_fkey\" FOREIGN KEY (\"teamId\") REFERENCES \"Team\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE;\n\
@@ -676,13 +656,7 @@ fn relation_mode_prisma_has_no_foreign_keys() {
     let schema = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n  relationMode = \"prisma\"\n}\n\n\
         model Team {\n  id    Int    @id\n  users User[]\n}\n\n\
         model User {\n  id     Int  @id\n  teamId Int\n  team   Team @relation(fields: [teamId], references: [id])\n\n  @@index([teamId])\n}\n";
-    let run_with = |sql: &str| {
-        let input = InputBuilder::new()
-            .file("prisma/schema.prisma", schema)
-            .sql_file("prisma/migrations/20240101000000_init/migration.sql", sql)
-            .build();
-        show(&run(&SchemaDrift, &input, "{}").unwrap())
-    };
+    let run_with = |sql: &str| one_migration(schema, sql);
     let tables = "CREATE TABLE \"Team\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n\
         CREATE TABLE \"User\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"teamId\" INTEGER NOT NULL);\n\
         CREATE INDEX \"User_teamId_idx\" ON \"User\"(\"teamId\");\n";
@@ -748,13 +722,7 @@ fn extra_indexes_are_reported_at_the_model() {
              model Tag {{\n  id    Int    @id\n  posts Post[]\n}}\n"
         )
     };
-    let run_with = |schema: &str, sql: &str| {
-        let input = InputBuilder::new()
-            .file("prisma/schema.prisma", schema)
-            .sql_file("prisma/migrations/20240101000000_init/migration.sql", sql)
-            .build();
-        show(&run(&SchemaDrift, &input, "{}").unwrap())
-    };
+    let run_with = one_migration;
     let sql = "CREATE TABLE \"Post\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"title\" TEXT NOT NULL, \"slug\" TEXT NOT NULL);\n\
         CREATE TABLE \"Tag\" (\"id\" INTEGER NOT NULL PRIMARY KEY);\n\
         CREATE TABLE \"_PostToTag\" (\"A\" INTEGER NOT NULL, \"B\" INTEGER NOT NULL, CONSTRAINT \"_PostToTag_AB_pkey\" PRIMARY KEY (\"A\", \"B\"));\n\
@@ -817,4 +785,17 @@ fn drift_a_change_makes_of_applied_objects_is_reported_at_the_model() {
         .build();
     let found = render(&run(&SchemaDrift, &full, "{}").unwrap());
     assert!(found.starts_with(&format!("{init}:3:")), "{found}");
+}
+
+/// The findings, with help, of a project whose only migration is `sql`.
+fn one_migration(schema: &str, sql: &str) -> String {
+    let input = InputBuilder::new()
+        .file("prisma/schema.prisma", schema)
+        .file(
+            "prisma/migrations/migration_lock.toml",
+            "provider = \"postgresql\"\n",
+        )
+        .sql_file("prisma/migrations/20240101000000_init/migration.sql", sql)
+        .build();
+    show(&run(&SchemaDrift, &input, "{}").unwrap())
 }
