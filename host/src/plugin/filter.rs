@@ -33,6 +33,9 @@ const MAX_FILTERS: usize = 64;
 const MAX_WORDS: usize = 4096;
 /// At most this many bytes per word.
 const MAX_WORD_BYTES: usize = 1024;
+/// At most this many bytes of words in all of a rule's filters: the
+/// automata are built outside the sandbox's memory limit.
+const MAX_RULE_BYTES: usize = 256 * 1024;
 
 /// One filter as declared, compiled on first use.
 #[derive(Debug, Clone)]
@@ -109,6 +112,16 @@ impl Filters {
             return Err(format!(
                 "metadata: {} filters, more than the {MAX_FILTERS} a rule may declare",
                 declared.len()
+            ));
+        }
+        let bytes: usize = declared
+            .iter()
+            .flat_map(|f| f.words.iter().chain(&f.line_words))
+            .map(String::len)
+            .sum();
+        if bytes > MAX_RULE_BYTES {
+            return Err(format!(
+                "metadata: filters of {bytes} bytes of words, more than the {MAX_RULE_BYTES} a rule may declare"
             ));
         }
         let mut filters = Vec::with_capacity(declared.len());
@@ -300,5 +313,8 @@ mod tests {
         assert!(error(vec![declared(&["*"], &[&long], &[])]).contains("over 1024"));
         let many = vec![declared(&["*"], &["x"], &[]); MAX_FILTERS + 1];
         assert!(error(many).contains("more than the 64"));
+        let word = "w".repeat(MAX_WORD_BYTES);
+        let words: Vec<&str> = vec![word.as_str(); 300];
+        assert!(error(vec![declared(&["*"], &words, &[])]).contains("bytes of words"));
     }
 }

@@ -30,6 +30,10 @@ pub type Column = database::Column<Origin>;
 pub type Table = database::Table<Origin>;
 pub type ForeignKey = database::ForeignKey<Origin>;
 
+/// A foreign key as a statement declares it, and whether it is unnamed
+/// (PostgreSQL then chooses a free name).
+type NewKey = (ForeignKey, bool);
+
 /// The database built so far.
 #[derive(Debug, Clone)]
 pub struct Catalog {
@@ -74,10 +78,23 @@ impl Catalog {
                 }
                 "CREATE_INDEX" => self.create_index(&cx, node),
                 "DROP_INDEX" => {
+                    let cascade = node.has_child("CASCADE");
                     for name in node.children().filter(|n| n.kind() == "INDEX_REF") {
                         let name = ident(name.text(source));
+                        let mut dropped = Vec::new();
                         for table in self.db.tables_mut() {
+                            if let Some(index) = table
+                                .indexes
+                                .iter()
+                                .find(|i| !i.primary && i.unique && i.name == name)
+                            {
+                                dropped.push((table.name.clone(), index.columns.clone()));
+                            }
                             table.indexes.retain(|i| i.primary || i.name != name);
+                        }
+                        // With CASCADE the keys that reference it go too.
+                        for (table, columns) in dropped.into_iter().filter(|_| cascade) {
+                            self.drop_referencing(&table, &columns);
                         }
                     }
                 }
@@ -154,7 +171,7 @@ impl Catalog {
             table.add_index(index);
         }
         for key in keys {
-            let own = (key.table == table.name).then_some(&table);
+            let own = (key.0.table == table.name).then_some(&table);
             if let Some(key) = self.resolve(key, own) {
                 add_foreign_key(&mut table, key);
             }
@@ -162,17 +179,29 @@ impl Catalog {
         self.db.add_table(table);
     }
 
+    /// Drops the foreign keys that reference `columns` of `table` (a key
+    /// dropped with `CASCADE` takes them along).
+    fn drop_referencing(&mut self, table: &str, columns: &[String]) {
+        for other in self.db.tables_mut() {
+            other.foreign_keys.retain(|k| {
+                k.table != table
+                    || k.references.len() != columns.len()
+                    || !k.references.iter().all(|c| columns.contains(c))
+            });
+        }
+    }
+
     /// `key` with its referenced columns: a `REFERENCES t` without columns
     /// references `t`'s primary key (`own`, the table being created, for a
     /// key to itself). `None` when there is none: PostgreSQL refuses the
     /// statement.
-    fn resolve(&self, mut key: ForeignKey, own: Option<&Table>) -> Option<ForeignKey> {
+    fn resolve(&self, (mut key, unnamed): NewKey, own: Option<&Table>) -> Option<NewKey> {
         if key.references.is_empty() {
             let referenced = own.or_else(|| self.db.table(&key.table))?;
             key.references
                 .clone_from(&referenced.primary_key()?.columns);
         }
-        Some(key)
+        Some((key, unnamed))
     }
 
     fn alter_table(&mut self, cx: &Cx<'_>, node: Node<'_>) {
@@ -187,7 +216,7 @@ impl Catalog {
             // Foreign keys are resolved against the catalog (a key without
             // columns references a primary key), before the table is
             // borrowed to change it.
-            let keys: Vec<ForeignKey> = match action.kind() {
+            let keys: Vec<NewKey> = match action.kind() {
                 "ADD_CONSTRAINT" => action
                     .children()
                     .filter_map(|item| foreign_key(cx, item, &name, &[]))
@@ -207,7 +236,7 @@ impl Catalog {
                         for index in inline {
                             table.add_index(index);
                         }
-                        let keys: Vec<ForeignKey> = keys
+                        let keys: Vec<NewKey> = keys
                             .into_iter()
                             .filter_map(|key| self.resolve(key, None))
                             .collect();
@@ -319,8 +348,17 @@ impl Catalog {
                 "DROP_CONSTRAINT" => {
                     if let Some(constraint) = action.child("CONSTRAINT_NAME_REF") {
                         let constraint = ident(constraint.text(cx.source));
+                        let key = table
+                            .indexes
+                            .iter()
+                            .find(|i| i.name == constraint && i.unique)
+                            .map(|i| i.columns.clone());
                         table.indexes.retain(|i| i.name != constraint);
                         table.foreign_keys.retain(|k| k.name != constraint);
+                        // With CASCADE the keys that reference it go too.
+                        if let Some(columns) = key.filter(|_| action.has_child("CASCADE")) {
+                            self.drop_referencing(&name, &columns);
+                        }
                     }
                 }
                 _ => {}
@@ -494,11 +532,7 @@ const GENERATED_OR_IDENTITY: [&str; 19] = [
 
 /// A column definition (`COLUMN` or `ADD_COLUMN`) and the keys declared
 /// inline with it (primary and unique, foreign).
-fn column(
-    cx: &Cx<'_>,
-    node: Node<'_>,
-    table: &str,
-) -> Option<(Column, Vec<Index>, Vec<ForeignKey>)> {
+fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index>, Vec<NewKey>)> {
     let name = ident(node.child("COLUMN_NAME")?.text(cx.source));
     let ty_node = node.children().find(|n| n.kind().ends_with("_TYPE"))?;
     let (ty, array) = normalize_type(ty_node.text(cx.source));
@@ -538,23 +572,31 @@ fn column(
     Some((column, indexes, keys))
 }
 
-/// Adds `key` to `table` unless a constraint of its name exists (the
-/// statement would fail).
-fn add_foreign_key(table: &mut Table, key: ForeignKey) {
-    if table.foreign_keys.iter().all(|k| k.name != key.name)
-        && table.indexes.iter().all(|i| i.name != key.name)
-    {
-        table.foreign_keys.push(key);
+/// Adds `key` to `table`. A named key whose name another key of the
+/// table has is refused (the statement fails); an unnamed one gets
+/// PostgreSQL's next free name (`…_fkey1`, `…_fkey2`).
+fn add_foreign_key(table: &mut Table, (mut key, unnamed): NewKey) {
+    let taken = |table: &Table, name: &str| table.foreign_keys.iter().any(|k| k.name == name);
+    if unnamed {
+        let columns = key.columns.join("_");
+        let mut n = 0;
+        while taken(table, &key.name) {
+            n += 1;
+            key.name = object_name(&table.name, &columns, &format!("fkey{n}"));
+        }
+    } else if taken(table, &key.name) {
+        return;
     }
+    table.foreign_keys.push(key);
 }
 
 /// A foreign key: table-level `FOREIGN KEY (…) REFERENCES t [(…)]`, or
 /// `REFERENCES t [(…)]` inline on the column `inline`, with PostgreSQL's
 /// default name when it has none. Referenced columns left out stay empty
 /// here (the referenced table's primary key, resolved when it is added).
-/// Keys to tables of another PostgreSQL schema are left out: no model
-/// maps them, and the object name alone could match a table of ours.
-fn foreign_key(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> Option<ForeignKey> {
+/// The key is unnamed when its name is PostgreSQL's to choose
+/// ([`add_foreign_key`] picks the next free one).
+fn foreign_key(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> Option<NewKey> {
     let column_refs = |list: Node<'_>| -> Vec<String> {
         list.children()
             .filter(|n| n.kind() == "COLUMN_NAME_REF")
@@ -575,11 +617,10 @@ fn foreign_key(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> O
     if columns.is_empty() {
         return None;
     }
-    let mut referenced = segments(node.child("TABLE_NAME_REF")?.text(cx.source));
-    let referenced_table = referenced.pop()?;
-    if referenced.pop().is_some_and(|schema| schema != "public") {
-        return None;
-    }
+    // The object name: models of every schema of a multi-schema project
+    // are matched by it, as tables are.
+    let referenced_table =
+        truncate_name(segments(node.child("TABLE_NAME_REF")?.text(cx.source)).pop()?);
     let action = |kind: &str| {
         node.child(kind)
             .and_then(|a| {
@@ -594,14 +635,13 @@ fn foreign_key(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> O
             })
             .unwrap_or(Action::NoAction)
     };
-    let name = match node
+    let named = node
         .child("CONSTRAINT_NAME_CLAUSE")
         .and_then(|c| c.child("CONSTRAINT_NAME"))
-    {
-        Some(name) => ident(name.text(cx.source)),
-        None => format!("{table}_{}_fkey", columns.join("_")),
-    };
-    Some(ForeignKey {
+        .map(|name| ident(name.text(cx.source)));
+    let unnamed = named.is_none();
+    let name = named.unwrap_or_else(|| object_name(table, &columns.join("_"), "fkey"));
+    let key = ForeignKey {
         name,
         columns,
         table: referenced_table,
@@ -609,7 +649,8 @@ fn foreign_key(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> O
         on_delete: action("ON_DELETE_ACTION"),
         on_update: action("ON_UPDATE_ACTION"),
         origin: cx.origin(node),
-    })
+    };
+    Some((key, unnamed))
 }
 
 /// `ADD [CONSTRAINT c] PRIMARY KEY | UNIQUE USING INDEX i`: the existing
@@ -667,8 +708,8 @@ fn constraint(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> Op
         .and_then(|c| c.child("CONSTRAINT_NAME"))
     {
         Some(name) => ident(name.text(cx.source)),
-        None if primary => format!("{table}_pkey"),
-        None => format!("{table}_{}_{suffix}", columns.join("_")),
+        None if primary => object_name(table, "", "pkey"),
+        None => object_name(table, &columns.join("_"), suffix),
     };
     Some(Index {
         name,
@@ -713,7 +754,52 @@ fn segments(text: &str) -> Vec<String> {
 
 /// The object name of a possibly schema-qualified identifier.
 pub fn ident(text: &str) -> String {
-    drift_sdk::sql::object_name(text)
+    truncate_name(drift_sdk::sql::object_name(text))
+}
+
+/// PostgreSQL keeps at most 63 bytes of an identifier (`NAMEDATALEN` - 1),
+/// cut at a character boundary.
+const MAX_NAME: usize = 63;
+
+fn truncate_name(mut name: String) -> String {
+    if name.len() > MAX_NAME {
+        let mut end = MAX_NAME;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
+    }
+    name
+}
+
+/// The name PostgreSQL gives an unnamed constraint (`makeObjectName`):
+/// `<name1>_<name2>_<label>`, the longer of the first two cut until the
+/// whole fits in 63 bytes (`orders_customer_id_fkey`).
+fn object_name(name1: &str, name2: &str, label: &str) -> String {
+    let overhead = label.len() + 1 + usize::from(!name2.is_empty());
+    let avail = MAX_NAME.saturating_sub(overhead);
+    let (mut n1, mut n2) = (name1.len(), name2.len());
+    while n1 + n2 > avail {
+        if n1 > n2 {
+            n1 -= 1;
+        } else {
+            n2 -= 1;
+        }
+    }
+    let clip = |s: &str, mut n: usize| {
+        while !s.is_char_boundary(n) {
+            n -= 1;
+        }
+        s[..n].to_owned()
+    };
+    let mut name = clip(name1, n1);
+    if !name2.is_empty() {
+        name.push('_');
+        name.push_str(&clip(name2, n2));
+    }
+    name.push('_');
+    name.push_str(label);
+    name
 }
 
 /// `'it''s'` as `it's`.
@@ -784,5 +870,86 @@ mod tests {
         assert_eq!(columns("c"), ["id", "x"]);
         assert_eq!(columns("d"), ["id", "y"]);
         assert_eq!(columns("b"), ["z"]);
+    }
+
+    fn keys_after(sql: &str) -> Vec<(String, String, Vec<String>, String)> {
+        let tree = drift_sdk::sql::parse(sql);
+        let mut catalog = Catalog::default();
+        catalog.apply("m.sql", sql, &tree);
+        let mut out = Vec::new();
+        for table in catalog.db.tables() {
+            for key in &table.foreign_keys {
+                out.push((
+                    table.name.clone(),
+                    key.name.clone(),
+                    key.columns.clone(),
+                    format!("{:?}", key.on_delete),
+                ));
+            }
+        }
+        out
+    }
+
+    /// Unnamed keys get PostgreSQL's names: cut to 63 bytes as
+    /// `makeObjectName` cuts them (so a migration can drop them by that
+    /// name), the next free number when the name is taken.
+    #[test]
+    fn foreign_keys_are_named_as_postgres_names_them() {
+        let long = "CREATE TABLE acct (id int PRIMARY KEY);\n\
+            CREATE TABLE organization_membership_invitations (id int PRIMARY KEY, \
+            invited_by_user_account_id int NOT NULL REFERENCES acct(id));\n";
+        let keys = keys_after(long);
+        assert_eq!(
+            keys[0].1,
+            "organization_membership_invitat_invited_by_user_account_id_fkey"
+        );
+        assert_eq!(keys[0].1.len(), 63);
+        let dropped = format!(
+            "{long}ALTER TABLE organization_membership_invitations DROP CONSTRAINT \
+             organization_membership_invitat_invited_by_user_account_id_fkey;\n"
+        );
+        assert!(keys_after(&dropped).is_empty());
+        // A second unnamed key on the same columns: `…_fkey1`.
+        let twice = "CREATE TABLE u (id int PRIMARY KEY);\n\
+            CREATE TABLE p (id int PRIMARY KEY, a int REFERENCES u ON DELETE RESTRICT);\n\
+            ALTER TABLE p ADD FOREIGN KEY (a) REFERENCES u ON DELETE CASCADE;\n\
+            ALTER TABLE p ADD CONSTRAINT p_a_fkey FOREIGN KEY (a) REFERENCES u;\n";
+        let names: Vec<(String, String)> = keys_after(twice)
+            .into_iter()
+            .map(|(_, name, _, action)| (name, action))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("p_a_fkey".to_owned(), "Restrict".to_owned()),
+                ("p_a_fkey1".to_owned(), "Cascade".to_owned())
+            ]
+        );
+        // A key may share its name with a plain index.
+        let index_named = "CREATE TABLE u (id int PRIMARY KEY);\nCREATE TABLE p (a int);\n\
+            CREATE UNIQUE INDEX p_a_key ON p (a);\n\
+            ALTER TABLE p ADD CONSTRAINT p_a_key FOREIGN KEY (a) REFERENCES u;\n";
+        assert_eq!(keys_after(index_named).len(), 1);
+    }
+
+    /// Keys to another schema's tables are kept (a multi-schema project's
+    /// relations); dropping a referenced key with CASCADE drops the keys
+    /// that reference it, without CASCADE it does not.
+    #[test]
+    fn foreign_keys_across_schemas_and_cascading_drops() {
+        let across = "CREATE TABLE base.\"User\" (id int PRIMARY KEY);\n\
+            CREATE TABLE shop.\"Order\" (id int PRIMARY KEY, \"userId\" int);\n\
+            ALTER TABLE shop.\"Order\" ADD CONSTRAINT \"Order_userId_fkey\" FOREIGN KEY (\"userId\") REFERENCES base.\"User\"(id);\n";
+        assert_eq!(keys_after(across).len(), 1);
+        let keyed = "CREATE TABLE u (id int, CONSTRAINT u_pkey PRIMARY KEY (id));\n\
+            CREATE UNIQUE INDEX u_code ON u (id);\n\
+            CREATE TABLE p (a int REFERENCES u (id));\n";
+        assert_eq!(keys_after(keyed).len(), 1);
+        let cascade = format!("{keyed}ALTER TABLE u DROP CONSTRAINT u_pkey CASCADE;\n");
+        assert!(keys_after(&cascade).is_empty());
+        let index_cascade = format!("{keyed}DROP INDEX u_code CASCADE;\n");
+        assert!(keys_after(&index_cascade).is_empty());
+        let restrict = format!("{keyed}ALTER TABLE u DROP CONSTRAINT u_pkey;\n");
+        assert_eq!(keys_after(&restrict).len(), 1);
     }
 }

@@ -17,6 +17,11 @@ use crate::{Check, MigrationOrder, Options};
 pub struct Drift {
     pub schema: String,
     pub finding: Finding,
+    /// In a diff run, for what a migration the base has built beyond the
+    /// schema: the model or enum that owns it. Where the finding goes when
+    /// the change made it (`diff::introduced`); drift the base had stays
+    /// at the migration, where the base's run put it.
+    pub owner: Option<(String, Span)>,
 }
 
 impl Drift {
@@ -75,11 +80,12 @@ pub fn analyze(
         let mut findings = Vec::new();
         if !schema.errors.is_empty() {
             for error in &schema.errors {
-                findings.push(
+                findings.push((
                     Finding::new(Check::SchemaSyntax, &error.path, &error.message)
                         .span(error.span)
                         .help("fix the schema (`prisma validate`); it is not compared with the migrations until it parses"),
-                );
+                    None,
+                ));
             }
         } else if database::expected::is_postgres(&schema) {
             let mut migrations = project::run_order(&snapshot.paths, &project.dirs, order);
@@ -103,30 +109,33 @@ pub fn analyze(
                     database::compare(&expectation, &catalog.db)
                         .into_iter()
                         .filter_map(|d| {
-                            let (path, span) = match (d.at, d.owner) {
-                                (At::Schema { path, span }, _) => (path, span),
-                                // Built by a migration the base has: the
-                                // change cannot edit it, and made it extra
-                                // in the schema, where it is reported.
-                                (At::Built(origin), Some(owner))
-                                    if deployed.is_some_and(|d| d.contains(&*origin.path)) =>
-                                {
-                                    owner
-                                }
-                                (At::Built(origin), _) => (&*origin.path, positions.span(origin)),
+                            let (path, span, owner) = match d.at {
+                                At::Schema { path, span } => (path, span, None),
+                                // Built by a migration the base has: if the
+                                // change made it extra, it goes to its owner
+                                // (`diff::introduced`).
+                                At::Built(origin) => (
+                                    &*origin.path,
+                                    positions.span(origin),
+                                    d.owner.filter(|_| {
+                                        deployed.is_some_and(|d| d.contains(&*origin.path))
+                                    }),
+                                ),
                             };
-                            Some(
+                            Some((
                                 Finding::new(check_of(d.drift)?, path, d.message)
                                     .span(span)
                                     .help(d.help),
-                            )
+                                owner.map(|(path, span)| (path.to_owned(), span)),
+                            ))
                         }),
                 );
             }
         }
-        out.extend(findings.into_iter().map(|finding| Drift {
+        out.extend(findings.into_iter().map(|(finding, owner)| Drift {
             schema: schema_path.clone(),
             finding,
+            owner,
         }));
     }
     Some(out)

@@ -58,8 +58,7 @@
 //! Schemas whose datasource is not PostgreSQL, and schemas without any
 //! migration, are not checked; a schema with syntax errors is reported and
 //! not compared. Temporary tables, and tables created in another PostgreSQL
-//! schema than `public` and the datasource's `schemas`, are not Prisma's;
-//! nor are foreign keys to a table of another schema (`auth.users`).
+//! schema than `public` and the datasource's `schemas`, are not Prisma's.
 //!
 //! ## Why is this bad?
 //!

@@ -785,6 +785,23 @@ fn drift_a_change_makes_of_applied_objects_is_reported_at_the_model() {
         .build();
     let found = render(&run(&SchemaDrift, &full, "{}").unwrap());
     assert!(found.starts_with(&format!("{init}:3:")), "{found}");
+    // Drift the base already had stays where the base's run reports it
+    // (the host matches the two), at its severity.
+    let later = "prisma/migrations/20240301000000_other/migration.sql";
+    let unrelated = InputBuilder::new()
+        .mode(Mode::Base)
+        .file("prisma/schema.prisma", without)
+        .sql_file(init, sql)
+        .sql_file(later, "CREATE TABLE \"Other\" (\"id\" INTEGER);\n")
+        .base_path(init)
+        .base_path("prisma/schema.prisma")
+        .change(ChangeKind::Added, later, None)
+        .build();
+    let found = render(&run(&SchemaDrift, &unrelated, "{}").unwrap());
+    assert!(
+        found.contains(&format!("{init}:3:24: extra-foreign-key: ")),
+        "{found}"
+    );
 }
 
 /// The findings, with help, of a project whose only migration is `sql`.
