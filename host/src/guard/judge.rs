@@ -537,12 +537,17 @@ fn needed_files(
                 && p.split('/').all(|c| !c.is_empty() && c != "..")
         })
         .filter_map(|p| {
-            let cached = cache.lock().ok()?.get(p).cloned();
+            // A poisoned lock still holds whole entries: reading on never
+            // drops a file the rule asked for.
+            let lock = || {
+                cache
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            };
+            let cached = lock().get(p).cloned();
             cached.unwrap_or_else(|| {
                 let file = read_needed(root, p);
-                if let Ok(mut files) = cache.lock() {
-                    files.insert(p.clone(), file.clone());
-                }
+                lock().insert(p.clone(), file.clone());
                 file
             })
         })

@@ -37,20 +37,27 @@ const MAX_WORD_BYTES: usize = 1024;
 /// automata are built outside the sandbox's memory limit.
 const MAX_RULE_BYTES: usize = 256 * 1024;
 
-/// One filter as declared, compiled on first use.
-#[derive(Debug, Clone)]
-pub struct TextFilter {
-    pub globs: Vec<String>,
-    pub words: Vec<String>,
-    pub line_words: Vec<String>,
-    pub ignore_ascii_case: bool,
-    /// `None` once compiling failed: the filter then admits everything.
-    matcher: Arc<OnceLock<Option<Matcher>>>,
+/// A rule's filters as declared, and compiled on first use.
+#[derive(Debug, Default)]
+struct Declared {
+    filters: Vec<wire::TextFilter>,
+    /// `None` once compiling failed: the filters then admit everything.
+    compiled: OnceLock<Option<Compiled>>,
+}
+
+/// Every filter's globs in one set, so a path is matched once whatever
+/// the number of filters (destructive-sql's four share two glob lists),
+/// and each filter's words.
+#[derive(Debug)]
+struct Compiled {
+    globs: GlobSet,
+    /// The filter each glob of `globs` belongs to.
+    owners: Vec<usize>,
+    filters: Vec<Matcher>,
 }
 
 #[derive(Debug)]
 struct Matcher {
-    globs: GlobSet,
     words: Search,
     /// `None`: any line will do.
     line_words: Option<Search>,
@@ -102,7 +109,7 @@ impl Search {
 /// A rule's filters. Empty: every file the rule's globs match is handed
 /// over.
 #[derive(Debug, Clone, Default)]
-pub struct Filters(Vec<TextFilter>);
+pub struct Filters(Arc<Declared>);
 
 impl Filters {
     /// Checks a rule's declared filters, or says what is wrong with them
@@ -124,8 +131,7 @@ impl Filters {
                 "metadata: filters of {bytes} bytes of words, more than the {MAX_RULE_BYTES} a rule may declare"
             ));
         }
-        let mut filters = Vec::with_capacity(declared.len());
-        for (n, filter) in declared.into_iter().enumerate() {
+        for (n, filter) in declared.iter().enumerate() {
             let at = |message: String| format!("metadata: filter {}: {message}", n + 1);
             if filter.globs.is_empty() {
                 return Err(at(
@@ -163,24 +169,15 @@ impl Filters {
             for glob in &filter.globs {
                 crate::snapshot::glob_parses(glob).map_err(|e| at(e.to_string()))?;
             }
-            filters.push(TextFilter {
-                globs: filter.globs,
-                words: filter.words,
-                line_words: filter.line_words,
-                ignore_ascii_case: filter.ignore_ascii_case,
-                matcher: Arc::default(),
-            });
         }
-        Ok(Self(filters))
+        Ok(Self(Arc::new(Declared {
+            filters: declared,
+            compiled: OnceLock::new(),
+        })))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The declared filters, in order.
-    pub fn iter(&self) -> impl Iterator<Item = &TextFilter> {
-        self.0.iter()
+        self.0.filters.is_empty()
     }
 
     /// Whether the file at `path` is handed to the rule: it is not text,
@@ -190,29 +187,42 @@ impl Filters {
         let Content::Text(text) = content else {
             return true;
         };
-        let mut applies = self
-            .0
-            .iter()
-            .filter(|f| f.matcher().is_none_or(|m| m.globs.is_match(path)))
+        let Some(compiled) = self.compiled() else {
+            return true;
+        };
+        let mut applies = compiled
+            .globs
+            .matches(path)
+            .into_iter()
+            .map(|glob| compiled.owners[glob])
             .peekable();
-        applies.peek().is_none()
-            || applies.any(|f| f.matcher().is_none_or(|m| m.holds(text.as_bytes())))
+        applies.peek().is_none() || applies.any(|f| compiled.filters[f].holds(text.as_bytes()))
     }
-}
 
-impl TextFilter {
-    /// The compiled filter, built by the first caller.
-    fn matcher(&self) -> Option<&Matcher> {
-        self.matcher
+    /// The compiled filters, built by the first caller.
+    fn compiled(&self) -> Option<&Compiled> {
+        self.0
+            .compiled
             .get_or_init(|| {
-                Some(Matcher {
-                    globs: crate::snapshot::glob_set(&self.globs).ok()?,
-                    words: Search::new(&self.words, self.ignore_ascii_case)?,
-                    line_words: if self.line_words.is_empty() {
-                        None
-                    } else {
-                        Some(Search::new(&self.line_words, self.ignore_ascii_case)?)
-                    },
+                let mut globs = Vec::new();
+                let mut owners = Vec::new();
+                let mut filters = Vec::new();
+                for (n, filter) in self.0.filters.iter().enumerate() {
+                    globs.extend(filter.globs.iter().cloned());
+                    owners.extend(std::iter::repeat_n(n, filter.globs.len()));
+                    let search = |words: &[String]| Search::new(words, filter.ignore_ascii_case);
+                    filters.push(Matcher {
+                        words: search(&filter.words)?,
+                        line_words: match filter.line_words.as_slice() {
+                            [] => None,
+                            words => Some(search(words)?),
+                        },
+                    });
+                }
+                Some(Compiled {
+                    globs: crate::snapshot::glob_set(&globs).ok()?,
+                    owners,
+                    filters,
                 })
             })
             .as_ref()

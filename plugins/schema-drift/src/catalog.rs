@@ -582,7 +582,7 @@ fn add_foreign_key(table: &mut Table, (mut key, unnamed): NewKey) {
         let mut n = 0;
         while taken(table, &key.name) {
             n += 1;
-            key.name = object_name(&table.name, &columns, &format!("fkey{n}"));
+            key.name = constraint_name(&table.name, &columns, &format!("fkey{n}"));
         }
     } else if taken(table, &key.name) {
         return;
@@ -619,8 +619,7 @@ fn foreign_key(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> O
     }
     // The object name: models of every schema of a multi-schema project
     // are matched by it, as tables are.
-    let referenced_table =
-        truncate_name(segments(node.child("TABLE_NAME_REF")?.text(cx.source)).pop()?);
+    let referenced_table = segments(node.child("TABLE_NAME_REF")?.text(cx.source)).pop()?;
     let action = |kind: &str| {
         node.child(kind)
             .and_then(|a| {
@@ -640,7 +639,7 @@ fn foreign_key(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> O
         .and_then(|c| c.child("CONSTRAINT_NAME"))
         .map(|name| ident(name.text(cx.source)));
     let unnamed = named.is_none();
-    let name = named.unwrap_or_else(|| object_name(table, &columns.join("_"), "fkey"));
+    let name = named.unwrap_or_else(|| constraint_name(table, &columns.join("_"), "fkey"));
     let key = ForeignKey {
         name,
         columns,
@@ -708,8 +707,8 @@ fn constraint(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> Op
         .and_then(|c| c.child("CONSTRAINT_NAME"))
     {
         Some(name) => ident(name.text(cx.source)),
-        None if primary => object_name(table, "", "pkey"),
-        None => object_name(table, &columns.join("_"), suffix),
+        None if primary => constraint_name(table, "", "pkey"),
+        None => constraint_name(table, &columns.join("_"), suffix),
     };
     Some(Index {
         name,
@@ -754,30 +753,15 @@ fn segments(text: &str) -> Vec<String> {
 
 /// The object name of a possibly schema-qualified identifier.
 pub fn ident(text: &str) -> String {
-    truncate_name(drift_sdk::sql::object_name(text))
-}
-
-/// PostgreSQL keeps at most 63 bytes of an identifier (`NAMEDATALEN` - 1),
-/// cut at a character boundary.
-const MAX_NAME: usize = 63;
-
-fn truncate_name(mut name: String) -> String {
-    if name.len() > MAX_NAME {
-        let mut end = MAX_NAME;
-        while !name.is_char_boundary(end) {
-            end -= 1;
-        }
-        name.truncate(end);
-    }
-    name
+    drift_sdk::sql::object_name(text)
 }
 
 /// The name PostgreSQL gives an unnamed constraint (`makeObjectName`):
 /// `<name1>_<name2>_<label>`, the longer of the first two cut until the
 /// whole fits in 63 bytes (`orders_customer_id_fkey`).
-fn object_name(name1: &str, name2: &str, label: &str) -> String {
+fn constraint_name(name1: &str, name2: &str, label: &str) -> String {
     let overhead = label.len() + 1 + usize::from(!name2.is_empty());
-    let avail = MAX_NAME.saturating_sub(overhead);
+    let avail = drift_sdk::sql::MAX_IDENTIFIER.saturating_sub(overhead);
     let (mut n1, mut n2) = (name1.len(), name2.len());
     while n1 + n2 > avail {
         if n1 > n2 {

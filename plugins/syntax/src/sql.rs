@@ -495,7 +495,8 @@ impl<'a> Statement<'a> {
 
 /// The parts of a possibly schema-qualified SQL name, as PostgreSQL resolves
 /// them: `public."User"` → `["public", "User"]`, `Users` → `["users"]`
-/// (unquoted names fold to lower case; `""` inside quotes is one `"`).
+/// (unquoted names fold to lower case; `""` inside quotes is one `"`; each
+/// part keeps at most [`MAX_IDENTIFIER`] bytes, as PostgreSQL stores it).
 pub fn name_segments(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
@@ -516,13 +517,29 @@ pub fn name_segments(text: &str) -> Vec<String> {
                     }
                 }
             }
-            '.' => out.push(std::mem::take(&mut current)),
+            '.' => out.push(truncate_identifier(std::mem::take(&mut current))),
             c if c.is_whitespace() => {}
             c => current.extend(c.to_lowercase()),
         }
     }
-    out.push(current);
+    out.push(truncate_identifier(current));
     out
+}
+
+/// The longest identifier PostgreSQL keeps, in bytes (`NAMEDATALEN` - 1);
+/// longer ones are cut, with a notice.
+pub const MAX_IDENTIFIER: usize = 63;
+
+/// `name` cut to [`MAX_IDENTIFIER`] bytes at a character boundary.
+pub fn truncate_identifier(mut name: String) -> String {
+    if name.len() > MAX_IDENTIFIER {
+        let mut end = MAX_IDENTIFIER;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
+    }
+    name
 }
 
 /// The object name of a possibly schema-qualified SQL name (the last of
@@ -558,6 +575,13 @@ mod tests {
     fn names_resolve_like_postgresql() {
         assert_eq!(name_segments("public.\"User\""), ["public", "User"]);
         assert_eq!(object_name("Users"), "users");
+        // PostgreSQL keeps 63 bytes of a name, quoted or not.
+        let long = "a".repeat(70);
+        assert_eq!(object_name(&long), "a".repeat(63));
+        assert_eq!(
+            name_segments(&format!("s.\"{}\"", "é".repeat(40))),
+            ["s".to_owned(), "é".repeat(31)]
+        );
         assert_eq!(object_name("\"a\"\"b\""), "a\"b");
         assert_eq!(object_name(" \"Mixed\" "), "Mixed");
     }

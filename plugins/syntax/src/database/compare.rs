@@ -281,6 +281,15 @@ pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<
     out
 }
 
+/// `"a", "b"`: column names as SQL quotes them, for messages and help.
+fn quoted(columns: &[String]) -> String {
+    columns
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn schema_at<O>(path: &str, span: Span) -> At<'_, O> {
     At::Schema { path, span }
 }
@@ -433,8 +442,7 @@ fn compare_keys<'a, O>(
     out: &mut Vec<Difference<'a, O>>,
 ) {
     for key in &table.keys {
-        let quoted: Vec<String> = key.columns.iter().map(|c| format!("\"{c}\"")).collect();
-        let list = quoted.join(", ");
+        let list = quoted(&key.columns);
         let at = schema_at(&table.path, key.span);
         match key.kind {
             IndexKind::Primary => {
@@ -531,7 +539,6 @@ fn extra_indexes<'a, O>(
         {
             continue;
         }
-        let columns: Vec<String> = index.columns.iter().map(|c| format!("\"{c}\"")).collect();
         let (what, declare) = if index.unique {
             ("unique index", "@@unique")
         } else {
@@ -544,7 +551,7 @@ fn extra_indexes<'a, O>(
             format!(
                 "the migrations create the {what} `{}` on ({}) of `{}`, which the schema does not declare",
                 index.name,
-                columns.join(", "),
+                quoted(&index.columns),
                 table.name
             ),
             format!(
@@ -566,13 +573,6 @@ fn compare_foreign_keys<'a, O>(
     db: &Database<O>,
     out: &mut Vec<Difference<'a, O>>,
 ) {
-    let quoted = |columns: &[String]| -> String {
-        columns
-            .iter()
-            .map(|c| format!("\"{c}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     for key in &table.foreign_keys {
         if db.table(&key.table).is_none() {
             continue;
@@ -681,11 +681,10 @@ fn create_table_sql(table: &expected::Table) -> String {
         })
         .collect();
     if let Some(pk) = table.keys.iter().find(|k| k.kind == IndexKind::Primary) {
-        let quoted: Vec<String> = pk.columns.iter().map(|c| format!("\"{c}\"")).collect();
         lines.push(format!(
             "    CONSTRAINT \"{}_pkey\" PRIMARY KEY ({})",
             table.name,
-            quoted.join(", ")
+            quoted(&pk.columns)
         ));
     }
     format!(
