@@ -176,6 +176,11 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         Severity::Warning,
         "the database has an index or unique constraint the schema does not declare",
     ),
+    (
+        "name-mismatch",
+        Severity::Warning,
+        "a key or index has another name in the database than the schema's",
+    ),
 ];
 
 /// verify's metadata, for SARIF's rule list and `explain`.
@@ -536,6 +541,8 @@ struct Settings {
     /// `[rules.schema-drift] ignore-tables`: tables the database may have
     /// that no model maps to.
     ignore_tables: Vec<String>,
+    /// `[rules.schema-drift] prisma-version`.
+    prisma_version: Option<String>,
 }
 
 impl Settings {
@@ -598,10 +605,18 @@ impl Settings {
                     )
                 })?,
         };
+        let prisma_version = match option("schema-drift", "prisma-version") {
+            None => None,
+            Some(serde_json::Value::String(version)) => Some(version),
+            Some(value) => {
+                return Err(wrong("schema-drift", "prisma-version", "a string", &value));
+            }
+        };
         Ok(Self {
             order,
             handwritten,
             ignore_tables,
+            prisma_version,
         })
     }
 }
@@ -621,6 +636,9 @@ struct SchemaOf {
     parsed: drift_syntax::prisma::Schema,
     /// Every file was read as text (else nothing is compared).
     complete: bool,
+    /// The project's Prisma major version, as its lock file or
+    /// package.json says (`drift_syntax::prisma_version`).
+    prisma_major: Option<u32>,
 }
 
 impl SchemaOf {
@@ -637,10 +655,20 @@ impl SchemaOf {
             .collect();
         let complete = texts.len() == files.len();
         let parsed = drift_syntax::prisma::parse_files(&texts);
+        let prisma_major = files.first().and_then(|schema| {
+            let manifests = snapshot.read(&drift_syntax::prisma_version::candidates(schema));
+            drift_syntax::prisma_version::major(schema, |path| {
+                match manifests.get(path).map(|c| c.as_ref()) {
+                    Some(Content::Text(text)) => Some(text.as_str()),
+                    _ => None,
+                }
+            })
+        });
         Some(Self {
             contents,
             parsed,
             complete,
+            prisma_major,
         })
     }
 
@@ -652,6 +680,10 @@ impl SchemaOf {
                 &self.parsed,
                 project.config.as_ref(),
                 &settings.ignore_tables,
+                match &settings.prisma_version {
+                    Some(version) => drift_syntax::prisma_version::range_major(version),
+                    None => self.prisma_major,
+                },
             )
         })
     }

@@ -102,8 +102,16 @@ pub fn analyze(
                         _ => {}
                     }
                 }
-                let expectation =
-                    Expectation::new(&schema, config.as_ref(), &options.ignore_tables);
+                let prisma_major = match &options.prisma_version {
+                    Some(version) => drift_sdk::prisma_version::range_major(version),
+                    None => drift_sdk::prisma_version::major(&schema_path, |p| snapshot.text(p)),
+                };
+                let expectation = Expectation::new(
+                    &schema,
+                    config.as_ref(),
+                    &options.ignore_tables,
+                    prisma_major,
+                );
                 let positions = Positions::new(snapshot);
                 findings.extend(
                     database::compare(&expectation, &catalog.db)

@@ -48,7 +48,16 @@
 //! its values (`@map` or name). An implicit many-to-many relation (two list
 //! relation fields without `fields:`) is the join table `_<RelationName>`
 //! (`_AToB` by default) with columns `A` and `B` and a foreign key from
-//! each to its model. Views and `@@ignore`
+//! each to its model, keyed on (A, B) as the project's Prisma version keys
+//! it: a unique index `_<name>_AB_unique` before 6.0, the primary key
+//! `_<name>_AB_pkey` since. The version is what the lock file nearest the
+//! schema installs (pnpm, npm, yarn, bun), else the range the nearest
+//! package.json gives `prisma` or `@prisma/client` (a pnpm `catalog:`
+//! included), else the `prisma-version` option says it; when nothing does,
+//! either key is accepted. Keys, indexes and foreign keys carry their
+//! names: `map:`, else Prisma's defaults (`<table>_pkey`,
+//! `<table>_<columns>_key`, `_idx`, `_fkey`, cut to 63 bytes as Prisma cuts
+//! them), and a key built under another name is `name-mismatch`. Views and `@@ignore`
 //! models are not compared: their tables are neither required nor reported
 //! as extra.
 //!
@@ -109,6 +118,9 @@
 //! order = "prisma-first"
 //! # Tables the migrations create that the schema is not expected to have.
 //! ignore-tables = ["_prisma_migrations"]
+//! # The project's Prisma version, when its lock file and package.json do
+//! # not say it (or say it wrong): "6", "5.22.0".
+//! prisma-version = "6"
 //! ```
 //!
 //! ## Diff mode
@@ -137,8 +149,9 @@
 //!
 //! Column defaults are not compared, nor are native types outside the
 //! families listed under `column-type-mismatch` (`@db.Uuid`,
-//! `@db.SmallInt`, `@db.Date`, ...), nor the names of foreign keys (a key
-//! is found by its columns and what it references). `drift-host verify`
+//! `@db.SmallInt`, `@db.Date`, ...), nor the order, operator classes and
+//! sort order of an index's columns (an index is found by its set of
+//! columns). `drift-host verify`
 //! applies the migrations to PostgreSQL and compares the real database
 //! with the schema through this rule's comparison, defaults included
 //! (docs/verify.md).
@@ -175,6 +188,9 @@ pub enum MigrationOrder {
 pub struct Options {
     pub order: MigrationOrder,
     pub ignore_tables: Vec<String>,
+    /// The project's Prisma version (`"6"`, `"5.22.0"`), when its lock file
+    /// and package.json do not say or say it wrong.
+    pub prisma_version: Option<String>,
 }
 
 impl Default for Options {
@@ -182,6 +198,7 @@ impl Default for Options {
         Self {
             order: MigrationOrder::PrismaFirst,
             ignore_tables: vec!["_prisma_migrations".to_owned()],
+            prisma_version: None,
         }
     }
 }
@@ -237,6 +254,13 @@ drift_sdk::checks! {
         /// `prisma migrate dev` drops it. Reported at the model, where
         /// declaring it goes; partial and expression indexes are left out.
         ExtraIndex = ("extra-index", Warning, "the migrations create an index the schema does not declare"),
+        /// A primary key, unique constraint, index or foreign key the schema
+        /// declares is built on the right columns, but under another name
+        /// than the schema's: its `map:`, else Prisma's default
+        /// (`<table>_pkey`, `<table>_<columns>_key`, `_idx`, `_fkey`, cut to
+        /// PostgreSQL's 63 bytes as Prisma cuts them). The next `prisma
+        /// migrate dev` renames it. Reported at the attribute or relation.
+        NameMismatch = ("name-mismatch", Warning, "a key or index is built under another name than the schema's"),
     }
 }
 
@@ -260,6 +284,13 @@ impl Rule for SchemaDrift {
             "**/migration_lock.toml",
         ])
         .include(drift_sdk::prisma_config::GLOBS.iter().copied())
+        .include(drift_sdk::prisma_version::GLOBS.iter().copied())
+        // A lock file or workspace that never names Prisma says nothing
+        // about its version.
+        .filter(drift_sdk::TextFilter::new(
+            drift_sdk::prisma_version::GLOBS.iter().copied(),
+            ["prisma"],
+        ))
     }
 
     fn check(&self, input: &Input, options: &Options) -> Vec<Finding> {

@@ -96,6 +96,35 @@ fn implicit_many_to_many_join_tables() {
     insta::assert_snapshot!(show(&run(&SchemaDrift, &input, "{}").unwrap()));
 }
 
+/// The same join tables as Prisma 5 builds them (a unique index on
+/// (A, B)) in a project on Prisma 6, which keys them by a primary key: the
+/// next `prisma migrate dev` adds the key and drops the index. The
+/// version comes from package.json, or from `prisma-version`.
+#[test]
+fn join_tables_are_keyed_as_the_projects_prisma_keys_them() {
+    insta::assert_snapshot!(check("many-to-many-prisma6"));
+    let forced = run(
+        &SchemaDrift,
+        &fixture("many-to-many"),
+        r#"{"prisma-version": "6"}"#,
+    )
+    .unwrap();
+    assert_eq!(show(&forced), check("many-to-many-prisma6"));
+    // On Prisma 5 the older table is right, and the newer one, keyed by a
+    // primary key, is not what Prisma 5 names its key.
+    let five = show(
+        &run(
+            &SchemaDrift,
+            &fixture("many-to-many-prisma6"),
+            r#"{"prisma-version": "5.22.0"}"#,
+        )
+        .unwrap(),
+    );
+    assert!(five.starts_with("prisma/schema.prisma:8:3: name-mismatch: the unique constraint on (\"A\", \"B\") of `_PostToTag`"), "{five}");
+    assert_eq!(five.matches("name-mismatch").count(), 1, "{five}");
+    assert!(!five.contains("_Follows"), "{five}");
+}
+
 #[test]
 fn map_and_table_map_are_followed() {
     assert_eq!(check("mapped"), "");
@@ -632,7 +661,12 @@ fn foreign_keys_replay() {
          ALTER TABLE \"User\" RENAME COLUMN \"groupId\" TO \"teamId\";\n\
          ALTER TABLE \"User\" RENAME COLUMN \"boss\" TO \"bossId\";\n",
     );
-    assert_eq!(moved, "");
+    // Only the primary key's name stays behind, as PostgreSQL leaves it.
+    assert!(
+        moved.starts_with("prisma/schema.prisma:7:16: name-mismatch: the primary key on (\"id\") of `Team` is named `Group_pkey`"),
+        "{moved}"
+    );
+    assert_eq!(moved.matches("name-mismatch").count(), 1, "{moved}");
     // A dropped column takes its key along; so does a dropped table
     // the key references (with CASCADE).
     let gone = run_with(&format!(

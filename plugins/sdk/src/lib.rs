@@ -72,8 +72,8 @@ mod types;
 pub use check::Check;
 pub use drift_syntax::{LineIndex, Span, SplitAscii};
 pub use drift_syntax::{
-    database, dialect, files, hazard, migrations, paths, prisma, prisma_config, project, script,
-    shell,
+    database, dialect, files, hazard, migrations, paths, prisma, prisma_config, prisma_version,
+    project, script, shell,
 };
 
 /// PostgreSQL syntax trees (`drift_syntax::sql`), and [`sql::parse`]

@@ -25,6 +25,7 @@ pub mod migrations;
 pub mod paths;
 pub mod prisma;
 pub mod prisma_config;
+pub mod prisma_version;
 pub mod project;
 pub mod script;
 pub mod shell;

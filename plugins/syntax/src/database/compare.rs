@@ -30,11 +30,12 @@ pub enum Drift {
     ExtraForeignKey,
     DefaultMismatch,
     ExtraIndex,
+    NameMismatch,
 }
 
 impl Drift {
     /// Every kind, in the order of the checks' documentation.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::MissingTable,
         Self::MissingColumn,
         Self::ExtraTable,
@@ -52,6 +53,7 @@ impl Drift {
         Self::ExtraForeignKey,
         Self::DefaultMismatch,
         Self::ExtraIndex,
+        Self::NameMismatch,
     ];
 
     /// Compared only on a database read from a server
@@ -80,6 +82,7 @@ impl Drift {
             Self::ExtraForeignKey => "extra-foreign-key",
             Self::DefaultMismatch => "default-mismatch",
             Self::ExtraIndex => "extra-index",
+            Self::NameMismatch => "name-mismatch",
         }
     }
 }
@@ -446,10 +449,30 @@ fn compare_keys<'a, O>(
         let at = schema_at(&table.path, key.span);
         match key.kind {
             IndexKind::Primary => {
-                if actual
-                    .primary_key()
-                    .is_some_and(|pk| same_set(&pk.columns, &key.columns))
+                if let Some(pk) = actual.primary_key()
+                    && same_set(&pk.columns, &key.columns)
                 {
+                    out.extend(misnamed(table, key, [pk]));
+                    continue;
+                }
+                let unique_instead = actual.indexes.iter().find(|i| {
+                    table.join && i.unique && !i.primary && same_set(&i.columns, &key.columns)
+                });
+                if let Some(unique) = unique_instead {
+                    let want = key.name.as_deref().unwrap_or("_AB_pkey");
+                    out.push(Difference::new(
+                        Drift::MissingPrimaryKey,
+                        at,
+                        &table.name,
+                        format!(
+                            "join table `{}` is keyed by the unique index `{}`, but the project's Prisma (6 or later) keys an implicit many-to-many table by the primary key `{want}`",
+                            table.name, unique.name
+                        ),
+                        format!(
+                            "write the migration Prisma 6 writes for it: ALTER TABLE \"{}\" ADD CONSTRAINT \"{want}\" PRIMARY KEY ({list}); DROP INDEX \"{}\"; (or set schema-drift's `prisma-version` if the project is not on Prisma 6)",
+                            table.name, unique.name
+                        ),
+                    ));
                     continue;
                 }
                 out.push(Difference::new(
@@ -467,9 +490,15 @@ fn compare_keys<'a, O>(
                 ));
             }
             IndexKind::Unique => {
-                if actual.indexes.iter().any(|i| {
-                    i.unique && i.partial == key.partial && same_set(&i.columns, &key.columns)
-                }) {
+                let found: Vec<_> = actual
+                    .indexes
+                    .iter()
+                    .filter(|i| {
+                        i.unique && i.partial == key.partial && same_set(&i.columns, &key.columns)
+                    })
+                    .collect();
+                if !found.is_empty() {
+                    out.extend(misnamed(table, key, found));
                     continue;
                 }
                 out.push(Difference::new(
@@ -489,11 +518,16 @@ fn compare_keys<'a, O>(
                 ));
             }
             IndexKind::Normal => {
-                if actual
+                let found: Vec<_> = actual
                     .indexes
                     .iter()
-                    .any(|i| i.partial == key.partial && same_set(&i.columns, &key.columns))
-                {
+                    .filter(|i| i.partial == key.partial && same_set(&i.columns, &key.columns))
+                    .collect();
+                if !found.is_empty() {
+                    // A unique index standing in for an `@@index` is not
+                    // the same index under another name.
+                    let plain = found.into_iter().filter(|i| !i.unique);
+                    out.extend(misnamed(table, key, plain));
                     continue;
                 }
                 out.push(Difference::new(
@@ -515,6 +549,54 @@ fn compare_keys<'a, O>(
             IndexKind::Fulltext => {}
         }
     }
+}
+
+/// A name-only difference: the schema's `key` is built (`found` holds the
+/// keys of the database that match it) but under none of their names, so
+/// the next `prisma migrate dev` renames it.
+fn misnamed<'a, 'i, O>(
+    table: &'a expected::Table,
+    key: &'a expected::Key,
+    found: impl IntoIterator<Item = &'i model::Index>,
+) -> Option<Difference<'a, O>> {
+    let want = key.name.as_deref()?;
+    let mut found = found.into_iter().peekable();
+    let first = found.peek().copied()?;
+    if found.any(|i| i.name == want) {
+        return None;
+    }
+    let (what, rename) = match key.kind {
+        IndexKind::Primary => (
+            "primary key",
+            format!(
+                "ALTER TABLE \"{}\" RENAME CONSTRAINT \"{}\" TO \"{want}\";",
+                table.name, first.name
+            ),
+        ),
+        IndexKind::Unique => (
+            "unique constraint",
+            format!("ALTER INDEX \"{}\" RENAME TO \"{want}\";", first.name),
+        ),
+        IndexKind::Normal | IndexKind::Fulltext => (
+            "index",
+            format!("ALTER INDEX \"{}\" RENAME TO \"{want}\";", first.name),
+        ),
+    };
+    Some(Difference::new(
+        Drift::NameMismatch,
+        schema_at(&table.path, key.span),
+        want,
+        format!(
+            "the {what} on ({}) of `{}` is named `{}` in the database, but the schema names it `{want}`",
+            quoted(&key.columns),
+            table.name,
+            first.name
+        ),
+        format!(
+            "rename it in a migration: {rename} or keep the database's name with `map: \"{}\"` in the schema",
+            first.name
+        ),
+    ))
 }
 
 /// Indexes and unique constraints of a model's table that no `@id`,
@@ -606,6 +688,26 @@ fn compare_foreign_keys<'a, O>(
             ));
             continue;
         };
+        if let Some(want) = key.name.as_deref()
+            && found.name != want
+        {
+            out.push(Difference::new(
+                Drift::NameMismatch,
+                schema_at(&table.path, key.span),
+                want,
+                format!(
+                    "the foreign key of `{}` ({}) to `{}` is named `{}` in the database, but the schema names it `{want}`",
+                    table.name,
+                    key.columns.join(", "),
+                    key.table,
+                    found.name
+                ),
+                format!(
+                    "rename it in a migration: ALTER TABLE \"{}\" RENAME CONSTRAINT \"{}\" TO \"{want}\"; or keep the database's name with `map: \"{}\"` in the relation",
+                    table.name, found.name, found.name
+                ),
+            ));
+        }
         if found.on_delete != key.on_delete || found.on_update != key.on_update {
             out.push(Difference::new(
                 Drift::ForeignKeyActionMismatch,

@@ -35,6 +35,10 @@ pub struct Column {
 pub struct Key {
     pub columns: Vec<String>,
     pub kind: IndexKind,
+    /// Its name in the database: `map:`, else Prisma's default
+    /// ([`default_name`]). `None` where Prisma's name is not known (the keys
+    /// of a join table, named differently by Prisma versions).
+    pub name: Option<String>,
     /// A partial index (`where:`): only a partial index matches it.
     pub partial: bool,
     pub span: Span,
@@ -44,6 +48,9 @@ pub struct Key {
 #[derive(Debug, Clone)]
 pub struct ForeignKey {
     pub columns: Vec<String>,
+    /// Its name in the database: `map:`, else Prisma's default; `None` for
+    /// a join table's keys.
+    pub name: Option<String>,
     /// The referenced table and its columns.
     pub table: String,
     pub references: Vec<String>,
@@ -101,9 +108,15 @@ pub struct Expectation {
 
 impl Expectation {
     /// The expectation for `schema` (parsed without errors), its project's
-    /// Prisma `config`, and the user's `ignore_tables`.
-    pub fn new(schema: &Schema, config: Option<&PrismaConfig>, ignore_tables: &[String]) -> Self {
-        let (mut tables, mut enums) = build(schema);
+    /// Prisma `config`, the user's `ignore_tables`, and the project's Prisma
+    /// major version when known ([`crate::prisma_version`]).
+    pub fn new(
+        schema: &Schema,
+        config: Option<&PrismaConfig>,
+        ignore_tables: &[String],
+        prisma_major: Option<u32>,
+    ) -> Self {
+        let (mut tables, mut enums) = build(schema, prisma_major);
         let mut ignore = ignore_tables.to_vec();
         ignore.extend(known_elsewhere(schema));
         // Prisma Migrate neither creates nor compares what the config
@@ -152,7 +165,7 @@ fn known_elsewhere(schema: &Schema) -> Vec<String> {
 }
 
 /// The tables and enums of `schema`.
-fn build(schema: &Schema) -> (Vec<Table>, Vec<Enum>) {
+fn build(schema: &Schema, prisma_major: Option<u32>) -> (Vec<Table>, Vec<Enum>) {
     let mut tables = Vec::new();
     // Every field's kind is looked up: indexed once, not a scan of the
     // schema per field.
@@ -171,7 +184,7 @@ fn build(schema: &Schema) -> (Vec<Table>, Vec<Enum>) {
     }
     for model in models {
         for field in &model.fields {
-            if let Some(mut join) = join_table(&types, model, field)
+            if let Some(mut join) = join_table(&types, model, field, prisma_major)
                 && !tables.iter().any(|t: &Table| t.name == join.name)
             {
                 if emulated {
@@ -254,11 +267,19 @@ fn table(types: &TypeIndex<'_>, model: &Model) -> Table {
         .indexes()
         .into_iter()
         .filter(|i| i.kind != IndexKind::Fulltext)
-        .map(|i| Key {
-            columns: i.fields.iter().map(|f| column_of(&f.name)).collect(),
-            kind: i.kind,
-            partial: i.predicate.is_some(),
-            span: i.span,
+        .map(|i| {
+            let columns: Vec<String> = i.fields.iter().map(|f| column_of(&f.name)).collect();
+            let name = i
+                .map
+                .clone()
+                .unwrap_or_else(|| default_name(model.table_name(), &columns, i.kind));
+            Key {
+                columns,
+                kind: i.kind,
+                name: Some(name),
+                partial: i.predicate.is_some(),
+                span: i.span,
+            }
         })
         .collect();
     Table {
@@ -315,12 +336,20 @@ fn foreign_keys(types: &TypeIndex<'_>, model: &Model) -> Vec<ForeignKey> {
                 .and_then(Action::from_prisma)
                 .unwrap_or(default)
         };
+        let columns: Vec<String> = relation
+            .fields
+            .iter()
+            .map(|f| column_of(model, f))
+            .collect();
+        let name = relation.map.clone().unwrap_or_else(|| {
+            prisma_name(
+                &format!("{}_{}", model.table_name(), columns.join("_")),
+                "_fkey",
+            )
+        });
         out.push(ForeignKey {
-            columns: relation
-                .fields
-                .iter()
-                .map(|f| column_of(model, f))
-                .collect(),
+            columns,
+            name: Some(name),
             table: other.table_name().to_owned(),
             references: relation
                 .references
@@ -394,10 +423,53 @@ fn default_sql(field: &Field, sql_type: &str) -> Option<String> {
     }
 }
 
+/// The name Prisma gives a key of `table` on `columns` that its schema
+/// does not name (`map:`): `<table>_pkey`, `<table>_<columns>_key` for a
+/// unique constraint, `<table>_<columns>_idx` for an index.
+pub fn default_name(table: &str, columns: &[String], kind: IndexKind) -> String {
+    match kind {
+        IndexKind::Primary => prisma_name(table, "_pkey"),
+        IndexKind::Unique => prisma_name(&format!("{table}_{}", columns.join("_")), "_key"),
+        IndexKind::Normal | IndexKind::Fulltext => {
+            prisma_name(&format!("{table}_{}", columns.join("_")), "_idx")
+        }
+    }
+}
+
+/// The name of a key of the join table `_<relation>`: `None` past 63
+/// bytes, where how Prisma shortens it is not known here.
+fn join_name(relation: &str, suffix: &str) -> Option<String> {
+    let name = format!("_{relation}{suffix}");
+    (name.len() <= crate::sql::MAX_IDENTIFIER).then_some(name)
+}
+
+/// `stem` and `suffix` within PostgreSQL's 63 bytes, the way Prisma fits
+/// them: a stem that leaves no room for the suffix is cut (at a character
+/// boundary) to the room there is, the suffix is kept whole. (PostgreSQL's
+/// own names shorten differently: see the catalog's naming.)
+fn prisma_name(stem: &str, suffix: &str) -> String {
+    let room = crate::sql::MAX_IDENTIFIER - suffix.len();
+    let mut end = stem.len();
+    if end >= room {
+        end = room;
+        while !stem.is_char_boundary(end) {
+            end -= 1;
+        }
+    }
+    format!("{}{suffix}", &stem[..end])
+}
+
 /// The join table of an implicit many-to-many relation `field` of `model`:
 /// `_<RelationName>` with columns `A` and `B` (the models in alphabetical
-/// order).
-fn join_table(types: &TypeIndex<'_>, model: &Model, field: &Field) -> Option<Table> {
+/// order), keyed on (A, B) as the project's Prisma version keys it: by the
+/// unique index `_<name>_AB_unique` before 6.0, by the primary key
+/// `_<name>_AB_pkey` since; by either when the version is not known.
+fn join_table(
+    types: &TypeIndex<'_>,
+    model: &Model,
+    field: &Field,
+    prisma_major: Option<u32>,
+) -> Option<Table> {
     if field.arity != Arity::List || types.field_kind(field) != FieldKind::Relation {
         return None;
     }
@@ -449,6 +521,7 @@ fn join_table(types: &TypeIndex<'_>, model: &Model, field: &Field) -> Option<Tab
     // Each side references its model's id, both actions `Cascade`.
     let references = |col: &str, m: &Model| ForeignKey {
         columns: vec![col.to_owned()],
+        name: prisma_major.and_then(|_| join_name(&name, &format!("_{col}_fkey"))),
         table: m.table_name().to_owned(),
         references: m
             .primary_key()
@@ -469,18 +542,24 @@ fn join_table(types: &TypeIndex<'_>, model: &Model, field: &Field) -> Option<Tab
         name: format!("_{name}"),
         schema: a.schema().map(str::to_owned),
         columns: vec![column("A", a), column("B", b)],
-        // Every Prisma version keys (A, B), as a unique index before 6 and
-        // a primary key since, and indexes B.
         keys: vec![
             Key {
                 columns: vec!["A".to_owned(), "B".to_owned()],
-                kind: IndexKind::Unique,
+                kind: match prisma_major {
+                    Some(major) if major >= 6 => IndexKind::Primary,
+                    // Unknown: a unique index, which a primary key satisfies.
+                    _ => IndexKind::Unique,
+                },
+                name: prisma_major.and_then(|major| {
+                    join_name(&name, if major >= 6 { "_AB_pkey" } else { "_AB_unique" })
+                }),
                 partial: false,
                 span: field.span,
             },
             Key {
                 columns: vec!["B".to_owned()],
                 kind: IndexKind::Normal,
+                name: prisma_major.and_then(|_| join_name(&name, "_B_index")),
                 partial: false,
                 span: field.span,
             },
