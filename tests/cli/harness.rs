@@ -265,7 +265,7 @@ pub fn fixtures_dir() -> PathBuf {
     workspace_dir().join("tests/fixtures")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
         let entry = entry.expect("entry");
         let target = to.join(entry.file_name());

@@ -11,6 +11,7 @@ mod config;
 mod custom_rules;
 mod determinism;
 mod drift_history;
+mod engine_corpus;
 mod git_modes;
 mod guard;
 mod guard_follow;
