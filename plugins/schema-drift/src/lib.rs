@@ -55,7 +55,7 @@
 //! package.json gives `prisma` or `@prisma/client` (a pnpm `catalog:`
 //! included), else the `prisma-version` option says it; when nothing does,
 //! either key is accepted. Keys, indexes and foreign keys carry their
-//! names: `map:`, else Prisma's defaults (`<table>_pkey`,
+//! names: `map:` (or an `@@index`'s `name:`), else Prisma's defaults (`<table>_pkey`,
 //! `<table>_<columns>_key`, `_idx`, `_fkey`, cut to 63 bytes as Prisma cuts
 //! them), and a key built under another name is `name-mismatch`. Views and `@@ignore`
 //! models are not compared: their tables are neither required nor reported
@@ -256,7 +256,7 @@ drift_sdk::checks! {
         ExtraIndex = ("extra-index", Warning, "the migrations create an index the schema does not declare"),
         /// A primary key, unique constraint, index or foreign key the schema
         /// declares is built on the right columns, but under another name
-        /// than the schema's: its `map:`, else Prisma's default
+        /// than the schema's: its `map:` (or an `@@index`'s `name:`), else Prisma's default
         /// (`<table>_pkey`, `<table>_<columns>_key`, `_idx`, `_fkey`, cut to
         /// PostgreSQL's 63 bytes as Prisma cuts them). The next `prisma
         /// migrate dev` renames it. Reported at the attribute or relation.

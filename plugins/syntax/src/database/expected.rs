@@ -269,9 +269,15 @@ fn table(types: &TypeIndex<'_>, model: &Model) -> Table {
         .filter(|i| i.kind != IndexKind::Fulltext)
         .map(|i| {
             let columns: Vec<String> = i.fields.iter().map(|f| column_of(&f.name)).collect();
-            let name = i
-                .map
-                .clone()
+            // `name:` of an `@@index` names the index in the database (an
+            // alias of `map:`); of `@@unique` and `@@id` it is Prisma
+            // Client's name only.
+            let named = match i.kind {
+                IndexKind::Normal | IndexKind::Fulltext => i.map.as_ref().or(i.name.as_ref()),
+                IndexKind::Primary | IndexKind::Unique => i.map.as_ref(),
+            };
+            let name = named
+                .cloned()
                 .unwrap_or_else(|| default_name(model.table_name(), &columns, i.kind));
             Key {
                 columns,
