@@ -403,8 +403,8 @@ fn the_database_is_compared_with_the_schema_as_schema_drift_compares_its_replay(
     assert_eq!(run.code, 1, "{run:?}");
     insta::assert_snapshot!(run.stdout);
     // The static rule, on the same repository: the same missing column,
-    // enum value and foreign key actions, but it cannot see what the
-    // function built, nor defaults.
+    // enum value, default and foreign key actions, but it cannot see what
+    // the function built.
     let static_run = repo.run(&["run", "--format", "json"]);
     let checks: Vec<String> = static_run.json()["findings"]
         .as_array()
@@ -417,6 +417,7 @@ fn the_database_is_compared_with_the_schema_as_schema_drift_compares_its_replay(
         checks,
         [
             "enum-value-missing",
+            "default-mismatch",
             "missing-unique",
             "missing-column",
             "foreign-key-action-mismatch"
@@ -486,9 +487,7 @@ fn drift_checks_have_schema_drift_s_ids_and_severities() {
             .iter()
             .find(|(check, _, _)| *check == id)
             .unwrap_or_else(|| panic!("verify has no check `{id}`"));
-        // Foreign keys and defaults: verify's own checks.
-        let expected = (!kind.server_only()).then(|| severity.as_str().to_owned());
-        assert_eq!(schema_drift(id), expected, "{id}");
+        assert_eq!(schema_drift(id), Some(severity.as_str().to_owned()), "{id}");
     }
 }
 

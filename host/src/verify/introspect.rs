@@ -116,6 +116,7 @@ pub fn read(
             array: row.get(4),
             nullable: !row.get::<_, bool>(5),
             has_default: row.get(6),
+            default_type: None,
             origin: xmin(row.get(7)),
         });
     }

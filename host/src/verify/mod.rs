@@ -149,8 +149,6 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         Severity::Warning,
         "the database has an enum value the schema does not list",
     ),
-    // Foreign keys and defaults: compared on a real database only, so
-    // these are verify's own.
     (
         "missing-foreign-key",
         Severity::Warning,

@@ -43,8 +43,10 @@ pub struct Catalog {
 impl Default for Catalog {
     fn default() -> Self {
         let mut db = Database::default();
-        // The replay tracks foreign keys, so they are compared.
+        // The replay tracks foreign keys and whether columns have a
+        // default, so they are compared.
         db.foreign_keys = true;
+        db.defaults = true;
         Self { db }
     }
 }
@@ -117,9 +119,26 @@ impl Catalog {
                 "CREATE_TYPE" => self.create_type(&cx, node),
                 "ALTER_TYPE" => self.alter_type(&cx, node),
                 "DROP_TYPE" => {
+                    let cascade = node.has_child("CASCADE");
                     for name in node.children().filter(|n| n.kind() == "TYPE_NAME_REF") {
                         let name = ident(name.text(source));
+                        if !self.db.enums.iter().any(|e| e.name == name) {
+                            continue;
+                        }
                         self.db.enums.retain(|e| e.name != name);
+                        if cascade {
+                            // What depends on the type goes with it: the
+                            // columns of that type, and defaults of it.
+                            for table in self.db.tables_mut() {
+                                table.columns.retain(|c| c.ty != name);
+                                for column in &mut table.columns {
+                                    if column.default_type.as_deref() == Some(name.as_str()) {
+                                        column.has_default = false;
+                                        column.default_type = None;
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
                 _ => {}
@@ -546,6 +565,7 @@ fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index
         array: array || ty_node.kind() == "ARRAY_TYPE",
         nullable: true,
         has_default: serial,
+        default_type: None,
         origin: cx.origin(node),
     };
     let mut indexes = Vec::new();
@@ -555,7 +575,10 @@ fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index
         match kind {
             "NOT_NULL_CONSTRAINT" => column.nullable = false,
             "NULL_CONSTRAINT" => column.nullable = true,
-            "DEFAULT_CONSTRAINT" => column.has_default = true,
+            "DEFAULT_CONSTRAINT" => {
+                column.has_default = true;
+                column.default_type = Some(column.ty.clone());
+            }
             "REFERENCES_CONSTRAINT" => {
                 keys.extend(foreign_key(cx, item, table, std::slice::from_ref(&name)));
             }
@@ -731,8 +754,14 @@ fn alter_column(cx: &Cx<'_>, table: &mut Table, action: Node<'_>) {
         match change.kind() {
             "SET_NOT_NULL" => column.nullable = false,
             "DROP_NOT_NULL" => column.nullable = true,
-            "SET_DEFAULT" => column.has_default = true,
-            "DROP_DEFAULT" => column.has_default = false,
+            "SET_DEFAULT" => {
+                column.has_default = true;
+                column.default_type = Some(column.ty.clone());
+            }
+            "DROP_DEFAULT" => {
+                column.has_default = false;
+                column.default_type = None;
+            }
             "SET_TYPE" => {
                 if let Some(ty) = change.children().find(|n| n.kind().ends_with("_TYPE")) {
                     let (ty_text, array) = normalize_type(ty.text(cx.source));

@@ -21,7 +21,8 @@
 //! `*.down.sql`, `*.rollback.sql`) are skipped.
 //!
 //! The replay tracks what Prisma can express: tables, columns (type,
-//! nullability), primary keys, unique constraints and unique indexes,
+//! nullability, whether it has a default), primary keys, unique
+//! constraints and unique indexes,
 //! plain indexes, foreign keys (columns, referenced table and columns,
 //! `ON DELETE` / `ON UPDATE`), and enum types with their values. It
 //! understands `CREATE TABLE` (inline and table constraints, `REFERENCES`
@@ -147,14 +148,13 @@
 //!
 //! ## Limitations
 //!
-//! Column defaults are not compared, nor are native types outside the
-//! families listed under `column-type-mismatch` (`@db.Uuid`,
-//! `@db.SmallInt`, `@db.Date`, ...), nor the order, operator classes and
-//! sort order of an index's columns (an index is found by its set of
-//! columns). `drift-host verify`
-//! applies the migrations to PostgreSQL and compares the real database
-//! with the schema through this rule's comparison, defaults included
-//! (docs/verify.md).
+//! Default values are not compared, only whether a column has one; nor
+//! are native types outside the families listed under
+//! `column-type-mismatch` (`@db.Uuid`, `@db.SmallInt`, `@db.Date`, ...),
+//! nor the order, operator classes and sort order of an index's columns
+//! (an index is found by its set of columns). `drift-host verify` applies
+//! the migrations to PostgreSQL and compares the real database with the
+//! schema through this rule's comparison.
 //! Guards around statements in `DO` blocks are not evaluated: a guarded
 //! statement counts as having run. SQL built at run time (`EXECUTE
 //! format(...)`), `CREATE TABLE ... AS` and `LIKE` are not replayed.
@@ -248,6 +248,12 @@ drift_sdk::checks! {
         /// The migrations create a foreign key on a model's table that no
         /// relation of the schema declares.
         ExtraForeignKey = ("extra-foreign-key", Warning, "the migrations create a foreign key no relation declares"),
+        /// A column has a database default the field does not (an
+        /// `@updatedAt` field, whose value Prisma Client sets, has none),
+        /// or lacks one the field's `@default` gives it. Only whether there
+        /// is a default is compared, not its value; `@default(dbgenerated())`
+        /// without an expression accepts either.
+        DefaultMismatch = ("default-mismatch", Warning, "a column's default is present where the field has none, or missing"),
         /// The migrations create an index or unique constraint on a model's
         /// table that no `@id`, `@unique`, `@@unique` or `@@index` accounts
         /// for (no key on the same columns, whatever its kind): the next

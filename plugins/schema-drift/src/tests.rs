@@ -850,3 +850,42 @@ fn one_migration(schema: &str, sql: &str) -> String {
         .build();
     show(&run(&SchemaDrift, &input, "{}").unwrap())
 }
+
+/// Defaults are compared by presence: `@updatedAt` has none, `@default`
+/// one. A default of an enum type goes when the type is dropped with
+/// `CASCADE`, even after the column changed to another type (PostgreSQL
+/// keeps the default's dependency on the type); one set afterwards stays.
+#[test]
+fn defaults_follow_the_types_they_depend_on() {
+    let schema = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\n\
+        model Account {\n  id        Int      @id\n  currency  String?\n  updatedAt DateTime @updatedAt\n}\n";
+    let base = "CREATE TYPE \"Currency\" AS ENUM ('EUR', 'USD');\n\
+        CREATE TABLE \"Account\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"currency\" \"Currency\" NOT NULL DEFAULT E'USD', \"updatedAt\" TIMESTAMP(3) NOT NULL);\n\
+        ALTER TABLE \"Account\" ALTER COLUMN \"currency\" TYPE TEXT;\n\
+        ALTER TABLE \"Account\" ALTER COLUMN \"currency\" DROP NOT NULL;\n";
+    assert_eq!(
+        one_migration(schema, &format!("{base}DROP TYPE \"Currency\" CASCADE;\n")),
+        ""
+    );
+    let kept = one_migration(
+        schema,
+        &format!(
+            "{base}DROP TYPE \"Currency\" CASCADE;\nALTER TABLE \"Account\" ALTER COLUMN \"currency\" SET DEFAULT 'USD';\n"
+        ),
+    );
+    assert!(
+        kept.starts_with("prisma/schema.prisma:8:3: default-mismatch: `Account`.`currency` has no database default in the schema but the database gives it one"),
+        "{kept}"
+    );
+    let stamped = one_migration(
+        schema,
+        &format!(
+            "{base}DROP TYPE \"Currency\" CASCADE;\nALTER TABLE \"Account\" ALTER COLUMN \"updatedAt\" SET DEFAULT CURRENT_TIMESTAMP;\n"
+        ),
+    );
+    assert!(
+        stamped.contains("default-mismatch: `Account`.`updatedAt` has no database default"),
+        "{stamped}"
+    );
+    assert_eq!(stamped.matches("default-mismatch").count(), 1, "{stamped}");
+}

@@ -56,12 +56,6 @@ impl Drift {
         Self::NameMismatch,
     ];
 
-    /// Compared only on a database read from a server
-    /// ([`Database::defaults`]): not a check of schema-drift's replay.
-    pub fn server_only(self) -> bool {
-        matches!(self, Self::DefaultMismatch)
-    }
-
     /// The check id both schema-drift and verify report it under.
     pub fn id(self) -> &'static str {
         match self {

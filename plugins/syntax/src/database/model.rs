@@ -21,6 +21,10 @@ pub struct Column<O> {
     pub array: bool,
     pub nullable: bool,
     pub has_default: bool,
+    /// The column's type when its default was set: dropping that type
+    /// (an enum) with `CASCADE` drops the default, which depends on it
+    /// even after the column changed type. Only a replay tracks it.
+    pub default_type: Option<String>,
     pub origin: O,
 }
 
@@ -176,9 +180,8 @@ pub struct Database<O> {
     /// The tables' foreign keys were read or replayed, so they are
     /// compared.
     pub foreign_keys: bool,
-    /// Whether columns have defaults is compared: the replay cannot tell a
-    /// default set through SQL it does not run, so only a real database
-    /// sets this.
+    /// Whether columns have defaults is compared (a replay that could not
+    /// follow them leaves this off).
     pub defaults: bool,
 }
 
