@@ -153,6 +153,9 @@ pub fn read(
             unique: row.get(3),
             primary: row.get(4),
             partial: row.get(5),
+            // Compared by columns: pg_index's method, order and classes
+            // are not read yet.
+            shape: None,
         });
     }
     let keys = client.query(

@@ -179,6 +179,11 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         Severity::Warning,
         "a key or index has another name in the database than the schema's",
     ),
+    (
+        "index-mismatch",
+        Severity::Warning,
+        "an index is built otherwise than the schema declares it",
+    ),
 ];
 
 /// verify's metadata, for SARIF's rule list and `explain`.

@@ -13,7 +13,7 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use drift_sdk::database::{self, Action, Database, Enum, EnumValue, Index, normalize_type};
+use drift_sdk::database::{self, Action, Database, Enum, EnumValue, Index, Shape, normalize_type};
 use drift_sdk::sql::{Node, SqlTree};
 
 /// Where a migration created something: its file and byte range. Turned
@@ -397,14 +397,29 @@ impl Catalog {
             return;
         };
         let mut columns = Vec::new();
+        let mut keys = Vec::new();
         for item in items.children().filter(|n| n.kind() == "PARTITION_ITEM") {
             match item.children().next() {
                 Some(first) if first.kind() == "NAME_REF" => {
                     columns.push(ident(first.text(cx.source)));
+                    let class = item
+                        .child("OP_CLASS_REF")
+                        .map(|c| ident(c.text(cx.source)).to_ascii_lowercase());
+                    keys.push((item.has_child("SORT_DESC"), class));
                 }
                 _ => return,
             }
         }
+        let shape = Shape {
+            method: node
+                .child("USING_METHOD")
+                .and_then(|m| m.child("ACCESS_METHOD_REF"))
+                .map_or("btree".to_owned(), |m| {
+                    m.text(cx.source).trim_matches('"').to_ascii_lowercase()
+                }),
+            keys,
+            include: node.has_child("INDEX_INCLUDE_CLAUSE"),
+        };
         if columns.is_empty() {
             return;
         }
@@ -419,6 +434,7 @@ impl Catalog {
                 unique: node.has_child("UNIQUE_KW"),
                 primary: false,
                 partial: node.has_child("WHERE_CLAUSE"),
+                shape: Some(shape),
             });
         }
     }
@@ -703,6 +719,7 @@ fn using_index(cx: &Cx<'_>, node: Node<'_>, table: &mut Table) -> Option<Index> 
         unique: true,
         primary,
         partial: false,
+        shape: existing.shape,
     })
 }
 
@@ -733,12 +750,14 @@ fn constraint(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> Op
         None if primary => constraint_name(table, "", "pkey"),
         None => constraint_name(table, &columns.join("_"), suffix),
     };
+    let shape = Some(Shape::plain(columns.len()));
     Some(Index {
         name,
         columns,
         unique: true,
         primary,
         partial: false,
+        shape,
     })
 }
 

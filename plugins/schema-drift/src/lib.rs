@@ -151,8 +151,8 @@
 //! Default values are not compared, only whether a column has one; nor
 //! are native types outside the families listed under
 //! `column-type-mismatch` (`@db.Uuid`, `@db.SmallInt`, `@db.Date`, ...),
-//! nor the order, operator classes and sort order of an index's columns
-//! (an index is found by its set of columns). `drift-host verify` applies
+//! nor the shape of an index `drift-host verify` reads from a server (it
+//! compares those by their columns). `drift-host verify` applies
 //! the migrations to PostgreSQL and compares the real database with the
 //! schema through this rule's comparison.
 //! Guards around statements in `DO` blocks are not evaluated: a guarded
@@ -267,6 +267,14 @@ drift_sdk::checks! {
         /// PostgreSQL's 63 bytes as Prisma cuts them). The next `prisma
         /// migrate dev` renames it. Reported at the attribute or relation.
         NameMismatch = ("name-mismatch", Warning, "a key or index is built under another name than the schema's"),
+        /// An `@@index`, `@unique` or `@@unique` is built on the right
+        /// columns but otherwise than Prisma builds it: the columns in
+        /// another order, another method (`type:`), sort order (`sort:`) or
+        /// operator class (`ops:`, where the class is not the type's
+        /// default), `INCLUDE` columns, or a unique index standing in for
+        /// an `@@index`. The next `prisma migrate dev` drops the index and
+        /// creates the schema's. Reported at the attribute.
+        IndexMismatch = ("index-mismatch", Warning, "an index is built otherwise than the schema declares it"),
     }
 }
 

@@ -773,12 +773,28 @@ fn extra_indexes_are_reported_at_the_model() {
         "{found}"
     );
     assert!(found.contains("unique index `Post_slug_key`"), "{found}");
-    // Declared, of another kind even: accounted for.
+    // Declared on the same columns: not extra; built otherwise than
+    // declared (no operator class, a unique index for an `@@index`), which
+    // Prisma replaces.
     let declared = run_with(
         &schema("  @@index([title], type: Gin)\n  @@index([slug])\n"),
         sql,
     );
-    assert_eq!(declared, "");
+    assert!(!declared.contains("extra-index"), "{declared}");
+    assert!(
+        declared.contains("index-mismatch: the index `Post_title_idx` of `Post` is not built as the schema declares it: `title` has the operator class `gin_trgm_ops` where the schema declares none"),
+        "{declared}"
+    );
+    assert!(
+        declared.contains("index-mismatch: the index `Post_slug_key` of `Post` is not built as the schema declares it: it is a unique index"),
+        "{declared}"
+    );
+    // Declared as built: nothing.
+    let alike = run_with(
+        &schema("  @@index([title(ops: raw(\"gin_trgm_ops\"))], type: Gin)\n  @@unique([slug])\n"),
+        sql,
+    );
+    assert_eq!(alike, "");
 }
 
 /// A change that removes a relation (or a field) from the schema and
@@ -888,4 +904,76 @@ fn defaults_follow_the_types_they_depend_on() {
         "{stamped}"
     );
     assert_eq!(stamped.matches("default-mismatch").count(), 1, "{stamped}");
+}
+
+/// Indexes are compared as Prisma compares them: column order, method,
+/// sort order, operator classes that are not a type's default, and
+/// `INCLUDE`; a default class written out is the same as none.
+#[test]
+fn indexes_are_built_as_declared() {
+    let schema = |index: &str| {
+        format!(
+            "datasource db {{\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}}\n\n\
+             model Run {{\n  id     Int      @id\n  envId  Int\n  at     DateTime\n  tags   String[]\n  {index}\n}}\n"
+        )
+    };
+    let table = "CREATE TABLE \"Run\" (\"id\" INTEGER NOT NULL PRIMARY KEY, \"envId\" INTEGER NOT NULL, \"at\" TIMESTAMP(3) NOT NULL, \"tags\" TEXT[]);\n";
+    let check = |index: &str, sql: &str| one_migration(&schema(index), &format!("{table}{sql}"));
+    let desc = "@@index([envId, at(sort: Desc)])";
+    assert_eq!(
+        check(
+            desc,
+            "CREATE INDEX \"Run_envId_at_idx\" ON \"Run\"(\"envId\", \"at\" DESC);\n"
+        ),
+        ""
+    );
+    let included = check(
+        desc,
+        "CREATE INDEX \"Run_envId_at_idx\" ON \"Run\"(\"envId\", \"at\" DESC) INCLUDE (\"id\") WITH (fillfactor = 90);\n",
+    );
+    assert!(
+        included.contains("it has `INCLUDE` columns, which a Prisma schema cannot declare"),
+        "{included}"
+    );
+    let ascending = check(
+        desc,
+        "CREATE INDEX \"Run_envId_at_idx\" ON \"Run\"(\"envId\", \"at\");\n",
+    );
+    assert!(
+        ascending.contains("`at` is sorted ascending where the schema sorts it descending"),
+        "{ascending}"
+    );
+    let order = check(
+        desc,
+        "CREATE INDEX \"Run_envId_at_idx\" ON \"Run\"(\"at\" DESC, \"envId\");\n",
+    );
+    assert!(order.contains("its columns are in the order (\"at\", \"envId\") where the schema has (\"envId\", \"at\")"), "{order}");
+    let gin = "@@index([tags(ops: ArrayOps)], type: Gin)";
+    assert_eq!(
+        check(
+            gin,
+            "CREATE INDEX \"Run_tags_idx\" ON \"Run\" USING GIN (\"tags\" array_ops);\n"
+        ),
+        ""
+    );
+    assert_eq!(
+        check(
+            gin,
+            "CREATE INDEX \"Run_tags_idx\" ON \"Run\" USING GIN (\"tags\");\n"
+        ),
+        ""
+    );
+    let btree = check(gin, "CREATE INDEX \"Run_tags_idx\" ON \"Run\"(\"tags\");\n");
+    assert!(
+        btree.contains("it is a `btree` index where the schema declares `gin`"),
+        "{btree}"
+    );
+    // One of two indexes on the same columns built as declared is the key.
+    assert_eq!(
+        check(
+            desc,
+            "CREATE INDEX \"Run_env_at_plain\" ON \"Run\"(\"envId\", \"at\");\nCREATE INDEX \"Run_envId_at_idx\" ON \"Run\"(\"envId\", \"at\" DESC);\n"
+        ),
+        ""
+    );
 }

@@ -31,11 +31,12 @@ pub enum Drift {
     DefaultMismatch,
     ExtraIndex,
     NameMismatch,
+    IndexMismatch,
 }
 
 impl Drift {
     /// Every kind, in the order of the checks' documentation.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::MissingTable,
         Self::MissingColumn,
         Self::ExtraTable,
@@ -54,6 +55,7 @@ impl Drift {
         Self::DefaultMismatch,
         Self::ExtraIndex,
         Self::NameMismatch,
+        Self::IndexMismatch,
     ];
 
     /// The check id both schema-drift and verify report it under.
@@ -77,6 +79,7 @@ impl Drift {
             Self::DefaultMismatch => "default-mismatch",
             Self::ExtraIndex => "extra-index",
             Self::NameMismatch => "name-mismatch",
+            Self::IndexMismatch => "index-mismatch",
         }
     }
 }
@@ -492,7 +495,7 @@ fn compare_keys<'a, O>(
                     })
                     .collect();
                 if !found.is_empty() {
-                    out.extend(misnamed(table, key, found));
+                    out.extend(shaped(table, key, found));
                     continue;
                 }
                 out.push(Difference::new(
@@ -517,11 +520,20 @@ fn compare_keys<'a, O>(
                     .iter()
                     .filter(|i| i.partial == key.partial && same_set(&i.columns, &key.columns))
                     .collect();
-                if !found.is_empty() {
-                    // A unique index standing in for an `@@index` is not
-                    // the same index under another name.
-                    let plain = found.into_iter().filter(|i| !i.unique);
-                    out.extend(misnamed(table, key, plain));
+                let plain: Vec<_> = found.iter().copied().filter(|i| !i.unique).collect();
+                if !plain.is_empty() {
+                    out.extend(shaped(table, key, plain));
+                    continue;
+                }
+                // A unique index standing in for an `@@index`: Prisma
+                // replaces it.
+                if let Some(unique) = found.first() {
+                    out.push(reshape(
+                        table,
+                        key,
+                        unique,
+                        "it is a unique index".to_owned(),
+                    ));
                     continue;
                 }
                 out.push(Difference::new(
@@ -543,6 +555,122 @@ fn compare_keys<'a, O>(
             IndexKind::Fulltext => {}
         }
     }
+}
+
+/// The schema's `key` against the indexes of the database on the same
+/// columns (`found`, not empty): one built as the schema says is the key
+/// (under another name: a name-only difference); else the first is built
+/// otherwise.
+fn shaped<'a, O>(
+    table: &'a expected::Table,
+    key: &'a expected::Key,
+    found: Vec<&model::Index>,
+) -> Option<Difference<'a, O>> {
+    let alike: Vec<&model::Index> = found
+        .iter()
+        .copied()
+        .filter(|i| unlike(key, i).is_none())
+        .collect();
+    if alike.is_empty() {
+        let first = found
+            .iter()
+            .find(|i| Some(&i.name) == key.name.as_ref())
+            .unwrap_or(&found[0]);
+        return unlike(key, first).map(|why| reshape(table, key, first, why));
+    }
+    misnamed(table, key, alike)
+}
+
+/// How `index` is built otherwise than the schema's `key` says, the way
+/// Prisma compares indexes: column order, method (`type:`), sort order
+/// (`sort:`), operator classes (`ops:`; classes that are a type's default
+/// are not told apart from none), and `INCLUDE`. `None` when alike, or
+/// when either side's shape is not known.
+fn unlike(key: &expected::Key, index: &model::Index) -> Option<String> {
+    let (Some(want), Some(built)) = (&key.shape, &index.shape) else {
+        return None;
+    };
+    if index.columns != key.columns {
+        return Some(format!(
+            "its columns are in the order ({}) where the schema has ({})",
+            quoted(&index.columns),
+            quoted(&key.columns)
+        ));
+    }
+    if built.method != want.method {
+        return Some(format!(
+            "it is a `{}` index where the schema declares `{}`",
+            built.method, want.method
+        ));
+    }
+    let order = |desc: bool| if desc { "descending" } else { "ascending" };
+    for ((column, (built_desc, built_class)), (want_desc, want_class)) in
+        index.columns.iter().zip(&built.keys).zip(&want.keys)
+    {
+        if built_desc != want_desc {
+            return Some(format!(
+                "`{column}` is sorted {} where the schema sorts it {}",
+                order(*built_desc),
+                order(*want_desc)
+            ));
+        }
+        let (built_class, want_class) = (significant(built_class), significant(want_class));
+        if built_class != want_class {
+            return Some(format!(
+                "`{column}` has the operator class {} where the schema declares {}",
+                built_class.map_or("of its type".to_owned(), |c| format!("`{c}`")),
+                want_class.map_or("none".to_owned(), |c| format!("`{c}`"))
+            ));
+        }
+    }
+    built
+        .include
+        .then(|| "it has `INCLUDE` columns, which a Prisma schema cannot declare".to_owned())
+}
+
+/// An operator class that is no type's default (`text_pattern_ops`,
+/// `gin_trgm_ops`, `jsonb_path_ops`, pgvector's), where writing it or not
+/// builds a different index; default classes (`array_ops`, `jsonb_ops`,
+/// `int4_ops`) are the same as none.
+fn significant(class: &Option<String>) -> Option<&str> {
+    const MARKS: [&str; 10] = [
+        "pattern",
+        "trgm",
+        "path",
+        "bloom",
+        "multi",
+        "inclusion",
+        "vector",
+        "bigm",
+        "cosine",
+        "l2_ops",
+    ];
+    class
+        .as_deref()
+        .filter(|c| MARKS.iter().any(|m| c.contains(m)) || c.ends_with("ip_ops"))
+}
+
+/// The schema's `key` is built as `index`, otherwise (`why`): the next
+/// `prisma migrate dev` drops it and creates the schema's.
+fn reshape<'a, O>(
+    table: &'a expected::Table,
+    key: &'a expected::Key,
+    index: &model::Index,
+    why: String,
+) -> Difference<'a, O> {
+    Difference::new(
+        Drift::IndexMismatch,
+        schema_at(&table.path, key.span),
+        &table.name,
+        format!(
+            "the index `{}` of `{}` is not built as the schema declares it: {why}",
+            index.name, table.name
+        ),
+        format!(
+            "the next `prisma migrate dev` drops it and creates the schema's; declare it as it is built (`type:`, `sort:`, `ops:`), or recreate it as declared in a migration (DROP INDEX \"{}\"; then CREATE INDEX as Prisma writes it)",
+            index.name
+        ),
+    )
 }
 
 /// A name-only difference: the schema's `key` is built (`found` holds the

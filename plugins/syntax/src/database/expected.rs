@@ -1,7 +1,7 @@
 //! What Prisma would build for a schema: tables, columns, keys, indexes and
 //! enums, following Prisma Migrate's PostgreSQL mapping.
 
-use super::model::Action;
+use super::model::{Action, Shape};
 use crate::Span;
 use crate::prisma::{Arity, Expr, Field, FieldKind, IndexKind, Model, Schema, TypeIndex};
 use crate::prisma_config::PrismaConfig;
@@ -41,6 +41,9 @@ pub struct Key {
     pub name: Option<String>,
     /// A partial index (`where:`): only a partial index matches it.
     pub partial: bool,
+    /// How Prisma builds it (`type:`, `sort:`, `ops:`); `None` for the keys
+    /// of a join table, compared by columns alone.
+    pub shape: Option<Shape>,
     pub span: Span,
 }
 
@@ -279,11 +282,29 @@ fn table(types: &TypeIndex<'_>, model: &Model) -> Table {
             let name = named
                 .cloned()
                 .unwrap_or_else(|| default_name(model.table_name(), &columns, i.kind));
+            let shape = Shape {
+                method: i
+                    .algorithm
+                    .as_deref()
+                    .map_or("btree".to_owned(), str::to_ascii_lowercase),
+                keys: i
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.sort.as_deref() == Some("Desc"),
+                            f.ops.as_deref().map(operator_class),
+                        )
+                    })
+                    .collect(),
+                include: false,
+            };
             Key {
                 columns,
                 kind: i.kind,
                 name: Some(name),
                 partial: i.predicate.is_some(),
+                shape: Some(shape),
                 span: i.span,
             }
         })
@@ -429,6 +450,23 @@ fn default_sql(field: &Field, sql_type: &str) -> Option<String> {
     }
 }
 
+/// The PostgreSQL operator class of an index field's `ops:`: `raw("x")`
+/// is `x`, Prisma's names are snake case (`JsonbPathOps` is
+/// `jsonb_path_ops`, `Int4MinMaxOps` is `int4_minmax_ops`).
+fn operator_class(ops: &str) -> String {
+    if ops.contains('_') || ops.chars().all(|c| !c.is_ascii_uppercase()) {
+        return ops.to_ascii_lowercase();
+    }
+    let mut out = String::new();
+    for (i, c) in ops.replace("MinMax", "Minmax").char_indices() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 /// The name Prisma gives a key of `table` on `columns` that its schema
 /// does not name (`map:`): `<table>_pkey`, `<table>_<columns>_key` for a
 /// unique constraint, `<table>_<columns>_idx` for an index.
@@ -560,6 +598,7 @@ fn join_table(
                     join_name(&name, if major >= 6 { "_AB_pkey" } else { "_AB_unique" })
                 }),
                 partial: false,
+                shape: None,
                 span: field.span,
             },
             Key {
@@ -567,6 +606,7 @@ fn join_table(
                 kind: IndexKind::Normal,
                 name: prisma_major.and_then(|_| join_name(&name, "_B_index")),
                 partial: false,
+                shape: None,
                 span: field.span,
             },
         ],

@@ -37,6 +37,35 @@ pub struct Index {
     pub primary: bool,
     /// `CREATE INDEX … WHERE …`.
     pub partial: bool,
+    /// How it is built, where known; `None` compares it by its columns
+    /// alone.
+    pub shape: Option<Shape>,
+}
+
+/// How an index is built beyond its set of columns: what Prisma compares
+/// too (its columns' order is [`Index::columns`]'s).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// The access method, lower case: `btree`, `gin`, `gist`, `hash`,
+    /// `brin`, `spgist`.
+    pub method: String,
+    /// Per key column, in order: descending, and the operator class when
+    /// one is written (lower case).
+    pub keys: Vec<(bool, Option<String>)>,
+    /// `INCLUDE (…)` columns, which no Prisma schema can declare.
+    pub include: bool,
+}
+
+impl Shape {
+    /// A B-tree on `n` ascending columns with their default operator
+    /// classes: what a key constraint builds.
+    pub fn plain(n: usize) -> Self {
+        Self {
+            method: "btree".to_owned(),
+            keys: vec![(false, None); n],
+            include: false,
+        }
+    }
 }
 
 /// What a foreign key does when the referenced row is deleted or its key
