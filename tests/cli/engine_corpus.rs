@@ -136,6 +136,19 @@ fn git(dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("git runs")
 }
 
+/// The checks of schema-drift's findings on the folder `dir`.
+fn schema_drift_checks(dir: &Path) -> Vec<String> {
+    let run = run_in(dir, &["run", ".", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == "schema-drift")
+        .map(|f| f["check"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
 /// The schema-drift findings of one run, as `(severity, message)`.
 fn schema_drift_findings(dir: &Path, args: &[&str]) -> Result<Vec<(String, String)>, String> {
     let run = run_in(dir, args);
@@ -475,9 +488,20 @@ fn schema_drift_fixtures_agree_with_prisma_engine() {
             Some(digest(&workspace.join(fixture)).as_str()),
             "{fixture} changed since its engine verdict: recompute it (node tests/prisma-engine/corpus.mjs --fixtures)"
         );
-        if !verdict["error"].is_null() {
-            // The engine refuses the fixture (a schema that does not parse, a
-            // migration that does not apply): other checks own those.
+        if let Some(error) = verdict["error"].as_str() {
+            // The engine refuses the fixture. A schema Prisma's validator
+            // rejects (P1012) is schema-drift's to report, except what needs
+            // preview features, which it does not validate; a migration that
+            // does not apply is other checks'.
+            if error.starts_with("P1012") && !error.contains("preview feature") {
+                let findings = schema_drift_checks(&workspace.join(fixture));
+                if !findings
+                    .iter()
+                    .any(|c| c == "schema-syntax" || c == "schema-invalid")
+                {
+                    disagreements.push(format!("{fixture}: the engine rejects the schema ({error}), schema-drift reports {findings:?}"));
+                }
+            }
             continue;
         }
         if handwritten(&workspace.join(fixture)) {

@@ -78,6 +78,19 @@ pub fn analyze(
         }
         let schema = drift_sdk::prisma::parse_files(&texts);
         let mut findings = Vec::new();
+        // Only PostgreSQL schemas with migrations are compared, and so
+        // validated.
+        let compared = schema.errors.is_empty() && database::expected::is_postgres(&schema);
+        let mut migrations = if compared {
+            project::run_order(&snapshot.paths, &project.dirs, order)
+        } else {
+            Vec::new()
+        };
+        let invalid = if migrations.is_empty() {
+            Vec::new()
+        } else {
+            schema.validate()
+        };
         if !schema.errors.is_empty() {
             for error in &schema.errors {
                 findings.push((
@@ -87,8 +100,16 @@ pub fn analyze(
                     None,
                 ));
             }
-        } else if database::expected::is_postgres(&schema) {
-            let mut migrations = project::run_order(&snapshot.paths, &project.dirs, order);
+        } else if !invalid.is_empty() {
+            for error in invalid {
+                findings.push((
+                    Finding::new(Check::SchemaInvalid, &error.path, &error.message)
+                        .span(error.span)
+                        .help("fix the schema (`prisma validate` says the same); it is not compared with the migrations until Prisma accepts it"),
+                    None,
+                ));
+            }
+        } else if compared {
             if let Some(deployed) = deployed {
                 // A stable sort: each group keeps its run order.
                 migrations.sort_by_key(|path| !deployed.contains(path.as_str()));

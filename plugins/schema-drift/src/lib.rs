@@ -51,24 +51,26 @@
 //! (`_AToB` by default) with columns `A` and `B` and a foreign key from
 //! each to its model, keyed on (A, B) as the project's Prisma version keys
 //! it: a unique index `_<name>_AB_unique` before 6.0, the primary key
-//! `_<name>_AB_pkey` since. The version is what the lock file nearest the
-//! schema installs (pnpm, npm, yarn, bun), else the range the nearest
-//! package.json gives `prisma` or `@prisma/client` (a pnpm `catalog:`
-//! included), else the `prisma-version` option says it; when nothing does,
-//! either key is accepted. Keys, indexes and foreign keys carry their
-//! names: `map:` (or an `@@index`'s `name:`), else Prisma's defaults (`<table>_pkey`,
-//! `<table>_<columns>_key`, `_idx`, `_fkey`, cut to 63 bytes as Prisma cuts
-//! them), and a key built under another name is `name-mismatch`. Views and `@@ignore`
-//! models are not compared: their tables are neither required nor reported
-//! as extra.
+//! `_<name>_AB_pkey` since. The version is the `prisma-version` option,
+//! else what the lock file nearest the schema installs (pnpm, npm, yarn,
+//! bun), else the range the nearest package.json gives `prisma` or
+//! `@prisma/client` (a pnpm `catalog:` included); when nothing says, either
+//! key is accepted. Keys, indexes and foreign keys carry their names:
+//! `map:` (or an `@@index`'s `name:`), else Prisma's defaults
+//! (`<table>_pkey`, `<table>_<columns>_key`, `_idx`, `_fkey`, cut to 63
+//! bytes as Prisma cuts them); a key built under another name is
+//! `name-mismatch`, one built otherwise (method, order, sort, operator
+//! class, `INCLUDE`) `index-mismatch`. Views and `@@ignore` models are not
+//! compared: their tables are neither required nor reported as extra.
 //!
 //! Objects Prisma cannot express never count as drift: row-level security
 //! policies, extensions, functions, triggers, views, sequences, comments,
 //! grants, check constraints, and partial (`WHERE`) or expression indexes.
 //! Schemas whose datasource is not PostgreSQL, and schemas without any
-//! migration, are not checked; a schema with syntax errors is reported and
-//! not compared. Temporary tables, and tables created in another PostgreSQL
-//! schema than `public` and the datasource's `schemas`, are not Prisma's.
+//! migration, are not checked; a schema with syntax errors, or one Prisma's
+//! validator rejects (`schema-invalid`), is reported and not compared.
+//! Temporary tables, and tables created in another PostgreSQL schema than
+//! `public` and the datasource's `schemas`, are not Prisma's.
 //!
 //! ## Why is this bad?
 //!
@@ -208,6 +210,11 @@ drift_sdk::checks! {
     pub enum Check {
         /// The schema has a syntax error, so it is not compared.
         SchemaSyntax = ("schema-syntax", Error, "the schema has a syntax error"),
+        /// The schema parses but Prisma's validator rejects it, so it is not
+        /// compared: an attribute or relation names a field the model does
+        /// not have, a relation field has no opposite field on the other
+        /// model, or a field's type is neither built in nor defined.
+        SchemaInvalid = ("schema-invalid", Error, "Prisma's validator rejects the schema"),
         /// A model's table is not created by any migration.
         MissingTable = ("missing-table", Error, "a model's table is not created by any migration"),
         /// A field's column is not created by any migration.

@@ -48,6 +48,7 @@ use crate::text::Span;
 
 mod lexer;
 mod parser;
+mod validate;
 
 /// Parses one schema file. Never panics: syntax errors are in
 /// [`Schema::errors`], and blocks' `path` is empty.
