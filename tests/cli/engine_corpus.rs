@@ -136,6 +136,25 @@ fn git(dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("git runs")
 }
 
+/// The Prisma major version of the project whose schema is at `schema`
+/// (relative to `root`), as schema-drift reads it.
+fn prisma_major(root: &Path, schema: &str) -> Option<u32> {
+    let manifests: Vec<(String, String)> = drift_syntax::prisma_version::candidates(schema)
+        .into_iter()
+        .filter_map(|path| {
+            std::fs::read_to_string(root.join(&path))
+                .ok()
+                .map(|text| (path, text))
+        })
+        .collect();
+    drift_syntax::prisma_version::major(schema, |path| {
+        manifests
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, text)| text.as_str())
+    })
+}
+
 /// The checks of schema-drift's findings on the folder `dir`.
 fn schema_drift_checks(dir: &Path) -> Vec<String> {
     let run = run_in(dir, &["run", ".", "--format", "json"]);
@@ -215,20 +234,7 @@ fn measure_project(corpus: &serde_json::Value, source: &Path, scratch: &Path) ->
             .as_str()
             .and_then(drift_syntax::prisma_version::range_major);
         let schema = corpus["schema"].as_str().expect("schema");
-        let manifests: Vec<(String, String)> = drift_syntax::prisma_version::candidates(schema)
-            .into_iter()
-            .filter_map(|path| {
-                std::fs::read_to_string(clone.join(&path))
-                    .ok()
-                    .map(|text| (path, text))
-            })
-            .collect();
-        let project_major = drift_syntax::prisma_version::major(schema, |path| {
-            manifests
-                .iter()
-                .find(|(p, _)| p == path)
-                .map(|(_, text)| text.as_str())
-        });
+        let project_major = prisma_major(&clone, schema);
         let mut args = vec!["run", ".", "--format", "json"];
         let config;
         if project_major.is_some() && project_major != engine_major {
@@ -518,21 +524,7 @@ fn schema_drift_fixtures_agree_with_prisma_engine() {
         let engine_version = verdict["prisma"].as_str().expect("prisma");
         let engine_major = drift_syntax::prisma_version::range_major(engine_version);
         let root = workspace.join(fixture);
-        let manifests: Vec<(String, String)> =
-            drift_syntax::prisma_version::candidates("prisma/schema.prisma")
-                .into_iter()
-                .filter_map(|path| {
-                    std::fs::read_to_string(root.join(&path))
-                        .ok()
-                        .map(|text| (path, text))
-                })
-                .collect();
-        let declared = drift_syntax::prisma_version::major("prisma/schema.prisma", |path| {
-            manifests
-                .iter()
-                .find(|(p, _)| p == path)
-                .map(|(_, text)| text.as_str())
-        });
+        let declared = prisma_major(&root, "prisma/schema.prisma");
         if declared.is_some() && declared != engine_major {
             other_versions += 1;
             continue;
