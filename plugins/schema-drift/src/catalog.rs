@@ -130,7 +130,21 @@ impl Catalog {
                             // What depends on the type goes with it: the
                             // columns of that type, and defaults of it.
                             for table in self.db.tables_mut() {
+                                let gone: Vec<String> = table
+                                    .columns
+                                    .iter()
+                                    .filter(|c| c.ty == name)
+                                    .map(|c| c.name.clone())
+                                    .collect();
                                 table.columns.retain(|c| c.ty != name);
+                                // As with DROP COLUMN: what is built on
+                                // the columns goes with them.
+                                table
+                                    .indexes
+                                    .retain(|i| !i.columns.iter().any(|c| gone.contains(c)));
+                                table
+                                    .foreign_keys
+                                    .retain(|k| !k.columns.iter().any(|c| gone.contains(c)));
                                 for column in &mut table.columns {
                                     if column.default_type.as_deref() == Some(name.as_str()) {
                                         column.has_default = false;
@@ -509,6 +523,9 @@ impl Catalog {
                                 if column.ty == name {
                                     column.ty.clone_from(&new);
                                 }
+                                if column.default_type.as_deref() == Some(name.as_str()) {
+                                    column.default_type = Some(new.clone());
+                                }
                             }
                         }
                         if let Some(e) = self.db.enums.get_mut(index) {
@@ -591,10 +608,12 @@ fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index
         match kind {
             "NOT_NULL_CONSTRAINT" => column.nullable = false,
             "NULL_CONSTRAINT" => column.nullable = true,
-            "DEFAULT_CONSTRAINT" => {
+            // `DEFAULT NULL` stores no default.
+            "DEFAULT_CONSTRAINT" if !null_default(item) => {
                 column.has_default = true;
                 column.default_type = Some(column.ty.clone());
             }
+            "DEFAULT_CONSTRAINT" => {}
             "REFERENCES_CONSTRAINT" => {
                 keys.extend(foreign_key(cx, item, table, std::slice::from_ref(&name)));
             }
@@ -609,6 +628,24 @@ fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index
         }
     }
     Some((column, indexes, keys))
+}
+
+/// A `DEFAULT` clause whose value is the null constant (`NULL`,
+/// `NULL::text`), which PostgreSQL does not store as a default.
+fn null_default(clause: Node<'_>) -> bool {
+    let mut value = clause
+        .children()
+        .filter(|n| n.kind() != "DEFAULT_KW" && !n.is_token());
+    let Some(mut expr) = value.next() else {
+        return false;
+    };
+    while expr.kind() == "CAST_EXPR" || expr.kind() == "PAREN_EXPR" {
+        match expr.children().find(|n| !n.is_token()) {
+            Some(inner) => expr = inner,
+            None => return false,
+        }
+    }
+    expr.kind() == "LITERAL" && expr.has_child("NULL_KW")
 }
 
 /// Adds `key` to `table`. A named key whose name another key of the
@@ -773,12 +810,19 @@ fn alter_column(cx: &Cx<'_>, table: &mut Table, action: Node<'_>) {
         match change.kind() {
             "SET_NOT_NULL" => column.nullable = false,
             "DROP_NOT_NULL" => column.nullable = true,
-            "SET_DEFAULT" => {
+            // `SET DEFAULT NULL` removes the default.
+            "SET_DEFAULT" if !null_default(change) => {
                 column.has_default = true;
                 column.default_type = Some(column.ty.clone());
             }
-            "DROP_DEFAULT" => {
+            "SET_DEFAULT" | "DROP_DEFAULT" | "DROP_IDENTITY" => {
                 column.has_default = false;
+                column.default_type = None;
+            }
+            // An identity column counts as having a default, as Prisma
+            // reads it (`autoincrement()`).
+            "ADD_GENERATED" => {
+                column.has_default = true;
                 column.default_type = None;
             }
             "SET_TYPE" => {

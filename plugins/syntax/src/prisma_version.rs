@@ -119,6 +119,10 @@ pub fn range_major(range: &str) -> Option<u32> {
         return None;
     }
     let range = range.rsplit_once('@').map_or(range, |(_, v)| v);
+    // `>5.22` admits 6 as well.
+    if range.starts_with('>') && !range.starts_with(">=") {
+        return None;
+    }
     let range = range.trim_start_matches(['^', '~', '=', '>', 'v', ' ']);
     let digits: String = range.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
@@ -168,6 +172,8 @@ fn locked_majors(lock: &str) -> Vec<u32> {
     let mut majors = Vec::new();
     let mut push = |version: &str| {
         let version = version.strip_prefix("npm:").unwrap_or(version);
+        // Yarn 1 keys name the range (`prisma@^5.0.0:`): its major.
+        let version = version.trim_start_matches(['^', '~', '=']);
         let digits: String = version.chars().take_while(char::is_ascii_digit).collect();
         if let Ok(major) = digits.parse() {
             majors.push(major);
@@ -179,10 +185,13 @@ fn locked_majors(lock: &str) -> Vec<u32> {
     // `@scope/prisma@`) unless the `/` starts an older pnpm key.
     for (at, _) in lock.match_indices("prisma@") {
         let before = &lock[..at];
+        // `_prisma@4.16.2` after a version is an older pnpm's peer suffix.
+        let peer_suffix = before.ends_with('_')
+            && before[..before.len() - 1].ends_with(|d: char| d.is_ascii_digit());
         let other_package = before.chars().next_back().is_some_and(|c| {
             c.is_ascii_alphanumeric()
                 || c == '-'
-                || c == '_'
+                || (c == '_' && !peer_suffix)
                 || (c == '/'
                     && !before
                         .trim_end_matches('/')
@@ -190,6 +199,12 @@ fn locked_majors(lock: &str) -> Vec<u32> {
         });
         if !other_package {
             push(&lock[at + "prisma@".len()..]);
+        }
+    }
+    // pnpm 5: `/prisma/4.16.2:`.
+    for (at, key) in lock.match_indices("/prisma/") {
+        if lock[..at].ends_with(['\n', ' ']) {
+            push(&lock[at + key.len()..]);
         }
     }
     // npm: `"node_modules/prisma": { "version": "6.2.1"`, nested installs
@@ -221,6 +236,7 @@ mod tests {
             ("6.14.0", Some(6)),
             (">=6", Some(6)),
             ("npm:prisma@6.2.0", Some(6)),
+            (">5.22", None),
             ("*", None),
             ("latest", None),
             ("workspace:*", None),
@@ -284,6 +300,23 @@ mod tests {
             major("apps/new/prisma/schema.prisma", lookup(&files)),
             Some(6)
         );
+    }
+
+    #[test]
+    fn older_lock_formats() {
+        assert_eq!(
+            locked_majors("packages:\n  /prisma/4.16.2:\n    resolution: {}\n"),
+            vec![4]
+        );
+        assert_eq!(
+            locked_majors("  /@prisma/client/4.16.2_prisma@4.16.2:\n"),
+            vec![4]
+        );
+        assert_eq!(
+            locked_majors("prisma@^5.0.0:\n  version \"5.22.0\"\n"),
+            vec![5]
+        );
+        assert_eq!(locked_majors("nestjs_prisma@1.0.0:\n"), Vec::<u32>::new());
     }
 
     #[test]

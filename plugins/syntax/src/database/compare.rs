@@ -494,6 +494,28 @@ fn compare_keys<'a, O>(
                         i.unique && i.partial == key.partial && same_set(&i.columns, &key.columns)
                     })
                     .collect();
+                // A join table keyed as Prisma 6 keys it, in a project on an
+                // earlier Prisma (the key's name says the version is known).
+                if table.join
+                    && let Some(want) = key.name.as_deref()
+                    && let Some(pk) = found.iter().find(|i| i.primary)
+                    && !found.iter().any(|i| !i.primary)
+                {
+                    out.push(Difference::new(
+                        Drift::MissingUnique,
+                        at,
+                        &table.name,
+                        format!(
+                            "join table `{}` is keyed by the primary key `{}`, but the project's Prisma (before 6) keys an implicit many-to-many table by the unique index `{want}`",
+                            table.name, pk.name
+                        ),
+                        format!(
+                            "set schema-drift's `prisma-version` if the project is on Prisma 6, else write what Prisma 5 writes: ALTER TABLE \"{}\" DROP CONSTRAINT \"{}\"; CREATE UNIQUE INDEX \"{want}\" ON \"{}\"({list});",
+                            table.name, pk.name, table.name
+                        ),
+                    ));
+                    continue;
+                }
                 if !found.is_empty() {
                     out.extend(shaped(table, key, found));
                     continue;
@@ -633,17 +655,9 @@ fn unlike(key: &expected::Key, index: &model::Index) -> Option<String> {
 /// builds a different index; default classes (`array_ops`, `jsonb_ops`,
 /// `int4_ops`) are the same as none.
 fn significant(class: &Option<String>) -> Option<&str> {
-    const MARKS: [&str; 10] = [
-        "pattern",
-        "trgm",
-        "path",
-        "bloom",
-        "multi",
-        "inclusion",
-        "vector",
-        "bigm",
-        "cosine",
-        "l2_ops",
+    const MARKS: [&str; 12] = [
+        "pattern", "trgm", "path", "bloom", "multi", "vector", "bigm", "cosine", "l1_ops",
+        "l2_ops", "hamming", "jaccard",
     ];
     class
         .as_deref()
@@ -781,9 +795,16 @@ fn compare_foreign_keys<'a, O>(
         if db.table(&key.table).is_none() {
             continue;
         }
-        let found = actual.foreign_keys.iter().find(|f| {
+        // Of several keys alike, the one of the schema's name.
+        let alike = |f: &&model::ForeignKey<O>| {
             f.columns == key.columns && f.table == key.table && f.references == key.references
-        });
+        };
+        let found = actual
+            .foreign_keys
+            .iter()
+            .filter(alike)
+            .find(|f| Some(&f.name) == key.name.as_ref())
+            .or_else(|| actual.foreign_keys.iter().find(alike));
         let at = schema_at(&table.path, key.span);
         let Some(found) = found else {
             out.push(Difference::new(

@@ -183,6 +183,12 @@ fn build(schema: &Schema, prisma_major: Option<u32>) -> (Vec<Table>, Vec<Enum>) 
         if !emulated {
             table.foreign_keys = foreign_keys(&types, model);
         }
+        // Prisma 2 named keys otherwise (`User.email_unique`) and read
+        // `name:` as the database name: names are not compared on it.
+        if prisma_major.is_some_and(|major| major < 3) {
+            table.keys.iter_mut().for_each(|k| k.name = None);
+            table.foreign_keys.iter_mut().for_each(|k| k.name = None);
+        }
         tables.push(table);
     }
     for model in models {
@@ -458,7 +464,12 @@ fn operator_class(ops: &str) -> String {
         return ops.to_ascii_lowercase();
     }
     let mut out = String::new();
-    for (i, c) in ops.replace("MinMax", "Minmax").char_indices() {
+    // PostgreSQL writes these type names as one word.
+    let ops = ops
+        .replace("MinMax", "Minmax")
+        .replace("TimestampTz", "Timestamptz")
+        .replace("TimeTz", "Timetz");
+    for (i, c) in ops.char_indices() {
         if c.is_ascii_uppercase() && i > 0 {
             out.push('_');
         }
