@@ -47,11 +47,14 @@ pub fn major<'a>(schema_path: &str, text: impl Fn(&str) -> Option<&'a str>) -> O
             None => range_major(&range),
         })
     });
+    // A lock file that installs no Prisma says nothing (a nested package's
+    // own lock, say): the search goes on upwards.
     let locked = folders.iter().find_map(|folder| {
         LOCK_FILES
             .iter()
-            .find_map(|name| text(&join(folder, name)))
+            .filter_map(|name| text(&join(folder, name)))
             .map(locked_majors)
+            .find(|majors| !majors.is_empty())
     });
     match (locked, declared.flatten()) {
         (Some(locked), _) if locked.len() == 1 => locked.first().copied(),
@@ -298,6 +301,18 @@ mod tests {
         ];
         assert_eq!(
             major("apps/new/prisma/schema.prisma", lookup(&files)),
+            Some(6)
+        );
+    }
+
+    #[test]
+    fn a_lock_without_prisma_says_nothing() {
+        let files = [
+            ("apps/web/package-lock.json", "{\"packages\": {}}"),
+            ("pnpm-lock.yaml", "packages:\n  prisma@6.1.0:\n"),
+        ];
+        assert_eq!(
+            major("apps/web/prisma/schema.prisma", lookup(&files)),
             Some(6)
         );
     }
