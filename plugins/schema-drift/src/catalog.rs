@@ -129,22 +129,21 @@ impl Catalog {
                         if cascade {
                             // What depends on the type goes with it: the
                             // columns of that type, and defaults of it.
+                            let gone: Vec<(String, String)> = self
+                                .db
+                                .tables_mut()
+                                .flat_map(|t| {
+                                    t.columns
+                                        .iter()
+                                        .filter(|c| c.ty == name)
+                                        .map(|c| (t.name.clone(), c.name.clone()))
+                                        .collect::<Vec<_>>()
+                                })
+                                .collect();
+                            for (table, column) in &gone {
+                                self.drop_column(table, column);
+                            }
                             for table in self.db.tables_mut() {
-                                let gone: Vec<String> = table
-                                    .columns
-                                    .iter()
-                                    .filter(|c| c.ty == name)
-                                    .map(|c| c.name.clone())
-                                    .collect();
-                                table.columns.retain(|c| c.ty != name);
-                                // As with DROP COLUMN: what is built on
-                                // the columns goes with them.
-                                table
-                                    .indexes
-                                    .retain(|i| !i.columns.iter().any(|c| gone.contains(c)));
-                                table
-                                    .foreign_keys
-                                    .retain(|k| !k.columns.iter().any(|c| gone.contains(c)));
                                 for column in &mut table.columns {
                                     if column.default_type.as_deref() == Some(name.as_str()) {
                                         column.has_default = false;
@@ -210,6 +209,23 @@ impl Catalog {
             }
         }
         self.db.add_table(table);
+    }
+
+    /// Drops `column` of `table` as PostgreSQL does: with the indexes and
+    /// constraints that use it, and (with `CASCADE`, which a dropped type's
+    /// columns always have) the keys of other tables that reference it.
+    fn drop_column(&mut self, table: &str, column: &str) {
+        let column = column.to_owned();
+        if let Some(t) = self.db.table_mut(table) {
+            t.columns.retain(|c| c.name != column);
+            t.indexes.retain(|i| !i.columns.contains(&column));
+            t.foreign_keys.retain(|k| !k.columns.contains(&column));
+        }
+        for other in self.db.tables_mut() {
+            other
+                .foreign_keys
+                .retain(|k| k.table != table || !k.references.contains(&column));
+        }
     }
 
     /// Drops the foreign keys that reference `columns` of `table` (a key
@@ -282,18 +298,7 @@ impl Catalog {
                 }
                 "DROP_COLUMN" => {
                     if let Some(column) = action.child("COLUMN_NAME_REF") {
-                        let column = ident(column.text(cx.source));
-                        table.columns.retain(|c| c.name != column);
-                        // PostgreSQL drops the indexes and constraints that
-                        // use the column, and with `CASCADE` the keys of
-                        // other tables that reference it.
-                        table.indexes.retain(|i| !i.columns.contains(&column));
-                        table.foreign_keys.retain(|k| !k.columns.contains(&column));
-                        for other in self.db.tables_mut() {
-                            other
-                                .foreign_keys
-                                .retain(|k| k.table != name || !k.references.contains(&column));
-                        }
+                        self.drop_column(&name, &ident(column.text(cx.source)));
                     }
                 }
                 "RENAME_COLUMN" => {
@@ -862,12 +867,7 @@ fn constraint_name(name1: &str, name2: &str, label: &str) -> String {
             n2 -= 1;
         }
     }
-    let clip = |s: &str, mut n: usize| {
-        while !s.is_char_boundary(n) {
-            n -= 1;
-        }
-        s[..n].to_owned()
-    };
+    let clip = |s: &str, n: usize| drift_sdk::sql::prefix_within(s, n).to_owned();
     let mut name = clip(name1, n1);
     if !name2.is_empty() {
         name.push('_');

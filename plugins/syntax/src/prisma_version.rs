@@ -9,6 +9,8 @@
 //! `@prisma/client` (its range, or the pnpm catalog entry it names).
 //! Nothing here reads files: callers pass a lookup from path to text.
 
+use crate::paths::join;
+
 /// The packages whose version is Prisma's.
 const PACKAGES: [&str; 2] = ["prisma", "@prisma/client"];
 
@@ -87,14 +89,6 @@ fn folders_up(path: &str) -> Vec<String> {
     }
     out.push(String::new());
     out
-}
-
-fn join(folder: &str, name: &str) -> String {
-    if folder.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{folder}/{name}")
-    }
 }
 
 /// The version range a package.json gives `prisma` (else

@@ -532,14 +532,19 @@ pub const MAX_IDENTIFIER: usize = 63;
 
 /// `name` cut to [`MAX_IDENTIFIER`] bytes at a character boundary.
 pub fn truncate_identifier(mut name: String) -> String {
-    if name.len() > MAX_IDENTIFIER {
-        let mut end = MAX_IDENTIFIER;
-        while !name.is_char_boundary(end) {
-            end -= 1;
-        }
-        name.truncate(end);
-    }
+    name.truncate(prefix_within(&name, MAX_IDENTIFIER).len());
     name
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends at a
+/// character boundary (identifiers are cut in bytes, never inside a
+/// character).
+pub fn prefix_within(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// The object name of a possibly schema-qualified SQL name (the last of

@@ -504,14 +504,7 @@ fn join_name(relation: &str, suffix: &str) -> Option<String> {
 /// own names shorten differently: see the catalog's naming.)
 fn prisma_name(stem: &str, suffix: &str) -> String {
     let room = crate::sql::MAX_IDENTIFIER - suffix.len();
-    let mut end = stem.len();
-    if end >= room {
-        end = room;
-        while !stem.is_char_boundary(end) {
-            end -= 1;
-        }
-    }
-    format!("{}{suffix}", &stem[..end])
+    format!("{}{suffix}", crate::sql::prefix_within(stem, room))
 }
 
 /// The join table of an implicit many-to-many relation `field` of `model`:
