@@ -102,24 +102,25 @@ fn implicit_many_to_many_join_tables() {
 /// version comes from package.json, or from `prisma-version`.
 #[test]
 fn join_tables_are_keyed_as_the_projects_prisma_keys_them() {
-    insta::assert_snapshot!(check("many-to-many-prisma6"));
+    let on_six = fixture_edited(
+        "many-to-many",
+        &[(
+            "package.json",
+            Some(r#"{"devDependencies": {"prisma": "^6.19.0"}}"#),
+        )],
+    );
+    let six = show(&run(&SchemaDrift, &on_six, "{}").unwrap());
+    insta::assert_snapshot!(six);
     let forced = run(
         &SchemaDrift,
         &fixture("many-to-many"),
         r#"{"prisma-version": "6"}"#,
     )
     .unwrap();
-    assert_eq!(show(&forced), check("many-to-many-prisma6"));
+    assert_eq!(show(&forced), six);
     // On Prisma 5 the older table is right, and the newer one, keyed by a
     // primary key, is not what Prisma 5 builds.
-    let five = show(
-        &run(
-            &SchemaDrift,
-            &fixture("many-to-many-prisma6"),
-            r#"{"prisma-version": "5.22.0"}"#,
-        )
-        .unwrap(),
-    );
+    let five = show(&run(&SchemaDrift, &on_six, r#"{"prisma-version": "5.22.0"}"#).unwrap());
     assert!(five.starts_with("prisma/schema.prisma:8:3: missing-unique: join table `_PostToTag` is keyed by the primary key `_PostToTag_AB_pkey`, but the project's Prisma (before 6) keys an implicit many-to-many table by the unique index `_PostToTag_AB_unique`"), "{five}");
     assert_eq!(five.matches("missing-unique").count(), 1, "{five}");
     assert!(!five.contains("_Follows"), "{five}");
@@ -509,6 +510,14 @@ fn fixture_edited(name: &str, edits: &[(&str, Option<&str>)]) -> Input {
         } else {
             builder.file(&path, &text)
         };
+    }
+    // Edits of paths the fixture lacks add files.
+    for (path, text) in edits {
+        if let Some(text) = text
+            && !root.join(path).exists()
+        {
+            builder = builder.file(path, text);
+        }
     }
     builder.build()
 }
@@ -1014,4 +1023,28 @@ fn null_defaults_identities_and_cascaded_types() {
         ),
     );
     assert_eq!(cascaded, "");
+}
+
+/// Prisma 2 named keys `User.email_unique` and read `@@index(name:)` as the
+/// database name: on it, names are not compared; from Prisma 3 on they are.
+#[test]
+fn names_are_compared_from_prisma_3_on() {
+    let schema = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\n\
+        model User {\n  id    Int    @id\n  email String @unique\n}\n";
+    let sql = "CREATE TABLE \"User\" (\"id\" INTEGER NOT NULL, \"email\" TEXT NOT NULL, CONSTRAINT \"User_pkey\" PRIMARY KEY (\"id\"));\n\
+        CREATE UNIQUE INDEX \"User.email_unique\" ON \"User\"(\"email\");\n";
+    let input = |version: &str| {
+        let input = InputBuilder::new()
+            .file("prisma/schema.prisma", schema)
+            .file(
+                "package.json",
+                &format!("{{\"dependencies\": {{\"@prisma/client\": \"{version}\"}}}}"),
+            )
+            .sql_file("prisma/migrations/20210101000000_init/migration.sql", sql)
+            .build();
+        show(&run(&SchemaDrift, &input, "{}").unwrap())
+    };
+    assert_eq!(input("2.30.3"), "");
+    let three = input("^3.0.0");
+    assert!(three.contains("name-mismatch: the unique constraint on (\"email\") of `User` is named `User.email_unique`"), "{three}");
 }

@@ -680,10 +680,19 @@ fn reshape<'a, O>(
             "the index `{}` of `{}` is not built as the schema declares it: {why}",
             index.name, table.name
         ),
-        format!(
-            "the next `prisma migrate dev` drops it and creates the schema's; declare it as it is built (`type:`, `sort:`, `ops:`), or recreate it as declared in a migration (DROP INDEX \"{}\"; then CREATE INDEX as Prisma writes it)",
-            index.name
-        ),
+        if index.shape.as_ref().is_some_and(|shape| shape.include) {
+            // Nothing in the schema can say it: the choice is the index or
+            // Prisma's migrations.
+            format!(
+                "the next `prisma migrate dev` drops it and creates it without `INCLUDE`; to keep it, delete those statements from each generated migration and mark the attribute `// drift-ignore schema-drift/index-mismatch: <why INCLUDE>`, or drop it in a migration (DROP INDEX \"{}\";) and let Prisma create the schema's",
+                index.name
+            )
+        } else {
+            format!(
+                "the next `prisma migrate dev` drops it and creates the schema's; declare it as it is built (`@@unique`, `type:`, `sort:`, `ops:`), or recreate it as declared in a migration (DROP INDEX \"{}\"; then CREATE INDEX as Prisma writes it)",
+                index.name
+            )
+        },
     )
 }
 

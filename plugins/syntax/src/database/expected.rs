@@ -178,16 +178,13 @@ fn build(schema: &Schema, prisma_major: Option<u32>) -> (Vec<Table>, Vec<Enum>) 
         .iter()
         .filter(|m| !m.is_view() && !m.is_ignored());
     let emulated = relation_mode_prisma(schema);
+    // Prisma 2 named keys otherwise (`User.email_unique`) and read `name:`
+    // as the database name: names are compared from Prisma 3 on.
+    let named = prisma_major.is_none_or(|major| major >= 3);
     for model in models.clone() {
-        let mut table = table(&types, model);
+        let mut table = table(&types, model, named);
         if !emulated {
-            table.foreign_keys = foreign_keys(&types, model);
-        }
-        // Prisma 2 named keys otherwise (`User.email_unique`) and read
-        // `name:` as the database name: names are not compared on it.
-        if prisma_major.is_some_and(|major| major < 3) {
-            table.keys.iter_mut().for_each(|k| k.name = None);
-            table.foreign_keys.iter_mut().for_each(|k| k.name = None);
+            table.foreign_keys = foreign_keys(&types, model, named);
         }
         tables.push(table);
     }
@@ -224,7 +221,8 @@ fn build(schema: &Schema, prisma_major: Option<u32>) -> (Vec<Table>, Vec<Enum>) 
     (tables, enums)
 }
 
-fn table(types: &TypeIndex<'_>, model: &Model) -> Table {
+/// `model`'s table; its keys with their names when `named`.
+fn table(types: &TypeIndex<'_>, model: &Model, named: bool) -> Table {
     let mut columns = Vec::new();
     for field in &model.fields {
         let kind = types.field_kind(field);
@@ -281,13 +279,15 @@ fn table(types: &TypeIndex<'_>, model: &Model) -> Table {
             // `name:` of an `@@index` names the index in the database (an
             // alias of `map:`); of `@@unique` and `@@id` it is Prisma
             // Client's name only.
-            let named = match i.kind {
+            let written = match i.kind {
                 IndexKind::Normal | IndexKind::Fulltext => i.map.as_ref().or(i.name.as_ref()),
                 IndexKind::Primary | IndexKind::Unique => i.map.as_ref(),
             };
-            let name = named
-                .cloned()
-                .unwrap_or_else(|| default_name(model.table_name(), &columns, i.kind));
+            let name = named.then(|| {
+                written
+                    .cloned()
+                    .unwrap_or_else(|| default_name(model.table_name(), &columns, i.kind))
+            });
             let shape = Shape {
                 method: i
                     .algorithm
@@ -308,7 +308,7 @@ fn table(types: &TypeIndex<'_>, model: &Model) -> Table {
             Key {
                 columns,
                 kind: i.kind,
-                name: Some(name),
+                name,
                 partial: i.predicate.is_some(),
                 shape: Some(shape),
                 span: i.span,
@@ -340,7 +340,7 @@ fn relation_mode_prisma(schema: &Schema) -> bool {
 /// The foreign keys of `model`'s relation fields with `fields:`, with
 /// Prisma's default actions: `onDelete` `Restrict` when a field of the
 /// key is required, else `SetNull`; `onUpdate` `Cascade`.
-fn foreign_keys(types: &TypeIndex<'_>, model: &Model) -> Vec<ForeignKey> {
+fn foreign_keys(types: &TypeIndex<'_>, model: &Model, named: bool) -> Vec<ForeignKey> {
     let mut out = Vec::new();
     for field in &model.fields {
         if types.field_kind(field) != FieldKind::Relation {
@@ -374,15 +374,17 @@ fn foreign_keys(types: &TypeIndex<'_>, model: &Model) -> Vec<ForeignKey> {
             .iter()
             .map(|f| column_of(model, f))
             .collect();
-        let name = relation.map.clone().unwrap_or_else(|| {
-            prisma_name(
-                &format!("{}_{}", model.table_name(), columns.join("_")),
-                "_fkey",
-            )
+        let name = named.then(|| {
+            relation.map.clone().unwrap_or_else(|| {
+                prisma_name(
+                    &format!("{}_{}", model.table_name(), columns.join("_")),
+                    "_fkey",
+                )
+            })
         });
         out.push(ForeignKey {
             columns,
-            name: Some(name),
+            name,
             table: other.table_name().to_owned(),
             references: relation
                 .references
