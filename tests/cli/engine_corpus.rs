@@ -701,7 +701,7 @@ fn handwritten(fixture: &Path) -> bool {
 
 /// The fixture folders below `dir`: those holding `prisma/schema.prisma`
 /// and `prisma/migrations`, as `corpus.mjs --fixtures` finds them.
-fn fixture_folders(workspace: &Path, dir: &Path, out: &mut Vec<String>) {
+pub fn fixture_folders(workspace: &Path, dir: &Path, out: &mut Vec<String>) {
     let abs = workspace.join(dir);
     if abs.join("prisma/schema.prisma").is_file() && abs.join("prisma/migrations").is_dir() {
         out.push(dir.to_str().expect("UTF-8 path").to_owned());

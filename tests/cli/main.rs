@@ -10,6 +10,7 @@ mod bad_inputs;
 mod config;
 mod custom_rules;
 mod determinism;
+mod differential;
 mod drift_history;
 mod engine_corpus;
 mod git_modes;

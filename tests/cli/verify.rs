@@ -426,6 +426,50 @@ fn the_database_is_compared_with_the_schema_as_schema_drift_compares_its_replay(
     );
 }
 
+/// How an index is built (method, sort order, operator class, `INCLUDE`)
+/// is read from `pg_index`, and found to differ from the schema exactly
+/// where schema-drift's replay finds it from the `CREATE INDEX`
+/// statements: the same findings, the same messages.
+#[test]
+fn index_shapes_are_read_from_the_server_as_the_replay_reads_them() {
+    if postgres().is_none() {
+        return;
+    }
+    let repo = Repo::new();
+    repo.write(
+        "prisma/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\nmodel Post {\n  id    Int    @id @default(autoincrement())\n  slug  String\n  title String\n  body  String\n  tag   String\n\n  @@index([slug])\n  @@index([title(sort: Desc)])\n  @@index([body])\n  @@index([tag(ops: raw(\"text_pattern_ops\"))])\n}\n",
+    );
+    repo.write(
+        "prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE \"Post\" (\n    \"id\" SERIAL NOT NULL,\n    \"slug\" TEXT NOT NULL,\n    \"title\" TEXT NOT NULL,\n    \"body\" TEXT NOT NULL,\n    \"tag\" TEXT NOT NULL,\n    CONSTRAINT \"Post_pkey\" PRIMARY KEY (\"id\")\n);\n\nCREATE INDEX \"Post_slug_idx\" ON \"Post\" USING hash (\"slug\");\nCREATE INDEX \"Post_title_idx\" ON \"Post\"(\"title\");\nCREATE INDEX \"Post_body_idx\" ON \"Post\"(\"body\" text_pattern_ops) INCLUDE (\"id\");\nCREATE INDEX \"Post_tag_idx\" ON \"Post\"(\"tag\" text_ops);\n",
+    );
+    let messages = |args: &[&str], rule: &str| -> Vec<String> {
+        let run = repo.run(args);
+        run.json()["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["check"].as_str().unwrap_or(""),
+                    f["message"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    let verify = messages(&["verify", "--format", "json"], "verify");
+    let replay = messages(&["run", "--format", "json"], "schema-drift");
+    assert_eq!(verify.len(), 4, "{verify:#?}");
+    assert!(
+        verify.iter().all(|m| m.starts_with("index-mismatch ")),
+        "{verify:#?}"
+    );
+    assert_eq!(verify, replay);
+}
+
 /// With a base, the base's schema is compared with the database its
 /// migrations built: drift it already had is pre-existing, drift the
 /// change brings fails the run as an error.

@@ -11,7 +11,7 @@
 //! migration than the one that added it).
 
 use drift_syntax::database::{
-    Action, Column, Database, Enum, EnumValue, ForeignKey, Index, Table, normalize_type,
+    Action, Column, Database, Enum, EnumValue, ForeignKey, Index, Shape, Table, normalize_type,
 };
 use postgres::Client;
 
@@ -94,8 +94,11 @@ pub fn read(
             "SELECT n.nspname::text, c.relname::text, a.attname::text, \
                CASE WHEN e.typtype = 'e' THEN quote_ident(e.typname) ELSE format_type(e.oid, NULL) END, \
                t.typcategory = 'A', a.attnotnull, \
-               a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '', a.xmin::text \
+               (a.atthasdef AND pg_get_expr(d.adbin, d.adrelid) !~ '^NULL(::|$)') \
+                 OR a.attidentity <> '' OR a.attgenerated <> '', \
+               a.xmin::text, a.attidentity <> '' \
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_type t ON t.oid = a.atttypid \
              JOIN pg_type e ON e.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END \
@@ -115,7 +118,10 @@ pub fn read(
             ty: normalize_type(&row.get::<_, String>(3)).0,
             array: row.get(4),
             nullable: !row.get::<_, bool>(5),
-            has_default: row.get(6),
+            // `DEFAULT NULL` on a type with a modifier (`varchar(40)`) is
+            // stored as `NULL::character varying`; Prisma reads no default.
+            has_default: row.get::<_, Option<bool>>(6).unwrap_or(false),
+            identity: row.get(8),
             default_type: None,
             origin: xmin(row.get(7)),
         });
@@ -129,9 +135,18 @@ pub fn read(
                array(SELECT coalesce(a.attname::text, '') \
                      FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord) \
                      LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
-                     WHERE k.ord <= i.indnkeyatts ORDER BY k.ord) \
+                     WHERE k.ord <= i.indnkeyatts ORDER BY k.ord), \
+               am.amname::text, i.indnatts > i.indnkeyatts, \
+               array(SELECT (o.option & 1) = 1 \
+                     FROM unnest(i.indoption::int2[]) WITH ORDINALITY o(option, ord) ORDER BY o.ord), \
+               array(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END \
+                     FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(class, ord) \
+                     JOIN pg_opclass oc ON oc.oid = k.class ORDER BY k.ord) \
+               , EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid \
+                   AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')) \
              FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid \
              JOIN pg_class ic ON ic.oid = i.indexrelid \
+             JOIN pg_am am ON am.oid = ic.relam \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE {USER_SCHEMA} AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
              ORDER BY n.nspname, c.relname, ic.relname"
@@ -147,15 +162,28 @@ pub fn read(
         let Some(table) = table_in(&mut db, &schema, &table) else {
             continue;
         };
+        // A type's default operator class is written as none, as the
+        // replay's comparison treats it.
+        let descending: Vec<bool> = row.get(9);
+        let classes: Vec<String> = row.get(10);
+        let keys = descending
+            .into_iter()
+            .zip(classes)
+            .map(|(desc, class)| (desc, Some(class).filter(|c| !c.is_empty())))
+            .collect();
         table.add_index(Index {
             name: row.get(2),
             columns,
             unique: row.get(3),
             primary: row.get(4),
             partial: row.get(5),
-            // Compared by columns: pg_index's method, order and classes
-            // are not read yet.
-            shape: None,
+            constraint: row.get(11),
+            uses: Vec::new(),
+            shape: Some(Shape {
+                method: row.get(7),
+                keys,
+                include: row.get(8),
+            }),
         });
     }
     let keys = client.query(

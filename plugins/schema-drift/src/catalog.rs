@@ -34,6 +34,10 @@ pub type ForeignKey = database::ForeignKey<Origin>;
 /// (PostgreSQL then chooses a free name).
 type NewKey = (ForeignKey, bool);
 
+/// A key's or index's index as a statement declares it, and how PostgreSQL
+/// names it when the statement does not.
+type NewIndex = (Index, Option<Unnamed>);
+
 /// The database built so far.
 #[derive(Debug, Clone)]
 pub struct Catalog {
@@ -85,14 +89,16 @@ impl Catalog {
                         let name = ident(name.text(source));
                         let mut dropped = Vec::new();
                         for table in self.db.tables_mut() {
+                            // A constraint's index is the constraint's to
+                            // drop: PostgreSQL refuses.
                             if let Some(index) = table
                                 .indexes
                                 .iter()
-                                .find(|i| !i.primary && i.unique && i.name == name)
+                                .find(|i| !i.constraint && i.name == name && serves_keys(table, i))
                             {
                                 dropped.push((table.name.clone(), index.columns.clone()));
                             }
-                            table.indexes.retain(|i| i.primary || i.name != name);
+                            table.indexes.retain(|i| i.constraint || i.name != name);
                         }
                         // With CASCADE the keys that reference it go too.
                         for (table, columns) in dropped.into_iter().filter(|_| cascade) {
@@ -199,16 +205,69 @@ impl Catalog {
                 }
             }
         }
-        for index in constraints {
+        for (mut index, unnamed) in constraints {
+            if let Some(unnamed) = unnamed {
+                index.name = self.choose_name(Some(&table), &name, &unnamed, Namespace::Keys);
+            }
             table.add_index(index);
         }
         for key in keys {
             let own = (key.0.table == table.name).then_some(&table);
             if let Some(key) = self.resolve(key, own) {
+                let key = self.name_key(Some(&table), &name, key);
                 add_foreign_key(&mut table, key);
             }
         }
         self.db.add_table(table);
+    }
+
+    /// Whether an object of `namespace` may not take `name`: PostgreSQL
+    /// keeps relation names (tables, indexes) and constraint names unique
+    /// per schema. `extra` is a table being created, not yet in the
+    /// catalog.
+    fn name_used(&self, extra: Option<&Table>, name: &str, namespace: Namespace) -> bool {
+        self.db.tables().iter().chain(extra).any(|t| {
+            (namespace != Namespace::Constraints && t.name == name)
+                || t.indexes.iter().any(|i| i.name == name)
+                || (namespace != Namespace::Relations
+                    && t.foreign_keys.iter().any(|k| k.name == name))
+        })
+    }
+
+    /// The first free name of an unnamed key or index of `table`.
+    fn choose_name(
+        &self,
+        extra: Option<&Table>,
+        table: &str,
+        unnamed: &Unnamed,
+        namespace: Namespace,
+    ) -> String {
+        (0..)
+            .map(|pass| unnamed.name(table, pass))
+            .find(|name| !self.name_used(extra, name, namespace))
+            .unwrap_or_default()
+    }
+
+    /// An unnamed foreign key of `table` with the name PostgreSQL gives it.
+    fn name_key(&self, extra: Option<&Table>, table: &str, (mut key, unnamed): NewKey) -> NewKey {
+        if unnamed {
+            let base = Unnamed::new(&key.columns.join("_"), "fkey");
+            key.name = self.choose_name(extra, table, &base, Namespace::Constraints);
+        }
+        (key, unnamed)
+    }
+
+    /// Adds primary keys and unique constraints to `table`, naming the
+    /// unnamed ones.
+    fn add_indexes(&mut self, table: &str, indexes: Vec<NewIndex>) {
+        for (mut index, unnamed) in indexes {
+            if let Some(unnamed) = unnamed {
+                index.name = self.choose_name(None, table, &unnamed, Namespace::Keys);
+            }
+            if let Some(t) = self.db.table_mut(table) {
+                t.add_index(index);
+            }
+        }
     }
 
     /// Drops `column` of `table` as PostgreSQL does: with the indexes and
@@ -218,7 +277,8 @@ impl Catalog {
         let column = column.to_owned();
         if let Some(t) = self.db.table_mut(table) {
             t.columns.retain(|c| c.name != column);
-            t.indexes.retain(|i| !i.columns.contains(&column));
+            t.indexes
+                .retain(|i| !i.columns.contains(&column) && !i.uses.contains(&column));
             t.foreign_keys.retain(|k| !k.columns.contains(&column));
         }
         for other in self.db.tables_mut() {
@@ -270,6 +330,7 @@ impl Catalog {
                     .children()
                     .filter_map(|item| foreign_key(cx, item, &name, &[]))
                     .filter_map(|key| self.resolve(key, None))
+                    .map(|key| self.name_key(None, &name, key))
                     .collect(),
                 _ => Vec::new(),
             };
@@ -282,15 +343,14 @@ impl Catalog {
                         && table.column(&column.name).is_none()
                     {
                         table.columns.push(column);
-                        for index in inline {
-                            table.add_index(index);
-                        }
+                        self.add_indexes(&name, inline);
                         let keys: Vec<NewKey> = keys
                             .into_iter()
                             .filter_map(|key| self.resolve(key, None))
                             .collect();
-                        if let Some(table) = self.db.table_mut(&name) {
-                            for key in keys {
+                        for key in keys {
+                            let key = self.name_key(None, &name, key);
+                            if let Some(table) = self.db.table_mut(&name) {
                                 add_foreign_key(table, key);
                             }
                         }
@@ -312,7 +372,7 @@ impl Catalog {
                         column.name = new.clone();
                     }
                     for index in &mut table.indexes {
-                        for column in &mut index.columns {
+                        for column in index.columns.iter_mut().chain(&mut index.uses) {
                             if *column == old {
                                 column.clone_from(&new);
                             }
@@ -358,10 +418,12 @@ impl Catalog {
                         add_foreign_key(table, key);
                     }
                     for item in action.children() {
-                        if let Some(index) = using_index(cx, item, table) {
-                            table.add_index(index);
-                        } else if let Some(index) = constraint(cx, item, &name, &[]) {
-                            table.add_index(index);
+                        let converted = self
+                            .db
+                            .table_mut(&name)
+                            .is_some_and(|t| using_index(cx, item, t));
+                        if !converted && let Some(index) = constraint(cx, item, &name, &[]) {
+                            self.add_indexes(&name, vec![index]);
                         }
                     }
                 }
@@ -389,9 +451,12 @@ impl Catalog {
                         let key = table
                             .indexes
                             .iter()
-                            .find(|i| i.name == constraint && i.unique)
+                            .find(|i| i.name == constraint && i.constraint && serves_keys(table, i))
                             .map(|i| i.columns.clone());
-                        table.indexes.retain(|i| i.name != constraint);
+                        // An index `CREATE INDEX` made is no constraint.
+                        table
+                            .indexes
+                            .retain(|i| i.name != constraint || !i.constraint);
                         table.foreign_keys.retain(|k| k.name != constraint);
                         // With CASCADE the keys that reference it go too.
                         if let Some(columns) = key.filter(|_| action.has_child("CASCADE")) {
@@ -443,9 +508,41 @@ impl Catalog {
             return;
         }
         let name = match node.child("INDEX") {
-            Some(name) => ident(name.text(cx.source)),
-            None => format!("{table_name}_{}_idx", columns.join("_")),
+            // A name in use fails the statement, or with `IF NOT EXISTS`
+            // skips it.
+            Some(name) => {
+                let name = ident(name.text(cx.source));
+                if self.name_used(None, &name, Namespace::Relations) {
+                    return;
+                }
+                name
+            }
+            // PostgreSQL names it after its key and `INCLUDE` columns.
+            None => {
+                let mut named = columns.clone();
+                if let Some(include) = node.child("INDEX_INCLUDE_CLAUSE") {
+                    named.extend(
+                        include
+                            .descendants()
+                            .filter(|n| n.kind() == "NAME_REF")
+                            .map(|n| ident(n.text(cx.source))),
+                    );
+                }
+                let unnamed = Unnamed::new(&named.join("_"), "idx");
+                self.choose_name(None, &table_name, &unnamed, Namespace::Relations)
+            }
         };
+        // Columns named by `INCLUDE` and the predicate.
+        let uses: Vec<String> = self.db.table(&table_name).map_or_else(Vec::new, |table| {
+            ["INDEX_INCLUDE_CLAUSE", "WHERE_CLAUSE"]
+                .iter()
+                .filter_map(|kind| node.child(kind))
+                .flat_map(|clause| clause.descendants())
+                .filter(|n| n.kind() == "NAME_REF")
+                .map(|n| ident(n.text(cx.source)))
+                .filter(|name| table.column(name).is_some() && !columns.contains(name))
+                .collect()
+        });
         if let Some(table) = self.db.table_mut(&table_name) {
             table.add_index(Index {
                 name,
@@ -453,6 +550,8 @@ impl Catalog {
                 unique: node.has_child("UNIQUE_KW"),
                 primary: false,
                 partial: node.has_child("WHERE_CLAUSE"),
+                constraint: false,
+                uses,
                 shape: Some(shape),
             });
         }
@@ -496,11 +595,27 @@ impl Catalog {
                     if let (Some(value), Some(e)) = (literals.first(), self.db.enums.get_mut(index))
                     {
                         let value = string_literal(value.text(cx.source));
+                        // `BEFORE 'v'` / `AFTER 'v'` place it; else it goes last.
+                        let place = action
+                            .children()
+                            .find(|n| matches!(n.kind(), "BEFORE_VALUE" | "AFTER_VALUE"));
+                        let neighbour = place.and_then(|p| {
+                            let n = string_literal(p.child("LITERAL")?.text(cx.source));
+                            e.values.iter().position(|v| v.name == n)
+                        });
+                        let at = match (neighbour, place.map(|p| p.kind())) {
+                            (Some(i), Some("BEFORE_VALUE")) => i,
+                            (Some(i), _) => i + 1,
+                            (None, _) => e.values.len(),
+                        };
                         if !e.values.iter().any(|v| v.name == value) {
-                            e.values.push(EnumValue {
-                                name: value,
-                                origin: cx.origin(node),
-                            });
+                            e.values.insert(
+                                at,
+                                EnumValue {
+                                    name: value,
+                                    origin: cx.origin(node),
+                                },
+                            );
                         }
                     }
                 }
@@ -589,7 +704,11 @@ const GENERATED_OR_IDENTITY: [&str; 19] = [
 
 /// A column definition (`COLUMN` or `ADD_COLUMN`) and the keys declared
 /// inline with it (primary and unique, foreign).
-fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index>, Vec<NewKey>)> {
+fn column(
+    cx: &Cx<'_>,
+    node: Node<'_>,
+    table: &str,
+) -> Option<(Column, Vec<NewIndex>, Vec<NewKey>)> {
     let name = ident(node.child("COLUMN_NAME")?.text(cx.source));
     let ty_node = node.children().find(|n| n.kind().ends_with("_TYPE"))?;
     let (ty, array) = normalize_type(ty_node.text(cx.source));
@@ -603,6 +722,7 @@ fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index
         array: array || ty_node.kind() == "ARRAY_TYPE",
         nullable: true,
         has_default: serial,
+        identity: false,
         default_type: None,
         origin: cx.origin(node),
     };
@@ -622,10 +742,13 @@ fn column(cx: &Cx<'_>, node: Node<'_>, table: &str) -> Option<(Column, Vec<Index
             "REFERENCES_CONSTRAINT" => {
                 keys.extend(foreign_key(cx, item, table, std::slice::from_ref(&name)));
             }
-            _ if GENERATED_OR_IDENTITY.contains(&kind) => column.has_default = true,
+            _ if GENERATED_OR_IDENTITY.contains(&kind) => {
+                column.has_default = true;
+                column.identity |= item.find("IDENTITY_KW").is_some();
+            }
             _ => {
                 let found = constraint(cx, item, table, std::slice::from_ref(&name));
-                if found.iter().any(|i| i.primary) {
+                if found.iter().any(|(i, _)| i.primary) {
                     column.nullable = false;
                 }
                 indexes.extend(found);
@@ -654,21 +777,24 @@ fn null_default(clause: Node<'_>) -> bool {
 }
 
 /// Adds `key` to `table`. A named key whose name another key of the
-/// table has is refused (the statement fails); an unnamed one gets
-/// PostgreSQL's next free name (`…_fkey1`, `…_fkey2`).
-fn add_foreign_key(table: &mut Table, (mut key, unnamed): NewKey) {
-    let taken = |table: &Table, name: &str| table.foreign_keys.iter().any(|k| k.name == name);
-    if unnamed {
-        let columns = key.columns.join("_");
-        let mut n = 0;
-        while taken(table, &key.name) {
-            n += 1;
-            key.name = constraint_name(&table.name, &columns, &format!("fkey{n}"));
-        }
-    } else if taken(table, &key.name) {
+/// table has is refused (the statement fails); an unnamed one already has
+/// PostgreSQL's next free name (`Catalog::name_key`: `…_fkey1`, `…_fkey2`).
+fn add_foreign_key(table: &mut Table, (key, unnamed): NewKey) {
+    if !unnamed && table.foreign_keys.iter().any(|k| k.name == key.name) {
         return;
     }
     table.foreign_keys.push(key);
+}
+
+/// The names an unnamed object must not take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Namespace {
+    /// An index: no other relation's name.
+    Relations,
+    /// A primary key or unique constraint (an index and a constraint).
+    Keys,
+    /// A foreign key: no other constraint's name.
+    Constraints,
 }
 
 /// A foreign key: table-level `FOREIGN KEY (…) REFERENCES t [(…)]`, or
@@ -737,37 +863,71 @@ fn foreign_key(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> O
 /// unique index `i` becomes the constraint, with its columns, renamed to
 /// `c` when a name is given (PostgreSQL keeps the index's name otherwise).
 /// `None` when the node is not such a constraint or the index is unknown.
-fn using_index(cx: &Cx<'_>, node: Node<'_>, table: &mut Table) -> Option<Index> {
+fn using_index(cx: &Cx<'_>, node: Node<'_>, table: &mut Table) -> bool {
     let primary = match node.kind() {
         "PRIMARY_KEY_CONSTRAINT" => true,
         "UNIQUE_CONSTRAINT" => false,
-        _ => return None,
+        _ => return false,
     };
-    let using = node.child("USING_INDEX_NAME")?.text(cx.source);
-    let after = using
+    let Some(using) = node.child("USING_INDEX_NAME").map(|n| n.text(cx.source)) else {
+        return false;
+    };
+    let Some(after) = using
         .to_ascii_lowercase()
         .find("index")
-        .map(|at| at + "index".len())?;
-    let index_name = ident(using.get(after..)?.trim());
-    let at = table.indexes.iter().position(|i| i.name == index_name)?;
-    let existing = table.indexes.remove(at);
-    let name = node
+        .map(|at| at + "index".len())
+    else {
+        return false;
+    };
+    let index_name = ident(using.get(after..).unwrap_or("").trim());
+    let Some(index) = table.indexes.iter_mut().find(|i| i.name == index_name) else {
+        return false;
+    };
+    // The index stays where it was (foreign keys pick the oldest index
+    // that fits, [`serves_keys`]); a primary key's columns become NOT NULL.
+    if let Some(name) = node
         .child("CONSTRAINT_NAME_CLAUSE")
         .and_then(|c| c.child("CONSTRAINT_NAME"))
-        .map_or(existing.name, |n| ident(n.text(cx.source)));
-    Some(Index {
-        name,
-        columns: existing.columns,
-        unique: true,
-        primary,
-        partial: false,
-        shape: existing.shape,
-    })
+    {
+        index.name = ident(name.text(cx.source));
+    }
+    index.unique = true;
+    index.primary = primary;
+    index.constraint = true;
+    let columns = index.columns.clone();
+    if primary {
+        for column in &columns {
+            if let Some(c) = table.column_mut(column) {
+                c.nullable = false;
+            }
+        }
+    }
+    true
+}
+
+/// Whether foreign keys referencing `index`'s columns depend on `index`
+/// (dropping it with `CASCADE` drops them): PostgreSQL ties a key to the
+/// oldest unique, non-partial index on exactly its referenced columns, in
+/// the order the replay keeps indexes. A key written without columns
+/// depends on the primary key even where an older unique index fits too;
+/// the replay does not tell the two apart.
+fn serves_keys(table: &Table, index: &Index) -> bool {
+    let same = |i: &Index| {
+        i.columns.len() == index.columns.len()
+            && i.columns.iter().all(|c| index.columns.contains(c))
+    };
+    index.unique
+        && !index.partial
+        && table
+            .indexes
+            .iter()
+            .find(|i| i.unique && !i.partial && same(i))
+            .is_some_and(|first| first.name == index.name)
 }
 
 /// A primary key or unique constraint (table-level, or inline on the
 /// column `inline`), with PostgreSQL's default name when it has none.
-fn constraint(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> Option<Index> {
+fn constraint(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> Option<NewIndex> {
     let (primary, suffix) = match node.kind() {
         "PRIMARY_KEY_CONSTRAINT" => (true, "pkey"),
         "UNIQUE_CONSTRAINT" => (false, "key"),
@@ -784,23 +944,58 @@ fn constraint(cx: &Cx<'_>, node: Node<'_>, table: &str, inline: &[String]) -> Op
     if columns.is_empty() {
         return None;
     }
-    let name = match node
+    let unnamed = match node
         .child("CONSTRAINT_NAME_CLAUSE")
         .and_then(|c| c.child("CONSTRAINT_NAME"))
     {
-        Some(name) => ident(name.text(cx.source)),
-        None if primary => constraint_name(table, "", "pkey"),
-        None => constraint_name(table, &columns.join("_"), suffix),
+        Some(name) => return Some((index(ident(name.text(cx.source)), columns, primary), None)),
+        None if primary => Unnamed::new("", "pkey"),
+        None => Unnamed::new(&columns.join("_"), suffix),
     };
+    let name = unnamed.name(table, 0);
+    Some((index(name, columns, primary), Some(unnamed)))
+}
+
+/// A primary key or unique constraint's index.
+fn index(name: String, columns: Vec<String>, primary: bool) -> Index {
     let shape = Some(Shape::plain(columns.len()));
-    Some(Index {
+    Index {
         name,
         columns,
         unique: true,
         primary,
         partial: false,
+        constraint: true,
+        uses: Vec::new(),
         shape,
-    })
+    }
+}
+
+/// How PostgreSQL names a key or index the statement leaves unnamed:
+/// `<table>_<name2>_<label>`, and when that name is taken, `label1`,
+/// `label2`, … (`ChooseRelationName`, `ChooseConstraintName`).
+#[derive(Debug, Clone)]
+struct Unnamed {
+    name2: String,
+    label: &'static str,
+}
+
+impl Unnamed {
+    fn new(name2: &str, label: &'static str) -> Self {
+        Self {
+            name2: name2.to_owned(),
+            label,
+        }
+    }
+
+    /// The name of the `pass`th try.
+    fn name(&self, table: &str, pass: u32) -> String {
+        if pass == 0 {
+            constraint_name(table, &self.name2, self.label)
+        } else {
+            constraint_name(table, &self.name2, &format!("{}{pass}", self.label))
+        }
+    }
 }
 
 fn alter_column(cx: &Cx<'_>, table: &mut Table, action: Node<'_>) {
@@ -820,14 +1015,22 @@ fn alter_column(cx: &Cx<'_>, table: &mut Table, action: Node<'_>) {
                 column.has_default = true;
                 column.default_type = Some(column.ty.clone());
             }
-            "SET_DEFAULT" | "DROP_DEFAULT" | "DROP_IDENTITY" => {
+            "SET_DEFAULT" | "DROP_DEFAULT" => {
                 column.has_default = false;
+                column.default_type = None;
+            }
+            // Only an identity column's default goes (`IF EXISTS` on
+            // another column does nothing).
+            "DROP_IDENTITY" if column.identity => {
+                column.has_default = false;
+                column.identity = false;
                 column.default_type = None;
             }
             // An identity column counts as having a default, as Prisma
             // reads it (`autoincrement()`).
             "ADD_GENERATED" => {
                 column.has_default = true;
+                column.identity = true;
                 column.default_type = None;
             }
             "SET_TYPE" => {
@@ -948,6 +1151,97 @@ mod tests {
         assert_eq!(columns("b"), ["z"]);
     }
 
+    fn replay(sql: &str) -> Catalog {
+        let tree = drift_sdk::sql::parse(sql);
+        let mut catalog = Catalog::default();
+        catalog.apply("m.sql", sql, &tree);
+        catalog
+    }
+
+    fn index_names(catalog: &Catalog, table: &str) -> Vec<String> {
+        let table = catalog.db.table(table).unwrap();
+        table.indexes.iter().map(|i| i.name.clone()).collect()
+    }
+
+    /// Unnamed keys and indexes take the next free name of the schema, as
+    /// `ChooseRelationName` picks it; an index's `INCLUDE` columns are part
+    /// of its name; `IF NOT EXISTS` yields to any relation of that name.
+    #[test]
+    fn unnamed_indexes_take_the_next_free_name() {
+        let catalog = replay(
+            "CREATE TABLE t (id int, a int, b int);\n\
+             ALTER TABLE t ADD UNIQUE (a);\nALTER TABLE t ADD UNIQUE (a);\n\
+             CREATE INDEX ON t (b);\nCREATE INDEX ON t (b);\n\
+             CREATE INDEX ON t (a) INCLUDE (b);\n\
+             CREATE TABLE u (id int);\nCREATE INDEX IF NOT EXISTS t_b_idx ON u (id);\n\
+             CREATE TABLE t_pkey (id int);\nALTER TABLE t ADD PRIMARY KEY (id);\n",
+        );
+        assert_eq!(
+            index_names(&catalog, "t"),
+            [
+                "t_a_key",
+                "t_a_key1",
+                "t_b_idx",
+                "t_b_idx1",
+                "t_a_b_idx",
+                "t_pkey1"
+            ]
+        );
+        assert!(index_names(&catalog, "u").is_empty());
+    }
+
+    /// `ADD VALUE … BEFORE` / `AFTER` put the value where PostgreSQL does.
+    #[test]
+    fn enum_values_are_placed_before_or_after() {
+        let catalog = replay(
+            "CREATE TYPE e AS ENUM ('b', 'd');\n\
+             ALTER TYPE e ADD VALUE 'a' BEFORE 'b';\nALTER TYPE e ADD VALUE 'c' AFTER 'b';\n\
+             ALTER TYPE e ADD VALUE IF NOT EXISTS 'e';\n",
+        );
+        let values: Vec<&str> = catalog.db.enums[0]
+            .values
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect();
+        assert_eq!(values, ["a", "b", "c", "d", "e"]);
+    }
+
+    /// `DROP IDENTITY IF EXISTS` removes an identity's default only.
+    #[test]
+    fn drop_identity_leaves_other_defaults() {
+        let catalog = replay(
+            "CREATE TABLE t (a serial, b int NOT NULL GENERATED ALWAYS AS IDENTITY, c int NOT NULL);\n\
+             ALTER TABLE t ALTER COLUMN a DROP IDENTITY IF EXISTS;\n\
+             ALTER TABLE t ALTER COLUMN b DROP IDENTITY;\n\
+             ALTER TABLE t ALTER COLUMN c ADD GENERATED BY DEFAULT AS IDENTITY;\n",
+        );
+        let table = catalog.db.table("t").unwrap();
+        let defaults: Vec<bool> = table.columns.iter().map(|c| c.has_default).collect();
+        assert_eq!(defaults, [true, false, true]);
+    }
+
+    /// A foreign key depends on the oldest index that fits its referenced
+    /// columns: dropping a younger one with `CASCADE` leaves it; a
+    /// constraint made from an index keeps that index's age.
+    #[test]
+    fn cascades_drop_only_the_keys_an_index_serves() {
+        let keys = keys_after(
+            "CREATE TABLE p (id int PRIMARY KEY, x int);\n\
+             ALTER TABLE p ADD CONSTRAINT p_id_unique UNIQUE (id);\n\
+             CREATE TABLE c (p int REFERENCES p (id));\n\
+             ALTER TABLE p DROP CONSTRAINT p_id_unique CASCADE;\n",
+        );
+        assert_eq!(keys.len(), 1, "{keys:?}");
+        let keys = keys_after(
+            "CREATE TABLE p (id int NOT NULL, x int);\n\
+             CREATE UNIQUE INDEX p_x ON p (x);\nCREATE UNIQUE INDEX p_id ON p (id);\n\
+             ALTER TABLE p ADD CONSTRAINT p_pk PRIMARY KEY USING INDEX p_id;\n\
+             CREATE TABLE c (p int REFERENCES p);\n\
+             ALTER TABLE p DROP CONSTRAINT p_pk CASCADE;\n",
+        );
+        assert!(keys.is_empty(), "{keys:?}");
+    }
+
     fn keys_after(sql: &str) -> Vec<(String, String, Vec<String>, String)> {
         let tree = drift_sdk::sql::parse(sql);
         let mut catalog = Catalog::default();
@@ -1023,8 +1317,15 @@ mod tests {
         assert_eq!(keys_after(keyed).len(), 1);
         let cascade = format!("{keyed}ALTER TABLE u DROP CONSTRAINT u_pkey CASCADE;\n");
         assert!(keys_after(&cascade).is_empty());
+        // The key depends on the primary key, the older index: dropping
+        // the younger leaves it, as PostgreSQL 15 does.
         let index_cascade = format!("{keyed}DROP INDEX u_code CASCADE;\n");
-        assert!(keys_after(&index_cascade).is_empty());
+        assert_eq!(keys_after(&index_cascade).len(), 1);
+        let younger_gone = "CREATE TABLE u (id int NOT NULL);\n\
+            CREATE UNIQUE INDEX u_code ON u (id);\n\
+            CREATE TABLE p (a int REFERENCES u (id));\n\
+            DROP INDEX u_code CASCADE;\n";
+        assert!(keys_after(younger_gone).is_empty());
         let restrict = format!("{keyed}ALTER TABLE u DROP CONSTRAINT u_pkey;\n");
         assert_eq!(keys_after(&restrict).len(), 1);
     }

@@ -654,7 +654,7 @@ fn unlike(key: &expected::Key, index: &model::Index) -> Option<String> {
 /// `gin_trgm_ops`, `jsonb_path_ops`, pgvector's), where writing it or not
 /// builds a different index; default classes (`array_ops`, `jsonb_ops`,
 /// `int4_ops`) are the same as none.
-fn significant(class: &Option<String>) -> Option<&str> {
+pub fn significant(class: &Option<String>) -> Option<&str> {
     const MARKS: [&str; 12] = [
         "pattern", "trgm", "path", "bloom", "multi", "vector", "bigm", "cosine", "l1_ops",
         "l2_ops", "hamming", "jaccard",

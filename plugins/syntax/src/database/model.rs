@@ -21,6 +21,10 @@ pub struct Column<O> {
     pub array: bool,
     pub nullable: bool,
     pub has_default: bool,
+    /// An identity column (`GENERATED … AS IDENTITY`), whose default
+    /// `DROP IDENTITY` removes; `DROP IDENTITY IF EXISTS` leaves any other
+    /// column's default alone.
+    pub identity: bool,
     /// The column's type when its default was set: dropping that type
     /// (an enum) with `CASCADE` drops the default, which depends on it
     /// even after the column changed type. Only a replay tracks it.
@@ -37,6 +41,13 @@ pub struct Index {
     pub primary: bool,
     /// `CREATE INDEX … WHERE …`.
     pub partial: bool,
+    /// A primary key's or unique constraint's index, which `DROP
+    /// CONSTRAINT` drops and `DROP INDEX` cannot; not one `CREATE INDEX`
+    /// made.
+    pub constraint: bool,
+    /// Columns the index uses besides its keys (`INCLUDE`, the predicate):
+    /// dropping one drops the index. Only a replay tracks them.
+    pub uses: Vec<String>,
     /// How it is built, where known; `None` compares it by its columns
     /// alone.
     pub shape: Option<Shape>,
