@@ -12,6 +12,7 @@
 
 use drift_syntax::database::{
     Action, Column, Database, Enum, EnumValue, ForeignKey, Index, Shape, Table, normalize_type,
+    type_args,
 };
 use postgres::Client;
 
@@ -93,6 +94,7 @@ pub fn read(
         &format!(
             "SELECT n.nspname::text, c.relname::text, a.attname::text, \
                CASE WHEN e.typtype = 'e' THEN quote_ident(e.typname) ELSE format_type(e.oid, NULL) END, \
+               format_type(e.oid, a.atttypmod), \
                t.typcategory = 'A', a.attnotnull, \
                (a.atthasdef AND pg_get_expr(d.adbin, d.adrelid) !~ '^NULL(::|$)') \
                  OR a.attidentity <> '' OR a.attgenerated <> '', \
@@ -116,14 +118,15 @@ pub fn read(
         table.columns.push(Column {
             name: row.get(2),
             ty: normalize_type(&row.get::<_, String>(3)).0,
-            array: row.get(4),
-            nullable: !row.get::<_, bool>(5),
+            args: type_args(&row.get::<_, String>(4)),
+            array: row.get(5),
+            nullable: !row.get::<_, bool>(6),
             // `DEFAULT NULL` on a type with a modifier (`varchar(40)`) is
             // stored as `NULL::character varying`; Prisma reads no default.
-            has_default: row.get::<_, Option<bool>>(6).unwrap_or(false),
-            identity: row.get(8),
+            has_default: row.get::<_, Option<bool>>(7).unwrap_or(false),
+            identity: row.get(9),
             default_type: None,
-            origin: xmin(row.get(7)),
+            origin: xmin(row.get(8)),
         });
     }
     // Key columns only (not `INCLUDE`); an expression makes the index one

@@ -120,6 +120,11 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         "a column's type family differs from the field's",
     ),
     (
+        "native-type-mismatch",
+        Severity::Warning,
+        "a column's native type differs from the field's",
+    ),
+    (
         "missing-primary-key",
         Severity::Error,
         "the model's primary key is not the table's",

@@ -712,6 +712,7 @@ fn column(
     let name = ident(node.child("COLUMN_NAME")?.text(cx.source));
     let ty_node = node.children().find(|n| n.kind().ends_with("_TYPE"))?;
     let (ty, array) = normalize_type(ty_node.text(cx.source));
+    let args = stored_args(&ty, ty_node.text(cx.source));
     let serial = matches!(
         ty.as_str(),
         "serial" | "serial4" | "bigserial" | "serial8" | "smallserial" | "serial2"
@@ -719,6 +720,7 @@ fn column(
     let mut column = Column {
         name: name.clone(),
         ty,
+        args,
         array: array || ty_node.kind() == "ARRAY_TYPE",
         nullable: true,
         has_default: serial,
@@ -756,6 +758,16 @@ fn column(
         }
     }
     Some((column, indexes, keys))
+}
+
+/// A type's modifiers as PostgreSQL stores them: `char` without a length
+/// is `char(1)`.
+fn stored_args(ty: &str, text: &str) -> Vec<u32> {
+    let args = database::type_args(text);
+    match ty {
+        "char" | "character" if args.is_empty() => vec![1],
+        _ => args,
+    }
 }
 
 /// A `DEFAULT` clause whose value is the null constant (`NULL`,
@@ -1036,6 +1048,7 @@ fn alter_column(cx: &Cx<'_>, table: &mut Table, action: Node<'_>) {
             "SET_TYPE" => {
                 if let Some(ty) = change.children().find(|n| n.kind().ends_with("_TYPE")) {
                     let (ty_text, array) = normalize_type(ty.text(cx.source));
+                    column.args = stored_args(&ty_text, ty.text(cx.source));
                     column.ty = ty_text;
                     column.array = array || ty.kind() == "ARRAY_TYPE";
                 }

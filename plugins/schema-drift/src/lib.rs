@@ -265,6 +265,14 @@ drift_sdk::checks! {
         /// `BigInt`, `Boolean`, `DateTime`, `Json`, `Float`, `Decimal`, `Bytes`, or
         /// an enum).
         ColumnTypeMismatch = ("column-type-mismatch", Warning, "a column's type family differs from the field's"),
+        /// A column's type is of the field's family but not the native type
+        /// Prisma builds for the field: its `@db.*` attribute, else the
+        /// scalar's default (`String` is `text`, `DateTime` is `timestamp(3)`,
+        /// `Decimal` is `decimal(65,30)`, `Float` is `double precision`).
+        /// Types PostgreSQL spells two ways are one (`int4` and `integer`;
+        /// `timestamp` and `timestamp(6)`), and so are array and element
+        /// modifiers. The next `prisma migrate dev` changes the column's type.
+        NativeTypeMismatch = ("native-type-mismatch", Warning, "a column's native type differs from the field's"),
         /// The model's `@id` / `@@id` is not the table's primary key.
         MissingPrimaryKey = ("missing-primary-key", Error, "the model's primary key is not the table's"),
         /// A `@unique` / `@@unique` has no unique constraint or index on its

@@ -206,7 +206,7 @@ fn multi_file_schema_folder() {
 /// Renames, type changes, constraint changes and enum renames replay.
 #[test]
 fn alterations_replay() {
-    let schema = "enum Kind {\n  A\n  Bee\n}\nmodel Item {\n  id   Int    @id\n  kind Kind\n  note String?\n  code String @unique\n}\n";
+    let schema = "enum Kind {\n  A\n  Bee\n}\nmodel Item {\n  id   Int    @id\n  kind Kind\n  note String? @db.VarChar(10)\n  code String @unique\n}\n";
     let sql = r#"
 CREATE TYPE kind_old AS ENUM ('A', 'B');
 CREATE TABLE items (id int, k kind_old NOT NULL, note varchar(10) NOT NULL, code int);

@@ -32,17 +32,19 @@ pub enum Drift {
     ExtraIndex,
     NameMismatch,
     IndexMismatch,
+    NativeTypeMismatch,
 }
 
 impl Drift {
     /// Every kind, in the order of the checks' documentation.
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::MissingTable,
         Self::MissingColumn,
         Self::ExtraTable,
         Self::ExtraColumn,
         Self::NullabilityMismatch,
         Self::ColumnTypeMismatch,
+        Self::NativeTypeMismatch,
         Self::MissingPrimaryKey,
         Self::MissingUnique,
         Self::MissingIndex,
@@ -80,6 +82,7 @@ impl Drift {
             Self::ExtraIndex => "extra-index",
             Self::NameMismatch => "name-mismatch",
             Self::IndexMismatch => "index-mismatch",
+            Self::NativeTypeMismatch => "native-type-mismatch",
         }
     }
 }
@@ -389,6 +392,16 @@ fn compare_columns<'a, O>(
                 help,
             ));
         }
+        let family_differs = matches!(
+            (&column.family, sql_family(&found.ty, enum_names)),
+            (Some(want), Some(have)) if *want != have || column.array != found.array
+        );
+        if !family_differs
+            && column.array == found.array
+            && let Some(difference) = native_difference(table, column, found)
+        {
+            out.push(difference);
+        }
         if let (Some(want), Some(have)) = (&column.family, sql_family(&found.ty, enum_names))
             && (*want != have || column.array != found.array)
         {
@@ -434,6 +447,101 @@ fn compare_columns<'a, O>(
                 .owned_by(&table.path, table.span));
         }
     }
+}
+
+/// A column whose type is of the field's family but not the native type
+/// Prisma gives the field (its `@db.*`, else the scalar's default:
+/// `text`, `integer`, `timestamp(3)`, `decimal(65,30)`, ...), as Prisma's
+/// engine tells types apart.
+fn native_difference<'a, O>(
+    table: &'a expected::Table,
+    column: &'a expected::Column,
+    found: &model::Column<O>,
+) -> Option<Difference<'a, O>> {
+    let want = model::native_type(
+        &model::normalize_type(&column.sql_type).0,
+        &model::type_args(&column.sql_type),
+    )?;
+    let have = model::native_type(&found.ty, &found.args)?;
+    if want == have {
+        return None;
+    }
+    let array = if column.array { "[]" } else { "" };
+    // The `@db.*` that declares the database's type, where the field's
+    // scalar type takes it.
+    let declare = (scalar_of(want.0) == scalar_of(have.0))
+        .then(|| prisma_native(&have))
+        .flatten()
+        .map(|db| format!("declare the database's type in the schema (`{db}`), or "))
+        .unwrap_or_default();
+    Some(Difference::new(
+        Drift::NativeTypeMismatch,
+        schema_at(&column.path, column.span),
+        &column.name,
+        format!(
+            "`{}`.`{}` is `{}{array}` in the schema but the migrations make it `{}{array}`",
+            table.name,
+            column.name,
+            model::native_sql(&want),
+            model::native_sql(&have)
+        ),
+        format!(
+            "{declare}change the column in a migration: ALTER TABLE \"{}\" ALTER COLUMN \"{}\" SET DATA TYPE {}{array};",
+            table.name, column.name, column.sql_type
+        ),
+    ))
+}
+
+/// The Prisma scalar type a native type belongs to.
+fn scalar_of(native: &str) -> &'static str {
+    match native {
+        "integer" | "smallint" | "oid" => "Int",
+        "bigint" => "BigInt",
+        "double precision" | "real" => "Float",
+        "decimal" | "money" => "Decimal",
+        "boolean" => "Boolean",
+        "timestamp" | "timestamptz" | "time" | "timetz" | "date" => "DateTime",
+        "json" | "jsonb" => "Json",
+        "bytea" => "Bytes",
+        _ => "String",
+    }
+}
+
+/// The `@db.*` attribute of a native type.
+fn prisma_native((name, args): &(&str, Vec<u32>)) -> Option<String> {
+    let attribute = match *name {
+        "text" => "Text",
+        "varchar" => "VarChar",
+        "char" => "Char",
+        "integer" => "Integer",
+        "smallint" => "SmallInt",
+        "bigint" => "BigInt",
+        "double precision" => "DoublePrecision",
+        "real" => "Real",
+        "decimal" => "Decimal",
+        "boolean" => "Boolean",
+        "timestamp" => "Timestamp",
+        "timestamptz" => "Timestamptz",
+        "time" => "Time",
+        "timetz" => "Timetz",
+        "date" => "Date",
+        "json" => "Json",
+        "jsonb" => "JsonB",
+        "bytea" => "ByteA",
+        "uuid" => "Uuid",
+        "xml" => "Xml",
+        "inet" => "Inet",
+        "citext" => "Citext",
+        "money" => "Money",
+        "oid" => "Oid",
+        _ => return None,
+    };
+    let args: Vec<String> = args.iter().map(u32::to_string).collect();
+    Some(if args.is_empty() {
+        format!("@db.{attribute}")
+    } else {
+        format!("@db.{attribute}({})", args.join(", "))
+    })
 }
 
 fn compare_keys<'a, O>(

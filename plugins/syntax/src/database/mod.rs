@@ -15,5 +15,6 @@ mod model;
 pub use compare::{At, Difference, Drift, compare};
 pub use expected::Expectation;
 pub use model::{
-    Action, Column, Database, Enum, EnumValue, ForeignKey, Index, Shape, Table, normalize_type,
+    Action, Column, Database, Enum, EnumValue, ForeignKey, Index, Shape, Table, native_sql,
+    native_type, normalize_type, type_args,
 };

@@ -18,6 +18,9 @@ pub struct Column<O> {
     /// kept, without a modifier or array brackets (`timestamp`,
     /// `character varying`, `Role`).
     pub ty: String,
+    /// The type's modifiers as PostgreSQL keeps them (`varchar(255)`: 255;
+    /// `numeric(10,2)`: 10, 2; `char`: 1), empty when it has none.
+    pub args: Vec<u32>,
     pub array: bool,
     pub nullable: bool,
     pub has_default: bool,
@@ -319,9 +322,117 @@ pub fn normalize_type(text: &str) -> (String, bool) {
     (out.to_owned(), array)
 }
 
+/// The modifiers written after a type's name: `varchar(255)` gives 255,
+/// `timestamp(3) with time zone` 3, `numeric(10, 2)` 10 and 2.
+pub fn type_args(text: &str) -> Vec<u32> {
+    let base = text.split('[').next().unwrap_or(text);
+    let Some(open) = base.find('(') else {
+        return Vec::new();
+    };
+    let inner = base.get(open + 1..).unwrap_or("");
+    let inner = inner
+        .get(..inner.find(')').unwrap_or(inner.len()))
+        .unwrap_or("");
+    inner
+        .split(',')
+        .filter_map(|arg| arg.trim().parse().ok())
+        .collect()
+}
+
+/// A column type as Prisma's engine tells types apart: a canonical name
+/// and its modifiers, where written and database types meet (`int4` is
+/// `integer`, `timestamp` is `timestamp(6)`, PostgreSQL's default
+/// precision). `ty` is a [`normalize_type`] name: as migrations write it,
+/// as `format_type` prints it, or a Prisma native type (`VarChar`,
+/// `DoublePrecision`). `None` for types not compared (enums, extension
+/// types other than `citext`, bit strings).
+pub fn native_type(ty: &str, args: &[u32]) -> Option<(&'static str, Vec<u32>)> {
+    let with_precision = |name: &'static str| {
+        Some((
+            name,
+            if args.is_empty() {
+                vec![6]
+            } else {
+                args.to_vec()
+            },
+        ))
+    };
+    let name = match ty.to_ascii_lowercase().as_str() {
+        "text" => "text",
+        "varchar" | "character varying" => "varchar",
+        "char" | "character" | "bpchar" => "char",
+        "int" | "integer" | "int4" | "serial" | "serial4" => "integer",
+        "smallint" | "int2" | "smallserial" | "serial2" => "smallint",
+        "bigint" | "int8" | "bigserial" | "serial8" => "bigint",
+        "double precision" | "doubleprecision" | "float8" => "double precision",
+        "real" | "float4" => "real",
+        "float" if args.first().is_some_and(|&p| p <= 24) => return Some(("real", Vec::new())),
+        "float" => return Some(("double precision", Vec::new())),
+        "numeric" | "decimal" => "decimal",
+        "boolean" | "bool" => "boolean",
+        "timestamp" | "timestamp without time zone" => return with_precision("timestamp"),
+        "timestamptz" | "timestamp with time zone" => return with_precision("timestamptz"),
+        "time" | "time without time zone" => return with_precision("time"),
+        "timetz" | "time with time zone" => return with_precision("timetz"),
+        "date" => "date",
+        "json" => "json",
+        "jsonb" => "jsonb",
+        "bytea" => "bytea",
+        "uuid" => "uuid",
+        "xml" => "xml",
+        "inet" => "inet",
+        "citext" => "citext",
+        "money" => "money",
+        "oid" => "oid",
+        _ => return None,
+    };
+    // Modifiers of types that take none (`integer(4)` is not PostgreSQL).
+    let args = match name {
+        "varchar" | "char" | "decimal" => args.to_vec(),
+        _ => Vec::new(),
+    };
+    Some((name, args))
+}
+
+/// A [`native_type`] as SQL: `varchar(255)`, `decimal(65,30)`,
+/// `timestamp(3)`.
+pub fn native_sql((name, args): &(&str, Vec<u32>)) -> String {
+    if args.is_empty() {
+        return (*name).to_owned();
+    }
+    let args: Vec<String> = args.iter().map(u32::to_string).collect();
+    format!("{name}({})", args.join(","))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::normalize_type;
+    use super::{native_type, normalize_type, type_args};
+
+    /// Written and catalog spellings of one type meet; what Prisma's engine
+    /// tells apart stays apart (`numeric` is not `numeric(65,30)`, `real`
+    /// is not `double precision`, `varchar` is not `varchar(255)`).
+    #[test]
+    fn native_types_meet_as_the_engine_compares_them() {
+        let native = |text: &str| native_type(&normalize_type(text).0, &type_args(text));
+        assert_eq!(
+            native("TIMESTAMP"),
+            native("timestamp(6) without time zone")
+        );
+        assert_eq!(native("TIMESTAMP(3)"), Some(("timestamp", vec![3])));
+        assert_ne!(native("TIMESTAMP(3)"), native("timestamp"));
+        assert_eq!(native("TIMESTAMPTZ"), native("timestamp with time zone"));
+        assert_eq!(native("int4"), native("INTEGER"));
+        assert_eq!(native("SERIAL"), native("integer"));
+        assert_eq!(native("DoublePrecision"), native("float8"));
+        assert_ne!(native("real"), native("double precision"));
+        assert_eq!(native("DECIMAL(65,30)"), native("numeric(65, 30)"));
+        assert_ne!(native("numeric"), native("numeric(65,30)"));
+        assert_eq!(native("VARCHAR(255)"), native("character varying(255)"));
+        assert_ne!(native("varchar"), native("varchar(255)"));
+        assert_eq!(native("text[]"), native("TEXT"));
+        assert_eq!(native("\"Role\""), None);
+        assert_eq!(type_args("numeric( 10 , 2 )[]"), [10, 2]);
+    }
 
     /// As written in migrations, and as PostgreSQL's `format_type` (with
     /// `quote_ident` for enums) names them.
