@@ -27,7 +27,7 @@ use drift_host::verify::introspect::{self, Marks};
 use drift_host::verify::server::{Binaries, Server};
 use drift_rule_schema_drift::catalog::Catalog;
 use drift_syntax::database::compare::{significant, sql_family};
-use drift_syntax::database::{Database, Index};
+use drift_syntax::database::{Database, Index, native_sql, native_type};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};
@@ -66,23 +66,17 @@ fn postgres() -> Option<Binaries> {
 }
 
 /// A catalog flattened into comparable entries: (kind, object) → what it
-/// is. Kinds are those schema-drift compares.
+/// is. Kinds are those schema-drift compares; a column's type is its
+/// family and its native type with modifiers (`String varchar(40)`).
 type View = BTreeMap<(&'static str, String), String>;
 
-/// Types by what schema-drift tells apart: Prisma's family where it has
-/// one, else the type's own name (aliases folded).
-fn type_of(ty: &str, array: bool, enums: &[&str]) -> String {
-    let base = sql_family(ty, enums).unwrap_or_else(|| {
-        match ty {
-            "int2" | "smallserial" | "serial2" => "smallint",
-            "float4" => "real",
-            "timetz" => "time with time zone",
-            "time" => "time without time zone",
-            other => other,
-        }
-        .to_owned()
-    });
-    if array { format!("{base}[]") } else { base }
+/// A column's type as schema-drift tells types apart: Prisma's family
+/// (`-` outside them) and the native type with its modifiers, or for
+/// types it does not compare natively (enums, extension types) the name.
+fn type_of(ty: &str, args: &[u32], array: bool, enums: &[&str]) -> String {
+    let family = sql_family(ty, enums).unwrap_or_else(|| "-".to_owned());
+    let native = native_type(ty, args).map_or_else(|| ty.to_owned(), |n| native_sql(&n));
+    format!("{family} {native}{}", if array { "[]" } else { "" })
 }
 
 fn shape_of(index: &Index) -> String {
@@ -121,7 +115,7 @@ fn view<O>(db: &Database<O>) -> View {
             let key = format!("{t}.{}", column.name);
             out.insert(
                 ("column", key.clone()),
-                type_of(&column.ty, column.array, &enums),
+                type_of(&column.ty, &column.args, column.array, &enums),
             );
             out.insert(
                 ("nullability", key.clone()),
@@ -570,6 +564,13 @@ const TYPES: &[&str] = &[
     "smallint",
     "text[]",
     "integer[]",
+    "char",
+    "character(3)",
+    "float(10)",
+    "time(2)",
+    "timestamp",
+    "numeric",
+    "varchar(8)[]",
 ];
 
 /// Every name [`Generator::name`] gives an enum (pool `e`, 4), quoted.
