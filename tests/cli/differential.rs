@@ -27,7 +27,7 @@ use drift_host::verify::introspect::{self, Marks};
 use drift_host::verify::server::{Binaries, Server};
 use drift_rule_schema_drift::catalog::Catalog;
 use drift_syntax::database::compare::{significant, sql_family};
-use drift_syntax::database::{Database, Index, native_sql, native_type};
+use drift_syntax::database::{Database, DefaultValue, Index, native_sql, native_type};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};
@@ -79,6 +79,18 @@ fn type_of(ty: &str, args: &[u32], array: bool, enums: &[&str]) -> String {
     format!("{family} {native}{}", if array { "[]" } else { "" })
 }
 
+/// Whether schema-drift compares a default's value on a column of type
+/// `ty`: literals of strings, numbers, booleans and enums, and the current
+/// time of a date-time (JSON's, for one, only by presence).
+fn compares_default(ty: &str, enums: &[&str], value: &DefaultValue) -> bool {
+    match sql_family(ty, enums).as_deref() {
+        Some("String" | "Int" | "BigInt" | "Float" | "Decimal" | "Boolean") => true,
+        Some("DateTime") => *value == DefaultValue::Now,
+        Some(family) => family.starts_with("enum:"),
+        None => false,
+    }
+}
+
 fn shape_of(index: &Index) -> String {
     let Some(shape) = &index.shape else {
         return "?".to_owned();
@@ -121,14 +133,22 @@ fn view<O>(db: &Database<O>) -> View {
                 ("nullability", key.clone()),
                 if column.nullable { "NULL" } else { "NOT NULL" }.to_owned(),
             );
+            // Whether there is one, and its value where schema-drift
+            // compares it.
+            let value = column
+                .default
+                .as_deref()
+                .and_then(DefaultValue::of_sql)
+                .filter(|v| compares_default(&column.ty, &enums, v))
+                .map(|v| format!(" {}", v.sql()))
+                .unwrap_or_default();
             out.insert(
                 ("default", key),
                 if column.has_default {
-                    "DEFAULT"
+                    format!("DEFAULT{value}")
                 } else {
-                    "none"
-                }
-                .to_owned(),
+                    "none".to_owned()
+                },
             );
         }
         for index in &table.indexes {
@@ -598,23 +618,37 @@ fn key_type(id: &str) -> &'static str {
     }
 }
 
-fn default_for(ty: &str, enums: &[(String, Vec<String>)]) -> Option<String> {
+/// A default for a column of type `ty`, spelled as migrations spell them;
+/// `variant` picks among spellings and values.
+fn default_for(ty: &str, enums: &[(String, Vec<String>)], variant: usize) -> Option<String> {
+    let pick = |options: &[&str]| options[variant % options.len()].to_owned();
     Some(match ty {
-        "integer" | "int4" | "bigint" | "smallint" => "0".to_owned(),
-        "text" | "varchar(40)" | "character varying(12)" => "'x'".to_owned(),
-        "boolean" => "false".to_owned(),
-        "timestamp(3)" | "timestamptz" | "timestamp(3) with time zone" => {
-            "CURRENT_TIMESTAMP".to_owned()
+        "integer" | "int4" | "bigint" | "smallint" => {
+            pick(&["0", "1", "(-1)", "'7'::integer", "42"])
+        }
+        "text" | "varchar(40)" | "character varying(12)" | "char" | "character(3)" => {
+            pick(&["'x'", "''::text", "'it''s'", "'y'::character varying"])
+        }
+        "boolean" => pick(&["false", "TRUE", "'t'::boolean"]),
+        "timestamp(3)" | "timestamptz" | "timestamp(3) with time zone" | "timestamp" => {
+            pick(&["CURRENT_TIMESTAMP", "now()", "(now() + '1 day'::interval)"])
         }
         "jsonb" | "json" => "'{}'".to_owned(),
-        "numeric(10,2)" | "decimal" | "double precision" => "0".to_owned(),
+        "numeric(10,2)" | "decimal" | "double precision" | "numeric" | "float(10)" => {
+            pick(&["0", "1.50", "2.0", "3.25"])
+        }
         "uuid" => "gen_random_uuid()".to_owned(),
         "date" => "CURRENT_DATE".to_owned(),
         "text[]" | "integer[]" => "'{}'".to_owned(),
         other => {
             let name = other.trim_matches('"');
             let (_, values) = enums.iter().find(|(e, _)| e == name)?;
-            format!("'{}'", values.first()?)
+            let value = values.get(variant % values.len().max(1))?;
+            if variant.is_multiple_of(2) {
+                format!("'{value}'")
+            } else {
+                format!("'{value}'::\"{name}\"")
+            }
         }
     })
 }
@@ -681,7 +715,7 @@ impl Generator {
             def.push_str(" NULL");
         }
         if self.chance(0.3) {
-            if let Some(value) = default_for(ty, &self.enums) {
+            if let Some(value) = default_for(ty, &self.enums, self.rng.random_range(0..12)) {
                 let _ = write!(def, " DEFAULT {value}");
             }
         } else if self.chance(0.05) {
@@ -1106,7 +1140,7 @@ impl Generator {
     fn column_default(&mut self) -> Option<(&'static str, String)> {
         let table = self.table()?;
         let (column, ty) = self.pick(&table.columns)?.clone();
-        let action = match default_for(ty, &self.enums) {
+        let action = match default_for(ty, &self.enums, self.rng.random_range(0..12)) {
             Some(value) if self.chance(0.6) => format!("SET DEFAULT {value}"),
             _ if self.chance(0.2) => "SET DEFAULT NULL".to_owned(),
             _ => "DROP DEFAULT".to_owned(),

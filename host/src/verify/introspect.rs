@@ -98,7 +98,8 @@ pub fn read(
                t.typcategory = 'A', a.attnotnull, \
                (a.atthasdef AND pg_get_expr(d.adbin, d.adrelid) !~ '^NULL(::|$)') \
                  OR a.attidentity <> '' OR a.attgenerated <> '', \
-               a.xmin::text, a.attidentity <> '' \
+               a.xmin::text, a.attidentity <> '', \
+               CASE WHEN a.atthasdef THEN pg_get_expr(d.adbin, d.adrelid) END \
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -124,6 +125,9 @@ pub fn read(
             // `DEFAULT NULL` on a type with a modifier (`varchar(40)`) is
             // stored as `NULL::character varying`; Prisma reads no default.
             has_default: row.get::<_, Option<bool>>(7).unwrap_or(false),
+            default: row
+                .get::<_, Option<String>>(10)
+                .filter(|_| row.get::<_, Option<bool>>(7) == Some(true)),
             identity: row.get(9),
             default_type: None,
             origin: xmin(row.get(8)),

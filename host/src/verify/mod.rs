@@ -172,7 +172,7 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
     (
         "default-mismatch",
         Severity::Warning,
-        "a column has a database default the field does not, or lacks one it has",
+        "a column's default is missing, extra, or another value than the field's",
     ),
     (
         "extra-index",

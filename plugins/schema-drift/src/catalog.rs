@@ -63,11 +63,15 @@ impl Catalog {
             if statement.in_function_body() {
                 continue;
             }
+            let node = statement.node;
             let cx = Cx {
                 path: &path,
                 source,
+                quoted: node
+                    .ancestors()
+                    .find(|a| a.kind() == "SOURCE_FILE" && a.parent().is_some())
+                    .is_some_and(|f| source.get(..f.start()).is_some_and(|s| s.ends_with('\''))),
             };
-            let node = statement.node;
             match statement.kind() {
                 "CREATE_TABLE" => self.create_table(&cx, node),
                 "ALTER_TABLE" => self.alter_table(&cx, node),
@@ -153,6 +157,7 @@ impl Catalog {
                                 for column in &mut table.columns {
                                     if column.default_type.as_deref() == Some(name.as_str()) {
                                         column.has_default = false;
+                                        column.default = None;
                                         column.default_type = None;
                                     }
                                 }
@@ -632,6 +637,22 @@ impl Catalog {
                                 value.name.clone_from(&new);
                             }
                         }
+                        // A default of the type holds the value itself, so
+                        // it reads as the new label.
+                        let was = Some(database::DefaultValue::Literal(old.clone()));
+                        for table in self.db.tables_mut() {
+                            for column in &mut table.columns {
+                                if column.default_type.as_deref() == Some(name.as_str())
+                                    && column
+                                        .default
+                                        .as_deref()
+                                        .and_then(database::DefaultValue::of_sql)
+                                        == was
+                                {
+                                    column.default = Some(format!("'{}'", new.replace('\'', "''")));
+                                }
+                            }
+                        }
                     }
                 }
                 "TYPE_RENAME_TO" => {
@@ -664,6 +685,9 @@ struct Cx<'s> {
     /// Shared by every origin in the file.
     path: &'s Rc<str>,
     source: &'s str,
+    /// The statement is the text of an `EXECUTE '…'` string, where every
+    /// quote it holds is written twice.
+    quoted: bool,
 }
 
 impl Cx<'_> {
@@ -724,6 +748,7 @@ fn column(
         array: array || ty_node.kind() == "ARRAY_TYPE",
         nullable: true,
         has_default: serial,
+        default: None,
         identity: false,
         default_type: None,
         origin: cx.origin(node),
@@ -738,6 +763,7 @@ fn column(
             // `DEFAULT NULL` stores no default.
             "DEFAULT_CONSTRAINT" if !null_default(item) => {
                 column.has_default = true;
+                column.default = default_expression(cx, item);
                 column.default_type = Some(column.ty.clone());
             }
             "DEFAULT_CONSTRAINT" => {}
@@ -746,6 +772,7 @@ fn column(
             }
             _ if GENERATED_OR_IDENTITY.contains(&kind) => {
                 column.has_default = true;
+                column.default = None;
                 column.identity |= item.find("IDENTITY_KW").is_some();
             }
             _ => {
@@ -768,6 +795,19 @@ fn stored_args(ty: &str, text: &str) -> Vec<u32> {
         "char" | "character" if args.is_empty() => vec![1],
         _ => args,
     }
+}
+
+/// The expression of a `DEFAULT` clause (or `SET DEFAULT`), as written.
+fn default_expression(cx: &Cx<'_>, clause: Node<'_>) -> Option<String> {
+    let text = clause
+        .children()
+        .find(|n| !n.is_token() && n.kind() != "DEFAULT_KW")?
+        .text(cx.source);
+    Some(if cx.quoted {
+        text.replace("''", "'")
+    } else {
+        text.to_owned()
+    })
 }
 
 /// A `DEFAULT` clause whose value is the null constant (`NULL`,
@@ -1025,16 +1065,19 @@ fn alter_column(cx: &Cx<'_>, table: &mut Table, action: Node<'_>) {
             // `SET DEFAULT NULL` removes the default.
             "SET_DEFAULT" if !null_default(change) => {
                 column.has_default = true;
+                column.default = default_expression(cx, change);
                 column.default_type = Some(column.ty.clone());
             }
             "SET_DEFAULT" | "DROP_DEFAULT" => {
                 column.has_default = false;
+                column.default = None;
                 column.default_type = None;
             }
             // Only an identity column's default goes (`IF EXISTS` on
             // another column does nothing).
             "DROP_IDENTITY" if column.identity => {
                 column.has_default = false;
+                column.default = None;
                 column.identity = false;
                 column.default_type = None;
             }
@@ -1042,6 +1085,7 @@ fn alter_column(cx: &Cx<'_>, table: &mut Table, action: Node<'_>) {
             // reads it (`autoincrement()`).
             "ADD_GENERATED" => {
                 column.has_default = true;
+                column.default = None;
                 column.identity = true;
                 column.default_type = None;
             }

@@ -169,10 +169,8 @@
 //!
 //! ## Limitations
 //!
-//! Default values are not compared, only whether a column has one; nor
-//! are native types outside the families listed under
-//! `column-type-mismatch` (`@db.Uuid`, `@db.SmallInt`, `@db.Date`, ...).
-//! `drift-host verify` applies
+//! Default values are compared for literals and `now()` only; other
+//! expressions by whether there is one. `drift-host verify` applies
 //! the migrations to PostgreSQL and compares the real database with the
 //! schema through this rule's comparison.
 //!
@@ -300,10 +298,13 @@ drift_sdk::checks! {
         ExtraForeignKey = ("extra-foreign-key", Warning, "the migrations create a foreign key no relation declares"),
         /// A column has a database default the field does not (an
         /// `@updatedAt` field, whose value Prisma Client sets, has none),
-        /// or lacks one the field's `@default` gives it. Only whether there
-        /// is a default is compared, not its value; `@default(dbgenerated())`
-        /// without an expression accepts either.
-        DefaultMismatch = ("default-mismatch", Warning, "a column's default is present where the field has none, or missing"),
+        /// lacks one the field's `@default` gives it, or has another value:
+        /// literals of string, number, boolean and enum fields and `now()`
+        /// are compared as Prisma's engine compares them (`'x'::text` is
+        /// `"x"`, `1.50` is `1.5`, `CURRENT_TIMESTAMP` is `now()`); other
+        /// expressions (`dbgenerated(…)`, JSON, lists) by presence only.
+        /// `@default(dbgenerated())` without an expression accepts either.
+        DefaultMismatch = ("default-mismatch", Warning, "a column's default is missing, extra, or another value than the field's"),
         /// The migrations create an index or unique constraint on a model's
         /// table that no `@id`, `@unique`, `@@unique` or `@@index` accounts
         /// for (no key on the same columns, whatever its kind): the next

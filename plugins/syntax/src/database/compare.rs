@@ -391,6 +391,33 @@ fn compare_columns<'a, O>(
                 message,
                 help,
             ));
+        } else if defaults
+            && found.has_default
+            && let Some(want) = &column.default_value
+            && let Some(have) = found
+                .default
+                .as_deref()
+                .and_then(model::DefaultValue::of_sql)
+            && *want != have
+        {
+            out.push(Difference::new(
+                Drift::DefaultMismatch,
+                schema_at(&column.path, column.span),
+                &column.name,
+                format!(
+                    "`{}`.`{}` defaults to {} in the schema but to {} in the database",
+                    table.name,
+                    column.name,
+                    want.sql(),
+                    have.sql()
+                ),
+                format!(
+                    "ALTER TABLE \"{}\" ALTER COLUMN \"{}\" SET DEFAULT {};",
+                    table.name,
+                    column.name,
+                    want.sql()
+                ),
+            ));
         }
         let family_differs = matches!(
             (&column.family, sql_family(&found.ty, enum_names)),

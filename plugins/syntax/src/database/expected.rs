@@ -1,7 +1,7 @@
 //! What Prisma would build for a schema: tables, columns, keys, indexes and
 //! enums, following Prisma Migrate's PostgreSQL mapping.
 
-use super::model::{Action, Shape};
+use super::model::{Action, DefaultValue, Shape};
 use crate::Span;
 use crate::prisma::{Arity, Expr, Field, FieldKind, IndexKind, Model, Schema, TypeIndex};
 use crate::prisma_config::PrismaConfig;
@@ -26,6 +26,11 @@ pub struct Column {
     /// `uuid()`, `cuid()` and `@updatedAt` are filled in by Prisma Client:
     /// no default.
     pub has_default: Option<bool>,
+    /// The default's value where Prisma's engine compares it
+    /// ([`DefaultValue`]): a literal of a string, number, boolean or enum
+    /// field, or `now()`. `None` for the rest (`dbgenerated(…)`, JSON,
+    /// lists), compared by presence only.
+    pub default_value: Option<DefaultValue>,
     pub path: String,
     pub span: Span,
 }
@@ -248,6 +253,29 @@ fn table(types: &TypeIndex<'_>, model: &Model, named: bool) -> Table {
             _ => Some(default.is_some()),
         };
         let default = default.filter(|d| d != "autoincrement");
+        let default_value = match (field.default_value(), family.as_deref()) {
+            _ if field.arity == Arity::List => None,
+            (Some(Expr::Call { name, args }), Some("DateTime"))
+                if name == "now" && args.is_empty() =>
+            {
+                Some(DefaultValue::Now)
+            }
+            (Some(Expr::String(text)), Some("String")) => Some(DefaultValue::literal(text)),
+            (Some(Expr::Number(n)), Some("Int" | "BigInt" | "Float" | "Decimal")) => {
+                Some(DefaultValue::literal(n))
+            }
+            (Some(Expr::Ident(b)), Some("Boolean")) if b == "true" || b == "false" => {
+                Some(DefaultValue::literal(b))
+            }
+            // An enum value, by its label in the database (`@map`).
+            (Some(Expr::Ident(value)), Some(f)) if f.starts_with("enum:") => types
+                .find_enum(&field.type_name)
+                .and_then(|e| e.values.iter().find(|v| v.name == *value))
+                .map(|v| {
+                    DefaultValue::Literal(v.db_name.clone().unwrap_or_else(|| v.name.clone()))
+                }),
+            _ => None,
+        };
         columns.push(Column {
             name: field.column_name().to_owned(),
             family,
@@ -260,6 +288,7 @@ fn table(types: &TypeIndex<'_>, model: &Model, named: bool) -> Table {
             sql_type,
             default,
             has_default,
+            default_value,
             path: model.path.clone(),
             span: field.span,
         });
@@ -564,6 +593,7 @@ fn join_table(
             sql_type,
             default: None,
             has_default: Some(false),
+            default_value: None,
             path: model.path.clone(),
             span: field.span,
         }

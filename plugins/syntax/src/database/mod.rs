@@ -15,6 +15,6 @@ mod model;
 pub use compare::{At, Difference, Drift, compare};
 pub use expected::Expectation;
 pub use model::{
-    Action, Column, Database, Enum, EnumValue, ForeignKey, Index, Shape, Table, native_sql,
-    native_type, normalize_type, type_args,
+    Action, Column, Database, DefaultValue, Enum, EnumValue, ForeignKey, Index, Shape, Table,
+    native_sql, native_type, normalize_type, type_args,
 };

@@ -24,6 +24,10 @@ pub struct Column<O> {
     pub array: bool,
     pub nullable: bool,
     pub has_default: bool,
+    /// The default's expression as written (the replay) or as PostgreSQL
+    /// prints it (`pg_get_expr`); `None` without one, or for a serial or
+    /// identity column's sequence.
+    pub default: Option<String>,
     /// An identity column (`GENERATED … AS IDENTITY`), whose default
     /// `DROP IDENTITY` removes; `DROP IDENTITY IF EXISTS` leaves any other
     /// column's default alone.
@@ -322,6 +326,171 @@ pub fn normalize_type(text: &str) -> (String, bool) {
     (out.to_owned(), array)
 }
 
+/// A column default as Prisma's engine compares its value: a literal
+/// (strings, numbers, booleans, enum values; casts and parentheses
+/// around it do not count, `1.50` is `1.5`, `'7'::bigint` is `7`), or
+/// the current time (`now()`, `CURRENT_TIMESTAMP`). Other expressions
+/// are not compared by value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DefaultValue {
+    Literal(String),
+    Now,
+}
+
+impl DefaultValue {
+    /// The value of a default expression as SQL writes it, where it is
+    /// one of the compared kinds.
+    pub fn of_sql(expr: &str) -> Option<Self> {
+        let mut expr = expr.trim();
+        let mut boolean = false;
+        loop {
+            let before = expr;
+            // `( … )` around the whole expression.
+            if let Some(inner) = expr.strip_prefix('(').and_then(|e| e.strip_suffix(')'))
+                && balanced(inner)
+            {
+                expr = inner.trim();
+            }
+            // A trailing cast: `::text`, `::"Role"`, `::character varying`.
+            if let Some(at) = last_cast(expr) {
+                let ty = expr[at + 2..].trim().to_ascii_lowercase();
+                boolean |= ty == "boolean" || ty == "bool";
+                expr = expr[..at].trim();
+            }
+            if expr == before {
+                break;
+            }
+        }
+        let lower = expr.to_ascii_lowercase();
+        if matches!(lower.as_str(), "now()" | "current_timestamp")
+            || (lower.starts_with("current_timestamp(") && lower.ends_with(')'))
+        {
+            return Some(Self::Now);
+        }
+        // An escape string (`E'USER'`, as Prisma 2 and 3 wrote defaults).
+        let unescaped;
+        if let Some(inner) = expr
+            .strip_prefix(['E', 'e'])
+            .and_then(|e| e.strip_prefix('\''))
+            .and_then(|e| e.strip_suffix('\''))
+        {
+            if inner.contains('\\') && !inner.replace("\\\\", "").replace("\\'", "").contains('\\')
+            {
+                unescaped = format!("'{}'", inner.replace("\\'", "''").replace("\\\\", "\\"));
+            } else if inner.contains('\\') {
+                return None;
+            } else {
+                unescaped = format!("'{inner}'");
+            }
+            expr = &unescaped;
+        }
+        if let Some(inner) = expr.strip_prefix('\'').and_then(|e| e.strip_suffix('\'')) {
+            if inner.replace("''", "").contains('\'') {
+                return None;
+            }
+            // PostgreSQL reads a boolean's spellings (`'t'::boolean`) when it
+            // stores the default.
+            if boolean {
+                return match inner.to_ascii_lowercase().as_str() {
+                    "t" | "true" | "y" | "yes" | "on" | "1" => Some(Self::literal("true")),
+                    "f" | "false" | "n" | "no" | "off" | "0" => Some(Self::literal("false")),
+                    _ => None,
+                };
+            }
+            return Some(Self::literal(&inner.replace("''", "'")));
+        }
+        if lower == "true" || lower == "false" || is_number(expr) {
+            return Some(Self::literal(expr));
+        }
+        None
+    }
+
+    /// A literal, numbers and booleans in one spelling.
+    pub fn literal(text: &str) -> Self {
+        let lower = text.to_ascii_lowercase();
+        if lower == "true" || lower == "false" {
+            return Self::Literal(lower);
+        }
+        if is_number(text) {
+            let mut n = text.trim_start_matches('+').to_owned();
+            if n.contains('.') {
+                n = n.trim_end_matches('0').trim_end_matches('.').to_owned();
+            }
+            if n == "-0" || n.is_empty() {
+                n = "0".to_owned();
+            }
+            return Self::Literal(n);
+        }
+        Self::Literal(text.to_owned())
+    }
+
+    /// As SQL: `'x'`, `0`, `CURRENT_TIMESTAMP`.
+    pub fn sql(&self) -> String {
+        match self {
+            Self::Now => "CURRENT_TIMESTAMP".to_owned(),
+            Self::Literal(text) if is_number(text) || text == "true" || text == "false" => {
+                text.clone()
+            }
+            Self::Literal(text) => format!("'{}'", text.replace('\'', "''")),
+        }
+    }
+}
+
+fn is_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let fraction = parts.next();
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether `(` and `)` pair up in `text` (outside string literals), so
+/// stripping an outer pair kept one expression.
+fn balanced(text: &str) -> bool {
+    let mut depth = 0i32;
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+/// Where the last top-level `::` cast of `expr` starts, if the cast ends
+/// the expression.
+fn last_cast(expr: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    let mut quoted = false;
+    let mut last = None;
+    let bytes = expr.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\'' => quoted = !quoted,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth -= 1,
+            b':' if !quoted && depth == 0 && bytes.get(i + 1) == Some(&b':') => last = Some(i),
+            _ => {}
+        }
+    }
+    let at = last?;
+    // What follows is a type name: words, quotes, spaces, `[]`, `(n)`.
+    let ty = &expr[at + 2..];
+    ty.chars()
+        .all(|c| c.is_alphanumeric() || " _\"[]().,".contains(c))
+        .then_some(at)
+}
+
 /// The modifiers written after a type's name: `varchar(255)` gives 255,
 /// `timestamp(3) with time zone` 3, `numeric(10, 2)` 10 and 2.
 pub fn type_args(text: &str) -> Vec<u32> {
@@ -432,6 +601,38 @@ mod tests {
         assert_eq!(native("text[]"), native("TEXT"));
         assert_eq!(native("\"Role\""), None);
         assert_eq!(type_args("numeric( 10 , 2 )[]"), [10, 2]);
+    }
+
+    /// Defaults as migrations write them and as `pg_get_expr` prints them
+    /// meet where Prisma's engine finds them equal.
+    #[test]
+    fn default_values_meet_as_the_engine_compares_them() {
+        use super::DefaultValue;
+        let value = |sql: &str| DefaultValue::of_sql(sql);
+        assert_eq!(value("'x'::text"), value("'x'"));
+        assert_eq!(
+            value("'USER'::\"Role\""),
+            Some(DefaultValue::literal("USER"))
+        );
+        assert_eq!(value("1.50"), value("1.5"));
+        assert_eq!(value("2.0"), value("2"));
+        assert_eq!(value("'7'::bigint"), value("7"));
+        assert_eq!(value("'-1'::integer"), value("(-1)"));
+        assert_eq!(value("TRUE"), value("true"));
+        assert_eq!(value("'t'::boolean"), value("true"));
+        assert_eq!(value("E'ANONYMOUS'"), value("'ANONYMOUS'::\"Provider\""));
+        assert_eq!(value("E'it\\'s'"), value("'it''s'"));
+        assert_eq!(
+            value("'it''s'::character varying"),
+            Some(DefaultValue::literal("it's"))
+        );
+        assert_eq!(value("now()"), Some(DefaultValue::Now));
+        assert_eq!(value("CURRENT_TIMESTAMP"), Some(DefaultValue::Now));
+        assert_ne!(value("1"), value("0"));
+        assert_eq!(value("gen_random_uuid()"), None);
+        assert_eq!(value("(now() + '1 day'::interval)"), None);
+        assert_eq!(value("'a'::text || 'b'::text"), None);
+        assert_eq!(value("ARRAY[]::text[]"), None);
     }
 
     /// As written in migrations, and as PostgreSQL's `format_type` (with
