@@ -122,7 +122,11 @@ fn view<O>(db: &Database<O>) -> View {
             continue;
         }
         let t = &table.name;
-        out.insert(("table", t.clone()), String::new());
+        // Its PostgreSQL schema; unqualified means the search path's.
+        out.insert(
+            ("table", t.clone()),
+            table.schema.clone().unwrap_or_else(|| "public".to_owned()),
+        );
         for column in &table.columns {
             let key = format!("{t}.{}", column.name);
             out.insert(

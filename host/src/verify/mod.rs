@@ -95,6 +95,11 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         "a model's table is not in the database the migrations build",
     ),
     (
+        "table-schema-mismatch",
+        Severity::Error,
+        "a model's table is in another PostgreSQL schema than its @@schema",
+    ),
+    (
         "missing-column",
         Severity::Error,
         "a field's column is not in the database the migrations build",

@@ -403,6 +403,12 @@ impl Catalog {
                     }
                 }
                 "ALTER_COLUMN" => alter_column(cx, table, action),
+                "SET_SCHEMA" => {
+                    let text = action.text(cx.source);
+                    if let Some(at) = text.to_ascii_lowercase().find("schema") {
+                        table.schema = Some(ident(text[at + "schema".len()..].trim()));
+                    }
+                }
                 "TABLE_RENAME_TO" => {
                     if let Some(new) = action.find("TABLE_NAME") {
                         let new = ident(new.text(cx.source));
@@ -1245,6 +1251,20 @@ mod tests {
             ]
         );
         assert!(index_names(&catalog, "u").is_empty());
+    }
+
+    /// A table's PostgreSQL schema: qualified when created, moved by `SET
+    /// SCHEMA`, `None` (the search path's `public`) otherwise.
+    #[test]
+    fn tables_keep_their_postgres_schema() {
+        let catalog = replay(
+            "CREATE TABLE auth.\"Account\" (id int);\nCREATE TABLE \"Post\" (id int);\n\
+             CREATE TABLE \"Tag\" (id int);\nALTER TABLE public.\"Tag\" SET SCHEMA \"Blog\";\n",
+        );
+        let schema = |t: &str| catalog.db.table(t).unwrap().schema.clone();
+        assert_eq!(schema("Account").as_deref(), Some("auth"));
+        assert_eq!(schema("Post"), None);
+        assert_eq!(schema("Tag").as_deref(), Some("Blog"));
     }
 
     /// `ADD VALUE … BEFORE` / `AFTER` put the value where PostgreSQL does.

@@ -250,6 +250,11 @@ drift_sdk::checks! {
         SchemaInvalid = ("schema-invalid", Error, "Prisma's validator rejects the schema"),
         /// A model's table is not created by any migration.
         MissingTable = ("missing-table", Error, "a model's table is not created by any migration"),
+        /// A model's `@@schema` names another PostgreSQL schema than the one
+        /// the migrations create its table in (an unqualified table is in
+        /// `public`). Prisma Client looks for it where `@@schema` says; the
+        /// next `prisma migrate dev` drops the table and creates it there.
+        TableSchemaMismatch = ("table-schema-mismatch", Error, "a model's table is in another PostgreSQL schema than its @@schema"),
         /// A field's column is not created by any migration.
         MissingColumn = ("missing-column", Error, "a field's column is not created by any migration"),
         /// The migrations create a table no model maps to.

@@ -33,12 +33,14 @@ pub enum Drift {
     NameMismatch,
     IndexMismatch,
     NativeTypeMismatch,
+    TableSchemaMismatch,
 }
 
 impl Drift {
     /// Every kind, in the order of the checks' documentation.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::MissingTable,
+        Self::TableSchemaMismatch,
         Self::MissingColumn,
         Self::ExtraTable,
         Self::ExtraColumn,
@@ -83,6 +85,7 @@ impl Drift {
             Self::NameMismatch => "name-mismatch",
             Self::IndexMismatch => "index-mismatch",
             Self::NativeTypeMismatch => "native-type-mismatch",
+            Self::TableSchemaMismatch => "table-schema-mismatch",
         }
     }
 }
@@ -195,6 +198,26 @@ pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<
             ));
             continue;
         };
+        // `@@schema`: an unqualified table is in `public` (the search path
+        // migrations run with).
+        let built_in = actual.schema.as_deref().unwrap_or("public");
+        if let Some(want) = &table.schema
+            && want != built_in
+        {
+            out.push(Difference::new(
+                Drift::TableSchemaMismatch,
+                schema_at(&table.path, table.span),
+                &table.name,
+                format!(
+                    "table `{}` belongs in PostgreSQL schema `{want}` (`@@schema`), but the migrations create it in `{built_in}`",
+                    table.name
+                ),
+                format!(
+                    "move it in a migration: ALTER TABLE \"{built_in}\".\"{}\" SET SCHEMA \"{want}\";",
+                    table.name
+                ),
+            ));
+        }
         compare_columns(table, actual, &enum_names, db.defaults, &mut out);
         compare_keys(table, actual, &mut out);
         extra_indexes(table, actual, &mut out);

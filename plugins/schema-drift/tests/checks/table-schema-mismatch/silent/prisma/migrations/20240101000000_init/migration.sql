@@ -1,0 +1,16 @@
+-- Each table in its model's schema; `Post` unqualified, so in `public`.
+CREATE SCHEMA IF NOT EXISTS "auth";
+
+CREATE TABLE "auth"."Account" (
+    "id" SERIAL NOT NULL,
+    "email" TEXT NOT NULL,
+
+    CONSTRAINT "Account_pkey" PRIMARY KEY ("id")
+);
+
+CREATE TABLE "Post" (
+    "id" SERIAL NOT NULL,
+    "title" TEXT NOT NULL,
+
+    CONSTRAINT "Post_pkey" PRIMARY KEY ("id")
+);
