@@ -188,7 +188,11 @@ fn view<O>(db: &Database<O>) -> View {
     }
     for e in &db.enums {
         let values: Vec<&str> = e.values.iter().map(|v| v.name.as_str()).collect();
-        out.insert(("enum", e.name.clone()), values.join(", "));
+        let schema = e.schema.as_deref().unwrap_or("public");
+        out.insert(
+            ("enum", e.name.clone()),
+            format!("{schema}: {}", values.join(", ")),
+        );
     }
     out
 }

@@ -237,7 +237,7 @@ pub fn read(
     db.defaults = true;
     let values = client.query(
         &format!(
-            "SELECT t.typname::text, e.enumlabel::text, e.xmin::text, t.oid::int8 \
+            "SELECT t.typname::text, e.enumlabel::text, e.xmin::text, t.oid::int8, n.nspname::text \
              FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid \
              JOIN pg_namespace n ON n.oid = t.typnamespace \
              WHERE {USER_SCHEMA} AND NOT EXISTS (SELECT 1 FROM pg_depend d \
@@ -267,6 +267,7 @@ pub fn read(
                 current = Some((oid, db.enums.len()));
                 db.enums.push(Enum {
                     name,
+                    schema: Some(row.get(4)),
                     values: vec![value],
                 });
             }

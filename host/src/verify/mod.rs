@@ -95,9 +95,9 @@ pub const CHECKS: &[(&str, Severity, &str)] = &[
         "a model's table is not in the database the migrations build",
     ),
     (
-        "table-schema-mismatch",
+        "db-schema-mismatch",
         Severity::Error,
-        "a model's table is in another PostgreSQL schema than its @@schema",
+        "a table or enum type is in another PostgreSQL schema than its @@schema",
     ),
     (
         "missing-column",

@@ -573,7 +573,9 @@ impl Catalog {
         else {
             return;
         };
-        let name = ident(name.text(cx.source));
+        let mut parts = segments(name.text(cx.source));
+        let name = parts.pop().unwrap_or_default();
+        let schema = parts.pop();
         if self.db.find_enum(&name).is_some() {
             return;
         }
@@ -585,7 +587,11 @@ impl Catalog {
                 origin: cx.origin(v),
             })
             .collect();
-        self.db.enums.push(Enum { name, values });
+        self.db.enums.push(Enum {
+            name,
+            schema,
+            values,
+        });
     }
 
     fn alter_type(&mut self, cx: &Cx<'_>, node: Node<'_>) {
@@ -659,6 +665,15 @@ impl Catalog {
                                 }
                             }
                         }
+                    }
+                }
+                "SET_SCHEMA" => {
+                    let text = action.text(cx.source);
+                    if let (Some(at), Some(e)) = (
+                        text.to_ascii_lowercase().find("schema"),
+                        self.db.enums.get_mut(index),
+                    ) {
+                        e.schema = Some(ident(text[at + "schema".len()..].trim()));
                     }
                 }
                 "TYPE_RENAME_TO" => {
@@ -1253,14 +1268,19 @@ mod tests {
         assert!(index_names(&catalog, "u").is_empty());
     }
 
-    /// A table's PostgreSQL schema: qualified when created, moved by `SET
-    /// SCHEMA`, `None` (the search path's `public`) otherwise.
+    /// A table's or enum's PostgreSQL schema: qualified when created, moved
+    /// by `SET SCHEMA`, `None` (the search path's `public`) otherwise.
     #[test]
     fn tables_keep_their_postgres_schema() {
         let catalog = replay(
             "CREATE TABLE auth.\"Account\" (id int);\nCREATE TABLE \"Post\" (id int);\n\
-             CREATE TABLE \"Tag\" (id int);\nALTER TABLE public.\"Tag\" SET SCHEMA \"Blog\";\n",
+             CREATE TABLE \"Tag\" (id int);\nALTER TABLE public.\"Tag\" SET SCHEMA \"Blog\";\n\
+             CREATE TYPE auth.\"Role\" AS ENUM ('A');\nCREATE TYPE \"Kind\" AS ENUM ('B');\n\
+             ALTER TYPE \"Kind\" SET SCHEMA auth;\n",
         );
+        let enum_schema = |name: &str| catalog.db.find_enum(name).unwrap().schema.clone();
+        assert_eq!(enum_schema("Role").as_deref(), Some("auth"));
+        assert_eq!(enum_schema("Kind").as_deref(), Some("auth"));
         let schema = |t: &str| catalog.db.table(t).unwrap().schema.clone();
         assert_eq!(schema("Account").as_deref(), Some("auth"));
         assert_eq!(schema("Post"), None);

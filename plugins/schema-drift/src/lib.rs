@@ -246,15 +246,19 @@ drift_sdk::checks! {
         /// The schema parses but Prisma's validator rejects it, so it is not
         /// compared: an attribute or relation names a field the model does
         /// not have, a relation field has no opposite field on the other
-        /// model, or a field's type is neither built in nor defined.
+        /// model, a field's type is neither built in nor defined, a block
+        /// or a model's field is defined twice, an enum field's default is
+        /// not a value of the enum, or a model (not a view, not `@@ignore`)
+        /// has no `@id`, `@@id`, `@unique` or `@@unique` of required fields.
         SchemaInvalid = ("schema-invalid", Error, "Prisma's validator rejects the schema"),
         /// A model's table is not created by any migration.
         MissingTable = ("missing-table", Error, "a model's table is not created by any migration"),
-        /// A model's `@@schema` names another PostgreSQL schema than the one
-        /// the migrations create its table in (an unqualified table is in
-        /// `public`). Prisma Client looks for it where `@@schema` says; the
-        /// next `prisma migrate dev` drops the table and creates it there.
-        TableSchemaMismatch = ("table-schema-mismatch", Error, "a model's table is in another PostgreSQL schema than its @@schema"),
+        /// A model's or enum's `@@schema` names another PostgreSQL schema than
+        /// the one the migrations create its table or type in (an
+        /// unqualified one is in `public`). Prisma Client looks for it where
+        /// `@@schema` says; the next `prisma migrate dev` drops it and
+        /// creates it there.
+        DbSchemaMismatch = ("db-schema-mismatch", Error, "a table or enum type is in another PostgreSQL schema than its @@schema"),
         /// A field's column is not created by any migration.
         MissingColumn = ("missing-column", Error, "a field's column is not created by any migration"),
         /// The migrations create a table no model maps to.

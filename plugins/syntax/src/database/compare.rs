@@ -33,14 +33,14 @@ pub enum Drift {
     NameMismatch,
     IndexMismatch,
     NativeTypeMismatch,
-    TableSchemaMismatch,
+    DbSchemaMismatch,
 }
 
 impl Drift {
     /// Every kind, in the order of the checks' documentation.
     pub const ALL: [Self; 21] = [
         Self::MissingTable,
-        Self::TableSchemaMismatch,
+        Self::DbSchemaMismatch,
         Self::MissingColumn,
         Self::ExtraTable,
         Self::ExtraColumn,
@@ -85,7 +85,7 @@ impl Drift {
             Self::NameMismatch => "name-mismatch",
             Self::IndexMismatch => "index-mismatch",
             Self::NativeTypeMismatch => "native-type-mismatch",
-            Self::TableSchemaMismatch => "table-schema-mismatch",
+            Self::DbSchemaMismatch => "db-schema-mismatch",
         }
     }
 }
@@ -205,7 +205,7 @@ pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<
             && want != built_in
         {
             out.push(Difference::new(
-                Drift::TableSchemaMismatch,
+                Drift::DbSchemaMismatch,
                 schema_at(&table.path, table.span),
                 &table.name,
                 format!(
@@ -274,6 +274,24 @@ pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<
             ));
             continue;
         };
+        let built_in = actual.schema.as_deref().unwrap_or("public");
+        if let Some(want) = &e.schema
+            && want != built_in
+        {
+            out.push(Difference::new(
+                Drift::DbSchemaMismatch,
+                schema_at(&e.path, e.span),
+                &e.name,
+                format!(
+                    "enum type `{}` belongs in PostgreSQL schema `{want}` (`@@schema`), but the migrations create it in `{built_in}`",
+                    e.name
+                ),
+                format!(
+                    "move it in a migration: ALTER TYPE \"{built_in}\".\"{}\" SET SCHEMA \"{want}\";",
+                    e.name
+                ),
+            ));
+        }
         for value in &e.values {
             if !actual.values.iter().any(|v| v.name == value.name) {
                 out.push(Difference::new(

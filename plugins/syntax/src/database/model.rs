@@ -209,6 +209,9 @@ pub struct EnumValue<O> {
 #[derive(Debug, Clone)]
 pub struct Enum<O> {
     pub name: String,
+    /// Its PostgreSQL schema, where known (`None`: unqualified, the search
+    /// path's `public`).
+    pub schema: Option<String>,
     pub values: Vec<EnumValue<O>>,
 }
 
