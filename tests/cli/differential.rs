@@ -32,11 +32,7 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};
 
-use crate::harness::workspace_dir;
-
-/// Set by `.ci/run`: a missing PostgreSQL fails the tests instead of
-/// skipping them.
-const REQUIRE: &str = "DRIFT_REQUIRE_POSTGRES";
+use crate::harness::{postgres, workspace_dir};
 
 /// Scripts in the generated corpus, and statements per script.
 const SCRIPTS: u64 = 400;
@@ -46,24 +42,6 @@ const STATEMENTS: usize = 45;
 /// a generator change that starves a kind fails rather than shrinks the
 /// suite's reach.
 const MIN_PER_KIND: usize = 20;
-
-fn postgres() -> Option<Binaries> {
-    match drift_host::verify::server::find_binaries(None) {
-        Ok(found) => Some(found),
-        Err(why) => {
-            assert!(
-                std::env::var_os(REQUIRE).is_none_or(|v| v.is_empty()),
-                "{REQUIRE} is set but {why}"
-            );
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "skipped: needs PostgreSQL's server binaries ({why}; {REQUIRE}=1 makes them mandatory)"
-            );
-            None
-        }
-    }
-}
 
 /// A catalog flattened into comparable entries: (kind, object) → what it
 /// is. Kinds are those schema-drift compares; a column's type is its

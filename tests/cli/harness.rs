@@ -351,3 +351,27 @@ pub fn with_probe(repo: &Repo, mode: &str, extra: &str) {
         ),
     );
 }
+
+/// Set by `.ci/run`: a missing PostgreSQL fails the tests that need one
+/// instead of skipping them.
+pub const REQUIRE_POSTGRES: &str = "DRIFT_REQUIRE_POSTGRES";
+
+/// PostgreSQL's server binaries, or `None` after one line saying the test
+/// skipped (a panic instead when `DRIFT_REQUIRE_POSTGRES` is set).
+pub fn postgres() -> Option<drift_host::verify::server::Binaries> {
+    match drift_host::verify::server::find_binaries(None) {
+        Ok(found) => Some(found),
+        Err(why) => {
+            assert!(
+                std::env::var_os(REQUIRE_POSTGRES).is_none_or(|v| v.is_empty()),
+                "{REQUIRE_POSTGRES} is set but {why}"
+            );
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: needs PostgreSQL's server binaries ({why}; {REQUIRE_POSTGRES}=1 makes them mandatory)"
+            );
+            None
+        }
+    }
+}

@@ -7,30 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{Repo, run_with_env};
-
-/// Set by `.ci/run`: a missing PostgreSQL fails the tests instead of
-/// skipping them.
-const REQUIRE: &str = "DRIFT_REQUIRE_POSTGRES";
-
-/// The server binaries, or `None` after one line saying the test skipped.
-fn postgres() -> Option<drift_host::verify::server::Binaries> {
-    match drift_host::verify::server::find_binaries(None) {
-        Ok(found) => Some(found),
-        Err(why) => {
-            assert!(
-                std::env::var_os(REQUIRE).is_none_or(|v| v.is_empty()),
-                "{REQUIRE} is set but {why}"
-            );
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "skipped: needs PostgreSQL's server binaries ({why}; {REQUIRE}=1 makes them mandatory)"
-            );
-            None
-        }
-    }
-}
+use crate::harness::{Repo, postgres, run_with_env};
 
 /// A folder for verify's temporary folders, to see that nothing is left.
 fn tmp_parent() -> tempfile::TempDir {

@@ -198,26 +198,13 @@ pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<
             ));
             continue;
         };
-        // `@@schema`: an unqualified table is in `public` (the search path
-        // migrations run with).
-        let built_in = actual.schema.as_deref().unwrap_or("public");
-        if let Some(want) = &table.schema
-            && want != built_in
-        {
-            out.push(Difference::new(
-                Drift::DbSchemaMismatch,
-                schema_at(&table.path, table.span),
-                &table.name,
-                format!(
-                    "table `{}` belongs in PostgreSQL schema `{want}` (`@@schema`), but the migrations create it in `{built_in}`",
-                    table.name
-                ),
-                format!(
-                    "move it in a migration: ALTER TABLE \"{built_in}\".\"{}\" SET SCHEMA \"{want}\";",
-                    table.name
-                ),
-            ));
-        }
+        out.extend(misplaced(
+            ("table", "TABLE"),
+            &table.name,
+            table.schema.as_deref(),
+            actual.schema.as_deref(),
+            schema_at(&table.path, table.span),
+        ));
         compare_columns(table, actual, &enum_names, db.defaults, &mut out);
         compare_keys(table, actual, &mut out);
         extra_indexes(table, actual, &mut out);
@@ -274,24 +261,13 @@ pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<
             ));
             continue;
         };
-        let built_in = actual.schema.as_deref().unwrap_or("public");
-        if let Some(want) = &e.schema
-            && want != built_in
-        {
-            out.push(Difference::new(
-                Drift::DbSchemaMismatch,
-                schema_at(&e.path, e.span),
-                &e.name,
-                format!(
-                    "enum type `{}` belongs in PostgreSQL schema `{want}` (`@@schema`), but the migrations create it in `{built_in}`",
-                    e.name
-                ),
-                format!(
-                    "move it in a migration: ALTER TYPE \"{built_in}\".\"{}\" SET SCHEMA \"{want}\";",
-                    e.name
-                ),
-            ));
-        }
+        out.extend(misplaced(
+            ("enum type", "TYPE"),
+            &e.name,
+            e.schema.as_deref(),
+            actual.schema.as_deref(),
+            schema_at(&e.path, e.span),
+        ));
         for value in &e.values {
             if !actual.values.iter().any(|v| v.name == value.name) {
                 out.push(Difference::new(
@@ -515,6 +491,31 @@ fn compare_columns<'a, O>(
                 .owned_by(&table.path, table.span));
         }
     }
+}
+
+/// A table or enum type (`what`: its name in messages and in `ALTER …`)
+/// built in another PostgreSQL schema than its `@@schema` says (`want`);
+/// an unqualified one is in `public`, the search path migrations run with.
+fn misplaced<'a, O>(
+    (what, keyword): (&str, &str),
+    name: &'a str,
+    want: Option<&str>,
+    built: Option<&str>,
+    at: At<'a, O>,
+) -> Option<Difference<'a, O>> {
+    let built = built.unwrap_or("public");
+    let want = want.filter(|want| *want != built)?;
+    Some(Difference::new(
+        Drift::DbSchemaMismatch,
+        at,
+        name,
+        format!(
+            "{what} `{name}` belongs in PostgreSQL schema `{want}` (`@@schema`), but the migrations create it in `{built}`"
+        ),
+        format!(
+            "move it in a migration: ALTER {keyword} \"{built}\".\"{name}\" SET SCHEMA \"{want}\";"
+        ),
+    ))
 }
 
 /// A column whose type is of the field's family but not the native type
