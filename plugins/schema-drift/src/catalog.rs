@@ -210,7 +210,7 @@ impl Catalog {
                 }
             }
         }
-        for (mut index, unnamed) in constraints {
+        for (mut index, unnamed) in merge_alike(constraints) {
             if let Some(unnamed) = unnamed {
                 index.name = self.choose_name(Some(&table), &name, &unnamed, Namespace::Keys);
             }
@@ -233,7 +233,11 @@ impl Catalog {
     fn name_used(&self, extra: Option<&Table>, name: &str, namespace: Namespace) -> bool {
         self.db.tables().iter().chain(extra).any(|t| {
             (namespace != Namespace::Constraints && t.name == name)
-                || t.indexes.iter().any(|i| i.name == name)
+                // A constraint's name is taken by constraints only; an
+                // index `CREATE INDEX` made is no constraint.
+                || t.indexes
+                    .iter()
+                    .any(|i| i.name == name && (i.constraint || namespace != Namespace::Constraints))
                 || (namespace != Namespace::Relations
                     && t.foreign_keys.iter().any(|k| k.name == name))
         })
@@ -348,7 +352,7 @@ impl Catalog {
                         && table.column(&column.name).is_none()
                     {
                         table.columns.push(column);
-                        self.add_indexes(&name, inline);
+                        self.add_indexes(&name, merge_alike(inline));
                         let keys: Vec<NewKey> = keys
                             .into_iter()
                             .filter_map(|key| self.resolve(key, None))
@@ -623,7 +627,9 @@ impl Catalog {
                         let at = match (neighbour, place.map(|p| p.kind())) {
                             (Some(i), Some("BEFORE_VALUE")) => i,
                             (Some(i), _) => i + 1,
-                            (None, _) => e.values.len(),
+                            (None, None) => e.values.len(),
+                            // A neighbour the type lacks: PostgreSQL refuses.
+                            (None, Some(_)) => continue,
                         };
                         if !e.values.iter().any(|v| v.name == value) {
                             e.values.insert(
@@ -809,13 +815,16 @@ fn column(
 }
 
 /// A type's modifiers as PostgreSQL stores them: `char` without a length
-/// is `char(1)`.
+/// is `char(1)` (not the quoted one-byte `"char"`), `numeric(p)` is
+/// `numeric(p,0)`.
 fn stored_args(ty: &str, text: &str) -> Vec<u32> {
-    let args = database::type_args(text);
+    let mut args = database::type_args(text);
     match ty {
-        "char" | "character" if args.is_empty() => vec![1],
-        _ => args,
+        "char" | "character" if args.is_empty() && !text.contains('"') => args.push(1),
+        "numeric" | "decimal" if args.len() == 1 => args.push(0),
+        _ => {}
     }
+    args
 }
 
 /// The expression of a `DEFAULT` clause (or `SET DEFAULT`), as written.
@@ -1044,6 +1053,29 @@ fn index(name: String, columns: Vec<String>, primary: bool) -> Index {
     }
 }
 
+/// The keys of one statement as PostgreSQL builds them
+/// (`transformIndexConstraints`): the primary key first, and a key on the
+/// same columns as one before it is the same index (`UNIQUE PRIMARY KEY`,
+/// an inline `UNIQUE` written again at table level), taking its name when
+/// the first had none.
+fn merge_alike(keys: Vec<NewIndex>) -> Vec<NewIndex> {
+    let mut ordered: Vec<NewIndex> = Vec::with_capacity(keys.len());
+    let (primary, others): (Vec<NewIndex>, Vec<NewIndex>) =
+        keys.into_iter().partition(|(i, _)| i.primary);
+    for (index, unnamed) in primary.into_iter().take(1).chain(others) {
+        match ordered.iter_mut().find(|(i, _)| i.columns == index.columns) {
+            Some(prior) => {
+                if prior.1.is_some() && unnamed.is_none() {
+                    prior.0.name = index.name;
+                    prior.1 = None;
+                }
+            }
+            None => ordered.push((index, unnamed)),
+        }
+    }
+    ordered
+}
+
 /// How PostgreSQL names a key or index the statement leaves unnamed:
 /// `<table>_<name2>_<label>`, and when that name is taken, `label1`,
 /// `label2`, … (`ChooseRelationName`, `ChooseConstraintName`).
@@ -1089,6 +1121,9 @@ fn alter_column(cx: &Cx<'_>, table: &mut Table, action: Node<'_>) {
                 column.default = default_expression(cx, change);
                 column.default_type = Some(column.ty.clone());
             }
+            // An identity column's default is not a default to drop:
+            // PostgreSQL refuses.
+            "DROP_DEFAULT" if column.identity => {}
             "SET_DEFAULT" | "DROP_DEFAULT" => {
                 column.has_default = false;
                 column.default = None;
@@ -1285,6 +1320,30 @@ mod tests {
         assert_eq!(schema("Account").as_deref(), Some("auth"));
         assert_eq!(schema("Post"), None);
         assert_eq!(schema("Tag").as_deref(), Some("Blog"));
+    }
+
+    /// Keys of one statement on the same columns are one index, as
+    /// PostgreSQL builds them; an unnamed foreign key's name is free while
+    /// only a plain index has it; `numeric(p)` is `numeric(p,0)`; what
+    /// PostgreSQL refuses changes nothing (`ADD VALUE … BEFORE` a value the
+    /// type lacks, `DROP DEFAULT` on an identity column).
+    #[test]
+    fn statements_replay_as_postgres_runs_them() {
+        let catalog = replay(
+            "CREATE TABLE t (a int UNIQUE, b int, UNIQUE (a), id int PRIMARY KEY UNIQUE, n numeric(10), \
+             c int NOT NULL GENERATED ALWAYS AS IDENTITY);\n\
+             CREATE TABLE q (pid int);\nCREATE INDEX q_pid_fkey ON q (pid);\n\
+             ALTER TABLE q ADD FOREIGN KEY (pid) REFERENCES t (id);\n\
+             ALTER TABLE t ALTER COLUMN c DROP DEFAULT;\n\
+             CREATE TYPE e AS ENUM ('a');\nALTER TYPE e ADD VALUE 'b' BEFORE 'nope';\n",
+        );
+        assert_eq!(index_names(&catalog, "t"), ["t_pkey", "t_a_key"]);
+        let t = catalog.db.table("t").unwrap();
+        assert_eq!(t.column("n").unwrap().args, [10, 0]);
+        assert!(t.column("c").unwrap().has_default);
+        let q = catalog.db.table("q").unwrap();
+        assert_eq!(q.foreign_keys[0].name, "q_pid_fkey");
+        assert_eq!(catalog.db.enums[0].values.len(), 1);
     }
 
     /// `ADD VALUE … BEFORE` / `AFTER` put the value where PostgreSQL does.

@@ -255,7 +255,9 @@ drift_sdk::checks! {
         MissingTable = ("missing-table", Error, "a model's table is not created by any migration"),
         /// A model's or enum's `@@schema` names another PostgreSQL schema than
         /// the one the migrations create its table or type in (an
-        /// unqualified one is in `public`). Prisma Client looks for it where
+        /// unqualified one counts as in `public` where the datasource's
+        /// `schemas` list `public`, else is not judged: the connection's
+        /// search path decides). Prisma Client looks for it where
         /// `@@schema` says; the next `prisma migrate dev` drops it and
         /// creates it there.
         DbSchemaMismatch = ("db-schema-mismatch", Error, "a table or enum type is in another PostgreSQL schema than its @@schema"),

@@ -1048,3 +1048,36 @@ fn names_are_compared_from_prisma_3_on() {
     let three = input("^3.0.0");
     assert!(three.contains("name-mismatch: the unique constraint on (\"email\") of `User` is named `User.email_unique`"), "{three}");
 }
+
+/// Defaults and schemas that PostgreSQL and Prisma's engine find equal
+/// are not drift: enum labels and strings that look like booleans or
+/// numbers, a boolean written `'t'`, a number written `'01'`; and an
+/// unqualified table is not placed in `public` when the datasource's
+/// `schemas` do not list it (the connection's search path decides).
+#[test]
+fn equal_defaults_and_unknown_search_paths_are_not_drift() {
+    let schema = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n  schemas  = [\"app\"]\n}\n\n\
+        enum Answer {\n  TRUE\n  FALSE\n\n  @@schema(\"app\")\n}\n\n\
+        model T {\n  id   Int     @id\n  a    Answer  @default(TRUE)\n  b    Boolean @default(true)\n  c    Int     @default(1)\n  d    String  @default(\"1.0\")\n\n  @@schema(\"app\")\n}\n";
+    let sql = "CREATE TYPE \"Answer\" AS ENUM ('TRUE', 'FALSE');\n\
+        CREATE TABLE \"T\" (\"id\" INTEGER NOT NULL, \"a\" \"Answer\" NOT NULL DEFAULT 'TRUE', \
+        \"b\" BOOLEAN NOT NULL DEFAULT 't', \"c\" INTEGER NOT NULL DEFAULT '01', \
+        \"d\" TEXT NOT NULL DEFAULT '1.0', CONSTRAINT \"T_pkey\" PRIMARY KEY (\"id\"));\n";
+    let input = InputBuilder::new()
+        .file("prisma/schema.prisma", schema)
+        .sql_file("prisma/migrations/20240101000000_init/migration.sql", sql)
+        .build();
+    assert_eq!(render(&run(&SchemaDrift, &input, "{}").unwrap()), "");
+    // A string default that only looks like the database's is drift.
+    let input = InputBuilder::new()
+        .file("prisma/schema.prisma", schema)
+        .sql_file(
+            "prisma/migrations/20240101000000_init/migration.sql",
+            &sql.replace("DEFAULT '1.0'", "DEFAULT '1'"),
+        )
+        .build();
+    assert_eq!(
+        render(&run(&SchemaDrift, &input, "{}").unwrap()),
+        "prisma/schema.prisma:19:3: default-mismatch: `T`.`d` defaults to '1.0' in the schema but to '1' in the database\n"
+    );
+}

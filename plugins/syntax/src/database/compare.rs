@@ -203,6 +203,7 @@ pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<
             &table.name,
             table.schema.as_deref(),
             actual.schema.as_deref(),
+            &expectation.db_schemas,
             schema_at(&table.path, table.span),
         ));
         compare_columns(table, actual, &enum_names, db.defaults, &mut out);
@@ -266,6 +267,7 @@ pub fn compare<'a, O>(expectation: &'a Expectation, db: &'a Database<O>) -> Vec<
             &e.name,
             e.schema.as_deref(),
             actual.schema.as_deref(),
+            &expectation.db_schemas,
             schema_at(&e.path, e.span),
         ));
         for value in &e.values {
@@ -410,13 +412,14 @@ fn compare_columns<'a, O>(
             ));
         } else if defaults
             && found.has_default
-            && let Some(want) = &column.default_value
+            && let (Some(want), Some(family)) = (&column.default_value, &column.family)
             && let Some(have) = found
                 .default
                 .as_deref()
                 .and_then(model::DefaultValue::of_sql)
-            && *want != have
+            && want.canonical(family) != have.canonical(family)
         {
+            let (want, have) = (want.canonical(family), have.canonical(family));
             out.push(Difference::new(
                 Drift::DefaultMismatch,
                 schema_at(&column.path, column.span),
@@ -425,14 +428,14 @@ fn compare_columns<'a, O>(
                     "`{}`.`{}` defaults to {} in the schema but to {} in the database",
                     table.name,
                     column.name,
-                    want.sql(),
-                    have.sql()
+                    want.sql(family),
+                    have.sql(family)
                 ),
                 format!(
                     "ALTER TABLE \"{}\" ALTER COLUMN \"{}\" SET DEFAULT {};",
                     table.name,
                     column.name,
-                    want.sql()
+                    want.sql(family)
                 ),
             ));
         }
@@ -494,16 +497,20 @@ fn compare_columns<'a, O>(
 }
 
 /// A table or enum type (`what`: its name in messages and in `ALTER …`)
-/// built in another PostgreSQL schema than its `@@schema` says (`want`);
-/// an unqualified one is in `public`, the search path migrations run with.
+/// built in another PostgreSQL schema than its `@@schema` says (`want`).
+/// An unqualified one is taken to be in `public` only where the
+/// datasource's `schemas` list `public`: the search path migrations run
+/// with is the connection URL's, which the schema does not say.
 fn misplaced<'a, O>(
     (what, keyword): (&str, &str),
     name: &'a str,
     want: Option<&str>,
     built: Option<&str>,
+    db_schemas: &[String],
     at: At<'a, O>,
 ) -> Option<Difference<'a, O>> {
-    let built = built.unwrap_or("public");
+    let public = db_schemas.is_empty() || db_schemas.iter().any(|s| s == "public");
+    let built = built.or(public.then_some("public"))?;
     let want = want.filter(|want| *want != built)?;
     Some(Difference::new(
         Drift::DbSchemaMismatch,
@@ -556,7 +563,13 @@ fn native_difference<'a, O>(
         ),
         format!(
             "{declare}change the column in a migration: ALTER TABLE \"{}\" ALTER COLUMN \"{}\" SET DATA TYPE {}{array};",
-            table.name, column.name, column.sql_type
+            table.name,
+            column.name,
+            match column.sql_type.as_str() {
+                "SERIAL" => "INTEGER",
+                "BIGSERIAL" => "BIGINT",
+                other => other,
+            }
         ),
     ))
 }

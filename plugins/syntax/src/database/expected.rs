@@ -260,12 +260,12 @@ fn table(types: &TypeIndex<'_>, model: &Model, named: bool) -> Table {
             {
                 Some(DefaultValue::Now)
             }
-            (Some(Expr::String(text)), Some("String")) => Some(DefaultValue::literal(text)),
+            (Some(Expr::String(text)), Some("String")) => Some(DefaultValue::Literal(text.clone())),
             (Some(Expr::Number(n)), Some("Int" | "BigInt" | "Float" | "Decimal")) => {
-                Some(DefaultValue::literal(n))
+                Some(DefaultValue::Literal(n.clone()))
             }
             (Some(Expr::Ident(b)), Some("Boolean")) if b == "true" || b == "false" => {
-                Some(DefaultValue::literal(b))
+                Some(DefaultValue::Literal(b.clone()))
             }
             // An enum value, by its label in the database (`@map`).
             (Some(Expr::Ident(value)), Some(f)) if f.starts_with("enum:") => types

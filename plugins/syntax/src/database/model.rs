@@ -345,7 +345,6 @@ impl DefaultValue {
     /// one of the compared kinds.
     pub fn of_sql(expr: &str) -> Option<Self> {
         let mut expr = expr.trim();
-        let mut boolean = false;
         loop {
             let before = expr;
             // `( … )` around the whole expression.
@@ -356,8 +355,6 @@ impl DefaultValue {
             }
             // A trailing cast: `::text`, `::"Role"`, `::character varying`.
             if let Some(at) = last_cast(expr) {
-                let ty = expr[at + 2..].trim().to_ascii_lowercase();
-                boolean |= ty == "boolean" || ty == "bool";
                 expr = expr[..at].trim();
             }
             if expr == before {
@@ -391,52 +388,68 @@ impl DefaultValue {
             if inner.replace("''", "").contains('\'') {
                 return None;
             }
-            // PostgreSQL reads a boolean's spellings (`'t'::boolean`) when it
-            // stores the default.
-            if boolean {
-                return match inner.to_ascii_lowercase().as_str() {
-                    "t" | "true" | "y" | "yes" | "on" | "1" => Some(Self::literal("true")),
-                    "f" | "false" | "n" | "no" | "off" | "0" => Some(Self::literal("false")),
-                    _ => None,
-                };
-            }
-            return Some(Self::literal(&inner.replace("''", "'")));
+            return Some(Self::Literal(inner.replace("''", "'")));
         }
         if lower == "true" || lower == "false" || is_number(expr) {
-            return Some(Self::literal(expr));
+            return Some(Self::Literal(expr.to_owned()));
         }
         None
     }
 
-    /// A literal, numbers and booleans in one spelling.
-    pub fn literal(text: &str) -> Self {
-        let lower = text.to_ascii_lowercase();
-        if lower == "true" || lower == "false" {
-            return Self::Literal(lower);
-        }
-        if is_number(text) {
-            let mut n = text.trim_start_matches('+').to_owned();
-            if n.contains('.') {
-                n = n.trim_end_matches('0').trim_end_matches('.').to_owned();
+    /// The value as a field of `family` (Prisma's: `Int`, `Boolean`,
+    /// `String`, `enum:<name>`, ...) reads it, as PostgreSQL stores it: a
+    /// number in one spelling (`01.50` is `1.5`), a boolean from any of
+    /// its spellings (`'t'`, `'yes'`, `TRUE`); strings and enum labels as
+    /// they are.
+    pub fn canonical(&self, family: &str) -> Self {
+        let Self::Literal(text) = self else {
+            return self.clone();
+        };
+        match family {
+            "Int" | "BigInt" | "Float" | "Decimal" if is_number(text) => {
+                Self::Literal(canonical_number(text))
             }
-            if n == "-0" || n.is_empty() {
-                n = "0".to_owned();
-            }
-            return Self::Literal(n);
+            "Boolean" => match text.to_ascii_lowercase().as_str() {
+                "t" | "true" | "y" | "yes" | "on" | "1" => Self::Literal("true".to_owned()),
+                "f" | "false" | "n" | "no" | "off" | "0" => Self::Literal("false".to_owned()),
+                _ => self.clone(),
+            },
+            _ => self.clone(),
         }
-        Self::Literal(text.to_owned())
     }
 
-    /// As SQL: `'x'`, `0`, `CURRENT_TIMESTAMP`.
-    pub fn sql(&self) -> String {
+    /// As SQL for a field of `family`: `'x'`, `0`, `true`,
+    /// `CURRENT_TIMESTAMP`.
+    pub fn sql(&self, family: &str) -> String {
         match self {
             Self::Now => "CURRENT_TIMESTAMP".to_owned(),
-            Self::Literal(text) if is_number(text) || text == "true" || text == "false" => {
+            Self::Literal(text)
+                if matches!(family, "Int" | "BigInt" | "Float" | "Decimal" | "Boolean") =>
+            {
                 text.clone()
             }
             Self::Literal(text) => format!("'{}'", text.replace('\'', "''")),
         }
     }
+}
+
+/// `+01.50` as `1.5`, `-0` as `0`.
+fn canonical_number(text: &str) -> String {
+    let negative = text.starts_with('-');
+    let digits = text.trim_start_matches(['-', '+']);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let whole = whole.trim_start_matches('0');
+    let fraction = fraction.trim_end_matches('0');
+    let mut out = String::new();
+    if negative && !(whole.is_empty() && fraction.is_empty()) {
+        out.push('-');
+    }
+    out.push_str(if whole.is_empty() { "0" } else { whole });
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
 }
 
 fn is_number(text: &str) -> bool {
@@ -607,35 +620,44 @@ mod tests {
     }
 
     /// Defaults as migrations write them and as `pg_get_expr` prints them
-    /// meet where Prisma's engine finds them equal.
+    /// meet where Prisma's engine finds them equal, read as the field's
+    /// type reads them.
     #[test]
     fn default_values_meet_as_the_engine_compares_them() {
         use super::DefaultValue;
-        let value = |sql: &str| DefaultValue::of_sql(sql);
-        assert_eq!(value("'x'::text"), value("'x'"));
+        let value =
+            |sql: &str, family: &str| DefaultValue::of_sql(sql).map(|v| v.canonical(family));
+        let literal = |text: &str| Some(DefaultValue::Literal(text.to_owned()));
+        assert_eq!(value("'x'::text", "String"), value("'x'", "String"));
+        assert_eq!(value("'USER'::\"Role\"", "enum:Role"), literal("USER"));
+        assert_eq!(value("1.50", "Decimal"), value("1.5", "Decimal"));
+        assert_eq!(value("2.0", "Float"), literal("2"));
+        assert_eq!(value("'7'::bigint", "BigInt"), literal("7"));
+        assert_eq!(value("'-1'::integer", "Int"), value("(-1)", "Int"));
+        assert_eq!(value("'01'", "Int"), literal("1"));
+        assert_eq!(value("TRUE", "Boolean"), literal("true"));
+        assert_eq!(value("'t'::boolean", "Boolean"), literal("true"));
+        assert_eq!(value("'yes'", "Boolean"), literal("true"));
+        // Labels and strings that look like booleans or numbers stay as
+        // they are.
+        assert_eq!(value("'TRUE'::\"Answer\"", "enum:Answer"), literal("TRUE"));
+        assert_eq!(value("'1.0'", "String"), literal("1.0"));
+        assert_eq!(value("E'ANONYMOUS'", "enum:Provider"), literal("ANONYMOUS"));
+        assert_eq!(value("E'it\\'s'", "String"), literal("it's"));
         assert_eq!(
-            value("'USER'::\"Role\""),
-            Some(DefaultValue::literal("USER"))
+            value("'it''s'::character varying", "String"),
+            literal("it's")
         );
-        assert_eq!(value("1.50"), value("1.5"));
-        assert_eq!(value("2.0"), value("2"));
-        assert_eq!(value("'7'::bigint"), value("7"));
-        assert_eq!(value("'-1'::integer"), value("(-1)"));
-        assert_eq!(value("TRUE"), value("true"));
-        assert_eq!(value("'t'::boolean"), value("true"));
-        assert_eq!(value("E'ANONYMOUS'"), value("'ANONYMOUS'::\"Provider\""));
-        assert_eq!(value("E'it\\'s'"), value("'it''s'"));
+        assert_eq!(value("now()", "DateTime"), Some(DefaultValue::Now));
         assert_eq!(
-            value("'it''s'::character varying"),
-            Some(DefaultValue::literal("it's"))
+            value("CURRENT_TIMESTAMP", "DateTime"),
+            Some(DefaultValue::Now)
         );
-        assert_eq!(value("now()"), Some(DefaultValue::Now));
-        assert_eq!(value("CURRENT_TIMESTAMP"), Some(DefaultValue::Now));
-        assert_ne!(value("1"), value("0"));
-        assert_eq!(value("gen_random_uuid()"), None);
-        assert_eq!(value("(now() + '1 day'::interval)"), None);
-        assert_eq!(value("'a'::text || 'b'::text"), None);
-        assert_eq!(value("ARRAY[]::text[]"), None);
+        assert_ne!(value("1", "Int"), value("0", "Int"));
+        assert_eq!(DefaultValue::of_sql("gen_random_uuid()"), None);
+        assert_eq!(DefaultValue::of_sql("(now() + '1 day'::interval)"), None);
+        assert_eq!(DefaultValue::of_sql("'a'::text || 'b'::text"), None);
+        assert_eq!(DefaultValue::of_sql("ARRAY[]::text[]"), None);
     }
 
     /// As written in migrations, and as PostgreSQL's `format_type` (with

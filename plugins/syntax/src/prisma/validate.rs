@@ -23,8 +23,10 @@ impl Schema {
     pub fn validate(&self) -> Vec<SchemaError> {
         let types = self.type_index();
         let mut out = Vec::new();
-        // A block name defined before, whatever the blocks' kinds.
-        let mut blocks: Vec<(&str, &str)> = Vec::new();
+        // A block name defined before in the same file, whatever the
+        // blocks' kinds. Across files it may be a copy Prisma never reads
+        // (`schema.backup.prisma` beside `schema.prisma`).
+        let mut blocks: Vec<(&str, &str, &str)> = Vec::new();
         let named = self
             .models
             .iter()
@@ -37,7 +39,7 @@ impl Schema {
                     .map(|e| (e.name.as_str(), "enum", &e.path, e.name_span)),
             );
         for (name, kind, path, span) in named {
-            if let Some((_, first)) = blocks.iter().find(|(n, _)| *n == name) {
+            if let Some((_, first, _)) = blocks.iter().find(|(n, _, p)| *n == name && *p == path) {
                 out.push(SchemaError {
                     message: format!(
                         "{kind} `{name}` cannot be defined: {} {first} of that name is defined already",
@@ -47,7 +49,7 @@ impl Schema {
                     span,
                 });
             } else {
-                blocks.push((name, kind));
+                blocks.push((name, kind, path));
             }
         }
         for model in self.models.iter().chain(&self.views) {
@@ -225,6 +227,19 @@ mod tests {
                 "10:3: the relation field `author` of model `Post` has no opposite relation field on model `User`",
             ]
         );
+    }
+
+    /// A block defined again in another file is left alone: a copy beside
+    /// `schema.prisma` is no file Prisma reads.
+    #[test]
+    fn a_block_in_two_files_is_not_reported() {
+        let model = "model A {\n  id Int @id\n}\n";
+        let schema = crate::prisma::parse_files(&[
+            ("prisma/schema.prisma", model),
+            ("prisma/schema.backup.prisma", model),
+        ]);
+        assert!(schema.errors.is_empty(), "{:?}", schema.errors);
+        assert!(schema.validate().is_empty(), "{:?}", schema.validate());
     }
 
     /// The second class of rejections: names defined twice, enum defaults
