@@ -523,11 +523,15 @@ impl Catalog {
             return;
         }
         let name = match node.child("INDEX") {
-            // A name in use fails the statement, or with `IF NOT EXISTS`
-            // skips it.
+            // `IF NOT EXISTS` skips a name in use. Without it PostgreSQL
+            // refuses the statement, which the replay counts as run (a
+            // migration's every `CREATE INDEX` would otherwise scan the
+            // catalog).
             Some(name) => {
                 let name = ident(name.text(cx.source));
-                if self.name_used(None, &name, Namespace::Relations) {
+                if node.has_child("IF_NOT_EXISTS")
+                    && self.name_used(None, &name, Namespace::Relations)
+                {
                     return;
                 }
                 name
@@ -587,7 +591,7 @@ impl Catalog {
             .children()
             .filter(|n| n.kind() == "VARIANT")
             .map(|v| EnumValue {
-                name: string_literal(v.text(cx.source)),
+                name: string_literal(&cx.text(v)),
                 origin: cx.origin(v),
             })
             .collect();
@@ -615,13 +619,13 @@ impl Catalog {
                 "ADD_VALUE" => {
                     if let (Some(value), Some(e)) = (literals.first(), self.db.enums.get_mut(index))
                     {
-                        let value = string_literal(value.text(cx.source));
+                        let value = string_literal(&cx.text(*value));
                         // `BEFORE 'v'` / `AFTER 'v'` place it; else it goes last.
                         let place = action
                             .children()
                             .find(|n| matches!(n.kind(), "BEFORE_VALUE" | "AFTER_VALUE"));
                         let neighbour = place.and_then(|p| {
-                            let n = string_literal(p.child("LITERAL")?.text(cx.source));
+                            let n = string_literal(&cx.text(p.child("LITERAL")?));
                             e.values.iter().position(|v| v.name == n)
                         });
                         let at = match (neighbour, place.map(|p| p.kind())) {
@@ -648,8 +652,8 @@ impl Catalog {
                         literals.get(1),
                         self.db.enums.get_mut(index),
                     ) {
-                        let old = string_literal(old.text(cx.source));
-                        let new = string_literal(new.text(cx.source));
+                        let old = string_literal(&cx.text(*old));
+                        let new = string_literal(&cx.text(*new));
                         for value in &mut e.values {
                             if value.name == old {
                                 value.name.clone_from(&new);
@@ -718,6 +722,17 @@ struct Cx<'s> {
 }
 
 impl Cx<'_> {
+    /// A node's text as PostgreSQL reads it: inside an `EXECUTE '…'`
+    /// string, with the string's doubled quotes made single.
+    fn text(&self, node: Node<'_>) -> std::borrow::Cow<'_, str> {
+        let text = node.text(self.source);
+        if self.quoted {
+            std::borrow::Cow::Owned(text.replace("''", "'"))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        }
+    }
+
     fn origin(&self, node: Node<'_>) -> Origin {
         let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Origin {
@@ -829,15 +844,10 @@ fn stored_args(ty: &str, text: &str) -> Vec<u32> {
 
 /// The expression of a `DEFAULT` clause (or `SET DEFAULT`), as written.
 fn default_expression(cx: &Cx<'_>, clause: Node<'_>) -> Option<String> {
-    let text = clause
+    let expr = clause
         .children()
-        .find(|n| !n.is_token() && n.kind() != "DEFAULT_KW")?
-        .text(cx.source);
-    Some(if cx.quoted {
-        text.replace("''", "'")
-    } else {
-        text.to_owned()
-    })
+        .find(|n| !n.is_token() && n.kind() != "DEFAULT_KW")?;
+    Some(cx.text(expr).into_owned())
 }
 
 /// A `DEFAULT` clause whose value is the null constant (`NULL`,
@@ -1194,16 +1204,10 @@ fn constraint_name(name1: &str, name2: &str, label: &str) -> String {
     name
 }
 
-/// `'it''s'` as `it's`.
+/// A string literal's value: `'it''s'` as `it's` (its node's text from
+/// [`Cx::text`], which removes an `EXECUTE` string's quoting first).
 fn string_literal(text: &str) -> String {
     let text = text.trim();
-    // Inside an `EXECUTE '...'` string the node's text is read from the file,
-    // where the literal is written with doubled quotes (`''value''`): strip
-    // that outer layer first.
-    let text = text
-        .strip_prefix("''")
-        .and_then(|t| t.strip_suffix("''"))
-        .map_or(text, |inner| inner);
     let inner = text
         .strip_prefix('\'')
         .and_then(|t| t.strip_suffix('\''))
